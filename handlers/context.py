@@ -1,0 +1,41 @@
+"""What every use case receives: the team's settings, the database, the platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from handlers.ports import Chat, Reply
+from storage.models import User
+
+
+@dataclass(frozen=True)
+class Team:
+    queue_channel: str
+    language: str = "fr"
+    timezone: ZoneInfo = ZoneInfo("Europe/Paris")
+    cm_users: frozenset[str] = frozenset()
+    admin_users: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Deps:
+    db: sessionmaker[Session]
+    chat: Chat
+    team: Team
+
+    def language_of(self, session: Session, user_id: str) -> str:
+        chosen = session.scalar(select(User.language).where(User.platform_id == user_id))
+        return chosen or self.team.language
+
+
+@dataclass(frozen=True)
+class Request:
+    """One person's command, click or form, already out of the platform's format."""
+
+    user_id: str
+    reply: Reply
+    channel_id: str = ""

@@ -1,0 +1,58 @@
+"""`/cm help`, `/cm language`, and the answer to anything Relais does not understand."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.context import Deps, Request
+from handlers.i18n import LANGUAGES, N_, translator
+from handlers.messages import Md, Message
+from handlers.permissions import is_cm
+from storage.models import User
+
+COMMANDS: list[tuple[str, str, bool]] = [
+    # (usage, what it does, CM only)
+    ("/news <text>", N_("send a news item to the CM (first line = title)"), False),
+    ("/news", N_("open the news form (category, date, links)"), False),
+    ("/news mine", N_("your news and where they stand"), False),
+    ("/cm role [question]", N_("what the CM does; ask whether something is part of it"), False),
+    ("/cm language fr|en", N_("the language Relais speaks to you"), False),
+    ("/cm help", N_("this list"), False),
+    ("/cm queue", N_("news waiting for a decision, oldest first"), True),
+    ("/cm role edit", N_("edit the role charter"), True),
+]
+
+
+def help_message(deps: Deps, user_id: str, lang: str, unknown: str = "") -> Message:
+    _ = translator(lang)
+    lines = [
+        Md.of("• `{u}` — {w}", u=usage, w=_(what) + (" " + _("(CM)") if cm_only else ""))
+        for usage, what, cm_only in COMMANDS
+        if not cm_only or is_cm(deps, user_id)
+    ]
+    text = Md.join(lines)
+    if unknown:
+        text = Md.of("{w}\n\n{l}", w=Md.of(_("I do not know “{cmd}”. Here is what I can do:"), cmd=unknown), l=text)
+    return Message(title=_("Relais — commands"), text=text)
+
+
+def show(deps: Deps, req: Request, unknown: str = "") -> None:
+    with deps.db() as s:
+        lang = deps.language_of(s, req.user_id)
+    req.reply.reply(help_message(deps, req.user_id, lang, unknown))
+
+
+def set_language(deps: Deps, req: Request, choice: str) -> None:
+    choice = choice.strip().casefold()
+    with deps.db.begin() as s:
+        if choice not in LANGUAGES:
+            _ = translator(deps.language_of(s, req.user_id))
+            req.reply.reply(Message(text=Md.of(_("Please choose fr or en, e.g. /cm language en."))))
+            return
+        user = s.scalar(select(User).where(User.platform_id == req.user_id))
+        if user is None:
+            s.add(User(platform_id=req.user_id, language=choice))
+        else:
+            user.language = choice
+    _ = translator(choice)
+    req.reply.reply(Message(text=Md.of(_("✅ From now on I will speak English to you."))))

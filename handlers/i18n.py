@@ -1,0 +1,39 @@
+"""Gettext catalogs for everything Relais says. The .po files are the source:
+they are compiled in memory at first use, so there is no build step to forget."""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES = Path(__file__).parent / "locale"
+DOMAIN = "relais"
+LANGUAGES = ("fr", "en")
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@lru_cache(maxsize=None)
+def translations(language: str) -> gettext.NullTranslations:
+    po = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as fp:
+        catalog = read_po(fp, locale=language)
+    buf = BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def translator(language: str):  # type: ignore[no-untyped-def]
+    """The `_` of one language."""
+    return translations(language).gettext

@@ -1,0 +1,120 @@
+"""The neutral message model every platform renders (DESIGN.md §3).
+
+Text is a template plus values: templates come from our catalogs and carry the
+only markup (`**bold**`, `_italic_`, line breaks); values are user text, escaped
+by each platform on the way out, or mentions the platform writes its own way.
+That split is what keeps a volunteer's `<!channel>` from pinging anybody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Literal, Union
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A person, mentioned the platform's way (`<@U1>` on Slack, `@name` elsewhere)."""
+
+    id: str
+
+
+Value = Union[str, int, UserRef, "Md"]
+
+
+@dataclass(frozen=True)
+class Md:
+    template: str
+    values: dict[str, Value] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, template: str, **values: Value) -> Md:
+        return cls(template, values)
+
+    @classmethod
+    def text(cls, user_text: str) -> Md:
+        """Untrusted text on its own."""
+        return cls("{t}", {"t": user_text})
+
+    @classmethod
+    def join(cls, parts: list[Md], sep: str = "\n") -> Md:
+        names = {f"p{i}": p for i, p in enumerate(parts)}
+        return cls(sep.join("{" + n + "}" for n in names), dict(names))
+
+
+@dataclass(frozen=True)
+class Markup:
+    """How one platform writes markup, escapes user text and mentions people."""
+
+    escape: Callable[[str], str]
+    mention: Callable[[str], str]
+    bold: str = "**"
+
+    def render(self, md: Md | str) -> str:
+        if isinstance(md, str):
+            return self.escape(md)
+        template = md.template.replace("**", self.bold) if self.bold != "**" else md.template
+        values = {k: self._value(v) for k, v in md.values.items()}
+        return template.format(**values)
+
+    def _value(self, value: Value) -> str:
+        if isinstance(value, Md):
+            return self.render(value)
+        if isinstance(value, UserRef):
+            return self.mention(value.id)
+        if isinstance(value, int):
+            return str(value)
+        return self.escape(value)
+
+
+@dataclass(frozen=True)
+class Button:
+    action_id: str
+    label: str
+    value: str
+    style: Literal["primary", "danger"] | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str = ""  # plain user-visible text, escaped by the platform
+    text: Md | None = None
+    fields: list[tuple[str, Md]] = field(default_factory=list)
+    context: Md | None = None
+    actions: list[Button] = field(default_factory=list)
+    fallback: str = ""  # notification text; defaults to the title
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form. kind decides the widget: a line, a paragraph, a menu or a date."""
+
+    name: str
+    label: str
+    kind: Literal["line", "paragraph", "select", "date"] = "line"
+    optional: bool = False
+    max_length: int | None = None
+    options: list[Option] = field(default_factory=list)
+    initial: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A modal on Slack, a dialog on Mattermost, prompts on the console.
+    `state` comes back untouched with the submission (e.g. the news id)."""
+
+    form_id: str
+    title: str
+    submit: str
+    fields: list[Field]
+    state: str = ""
+
+
+FormErrors = dict[str, str]

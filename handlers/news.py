@@ -1,0 +1,176 @@
+"""Leaders send news to the CM: `/news <text>`, `/news` (form), `/news mine`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from handlers import outbox
+from handlers.context import Deps, Request
+from handlers.i18n import translator
+from handlers.messages import Field, Form, FormErrors, Md, Message, Option
+from handlers.news_format import CATEGORIES, news_line
+from handlers.permissions import is_cm
+from storage.models import News, NewsEvent
+
+TITLE_MAX = 150
+BODY_MAX = 3000
+LINKS_MAX = 1000
+LIST_MAX = 20
+
+
+def command(deps: Deps, req: Request, text: str) -> None:
+    text = text.strip()
+    if not text:
+        req.reply.open_form(news_form(_lang(deps, req)))
+    elif text.casefold() in ("mine", "moi", "mes"):
+        mine(deps, req)
+    else:
+        quick_submit(deps, req, text)
+
+
+def _lang(deps: Deps, req: Request) -> str:
+    with deps.db() as s:
+        return deps.language_of(s, req.user_id)
+
+
+def news_form(lang: str) -> Form:
+    _ = translator(lang)
+    return Form(
+        form_id="news.submit",
+        title=_("News for the CM"),
+        submit=_("Send"),
+        fields=[
+            Field("title", _("Title"), max_length=TITLE_MAX),
+            Field("body", _("Text"), kind="paragraph", max_length=BODY_MAX, optional=True),
+            Field(
+                "category",
+                _("Category"),
+                kind="select",
+                options=[Option(k, _(v)) for k, v in CATEGORIES.items()],
+                initial="other",
+            ),
+            Field("wished_date", _("Wished publication date"), kind="date", optional=True),
+            Field("links", _("Links"), optional=True, max_length=LINKS_MAX, hint=_("Web addresses, separated by spaces")),
+        ],
+    )
+
+
+def _length_errors(_, values: dict[str, str]) -> FormErrors:  # type: ignore[no-untyped-def]
+    errors: FormErrors = {}
+    limits = {"title": (_("title"), TITLE_MAX), "body": (_("text"), BODY_MAX), "links": (_("links"), LINKS_MAX)}
+    for name, (label, limit) in limits.items():
+        size = len(values.get(name, ""))
+        if size > limit:
+            errors[name] = _("The {label} has {size} characters; the limit is {limit}.").format(
+                label=label, size=size, limit=limit
+            )
+    return errors
+
+
+def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+    _ = translator(_lang(deps, req))
+    errors = _length_errors(_, values)
+    if not values.get("title", "").strip():
+        errors["title"] = _("Please give a title.")
+    if values.get("category", "other") not in CATEGORIES:
+        errors["category"] = _("Please choose a category from the list.")
+    wished = values.get("wished_date", "")
+    if wished:
+        try:
+            if date.fromisoformat(wished) < datetime.now(deps.team.timezone).date():
+                errors["wished_date"] = _("This date is in the past.")
+        except ValueError:
+            errors["wished_date"] = _("Please give a date as YYYY-MM-DD.")
+    bad_links = [w for w in values.get("links", "").replace(",", " ").split() if not w.startswith(("http://", "https://"))]
+    if bad_links:
+        errors["links"] = _("Links must start with http:// or https:// (check: {link}).").format(link=bad_links[0])
+    return errors
+
+
+def submit_form(deps: Deps, req: Request, values: dict[str, str]) -> None:
+    wished = values.get("wished_date", "")
+    _store_and_send(
+        deps,
+        req,
+        title=values["title"].strip(),
+        body=values.get("body", "").strip(),
+        category=values.get("category") or "other",
+        wished_date=date.fromisoformat(wished) if wished else None,
+        links=" ".join(values.get("links", "").replace(",", " ").split()),
+    )
+
+
+def quick_submit(deps: Deps, req: Request, text: str) -> None:
+    """First line is the title, the rest the body. Too long: say the limit, store nothing,
+    and give the text back so the volunteer can shorten it without retyping."""
+    title, _sep, body = text.partition("\n")
+    _ = translator(_lang(deps, req))
+    errors = _length_errors(_, {"title": title.strip(), "body": body.strip()})
+    if errors:
+        hint = _("Nothing was saved. Shorten it, or type /news alone to use the form. Your text:")
+        req.reply.reply(Message(text=Md.of("⚠️ {e}\n{h}\n>>> {t}", e=" ".join(errors.values()), h=hint, t=text)))
+        return
+    _store_and_send(deps, req, title=title.strip(), body=body.strip(), category="other", wished_date=None, links="")
+
+
+def _store_and_send(
+    deps: Deps, req: Request, *, title: str, body: str, category: str, wished_date: date | None, links: str
+) -> None:
+    with deps.db.begin() as s:
+        news = News(
+            author_id=req.user_id, title=title, body=body, category=category, wished_date=wished_date, links=links
+        )
+        s.add(news)
+        s.flush()
+        s.add(NewsEvent(news_id=news.id, kind="new", actor_id=req.user_id))
+        row = outbox.enqueue(s, "queue_post", news_id=news.id)
+        news_id, row_id, lang = news.id, row.id, deps.language_of(s, req.user_id)
+    _ = translator(lang)
+    if row_id in outbox.deliver(deps, [row_id]):
+        text = Md.of(_("✅ Sent to the CM: **{title}** (#{id}). Follow it with /news mine."), title=title, id=news_id)
+    else:
+        text = Md.of(
+            _(
+                "💾 Saved as #{id}: **{title}**. The CM's channel cannot be reached right now; "
+                "I will deliver it automatically and tell you when it is done."
+            ),
+            title=title,
+            id=news_id,
+        )
+    req.reply.reply(Message(text=text))
+
+
+def mine(deps: Deps, req: Request) -> None:
+    with deps.db() as s:
+        lang = deps.language_of(s, req.user_id)
+        items = list(
+            s.scalars(select(News).where(News.author_id == req.user_id).order_by(News.id.desc()).limit(LIST_MAX))
+        )
+    _ = translator(lang)
+    if not items:
+        text = Md.of(_("You have not sent any news yet. Type /news followed by your text, or /news alone for the form."))
+    else:
+        text = Md.of("**{h}**\n{l}", h=_("Your news"), l=Md.join([news_line(n, lang) for n in items]))
+    req.reply.reply(Message(text=text))
+
+
+def queue(deps: Deps, req: Request) -> None:
+    """Pending items, oldest first: what the CM still has to decide."""
+    with deps.db() as s:
+        lang = deps.language_of(s, req.user_id)
+        items = list(
+            s.scalars(select(News).where(News.status.in_(("new", "needs_info"))).order_by(News.id).limit(LIST_MAX + 1))
+        )
+    _ = translator(lang)
+    if not is_cm(deps, req.user_id):
+        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can see the queue."))))
+        return
+    if not items:
+        req.reply.reply(Message(text=Md.of(_("🎉 No news waiting for a decision."))))
+        return
+    lines = [news_line(n, lang) for n in items[:LIST_MAX]]
+    if len(items) > LIST_MAX:
+        lines.append(Md.of(_("… and more: decide on these first.")))
+    req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("News waiting for a decision"), l=Md.join(lines))))

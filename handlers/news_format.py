@@ -1,0 +1,153 @@
+"""How a news item looks: in the CM queue, in a list, in the submitter's DMs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+from handlers.i18n import N_, translator
+from handlers.messages import Button, Md, Message, UserRef
+from storage.models import News, NewsEvent
+
+CATEGORIES: dict[str, str] = {
+    "event": N_("Event"),
+    "achievement": N_("Achievement"),
+    "volunteers": N_("Call for volunteers"),
+    "press": N_("Press"),
+    "other": N_("Other"),
+}
+
+STATUSES: dict[str, str] = {
+    "new": N_("new"),
+    "approved": N_("approved"),
+    "scheduled": N_("scheduled"),
+    "needs_info": N_("waiting for information"),
+    "rejected": N_("rejected"),
+    "published": N_("published"),
+}
+
+STATUS_ICONS = {
+    "new": "🆕",
+    "approved": "✅",
+    "scheduled": "🗓️",
+    "needs_info": "❓",
+    "rejected": "⛔",
+    "published": "📣",
+}
+
+# Buttons offered in the queue for each status: what the CM can still do.
+NEXT_STEPS: dict[str, tuple[str, ...]] = {
+    "new": ("approve", "schedule", "ask", "reject"),
+    "needs_info": ("approve", "schedule", "reject"),
+    "approved": ("schedule", "publish", "reject"),
+    "scheduled": ("schedule", "publish", "reject"),
+    "rejected": (),
+    "published": (),
+}
+
+
+def day(value: date, lang: str) -> str:
+    return format_date(value, format="medium", locale=lang)
+
+
+def moment(value: datetime, lang: str, tz: ZoneInfo) -> str:
+    return format_datetime(value, format="short", tzinfo=tz, locale=lang)
+
+
+def status_label(news: News, lang: str) -> str:
+    _ = translator(lang)
+    label = f"{STATUS_ICONS[news.status]} {_(STATUSES[news.status])}"
+    if news.status == "scheduled" and news.scheduled_for:
+        label += " — " + day(news.scheduled_for, lang)
+    return label
+
+
+def _buttons(news: News, lang: str) -> list[Button]:
+    _ = translator(lang)
+    every = {
+        "approve": Button("news.approve", _("Approve"), str(news.id), "primary"),
+        "schedule": Button("news.schedule", _("Schedule"), str(news.id)),
+        "ask": Button("news.ask", _("Ask for info"), str(news.id)),
+        "publish": Button("news.publish", _("Mark as published"), str(news.id), "primary"),
+        "reject": Button("news.reject", _("Reject"), str(news.id), "danger"),
+    }
+    return [every[step] for step in NEXT_STEPS[news.status]]
+
+
+def _history_line(event: NewsEvent, lang: str, tz: ZoneInfo) -> Md:
+    _ = translator(lang)
+    when = moment(event.at, lang, tz)
+    if event.kind == "answer":
+        return Md.of(_("💬 {who} answered on {when}: {note}"), who=UserRef(event.actor_id), when=when, note=event.note)
+    if event.kind == "needs_info":
+        return Md.of(_("❓ {who} asked on {when}: {note}"), who=UserRef(event.actor_id), when=when, note=event.note)
+    line = Md.of(
+        _("{icon} {status} by {who} on {when}"),
+        icon=STATUS_ICONS[event.kind],
+        status=_(STATUSES[event.kind]),
+        who=UserRef(event.actor_id),
+        when=when,
+    )
+    if event.note:
+        return Md.of("{line} — _{note}_", line=line, note=event.note)
+    return line
+
+
+def queue_message(news: News, lang: str, tz: ZoneInfo) -> Message:
+    """The card the CM triages; re-rendered in place after every change."""
+    _ = translator(lang)
+    fields = [
+        (_("From"), Md.of("{u}", u=UserRef(news.author_id))),
+        (_("Category"), Md.of("{c}", c=_(CATEGORIES.get(news.category, CATEGORIES["other"])))),
+        (_("Status"), Md.of("**{s}**", s=status_label(news, lang))),
+    ]
+    if news.wished_date:
+        fields.append((_("Wished publication date"), Md.of("{d}", d=day(news.wished_date, lang))))
+    if news.links:
+        fields.append((_("Links"), Md.text(news.links)))
+    history = [_history_line(e, lang, tz) for e in news.events if e.kind != "new"]
+    return Message(
+        title=f"📰 {news.title}",
+        text=Md.text(news.body) if news.body else None,
+        fields=fields,
+        context=Md.join(history) if history else Md.of(_("News #{id} received on {when}"), id=news.id, when=moment(news.created_at, lang, tz)),
+        actions=_buttons(news, lang),
+        fallback=_("News to review: {title}").format(title=news.title),
+    )
+
+
+def news_line(news: News, lang: str) -> Md:
+    _ = translator(lang)
+    return Md.of(
+        _("• #{id} **{title}** — {status} — sent {when}"),
+        id=news.id,
+        title=news.title,
+        status=status_label(news, lang),
+        when=day(news.created_at.date(), lang),
+    )
+
+
+def status_dm(news: News, event: NewsEvent, lang: str) -> Message:
+    """What the submitter is told after a CM's decision, in the submitter's language."""
+    _ = translator(lang)
+    who = UserRef(event.actor_id)
+    texts = {
+        "approved": _("Your news **{title}** was approved by {who}."),
+        "scheduled": _("Your news **{title}** is scheduled for {date} by {who}."),
+        "needs_info": _("{who} needs more information about your news **{title}**:\n> {note}"),
+        "rejected": _("Your news **{title}** was not kept by {who}. Reason: {note}"),
+        "published": _("Your news **{title}** is published. Thank you!"),
+    }
+    scheduled = day(news.scheduled_for, lang) if news.scheduled_for else ""
+    text = Md.of(texts[event.kind], title=news.title, who=who, note=event.note, date=scheduled)
+    if event.note and event.kind in ("approved", "scheduled", "published"):
+        text = Md.of("{t}\n_{note}_", t=text, note=event.note)
+    actions = [Button("news.answer", _("Answer"), str(news.id), "primary")] if event.kind == "needs_info" else []
+    return Message(
+        title=f"{STATUS_ICONS[event.kind]} {_(STATUSES[event.kind]).capitalize()}",
+        text=text,
+        actions=actions,
+        fallback=_("News about your submission: {title}").format(title=news.title),
+    )

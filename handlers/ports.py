@@ -1,0 +1,37 @@
+"""What handlers ask of a platform. Adapters implement these; handlers never
+look behind them (errbot's Backend, zulip's AbstractBotHandler)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from handlers.messages import Form, Message
+
+
+class ChatError(Exception):
+    """The platform refused or did not answer; what we wrote stays in the outbox."""
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    channel: str
+    message_id: str
+
+
+class Chat(Protocol):
+    """Calls that reach channels and people; used by requests and scheduled jobs alike."""
+
+    def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef: ...
+
+    def update(self, ref: MessageRef, message: Message) -> None: ...
+
+    def dm(self, user_id: str, message: Message) -> MessageRef: ...
+
+
+class Reply(Protocol):
+    """Answers to the person who made the current request, and only to them."""
+
+    def reply(self, message: Message) -> None: ...
+
+    def open_form(self, form: Form) -> None: ...

@@ -1,0 +1,81 @@
+"""The one entry point adapters call: a command, a click, a form, a mention.
+Adapters translate payloads into these calls; nothing here knows the platform."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError
+
+from handlers import help, news, role, triage
+from handlers.context import Deps, Request
+from handlers.messages import FormErrors, Message
+from storage.models import SeenDelivery
+
+Validator = Callable[[Deps, Request, dict[str, str]], FormErrors]
+Submitter = Callable[[Deps, Request, dict[str, str], str], None]
+
+FORMS: dict[str, tuple[Validator, Submitter]] = {
+    "news.submit": (news.validate, lambda d, r, v, _state: news.submit_form(d, r, v)),
+    "role.edit": (role.validate, role.save),
+    **{
+        f"news.{action}": (
+            lambda d, r, v, a=action: triage.validate(d, r, a, v),
+            lambda d, r, v, s, a=action: triage.submit(d, r, a, v, s),
+        )
+        for action in triage.FORMS
+    },
+}
+
+
+def command(deps: Deps, req: Request, name: str, text: str) -> None:
+    """`name` is the command without its slash: `news` or `cm`."""
+    if name == "news":
+        news.command(deps, req, text)
+        return
+    sub, _sep, rest = text.strip().partition(" ")
+    sub, rest = sub.casefold(), rest.strip()
+    if sub == "role" and rest.casefold() == "edit":
+        role.edit_form(deps, req)
+    elif sub == "role":
+        role.show(deps, req, rest)
+    elif sub == "queue":
+        news.queue(deps, req)
+    elif sub in ("language", "langue"):
+        help.set_language(deps, req, rest)
+    elif sub in ("", "help", "aide"):
+        help.show(deps, req)
+    else:
+        help.show(deps, req, unknown=f"/{name} {text.strip()}")
+
+
+def action(deps: Deps, req: Request, action_id: str, value: str) -> None:
+    prefix, _dot, verb = action_id.partition(".")
+    if prefix == "news" and verb in triage.TRANSITIONS:
+        triage.click(deps, req, verb, value)
+    else:
+        help.show(deps, req)
+
+
+def validate_form(deps: Deps, req: Request, form_id: str, values: dict[str, str]) -> FormErrors:
+    """Fast and store-nothing: platforms need the verdict within seconds."""
+    return FORMS[form_id][0](deps, req, values) if form_id in FORMS else {}
+
+
+def submit_form(deps: Deps, req: Request, form_id: str, values: dict[str, str], state: str) -> None:
+    if form_id in FORMS:
+        FORMS[form_id][1](deps, req, values, state)
+
+
+def mention(deps: Deps, user_id: str, text: str) -> Message | None:
+    return role.mention(deps, user_id, text)
+
+
+def first_time(deps: Deps, key: str) -> bool:
+    """False if this platform delivery (event id, retried request) was handled already."""
+    try:
+        with deps.db.begin() as s:
+            s.add(SeenDelivery(key=key[:128]))
+        return True
+    except IntegrityError:
+        return False

@@ -1,0 +1,154 @@
+"""The CM's decisions on a news item, and the submitter's answer to a question.
+
+Each change is a compare-and-set on the status: a double click, a retried
+request or two CMs at once change the item once and DM the submitter once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+
+from handlers import outbox
+from handlers.context import Deps, Request
+from handlers.i18n import N_, translator
+from handlers.messages import Field, Form, FormErrors, Md, Message, UserRef
+from handlers.news_format import STATUSES, moment
+from handlers.permissions import is_cm
+from storage.models import News, NewsEvent
+
+NOTE_MAX = 1000
+
+# action -> (new status, statuses it may come from)
+TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "approve": ("approved", ("new", "needs_info")),
+    "schedule": ("scheduled", ("new", "needs_info", "approved", "scheduled")),
+    "ask": ("needs_info", ("new",)),
+    "reject": ("rejected", ("new", "needs_info", "approved", "scheduled")),
+    "publish": ("published", ("approved", "scheduled")),
+    "answer": ("new", ("needs_info",)),
+}
+
+# Decisions that need words (or a date) first open a form.
+FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool]]]] = {
+    # action: (title, [(field, label, kind, optional)])
+    "schedule": (N_("Schedule the news"), [("date", N_("Publication date"), "date", False), ("note", N_("Note for the submitter"), "paragraph", True)]),
+    "ask": (N_("Ask for information"), [("note", N_("Your question to the submitter"), "paragraph", False)]),
+    "reject": (N_("Reject the news"), [("note", N_("Reason, sent to the submitter"), "paragraph", False)]),
+    "answer": (N_("Answer the CM"), [("note", N_("Your answer"), "paragraph", False)]),
+}
+
+
+def _lang(deps: Deps, req: Request) -> str:
+    with deps.db() as s:
+        return deps.language_of(s, req.user_id)
+
+
+def _allowed(deps: Deps, req: Request, action: str, news: News | None) -> str | None:
+    """None when allowed, else the reason to show."""
+    _ = translator(_lang(deps, req))
+    if news is None:
+        return _("This news item no longer exists.")
+    if action == "answer":
+        return None if news.author_id == req.user_id else _("⛔ Only the person who sent this news can answer.")
+    return None if is_cm(deps, req.user_id) else _("⛔ Only the CM and admins can decide on news. Nothing was changed.")
+
+
+def click(deps: Deps, req: Request, action: str, value: str) -> None:
+    """A button in the queue (or the Answer button in a DM)."""
+    news_id = int(value) if value.isdigit() else 0
+    with deps.db() as s:
+        news = s.get(News, news_id)
+    refusal = _allowed(deps, req, action, news)
+    if refusal:
+        req.reply.reply(Message(text=Md.of(refusal)))
+        return
+    assert news is not None
+    if action in FORMS:
+        if news.status not in TRANSITIONS[action][1]:
+            _already(deps, req, news)
+            return
+        req.reply.open_form(_form(action, news.id, _lang(deps, req)))
+        return
+    change(deps, req, action, news_id)
+
+
+def _form(action: str, news_id: int, lang: str) -> Form:
+    _ = translator(lang)
+    title, fields = FORMS[action]
+    return Form(
+        form_id=f"news.{action}",
+        title=_(title),
+        submit=_("Send"),
+        fields=[Field(n, _(label), kind=kind, optional=opt, max_length=NOTE_MAX if kind != "date" else None) for n, label, kind, opt in fields],  # type: ignore[arg-type]
+        state=str(news_id),
+    )
+
+
+def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> FormErrors:
+    _ = translator(_lang(deps, req))
+    errors: FormErrors = {}
+    for name, _label, kind, optional in FORMS[action][1]:
+        value = values.get(name, "").strip()
+        if not value and not optional:
+            errors[name] = _("This field is required.")
+        elif kind == "date" and value:
+            try:
+                if date.fromisoformat(value) < datetime.now(deps.team.timezone).date():
+                    errors[name] = _("This date is in the past.")
+            except ValueError:
+                errors[name] = _("Please give a date as YYYY-MM-DD.")
+        elif len(value) > NOTE_MAX:
+            errors[name] = _("{size} characters; the limit is {limit}.").format(size=len(value), limit=NOTE_MAX)
+    return errors
+
+
+def submit(deps: Deps, req: Request, action: str, values: dict[str, str], state: str) -> None:
+    when = values.get("date", "")
+    change(deps, req, action, int(state), note=values.get("note", "").strip(), on=date.fromisoformat(when) if when else None)
+
+
+def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "", on: date | None = None) -> None:
+    status, sources = TRANSITIONS[action]
+    with deps.db.begin() as s:
+        news = s.get(News, news_id)
+        refusal = _allowed(deps, req, action, news)
+        if refusal:
+            req.reply.reply(Message(text=Md.of(refusal)))
+            return
+        values: dict[str, object] = {"status": status}
+        if on is not None:
+            values["scheduled_for"] = on
+        changed = s.execute(
+            update(News).where(News.id == news_id, News.status.in_(sources)).values(**values)
+        ).rowcount
+        if not changed:  # nothing was written: the item had already moved on
+            _already(deps, req, s.get(News, news_id, populate_existing=True))
+            return
+        event = NewsEvent(news_id=news_id, kind="answer" if action == "answer" else status, actor_id=req.user_id, note=note)
+        s.add(event)
+        s.flush()
+        rows = [outbox.enqueue(s, "queue_update", news_id=news_id)]
+        rows.append(outbox.enqueue(s, "queue_answer" if action == "answer" else "status_dm", event_id=event.id, news_id=news_id))
+        ids = [r.id for r in rows]
+    outbox.deliver(deps, ids)
+    if action == "answer":
+        _ = translator(_lang(deps, req))
+        req.reply.reply(Message(text=Md.of(_("✅ Thank you, your answer was passed on to the CM."))))
+
+
+def _already(deps: Deps, req: Request, news: News | None) -> None:
+    """The item moved on before this click: say so, change nothing."""
+    assert news is not None
+    lang = _lang(deps, req)
+    _ = translator(lang)
+    last = news.events[-1]
+    text = Md.of(
+        _("ℹ️ Nothing changed: **{title}** is already {status} (by {who}, {when})."),
+        title=news.title,
+        status=_(STATUSES[news.status]),
+        who=UserRef(last.actor_id),
+        when=moment(last.at, lang, deps.team.timezone),
+    )
+    req.reply.reply(Message(text=text))

@@ -1,0 +1,122 @@
+"""Typed ORM models. Every table a volunteer's words land in is written before
+any platform call, so nothing typed is lost when Slack or Mattermost is down."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware UTC datetimes; SQLite would otherwise hand back naive ones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    """What Relais remembers of a person: the language they want to be answered in."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+
+
+class News(Base):
+    __tablename__ = "news"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(20), default="other")
+    wished_date: Mapped[date | None] = mapped_column(Date)
+    links: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    scheduled_for: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    events: Mapped[list[NewsEvent]] = relationship(
+        back_populates="news", order_by="NewsEvent.id", lazy="selectin"
+    )
+    queue_message: Mapped[QueueMessage | None] = relationship(lazy="selectin")
+
+
+class NewsEvent(Base):
+    """One line of a news item's history: a status change or the submitter's answer."""
+
+    __tablename__ = "news_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    news_id: Mapped[int] = mapped_column(ForeignKey("news.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a status, or "answer"
+    actor_id: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    news: Mapped[News] = relationship(back_populates="events")
+
+
+class QueueMessage(Base):
+    """Where a news item sits in the CM queue channel, so clicks can update it in place."""
+
+    __tablename__ = "queue_messages"
+    news_id: Mapped[int] = mapped_column(ForeignKey("news.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+
+
+class Charter(Base):
+    """Every version of every charter; the newest of a kind and language is in force."""
+
+    __tablename__ = "charters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Outbox(Base):
+    """A platform call still owed. Rows name what to deliver, not a rendered
+    message, so a late delivery shows the item as it is now."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    news_id: Mapped[int | None] = mapped_column(ForeignKey("news.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("news_events.id"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class SeenDelivery(Base):
+    """Ids of platform deliveries already handled: Slack retries events and Bolt does not de-duplicate."""
+
+    __tablename__ = "seen_deliveries"
+    __table_args__ = (UniqueConstraint("key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

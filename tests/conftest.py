@@ -1,0 +1,50 @@
+"""Shared fixtures: one real database per run (SQLite file, or PostgreSQL when
+DATABASE_URL says so), migrated once and emptied between tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, MetaData, text
+
+from storage.db import make_engine, migrate
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'relais.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":  # start from nothing, as a new install would
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def clean_engine(engine: Engine) -> Engine:
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.begin() as conn:
+        for table in reversed(meta.sorted_tables):
+            if table.name != "alembic_version":
+                conn.execute(table.delete())
+    return engine
+
+
+def pytest_report_header() -> str:
+    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (temporary file)')}"
+
+
+ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,87 @@
+"""Handler tests: a real database, and a recording chat instead of a platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import Engine
+
+from handlers.context import Deps, Request, Team
+from handlers.messages import Form, Markup, Message
+from handlers.ports import ChatError, MessageRef
+from storage.db import make_sessions
+
+PLAIN = Markup(escape=lambda s: s, mention=lambda uid: f"@{uid}", bold="")
+
+
+def text_of(message: Message) -> str:
+    """Everything a person would read in a message, as plain text."""
+    parts = [message.title]
+    if message.text:
+        parts.append(PLAIN.render(message.text))
+    parts += [f"{label}: {PLAIN.render(value)}" for label, value in message.fields]
+    if message.context:
+        parts.append(PLAIN.render(message.context))
+    parts += [f"[{b.label}]" for b in message.actions]
+    return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class RecordingChat:
+    """Records posts, updates and DMs; `down` makes it fail like an unreachable platform."""
+
+    posts: list[tuple[str, Message, MessageRef | None]] = field(default_factory=list)
+    updates: list[tuple[MessageRef, Message]] = field(default_factory=list)
+    dms: list[tuple[str, Message]] = field(default_factory=list)
+    down: bool = False
+
+    def _check(self) -> None:
+        if self.down:
+            raise ChatError("platform unreachable")
+
+    def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
+        self._check()
+        self.posts.append((channel, message, thread))
+        return MessageRef(channel, f"m{len(self.posts)}")
+
+    def update(self, ref: MessageRef, message: Message) -> None:
+        self._check()
+        self.updates.append((ref, message))
+
+    def dm(self, user_id: str, message: Message) -> MessageRef:
+        self._check()
+        self.dms.append((user_id, message))
+        return MessageRef(f"D-{user_id}", f"dm{len(self.dms)}")
+
+
+@dataclass
+class RecordingReply:
+    replies: list[Message] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+
+    def reply(self, message: Message) -> None:
+        self.replies.append(message)
+
+    def open_form(self, form: Form) -> None:
+        self.forms.append(form)
+
+    @property
+    def last(self) -> str:
+        return text_of(self.replies[-1])
+
+
+@pytest.fixture
+def chat() -> RecordingChat:
+    return RecordingChat()
+
+
+@pytest.fixture
+def deps(clean_engine: Engine, chat: RecordingChat) -> Deps:
+    team = Team(queue_channel="C-QUEUE", language="en", cm_users=frozenset({"cm"}), admin_users=frozenset({"admin"}))
+    return Deps(db=make_sessions(clean_engine), chat=chat, team=team)
+
+
+def as_user(user_id: str) -> tuple[Request, RecordingReply]:
+    reply = RecordingReply()
+    return Request(user_id=user_id, reply=reply, channel_id="C-GENERAL"), reply
