@@ -58,15 +58,16 @@ def news_form(lang: str) -> Form:
 
 
 def _length_errors(_, values: dict[str, str]) -> FormErrors:  # type: ignore[no-untyped-def]
-    errors: FormErrors = {}
-    limits = {"title": (_("title"), TITLE_MAX), "body": (_("text"), BODY_MAX), "links": (_("links"), LINKS_MAX)}
-    for name, (label, limit) in limits.items():
-        size = len(values.get(name, ""))
-        if size > limit:
-            errors[name] = _("The {label} has {size} characters; the limit is {limit}.").format(
-                label=label, size=size, limit=limit
-            )
-    return errors
+    limits = {
+        "title": (TITLE_MAX, _("The title has {size} characters; the limit is {limit}.")),
+        "body": (BODY_MAX, _("The text has {size} characters; the limit is {limit}.")),
+        "links": (LINKS_MAX, _("The links have {size} characters; the limit is {limit}.")),
+    }
+    return {
+        name: message.format(size=len(values.get(name, "")), limit=limit)
+        for name, (limit, message) in limits.items()
+        if len(values.get(name, "")) > limit
+    }
 
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:

@@ -3,14 +3,39 @@ Adapters translate payloads into these calls; nothing here knows the platform.""
 
 from __future__ import annotations
 
-from typing import Callable
+import functools
+import logging
+from typing import Any, Callable, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
 from handlers import help, news, role, triage
 from handlers.context import Deps, Request
-from handlers.messages import FormErrors, Message
+from handlers.i18n import translator
+from handlers.messages import FormErrors, Md, Message
 from storage.models import SeenDelivery
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def guarded(fn: F) -> F:
+    """Nothing raises to the user: a failure is logged and the person gets a plain apology."""
+
+    @functools.wraps(fn)
+    def run(deps: Deps, req: Request, *args: Any) -> None:
+        try:
+            fn(deps, req, *args)
+        except Exception:
+            log.exception("%s failed for %s", fn.__name__, req.user_id)
+            _ = translator(deps.team.language)
+            text = _("⚠️ Something went wrong on my side. What was already saved is kept; please try again in a moment.")
+            try:
+                req.reply.reply(Message(text=Md.of(text)))
+            except Exception:
+                log.warning("could not tell %s about the failure", req.user_id)
+
+    return run  # type: ignore[return-value]
 
 Validator = Callable[[Deps, Request, dict[str, str]], FormErrors]
 Submitter = Callable[[Deps, Request, dict[str, str], str], None]
@@ -28,6 +53,7 @@ FORMS: dict[str, tuple[Validator, Submitter]] = {
 }
 
 
+@guarded
 def command(deps: Deps, req: Request, name: str, text: str) -> None:
     """`name` is the command without its slash: `news` or `cm`."""
     if name == "news":
@@ -49,6 +75,7 @@ def command(deps: Deps, req: Request, name: str, text: str) -> None:
         help.show(deps, req, unknown=f"/{name} {text.strip()}")
 
 
+@guarded
 def action(deps: Deps, req: Request, action_id: str, value: str) -> None:
     prefix, _dot, verb = action_id.partition(".")
     if prefix == "news" and verb in triage.TRANSITIONS:
@@ -62,12 +89,13 @@ def validate_form(deps: Deps, req: Request, form_id: str, values: dict[str, str]
     return FORMS[form_id][0](deps, req, values) if form_id in FORMS else {}
 
 
+@guarded
 def submit_form(deps: Deps, req: Request, form_id: str, values: dict[str, str], state: str) -> None:
     if form_id in FORMS:
         FORMS[form_id][1](deps, req, values, state)
 
 
-def mention(deps: Deps, user_id: str, text: str) -> Message | None:
+def mention(deps: Deps, user_id: str, text: str) -> Message:
     return role.mention(deps, user_id, text)
 
 

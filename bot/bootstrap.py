@@ -1,0 +1,38 @@
+"""The composition root: settings in, the real objects out (cosmicpython's bootstrap())."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from handlers.context import Deps, Team
+from handlers.ports import Chat
+from storage.db import make_engine, make_sessions, migrate
+
+
+@dataclass(frozen=True)
+class Core:
+    settings: Settings
+    engine: Engine
+    deps: Deps
+
+
+def team(settings: Settings, *, queue_channel: str | None = None, cm_users: frozenset[str] | None = None,
+         admin_users: frozenset[str] | None = None) -> Team:
+    return Team(
+        queue_channel=queue_channel or settings.cm_queue_channel,
+        language=settings.language,
+        timezone=settings.timezone,
+        cm_users=cm_users if cm_users is not None else settings.cm_users,
+        admin_users=admin_users if admin_users is not None else settings.admin_users,
+    )
+
+
+def bootstrap(settings: Settings, chat: Chat, team_: Team | None = None) -> Core:
+    """Open the database, apply pending migrations, wire the handlers to a platform."""
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    deps = Deps(db=make_sessions(engine), chat=chat, team=team_ or team(settings))
+    return Core(settings=settings, engine=engine, deps=deps)

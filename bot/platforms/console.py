@@ -1,0 +1,183 @@
+"""The console platform: a real backend on stdin/stdout, not a demo. It builds
+the same neutral requests as Slack, prints what each channel and DM would show,
+numbers the buttons so they can be clicked, and asks forms field by field."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from handlers import router
+from handlers.context import Deps, Request
+from handlers.i18n import translator
+from handlers.messages import Button, Form, Markup, Message
+from handlers.ports import MessageRef
+
+PLAIN = Markup(escape=lambda s: s, mention=lambda user_id: f"@{user_id}", bold="")
+QUEUE = "cm-queue"
+CM, ADMIN = "cm", "admin"
+
+
+class Screen:
+    """What the person at the keyboard sees, and the buttons they can press by number."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.buttons: dict[int, Button] = {}
+        self.messages = 0
+
+    def show(self, where: str, message: Message) -> None:
+        lines = [f"── {where} ──"]
+        if message.title:
+            lines.append(message.title)
+        if message.text:
+            lines.append(PLAIN.render(message.text))
+        lines += [f"  {label}: {PLAIN.render(value)}" for label, value in message.fields]
+        if message.context:
+            lines.append(PLAIN.render(message.context))
+        if message.actions:
+            choices = []
+            for button in message.actions:
+                number = len(self.buttons) + 1
+                self.buttons[number] = button
+                choices.append(f"[{number}] {button.label}")
+            lines.append("   ".join(choices))
+        print("\n".join(lines) + "\n", file=self.out)
+
+
+class ConsoleChat:
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+
+    def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
+        self.screen.messages += 1
+        where = f"{_place(channel)} · message {self.screen.messages}"
+        self.screen.show(where + (f" · reply to message {thread.message_id}" if thread else ""), message)
+        return MessageRef(channel, str(self.screen.messages))
+
+    def update(self, ref: MessageRef, message: Message) -> None:
+        self.screen.show(f"{_place(ref.channel)} · message {ref.message_id} (updated)", message)
+
+    def dm(self, user_id: str, message: Message) -> MessageRef:
+        return self.post(f"@{user_id}", message)
+
+
+def _place(channel: str) -> str:
+    return f"DM to {channel}" if channel.startswith("@") else f"#{channel}"
+
+
+class ConsoleReply:
+    def __init__(self, screen: Screen, user_id: str) -> None:
+        self.screen, self.user_id = screen, user_id
+        self.forms: list[Form] = []
+
+    def reply(self, message: Message) -> None:
+        self.screen.show(f"only @{self.user_id} sees this", message)
+
+    def open_form(self, form: Form) -> None:
+        self.forms.append(form)  # asked once the current command is done
+
+
+class Console:
+    def __init__(self, deps: Deps, screen: Screen, read: Callable[[str], str] = input) -> None:
+        self.deps, self.screen, self.read = deps, screen, read
+        self.user = "leader"
+
+    @property
+    def _(self) -> Callable[[str], str]:
+        with self.deps.db() as s:
+            return translator(self.deps.language_of(s, self.user))
+
+    def say(self, text: str) -> None:
+        print(text, file=self.screen.out)
+
+    def run(self) -> None:
+        self.say(self._("Relais console. You are @{user}. Type /news <text> (\\n starts a new line), /cm help, "
+                        "/as cm to act as the CM, a number to press a button, /quit to leave.").format(user=self.user))
+        while True:
+            try:
+                line = self.read(f"{self.user}> ").strip()
+            except (EOFError, KeyboardInterrupt):
+                self.say("")
+                return
+            if line in ("/quit", "/exit"):
+                return
+            self.handle(line)
+
+    def handle(self, line: str) -> None:
+        reply = ConsoleReply(self.screen, self.user)
+        req = Request(user_id=self.user, reply=reply, channel_id="general")
+        if not line:
+            return
+        if line.startswith("/as"):
+            self.user = line[3:].strip().lstrip("@") or self.user
+            self.say(self._("You are now @{user}.").format(user=self.user))
+            return
+        if line.isdigit():
+            button = self.screen.buttons.get(int(line))
+            if button is None:
+                self.say(self._("No button has the number {n}.").format(n=line))
+                return
+            router.action(self.deps, req, button.action_id, button.value)
+        elif line.startswith("/"):
+            name, _sep, text = line[1:].replace("\\n", "\n").partition(" ")
+            router.command(self.deps, req, name, text)
+        elif line.startswith("@relais"):
+            self.deps.chat.post("general", router.mention(self.deps, self.user, line[len("@relais"):]),
+                                thread=MessageRef("general", "0"))
+        else:
+            self.say(self._("Commands start with / (try /cm help); a number presses a button."))
+        while reply.forms:
+            self.fill(req, reply.forms.pop(0))
+
+    def fill(self, req: Request, form: Form) -> None:
+        """Ask each field in turn; on errors, ask again only the fields at fault."""
+        _ = self._
+        self.say(f"── {form.title} ── " + _("(Ctrl-D to cancel)"))
+        values: dict[str, str] = {}
+        todo = form.fields
+        try:
+            while todo:
+                for field in todo:
+                    values[field.name] = self.ask(field)
+                errors = router.validate_form(self.deps, req, form.form_id, values)
+                for name, error in errors.items():
+                    self.say(f"⚠️ {error}")
+                todo = [f for f in form.fields if f.name in errors]
+        except (EOFError, KeyboardInterrupt):
+            self.say(_("Form cancelled; nothing was sent."))
+            return
+        router.submit_form(self.deps, req, form.form_id, values, form.state)
+
+    def ask(self, field) -> str:  # type: ignore[no-untyped-def]
+        _ = self._
+        label = field.label + ("" if not field.optional else " " + _("(optional)"))
+        if field.kind == "select":
+            for i, option in enumerate(field.options, 1):
+                self.say(f"  {i}. {option.label}")
+            raw = self.read(f"{label} [1-{len(field.options)}]: ").strip()
+            index = int(raw) - 1 if raw.isdigit() else -1
+            chosen = field.options[index].value if 0 <= index < len(field.options) else raw
+            return chosen or field.initial
+        if field.kind == "date":
+            return self.read(f"{label} (YYYY-MM-DD): ").strip()
+        if field.kind == "paragraph":
+            if field.initial:
+                self.say(_("Current text:") + "\n" + field.initial)
+            self.say(_("{label}: type your text, then an empty line to finish.").format(label=label))
+            lines = []
+            while (line := self.read("… ")) != "":
+                lines.append(line)
+            return "\n".join(lines) if lines else field.initial
+        return self.read(f"{label}: ").strip()
+
+
+def console_team_users(cm_users: frozenset[str], admin_users: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """With nothing configured, `/as cm` and `/as admin` give those roles, so anyone can try every command."""
+    return cm_users or frozenset({CM}), admin_users or frozenset({ADMIN})
+
+
+def run(deps_factory: Callable[[ConsoleChat], Deps], out: TextIO = sys.stdout) -> None:
+    screen = Screen(out)
+    Console(deps_factory(ConsoleChat(screen)), screen).run()

@@ -1,0 +1,144 @@
+"""Neutral messages and forms to Block Kit, built with slack_sdk.models."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DatePickerElement,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option as SlackOption,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from handlers.messages import Field, Form, Markup, Message
+
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+SECTION_MAX = 3000  # Block Kit's limit for one text object
+FIELD_MAX = 2000
+HEADER_MAX = 150
+MODAL_TITLE_MAX = 24
+
+
+def escape(text: str) -> str:
+    """Slack's three entities, which also defuse `<!channel>` and `<@U…>`; a bare
+    `@channel` gets a zero-width joiner so no client ever turns it into a ping."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub("@\u2060\\1", text)
+
+
+SLACK = Markup(escape=escape, mention=lambda user_id: f"<@{user_id}>", bold="*")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _chunks(text: str, limit: int = SECTION_MAX) -> list[str]:
+    """Long text over several blocks, cut at line ends where possible."""
+    out: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        out.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return out + [text] if text else out
+
+
+def blocks(message: Message) -> list[Block]:
+    result: list[Block] = []
+    if message.title:
+        result.append(HeaderBlock(text=PlainTextObject(text=_clip(message.title, HEADER_MAX), emoji=True)))
+    if message.text:
+        result += [SectionBlock(text=MarkdownTextObject(text=c)) for c in _chunks(SLACK.render(message.text))]
+    fields = [
+        MarkdownTextObject(text=_clip(f"*{escape(label)}*\n{SLACK.render(value)}", FIELD_MAX))
+        for label, value in message.fields
+    ]
+    for start in range(0, len(fields), 10):
+        result.append(SectionBlock(fields=fields[start : start + 10]))
+    if message.context:
+        result.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(SLACK.render(message.context), SECTION_MAX))]))
+    if message.actions:
+        result.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(text=b.label, action_id=b.action_id, value=b.value, style=b.style)
+                    for b in message.actions
+                ]
+            )
+        )
+    return result
+
+
+def message_args(message: Message) -> dict[str, Any]:
+    """Keyword arguments for chat.postMessage / chat.update / response_url."""
+    if message.fallback or message.title:
+        fallback = escape(message.fallback or message.title)
+    else:
+        fallback = SLACK.render(message.text) if message.text else ""
+    return {"blocks": [b.to_dict() for b in blocks(message)], "text": _clip(fallback, SECTION_MAX)}
+
+
+def _element(field: Field) -> Any:
+    if field.kind == "select":
+        options = [SlackOption(value=o.value, label=o.label) for o in field.options]
+        initial = next((o for o in options if o.value == field.initial), None)
+        return StaticSelectElement(action_id=field.name, options=options, initial_option=initial)
+    if field.kind == "date":
+        return DatePickerElement(action_id=field.name, initial_date=field.initial or None)
+    return PlainTextInputElement(
+        action_id=field.name,
+        multiline=field.kind == "paragraph",
+        max_length=field.max_length,
+        initial_value=field.initial or None,
+    )
+
+
+def modal(form: Form, *, cancel: str, channel: str) -> View:
+    """The form as a modal; the state and the channel it came from ride in private_metadata."""
+    return View(
+        type="modal",
+        callback_id=form.form_id,
+        title=PlainTextObject(text=_clip(form.title, MODAL_TITLE_MAX)),
+        submit=PlainTextObject(text=form.submit),
+        close=PlainTextObject(text=cancel),
+        private_metadata=json.dumps({"state": form.state, "channel": channel}),
+        blocks=[
+            InputBlock(
+                block_id=f.name,
+                label=f.label,
+                element=_element(f),
+                optional=f.optional,
+                hint=PlainTextObject(text=f.hint) if f.hint else None,
+            )
+            for f in form.fields
+        ],
+    )
+
+
+def submitted_values(view: dict[str, Any]) -> dict[str, str]:
+    """A view_submission's state, flattened to field name -> text ('' when left empty)."""
+    values: dict[str, str] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        for state in actions.values():
+            kind = state.get("type")
+            if kind == "static_select":
+                values[block_id] = (state.get("selected_option") or {}).get("value", "")
+            elif kind == "datepicker":
+                values[block_id] = state.get("selected_date") or ""
+            else:
+                values[block_id] = state.get("value") or ""
+    return values

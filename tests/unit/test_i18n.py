@@ -1,0 +1,38 @@
+"""Every sentence Relais can say exists in French, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from handlers.i18n import LOCALES
+from tests.conftest import ROOT
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def source_messages() -> set[str]:
+    found = set()
+    for folder in ("handlers", "bot"):
+        for _file, _line, message, _comments, _ctx in extract_from_dir(ROOT / folder, keywords={"_": None, "N_": None}):
+            found.add(message)
+    return found
+
+
+def test_french_catalog_covers_every_message_with_the_same_placeholders():
+    with (LOCALES / "fr" / "LC_MESSAGES" / "relais.po").open("rb") as fp:
+        catalog = read_po(fp)
+    messages = source_messages()
+    assert len(messages) > 50
+    for msgid in messages:
+        entry = catalog.get(msgid)
+        assert entry is not None and entry.string, f"not translated: {msgid!r}"
+        assert set(PLACEHOLDER.findall(entry.string)) == set(PLACEHOLDER.findall(msgid)), msgid
+
+
+def test_english_catalog_lists_every_message():
+    with (LOCALES / "en" / "LC_MESSAGES" / "relais.po").open("rb") as fp:
+        catalog = read_po(fp)
+    assert source_messages() <= {m.id for m in catalog if m.id}

@@ -1,0 +1,87 @@
+"""`/cm role`: the charter, questions matched forgivingly, edits by the CM only, mentions."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers import router
+from tests.unit.conftest import as_user, text_of
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "expected"),
+    [
+        ("fr", "peux-tu réparer l'imprimante ?", ["Cela ne fait pas partie", "Réparer l'imprimante", "le secrétariat"]),
+        ("fr", "PEUX-TU REPARER L'IMPRIMANTE", ["Cela ne fait pas partie", "le secrétariat"]),
+        ("fr", "tu peux refaire le site web ?", ["Cela ne fait pas partie", "le webmestre ou le bureau"]),
+        ("fr", "Peux-tu publier notre événement sur Facebook ?", ["Oui, cela fait partie", "Publier les actualités"]),
+        ("en", "can you post our event on Facebook?", ["Yes, this is part of the CM's role", "Publish the association's news and events"]),
+        ("en", "could you fix the printers?", ["not part of the CM's role", "the secretariat"]),
+        ("en", "will you write the internal newsletter", ["not part", "the newsletter team"]),
+    ],
+)
+def test_questions_are_answered_from_the_charter(deps, language, question, expected):
+    req, reply = as_user("leader")
+    router.command(deps, req, "cm", f"language {language}")
+    router.command(deps, req, "cm", f"role {question}")
+    for part in expected:
+        assert part in reply.last
+
+
+def test_a_question_outside_the_charter_gets_the_charter_and_a_pointer(deps):
+    req, reply = as_user("leader")
+    router.command(deps, req, "cm", "role what about quantum physics")
+    assert "could not find this" in reply.last and "Fix the printer" in reply.last
+
+
+def test_role_alone_shows_both_lists(deps):
+    req, reply = as_user("leader")
+    router.command(deps, req, "cm", "role")
+    assert "Part of the CM's role" in reply.last and "Not part of the CM's role" in reply.last
+    assert "✅ Publish" in reply.last and "🚫 Fix the printer, computers or other equipment → the secretariat" in reply.last
+
+
+def test_only_the_cm_edits_and_the_new_text_is_used(deps):
+    leader, leader_reply = as_user("leader")
+    router.command(deps, leader, "cm", "role edit")
+    assert "Only the CM" in leader_reply.last and leader_reply.forms == []
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "role edit")
+    form = reply.forms[0]
+    assert "+ Publish the association's news" in form.fields[0].initial
+    assert router.validate_form(deps, cm, "role.edit", {"text": "  "}) == {"text": "The charter cannot be empty."}
+    router.submit_form(deps, cm, "role.edit", {"text": "We animate.\n+ Film videos\n- Wash the van -> the logistics team"}, form.state)
+    assert "version 1" in reply.last
+    router.command(deps, leader, "cm", "role can you wash the van?")
+    assert "the logistics team" in leader_reply.last
+    # a forged submission from a leader changes nothing
+    router.submit_form(deps, leader, "role.edit", {"text": "+ Everything"}, "en")
+    router.command(deps, leader, "cm", "role")
+    assert "Film videos" in leader_reply.last and "Everything" not in leader_reply.last
+
+
+def test_mentions_get_the_role_answer_or_a_hint(deps):
+    assert "the secretariat" in text_of(router.mention(deps, "leader", " can you fix the printer?"))
+    assert "Part of the CM's role" in text_of(router.mention(deps, "leader", " what is the role of the CM"))
+    assert "Ask me about the CM's role" in text_of(router.mention(deps, "leader", " hello"))
+
+
+def test_help_and_unknown_subcommands(deps):
+    leader, reply = as_user("leader")
+    router.command(deps, leader, "cm", "help")
+    assert "/news mine" in reply.last and "/cm queue" not in reply.last
+    cm, cm_reply = as_user("cm")
+    router.command(deps, cm, "cm", "")
+    assert "/cm queue" in cm_reply.last
+    router.command(deps, leader, "cm", "dance now")
+    assert "I do not know “/cm dance now”" in reply.last and "/news mine" in reply.last
+
+
+def test_language_choice(deps):
+    leader, reply = as_user("leader")
+    router.command(deps, leader, "cm", "language de")
+    assert "choose fr or en" in reply.last
+    router.command(deps, leader, "cm", "langue fr")
+    assert "je vous parle en français" in reply.last
+    router.command(deps, leader, "cm", "aide")
+    assert "vos actualités et où elles en sont" in reply.last
