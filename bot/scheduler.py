@@ -14,6 +14,7 @@ from handlers import outbox
 
 log = logging.getLogger(__name__)
 _core: Core | None = None
+running: BackgroundScheduler | None = None
 OUTBOX_JOB = "outbox"
 
 
@@ -26,7 +27,7 @@ def deliver_outbox() -> None:
 
 
 def start(core: Core) -> BackgroundScheduler:
-    global _core
+    global _core, running
     _core = core
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=core.engine)},
@@ -35,4 +36,5 @@ def start(core: Core) -> BackgroundScheduler:
     )
     scheduler.add_job(deliver_outbox, "interval", minutes=1, id=OUTBOX_JOB, replace_existing=True)
     scheduler.start()
+    running = scheduler
     return scheduler

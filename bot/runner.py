@@ -1,0 +1,75 @@
+"""How each way of running Relais is put together from the settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+
+from bot import scheduler
+from bot.bootstrap import Core, bootstrap, team
+from bot.config import Settings
+from bot.web import create_app
+
+log = logging.getLogger("relais")
+
+
+def console(settings: Settings) -> None:
+    from bot.platforms import console as console_platform
+
+    cm_users, admin_users = console_platform.console_team_users(settings.cm_users, settings.admin_users)
+    console_team = team(
+        settings,
+        queue_channel=settings.cm_queue_channel or console_platform.QUEUE,
+        cm_users=cm_users,
+        admin_users=admin_users,
+    )
+    console_platform.run(lambda chat: bootstrap(settings, chat, console_team).deps)
+
+
+def slack_app(settings: Settings) -> tuple[Core, AsyncApp]:
+    from bot.platforms import slack
+
+    chat = slack.SlackChat(slack.web_client(settings))
+    core = bootstrap(settings, chat)
+    return core, slack.build_app(settings, core.deps, chat)
+
+
+def with_scheduler(core: Core) -> Callable[[], Callable[[], None]]:
+    """Start the scheduler when the server starts; the result stops it."""
+
+    def start() -> Callable[[], None]:
+        running = scheduler.start(core)
+        return lambda: running.shutdown(wait=False)
+
+    return start
+
+
+def http_app(settings: Settings) -> tuple[Core, Starlette]:
+    core, app = slack_app(settings)
+    return core, create_app(core, slack=app, on_start=with_scheduler(core))
+
+
+def serve(settings: Settings, port: int) -> None:
+    import uvicorn
+
+    _core, app = http_app(settings)
+    log.info("Relais listening on port %s (Slack HTTP mode)", port)
+    uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning")
+
+
+def socket_mode(settings: Settings) -> None:
+    from bot.platforms.slack import run_socket_mode
+
+    core, app = slack_app(settings)
+    stop = with_scheduler(core)()
+    log.info("Relais connected to Slack in Socket Mode")
+    try:
+        asyncio.run(run_socket_mode(app, settings.slack_app_token))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()

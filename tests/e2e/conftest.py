@@ -1,0 +1,140 @@
+"""End-to-end: the real Starlette app and Bolt, served by uvicorn on 127.0.0.1,
+receiving requests signed as Slack signs them, talking to the fake Web API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+
+from bot.bootstrap import Core
+from bot.config import Settings
+from bot.runner import http_app
+from tests.fakes.slack_api import FakeSlack
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+TOKEN = "xoxb-1234-5678-FAKEtokenValue"
+CM, ADMIN, LEADER = "UCM", "UADMIN", "ULEADER"
+QUEUE = "CQUEUE"
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+    yield fake
+    fake.close()
+
+
+def sign(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+@dataclass
+class SlackClient:
+    """Sends what Slack sends: signed slash commands, interactivity payloads and events."""
+
+    base: str
+    fake: FakeSlack
+    core: Core
+
+    def post(self, body: str, content_type: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        hdrs = {"Content-Type": content_type, **sign(body), **(headers or {})}
+        return httpx.post(f"{self.base}/slack/events", content=body, headers=hdrs, timeout=10)
+
+    def command(self, user: str, command: str, text: str = "") -> httpx.Response:
+        body = urlencode({
+            "token": "legacy", "team_id": "T1", "team_domain": "asso", "channel_id": "CGENERAL",
+            "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
+            "text": text, "api_app_id": "A1", "response_url": self.fake.response_url(), "trigger_id": f"trig-{user}",
+        })
+        return self.post(body, "application/x-www-form-urlencoded")
+
+    def interact(self, payload: dict[str, Any]) -> httpx.Response:
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def click(self, user: str, action_id: str, value: str, message_ts: str = "", channel: str = QUEUE) -> httpx.Response:
+        return self.interact({
+            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
+            "trigger_id": f"trig-{user}", "response_url": self.fake.response_url(),
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "channel": {"id": channel}, "message": {"ts": message_ts},
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
+        })
+
+    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> httpx.Response:
+        """Submit a modal the fake saw opened, filled the way Slack reports input values."""
+        state: dict[str, Any] = {}
+        for block in view["blocks"]:
+            element = block["element"]
+            name, kind = block["block_id"], element["type"]
+            value = values.get(name)
+            if kind == "static_select":
+                entry = {"type": kind, "selected_option": {"value": value} if value else None}
+            elif kind == "datepicker":
+                entry = {"type": kind, "selected_date": value}
+            else:
+                entry = {"type": kind, "value": value}
+            state[name] = {element["action_id"]: entry}
+        submitted = {**view, "id": "V1", "state": {"values": state}}
+        return self.interact({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": user},
+                              "api_app_id": "A1", "view": submitted})
+
+    def mention(self, user: str, text: str, event_id: str, retry: int | None = None) -> httpx.Response:
+        body = json.dumps({
+            "token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback", "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {"type": "app_mention", "user": user, "text": text, "ts": "1700000099.000100",
+                      "channel": "CGENERAL", "event_ts": "1700000099.000100"},
+        })
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        return self.post(body, "application/json", headers)
+
+
+def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = dict(
+        platform="slack", database_url=database_url, language="en", slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET, slack_api_url=api_url, cm_queue_channel=QUEUE,
+        cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def slack(clean_engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[SlackClient]:
+    core, app = http_app(slack_settings(database_url, fake_slack.api_url))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    client = SlackClient(base=f"http://127.0.0.1:{sock.getsockname()[1]}", fake=fake_slack, core=core)
+    assert client_get(client, "/healthz").status_code == 200  # served once the app has started
+    yield client
+    server.should_exit = True
+    thread.join(timeout=10)
+    core.engine.dispose()
+
+
+def client_get(client: SlackClient, path: str) -> httpx.Response:
+    return httpx.get(client.base + path, timeout=10)
+
+
+def blocks_text(call: dict[str, Any]) -> str:
+    """All the text a person would read in a posted message's blocks."""
+    return json.dumps(call.get("blocks", []), ensure_ascii=False) + call.get("text", "")

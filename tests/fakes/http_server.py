@@ -1,0 +1,99 @@
+"""A recording HTTP server on 127.0.0.1, the base of the platform fakes: it keeps
+every call, can be told to fail the next calls to a path, and lets tests wait
+for calls without sleeping."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlparse
+
+
+@dataclass
+class Call:
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class Failure:
+    status: int = 500
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    hang: bool = False  # answer nothing until released: the client times out
+
+
+Responder = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]]]
+
+
+class RecordingServer:
+    def __init__(self, respond: Responder) -> None:
+        self.respond = respond
+        self.calls: list[Call] = []
+        self.failures: dict[str, list[Failure]] = {}
+        self.changed = threading.Condition()
+        self.released = threading.Event()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_port}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.released.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def fail(self, path: str, failure: Failure, times: int = 1) -> None:
+        self.failures.setdefault(path, []).extend([failure] * times)
+
+    def calls_to(self, path: str) -> list[dict[str, Any]]:
+        return [c.body for c in self.calls if c.path == path]
+
+    def wait_for(self, path: str, count: int = 1, timeout: float = 10) -> list[dict[str, Any]]:
+        """Block until `count` calls to `path` were recorded (events, not sleeps)."""
+        with self.changed:
+            ok = self.changed.wait_for(lambda: len(self.calls_to(path)) >= count, timeout=timeout)
+        assert ok, f"expected {count} call(s) to {path}, got {self.calls_to(path)}"
+        return self.calls_to(path)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode() if length else ""
+                path = urlparse(self.path).path
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = {k: v[0] for k, v in parse_qs(raw).items()}
+                    body.update({k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()})
+                with server.changed:
+                    pending = server.failures.get(path)
+                    failure = pending.pop(0) if pending else None
+                    server.calls.append(Call(path, body, dict(self.headers)))
+                    server.changed.notify_all()
+                if failure and failure.hang:
+                    server.released.wait(timeout=30)
+                    return
+                status, payload = (failure.status, failure.body) if failure else server.respond(path, body)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (failure.headers if failure else {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST
+
+        return Handler
