@@ -36,6 +36,9 @@ def create_app(core: Core, *, slack: AsyncApp | None = None, on_start: Callable[
         handler = AsyncSlackRequestHandler(slack)
 
         async def slack_events(request: Request) -> Response:
+            # Bolt's verifier raises (HTTP 500) on a timestamp that is not a number: refuse it as unsigned.
+            if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+                return Response("invalid request", status_code=401)
             return await handler.handle(request)
 
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))

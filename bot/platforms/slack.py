@@ -98,7 +98,6 @@ class SlackReply:
 
 def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
     app = AsyncApp(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "socket-mode",
         client=AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url),
     )

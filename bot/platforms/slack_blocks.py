@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     DatePickerElement,
-    HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     Option as SlackOption,
@@ -59,8 +58,8 @@ def _chunks(text: str, limit: int = SECTION_MAX) -> list[str]:
 
 def blocks(message: Message) -> list[Block]:
     result: list[Block] = []
-    if message.title:
-        result.append(HeaderBlock(text=PlainTextObject(text=_clip(message.title, HEADER_MAX), emoji=True)))
+    if message.title:  # a bold section rather than a header: mrkdwn is where Slack honours escaping
+        result.append(SectionBlock(text=MarkdownTextObject(text=f"*{escape(_clip(message.title, HEADER_MAX))}*")))
     if message.text:
         result += [SectionBlock(text=MarkdownTextObject(text=c)) for c in _chunks(SLACK.render(message.text))]
     fields = [

@@ -53,11 +53,16 @@ class RecordingServer:
     def calls_to(self, path: str) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.path == path]
 
-    def wait_for(self, path: str, count: int = 1, timeout: float = 10) -> list[dict[str, Any]]:
-        """Block until `count` calls to `path` were recorded (events, not sleeps)."""
+    def wait_until(self, condition: Callable[[list[Call]], bool], timeout: float = 10) -> list[Call]:
+        """Block until the recorded calls satisfy `condition` (woken by each call, never polling)."""
         with self.changed:
-            ok = self.changed.wait_for(lambda: len(self.calls_to(path)) >= count, timeout=timeout)
-        assert ok, f"expected {count} call(s) to {path}, got {self.calls_to(path)}"
+            ok = self.changed.wait_for(lambda: condition(self.calls), timeout=timeout)
+            calls = list(self.calls)
+        assert ok, f"the expected calls did not come; recorded: {[(c.path, c.body) for c in calls]}"
+        return calls
+
+    def wait_for(self, path: str, count: int = 1, timeout: float = 10) -> list[dict[str, Any]]:
+        self.wait_until(lambda calls: sum(c.path == path for c in calls) >= count, timeout)
         return self.calls_to(path)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -1,0 +1,151 @@
+"""Slack, end to end: role questions, mentions, escaping, forged requests and platform failures."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timezone
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from sqlalchemy import select, update
+
+from bot import scheduler
+from storage.models import News, Outbox
+from tests.e2e.conftest import CM, LEADER, QUEUE, TOKEN, SlackClient, blocks_text, client_get, sign
+from tests.fakes.slack_api import RATELIMITED, SERVER_ERROR, TIMEOUT
+
+
+def test_role_question_gets_an_ephemeral_answer(slack):
+    slack.command(LEADER, "/cm", "role can you fix the printer?")
+    answer = slack.fake.wait_for("/response/1")[0]
+    assert answer["response_type"] == "ephemeral"
+    assert "not part of the CM's role" in blocks_text(answer) and "the secretariat" in blocks_text(answer)
+
+
+def test_unknown_subcommand_answers_with_the_help(slack):
+    slack.command(LEADER, "/cm", "dance")
+    answer = slack.fake.wait_for("/response/1")[0]
+    assert "I do not know “/cm dance”" in blocks_text(answer) and "/news mine" in blocks_text(answer)
+
+
+def test_a_mention_is_answered_in_thread_once_even_when_slack_retries(slack):
+    assert slack.mention(LEADER, "<@UBOT> can you post our event on Facebook?", "Ev1").status_code == 200
+    answer = slack.fake.wait_api("chat.postMessage")[0]
+    assert answer["channel"] == "CGENERAL" and answer["thread_ts"] == "1700000099.000100"
+    assert "Yes, this is part of the CM's role" in blocks_text(answer)
+    assert slack.mention(LEADER, "<@UBOT> can you post our event on Facebook?", "Ev1", retry=1).status_code == 200
+    slack.mention(LEADER, "<@UBOT> what is the role of the CM?", "Ev2")
+    second = slack.fake.wait_api("chat.postMessage", 2)
+    assert len(second) == 2 and "Part of the CM's role" in blocks_text(second[1])  # Ev1's retry was skipped
+
+
+def test_user_text_never_pings_and_is_escaped(slack):
+    slack.command(LEADER, "/news", "Alerte <!channel> @here <!everyone>\nVoir <@U999> & <b>gras</b> @channel")
+    post = slack.fake.wait_api("chat.postMessage")[0]
+    text = blocks_text(post)
+    for ping in ("<!channel>", "<!here>", "<!everyone>", "<@U999>", "<b>", "@here", "@channel"):
+        assert ping not in text, ping
+    assert "&lt;!channel&gt;" in text and "&lt;@U999&gt; &amp; &lt;b&gt;" in text
+    assert "@\u2060here" in text
+
+
+def test_unsigned_forged_and_stale_requests_get_401_and_do_nothing(slack):
+    body = "command=%2Fnews&text=forged&user_id=UX&response_url=http%3A%2F%2F127.0.0.1%3A1%2F"
+    form = "application/x-www-form-urlencoded"
+    assert slack.post(body, form, signed=False).status_code == 401
+    assert slack.post(body, form, {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "soon"}).status_code == 401
+    assert slack.post(body, form, sign(body, secret="not-the-secret")).status_code == 401
+    assert slack.post(body, form, sign(body, timestamp=int(datetime.now().timestamp()) - 3600)).status_code == 401
+    with slack.core.deps.db() as s:
+        assert s.scalars(select(News)).all() == []
+    assert slack.fake.api_calls("chat.postMessage") == []
+
+
+def test_healthz_reports_the_database(slack):
+    response = client_get(slack, "/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok", "platform": "slack"}
+
+
+def test_a_rate_limited_post_is_retried_by_the_client(slack):
+    slack.fake.fail(slack.fake.api("chat.postMessage"), RATELIMITED)
+    slack.command(LEADER, "/news", "Loto de Noël")
+    posts = slack.fake.wait_api("chat.postMessage", 2)
+    assert posts[0] == posts[1]  # the same call, sent again after Retry-After
+    assert "Sent to the CM" in blocks_text(slack.fake.wait_for("/response/1")[0])
+
+
+def failed_once(slack: SlackClient, kind: str) -> None:
+    """Wait until the handler has recorded the failed delivery (a condition, checked until it holds)."""
+
+    def recorded() -> bool:
+        with slack.core.deps.db() as s:
+            return bool(s.scalar(select(Outbox.attempts).where(Outbox.kind == kind)))
+
+    deadline = time.monotonic() + 10
+    while not recorded():
+        assert time.monotonic() < deadline, f"no failed {kind} delivery was recorded"
+        time.sleep(0.02)
+
+
+def retry_now(slack: SlackClient) -> None:
+    """Time passes (the back-off runs out), the scheduler's outbox job fires; returns once it has run."""
+    with slack.core.deps.db.begin() as s:
+        s.execute(update(Outbox).values(claimed_until=None))
+    running = scheduler.running
+    assert running is not None
+    done = threading.Event()
+
+    def on_run(event: JobExecutionEvent) -> None:
+        if event.job_id == scheduler.OUTBOX_JOB:
+            done.set()
+
+    running.add_listener(on_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    running.modify_job(scheduler.OUTBOX_JOB, next_run_time=datetime.now(timezone.utc))
+    assert done.wait(timeout=20), "the outbox job did not run"
+    running.remove_listener(on_run)
+
+
+def test_platform_down_keeps_the_news_then_the_scheduler_delivers_it(slack, caplog):
+    caplog.set_level(logging.DEBUG)
+    # fails the first call and the retry handler's second try
+    slack.fake.fail(slack.fake.api("chat.postMessage"), SERVER_ERROR, times=2)
+    slack.command(LEADER, "/news", "Collecte de jouets\nSamedi au local")
+    reply = slack.fake.wait_for("/response/1")[0]
+    assert "Saved as #1" in blocks_text(reply) and "Sent to the CM" not in blocks_text(reply)
+    with slack.core.deps.db() as s:
+        assert s.scalars(select(News.title)).all() == ["Collecte de jouets"]
+        assert s.scalars(select(Outbox.last_error)).first() == "chat.postMessage: internal_error"
+    retry_now(slack)
+    posts = slack.fake.api_calls("chat.postMessage")
+    assert len(posts) == 4  # 2 failed, the queue post, the DM
+    assert posts[2]["channel"] == QUEUE and "Collecte de jouets" in blocks_text(posts[2])
+    assert posts[3]["channel"] == f"D{LEADER}" and "has now reached the CM" in blocks_text(posts[3])
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "internal_error" in logged and TOKEN not in logged and TOKEN.split("-")[-1] not in logged
+
+
+def test_a_timeout_keeps_the_news_for_later(slack):
+    slack.fake.fail(slack.fake.api("chat.postMessage"), TIMEOUT, times=3)
+    slack.command(LEADER, "/news", "Vide-grenier")
+    reply = slack.fake.wait_for("/response/1", timeout=20)[0]
+    assert "Saved as #1" in blocks_text(reply)
+    with slack.core.deps.db() as s:
+        row = s.scalars(select(Outbox)).one()
+    assert row.delivered_at is None and row.attempts == 1
+
+
+def test_a_failed_dm_after_a_decision_is_retried_and_sent_once(slack):
+    slack.command(LEADER, "/news", "Concert")
+    slack.fake.wait_api("chat.postMessage")
+    slack.fake.fail(slack.fake.api("conversations.open"), SERVER_ERROR, times=2)
+    slack.click(CM, "news.approve", "1", "1700000000.000001")
+    slack.fake.wait_api("chat.update")
+    failed_once(slack, "status_dm")
+    retry_now(slack)
+    dm = slack.fake.api_calls("chat.postMessage")[1]
+    assert "was approved" in blocks_text(dm)
+    with slack.core.deps.db() as s:
+        assert all(row.delivered_at for row in s.scalars(select(Outbox)))
+    retry_now(slack)  # nothing is owed any more
+    assert len(slack.fake.api_calls("chat.postMessage")) == 2
