@@ -27,7 +27,7 @@ def console(settings: Settings) -> None:
         cm_users=cm_users,
         admin_users=admin_users,
     )
-    console_platform.run(lambda chat: bootstrap(settings, chat, console_team).deps)
+    console_platform.run(lambda chat: bootstrap(settings, chat, console_team).deps, settings.language)
 
 
 def slack_app(settings: Settings) -> tuple[Core, AsyncApp]:

@@ -91,7 +91,7 @@ def _history_line(event: NewsEvent, lang: str, tz: ZoneInfo) -> Md:
         when=when,
     )
     if event.note:
-        return Md.of("{line} — _{note}_", line=line, note=event.note)
+        return Md.of("{line} — “{note}”", line=line, note=event.note)
     return line
 
 
@@ -143,7 +143,7 @@ def status_dm(news: News, event: NewsEvent, lang: str) -> Message:
     scheduled = day(news.scheduled_for, lang) if news.scheduled_for else ""
     text = Md.of(texts[event.kind], title=news.title, who=who, note=event.note, date=scheduled)
     if event.note and event.kind in ("approved", "scheduled", "published"):
-        text = Md.of("{t}\n_{note}_", t=text, note=event.note)
+        text = Md.of("{t}\n“{note}”", t=text, note=event.note)
     actions = [Button("news.answer", _("Answer"), str(news.id), "primary")] if event.kind == "needs_info" else []
     return Message(
         title=f"{STATUS_ICONS[event.kind]} {_(STATUSES[event.kind]).capitalize()}",

@@ -36,9 +36,12 @@ def engine(database_url: str) -> Iterator[Engine]:
 def clean_engine(engine: Engine) -> Engine:
     meta = MetaData()
     meta.reflect(engine)
+    tables = [t for t in reversed(meta.sorted_tables) if t.name != "alembic_version"]
     with engine.begin() as conn:
-        for table in reversed(meta.sorted_tables):
-            if table.name != "alembic_version":
+        if engine.dialect.name == "postgresql":  # ids start again at 1, as on a new install
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
                 conn.execute(table.delete())
     return engine
 

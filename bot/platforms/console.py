@@ -47,33 +47,36 @@ class Screen:
 
 
 class ConsoleChat:
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen, language: str) -> None:
         self.screen = screen
+        self._ = translator(language)
 
     def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
         self.screen.messages += 1
-        where = f"{_place(channel)} · message {self.screen.messages}"
-        self.screen.show(where + (f" · reply to message {thread.message_id}" if thread else ""), message)
+        where = self._place(channel) + " · " + self._("message {n}").format(n=self.screen.messages)
+        if thread:
+            where += " · " + self._("reply to message {n}").format(n=thread.message_id)
+        self.screen.show(where, message)
         return MessageRef(channel, str(self.screen.messages))
 
     def update(self, ref: MessageRef, message: Message) -> None:
-        self.screen.show(f"{_place(ref.channel)} · message {ref.message_id} (updated)", message)
+        where = self._place(ref.channel) + " · " + self._("message {n} (updated)").format(n=ref.message_id)
+        self.screen.show(where, message)
 
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(f"@{user_id}", message)
 
-
-def _place(channel: str) -> str:
-    return f"DM to {channel}" if channel.startswith("@") else f"#{channel}"
+    def _place(self, channel: str) -> str:
+        return self._("private message to {user}").format(user=channel) if channel.startswith("@") else f"#{channel}"
 
 
 class ConsoleReply:
-    def __init__(self, screen: Screen, user_id: str) -> None:
-        self.screen, self.user_id = screen, user_id
+    def __init__(self, screen: Screen, user_id: str, language: str) -> None:
+        self.screen, self.user_id, self.language = screen, user_id, language
         self.forms: list[Form] = []
 
     def reply(self, message: Message) -> None:
-        self.screen.show(f"only @{self.user_id} sees this", message)
+        self.screen.show(translator(self.language)("only @{user} sees this").format(user=self.user_id), message)
 
     def open_form(self, form: Form) -> None:
         self.forms.append(form)  # asked once the current command is done
@@ -106,7 +109,8 @@ class Console:
             self.handle(line)
 
     def handle(self, line: str) -> None:
-        reply = ConsoleReply(self.screen, self.user)
+        with self.deps.db() as s:
+            reply = ConsoleReply(self.screen, self.user, self.deps.language_of(s, self.user))
         req = Request(user_id=self.user, reply=reply, channel_id="general")
         if not line:
             return
@@ -161,7 +165,7 @@ class Console:
             chosen = field.options[index].value if 0 <= index < len(field.options) else raw
             return chosen or field.initial
         if field.kind == "date":
-            return self.read(f"{label} (YYYY-MM-DD): ").strip()
+            return self.read(f"{label} ({_('YYYY-MM-DD')}): ").strip()
         if field.kind == "paragraph":
             if field.initial:
                 self.say(_("Current text:") + "\n" + field.initial)
@@ -178,6 +182,6 @@ def console_team_users(cm_users: frozenset[str], admin_users: frozenset[str]) ->
     return cm_users or frozenset({CM}), admin_users or frozenset({ADMIN})
 
 
-def run(deps_factory: Callable[[ConsoleChat], Deps], out: TextIO = sys.stdout) -> None:
+def run(deps_factory: Callable[[ConsoleChat], Deps], language: str, out: TextIO = sys.stdout) -> None:
     screen = Screen(out)
-    Console(deps_factory(ConsoleChat(screen)), screen).run()
+    Console(deps_factory(ConsoleChat(screen, language)), screen).run()

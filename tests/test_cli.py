@@ -1,0 +1,110 @@
+"""The `relais` command as a volunteer runs it: settings errors, migrations, the console."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+from bot.config import ConfigError, Settings
+from bot.logs import RedactSecrets
+
+
+def relais(args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=cwd, env={**clean, **(env or {})}, input=stdin,
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_each_bad_setting_is_named_on_its_own_line(tmp_path):
+    result = relais([], tmp_path, {"RELAIS_PLATFORM": "slack", "RELAIS_LANGUAGE": "de", "PORT": "eighty",
+                                   "SLACK_BOT_TOKEN": "xoxb-secret-value-123"})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("relais: configuration problem: ") for line in lines)
+    named = [line.split(": ")[2] for line in lines]
+    assert named == ["RELAIS_LANGUAGE", "PORT", "SLACK_SIGNING_SECRET", "CM_QUEUE_CHANNEL"]
+    assert "xoxb-secret-value-123" not in result.stderr + result.stdout
+
+
+def test_settings_from_a_dotenv_file(tmp_path):
+    (tmp_path / ".env").write_text("RELAIS_TIMEZONE=Mars/Olympus\n")
+    result = relais([], tmp_path)
+    assert result.returncode == 2 and "RELAIS_TIMEZONE: unknown time zone 'Mars/Olympus'" in result.stderr
+
+
+def test_settings_defaults_and_secrets_hidden_from_repr():
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "CM_USERS": "U1, U2,"})
+    assert (settings.platform, settings.database_url, settings.language, str(settings.timezone)) == (
+        "console", "sqlite:///relais.db", "fr", "Europe/Paris")
+    assert settings.cm_users == frozenset({"U1", "U2"}) and settings.recap_schedule == ("mon", 9, 0)
+    assert "xoxb-1-2-abc" not in repr(settings)
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env({"RELAIS_PLATFORM": "slack", "SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s",
+                           "CM_QUEUE_CHANNEL": "C1", "RECAP_SCHEDULE": "monday 25 0"})
+    assert [p.split(":")[0] for p in err.value.problems] == ["RECAP_SCHEDULE", "SLACK_BOT_TOKEN"]
+
+
+def test_log_records_never_carry_a_token():
+    import logging
+
+    record = logging.LogRecord("x", logging.INFO, "f", 1, "calling with %s and %s", ("xoxb-111-222-abcdef", "my-signing-secret"), None)
+    RedactSecrets(["my-signing-secret"]).filter(record)
+    assert record.getMessage() == "calling with xoxb-*** and ***"
+
+
+def test_migrate_creates_the_schema_on_a_new_sqlite_file(tmp_path):
+    result = relais(["migrate"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    tables = set(inspect(create_engine(f"sqlite:///{tmp_path / 'relais.db'}")).get_table_names())
+    assert {"news", "news_events", "queue_messages", "charters", "outbox", "users", "alembic_version"} <= tables
+
+
+CONSOLE_SESSION = """\
+/news Fête des bénévoles samedi 14h\\nVenez nombreux au local !
+/news mine
+/as cm
+/cm queue
+1
+/as leader
+/cm role peux-tu réparer l'imprimante ?
+/cm frobnicate
+/quit
+"""
+
+
+def test_console_session_leader_sends_and_cm_approves(tmp_path):
+    result = relais([], tmp_path, stdin=CONSOLE_SESSION)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Console Relais. Vous êtes @leader." in out
+    assert "── #cm-queue · message 1 ──\n📰 Fête des bénévoles samedi 14h\nVenez nombreux au local !" in out
+    assert "[1] Approuver   [2] Programmer   [3] Demander des précisions   [4] Refuser" in out
+    assert "✅ Envoyé au/à la CM : Fête des bénévoles samedi 14h (n°1)" in out
+    assert "── #cm-queue · message 1 (modifié) ──" in out and "approuvée par @cm" in out
+    assert "── message privé à @leader · message 2 ──" in out and "a été approuvée par @cm" in out
+    assert "Adressez-vous plutôt à : le secrétariat" in out
+    assert "Je ne connais pas « /cm frobnicate »" in out
+    assert (tmp_path / "relais.db").exists()  # SQLite out of the box, in the current folder
+
+
+def test_console_form_asks_again_only_the_fields_at_fault(tmp_path):
+    session = "/news\n" + "\n".join([
+        "x" * 151,        # title: too long
+        "Une ligne", "",  # body (paragraph, ends with an empty line)
+        "1",              # category: Event
+        "2001-01-01",     # wished date: in the past
+        "",               # links
+        "AG annuelle",    # title again
+        "2099-05-01",     # date again
+        "/quit",
+    ]) + "\n"
+    out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin=session).stdout
+    assert "⚠️ The title has 151 characters; the limit is 150." in out and "⚠️ This date is in the past." in out
+    assert "📰 AG annuelle" in out and "Category: Event" in out and "May 1, 2099" in out
