@@ -62,13 +62,17 @@ def serve(settings: Settings, port: int) -> None:
 
 
 def socket_mode(settings: Settings) -> None:
-    from bot.platforms.slack import run_socket_mode
+    from bot.platforms.slack import socket_mode_handler
 
     core, app = slack_app(settings)
     stop = with_scheduler(core)()
-    log.info("Relais connected to Slack in Socket Mode")
+    log.info("Relais connecting to Slack in Socket Mode")
+
+    async def connect() -> None:
+        await socket_mode_handler(app, settings.slack_app_token).start_async()
+
     try:
-        asyncio.run(run_socket_mode(app, settings.slack_app_token))
+        asyncio.run(connect())
     except KeyboardInterrupt:
         pass
     finally:

@@ -8,28 +8,30 @@ from contextlib import asynccontextmanager
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
-from sqlalchemy import text
+from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.bootstrap import Core
+from storage.models import Outbox
 
 
 def create_app(core: Core, *, slack: AsyncApp | None = None, on_start: Callable[[], Callable[[], None]] | None = None) -> Starlette:
     """`on_start` runs when the server starts and returns what to run when it stops."""
 
-    def check_database() -> None:
-        with core.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+    def pending_deliveries() -> int:
+        with core.deps.db() as s:
+            return s.scalar(select(func.count()).select_from(Outbox).where(Outbox.delivered_at.is_(None))) or 0
 
     async def healthz(_request: Request) -> Response:
+        """Up, with the database reachable; `pending` counts messages Slack has not accepted yet."""
         try:
-            await asyncio.to_thread(check_database)
+            pending = await asyncio.to_thread(pending_deliveries)
         except Exception:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok", "platform": core.settings.platform})
+        return JSONResponse({"status": "ok", "database": "ok", "platform": core.settings.platform, "pending": pending})
 
     routes = [Route("/healthz", healthz, methods=["GET"])]
     if slack is not None:

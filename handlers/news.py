@@ -159,19 +159,19 @@ def mine(deps: Deps, req: Request) -> None:
 
 def queue(deps: Deps, req: Request) -> None:
     """Pending items, oldest first: what the CM still has to decide."""
-    with deps.db() as s:
-        lang = deps.language_of(s, req.user_id)
-        items = list(
-            s.scalars(select(News).where(News.status.in_(("new", "needs_info"))).order_by(News.id).limit(LIST_MAX + 1))
-        )
+    lang = _lang(deps, req)
     _ = translator(lang)
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can see the queue."))))
         return
+    with deps.db() as s:
+        items = list(
+            s.scalars(select(News).where(News.status.in_(("new", "needs_info"))).order_by(News.id).limit(LIST_MAX + 1))
+        )
     if not items:
         req.reply.reply(Message(text=Md.of(_("🎉 No news waiting for a decision."))))
         return
-    lines = [news_line(n, lang) for n in items[:LIST_MAX]]
+    lines = [news_line(n, lang, with_author=True) for n in items[:LIST_MAX]]
     if len(items) > LIST_MAX:
         lines.append(Md.of(_("… and more: decide on these first.")))
     req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("News waiting for a decision"), l=Md.join(lines))))

@@ -155,7 +155,8 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
     return app
 
 
-async def run_socket_mode(app: AsyncApp, app_token: str) -> None:
+def socket_mode_handler(app: AsyncApp, app_token: str):  # type: ignore[no-untyped-def]
+    """Socket Mode: the same app, fed over a WebSocket; must be made inside the running loop."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    await AsyncSocketModeHandler(app, app_token).start_async()
+    return AsyncSocketModeHandler(app, app_token)

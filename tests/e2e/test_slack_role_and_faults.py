@@ -64,7 +64,8 @@ def test_unsigned_forged_and_stale_requests_get_401_and_do_nothing(slack):
 
 def test_healthz_reports_the_database(slack):
     response = client_get(slack, "/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok", "platform": "slack"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "platform": "slack", "pending": 0}
 
 
 def test_a_rate_limited_post_is_retried_by_the_client(slack):
@@ -116,6 +117,7 @@ def test_platform_down_keeps_the_news_then_the_scheduler_delivers_it(slack, capl
     with slack.core.deps.db() as s:
         assert s.scalars(select(News.title)).all() == ["Collecte de jouets"]
         assert s.scalars(select(Outbox.last_error)).first() == "chat.postMessage: internal_error"
+    assert client_get(slack, "/healthz").json()["pending"] == 1
     retry_now(slack)
     posts = slack.fake.api_calls("chat.postMessage")
     assert len(posts) == 4  # 2 failed, the queue post, the DM

@@ -19,6 +19,7 @@ class FakeSlack(RecordingServer):
         super().__init__(self._respond)
         self.api_url = f"{self.base}/api/"
         self._responses = itertools.count(1)
+        self.socket_url = ""  # where apps.connections.open sends Socket Mode clients
 
     def response_url(self) -> str:
         return f"{self.base}/response/{next(self._responses)}"
@@ -47,6 +48,8 @@ class FakeSlack(RecordingServer):
             return 200, {"ok": True, "channel": body["channel"], "ts": ts, "message": {"text": body.get("text", "")}}
         if method == "conversations.open":
             return 200, {"ok": True, "channel": {"id": "D" + body["users"]}}
+        if method == "apps.connections.open":
+            return 200, {"ok": True, "url": self.socket_url}
         if method == "views.open":
             return 200, {"ok": True, "view": {"id": "V1"}}
         return 200, {"ok": False, "error": "unknown_method"}

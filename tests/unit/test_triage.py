@@ -116,6 +116,7 @@ def test_publish_after_approval_and_queue_lists_pending_oldest_first(deps, chat)
     router.command(deps, cm, "cm", "queue")
     listing = reply.last
     assert listing.index("Premier") < listing.index("Troisième") and "Second" not in listing
+    assert "by @leader" in listing
     leader, leader_reply = as_user("leader")
     router.command(deps, leader, "cm", "queue")
     assert "Only the CM" in leader_reply.last
