@@ -153,7 +153,7 @@ def mine(deps: Deps, req: Request) -> None:
     if not items:
         text = Md.of(_("You have not sent any news yet. Type /news followed by your text, or /news alone for the form."))
     else:
-        text = Md.of("**{h}**\n{l}", h=_("Your news"), l=Md.join([news_line(n, lang) for n in items]))
+        text = Md.of("**{h}**\n{l}", h=_("Your news"), l=Md.join([news_line(n, lang, deps.team.timezone) for n in items]))
     req.reply.reply(Message(text=text))
 
 
@@ -171,7 +171,7 @@ def queue(deps: Deps, req: Request) -> None:
     if not items:
         req.reply.reply(Message(text=Md.of(_("🎉 No news waiting for a decision."))))
         return
-    lines = [news_line(n, lang, with_author=True) for n in items[:LIST_MAX]]
+    lines = [news_line(n, lang, deps.team.timezone, with_author=True) for n in items[:LIST_MAX]]
     if len(items) > LIST_MAX:
         lines.append(Md.of(_("… and more: decide on these first.")))
     req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("News waiting for a decision"), l=Md.join(lines))))

@@ -118,14 +118,14 @@ def queue_message(news: News, lang: str, tz: ZoneInfo) -> Message:
     )
 
 
-def news_line(news: News, lang: str, *, with_author: bool = False) -> Md:
+def news_line(news: News, lang: str, tz: ZoneInfo, *, with_author: bool = False) -> Md:
     _ = translator(lang)
     line = Md.of(
         _("• #{id} **{title}** — {status} — sent {when}"),
         id=news.id,
         title=news.title,
         status=status_label(news, lang),
-        when=day(news.created_at.date(), lang),
+        when=day(news.created_at.astimezone(tz).date(), lang),
     )
     return Md.of(_("{line} by {who}"), line=line, who=UserRef(news.author_id)) if with_author else line
 

@@ -84,6 +84,7 @@ def test_console_session_leader_sends_and_cm_approves(tmp_path):
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "Console Relais. Vous êtes @leader." in out
+    assert "── visible seulement par @leader ──" in out and "sees this" not in out
     assert "── #cm-queue · message 1 ──\n📰 Fête des bénévoles samedi 14h\nVenez nombreux au local !" in out
     assert "[1] Approuver   [2] Programmer   [3] Demander des précisions   [4] Refuser" in out
     assert "✅ Envoyé au/à la CM : Fête des bénévoles samedi 14h (n°1)" in out

@@ -76,7 +76,8 @@ class ConsoleReply:
         self.forms: list[Form] = []
 
     def reply(self, message: Message) -> None:
-        self.screen.show(translator(self.language)("only @{user} sees this").format(user=self.user_id), message)
+        _ = translator(self.language)
+        self.screen.show(_("only @{user} sees this").format(user=self.user_id), message)
 
     def open_form(self, form: Form) -> None:
         self.forms.append(form)  # asked once the current command is done
