@@ -154,7 +154,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         relais_env = {**env, "RELAIS_PLATFORM": "slack", "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-                      "SLACK_API_URL": fake.api_url, "CM_QUEUE_CHANNEL": "CQUEUE",
+                      "SLACK_API_URL": fake.api_url, "CM_QUEUE_CHANNEL": "CQUEUE", "TEAM_CHANNEL": "CTEAM",
                       "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.db")}
         queued = args.requests + 1
         relais = run("relais", [sys.executable, "-m", "bot", "serve", "--port", str(port)], relais_env, port, args,

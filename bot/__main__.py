@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from bot import logs
 from bot.config import ConfigError, Settings
@@ -19,6 +20,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="default: PORT from the settings (3000)")
     sub.add_parser("console", help="try Relais in this terminal, whatever the settings say")
     sub.add_parser("migrate", help="apply pending database migrations and exit")
+    recap = sub.add_parser("recap", help="print a week's moderation recap (default: last week)")
+    recap.add_argument("--week", help="ISO week, e.g. 2026-W47")
+    recap.add_argument("--post", action="store_true", help="post it to TEAM_CHANNEL instead of printing it")
+    imp = sub.add_parser("import", help="load moderation entries from a CSV file (columns: see README)")
+    imp.add_argument("what", choices=["moderation"])
+    imp.add_argument("file", type=Path)
+    exp = sub.add_parser("export", help="write news or moderation entries as CSV")
+    exp.add_argument("what", choices=["news", "moderation"])
+    exp.add_argument("--out", type=Path, help="file to write (default: the screen)")
+    forget = sub.add_parser("forget", help="remove an author's name and links from the moderation log")
+    forget.add_argument("--author", required=True)
     return parser
 
 
@@ -31,10 +43,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"relais: configuration problem: {problem}", file=sys.stderr)
         return 2
     console = args.command == "console" or (args.command is None and settings.platform == "console")
-    logs.setup(settings.secrets(), logging.WARNING if console else logging.INFO)
+    quiet = console or args.command in ("recap", "import", "export", "forget", "migrate")
+    logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO)
 
-    from bot import runner
+    from bot import runner, tasks
 
+    if args.command == "recap":
+        return tasks.recap_command(settings, args.week, args.post)
+    if args.command == "import":
+        return tasks.import_command(settings, args.file)
+    if args.command == "export":
+        return tasks.export_command(settings, args.what, args.out)
+    if args.command == "forget":
+        return tasks.forget_command(settings, args.author)
     if args.command == "migrate":
         from storage.db import make_engine, migrate
 

@@ -47,6 +47,7 @@ class Settings:
     public_url: str = ""
     port: int = 3000
     http_timeout: int = 10
+    moderation_retention_days: int = 365
 
     def secrets(self) -> list[str]:
         """Every secret value, so logging can blank them out wherever they appear."""
@@ -113,6 +114,7 @@ class Settings:
             public_url=get("RELAIS_PUBLIC_URL"),
             port=integer("PORT", 3000),
             http_timeout=integer("RELAIS_HTTP_TIMEOUT", 10),
+            moderation_retention_days=integer("MODERATION_RETENTION_DAYS", 365),
         )
         problems += settings._platform_problems()
         if problems:
@@ -132,4 +134,6 @@ class Settings:
                 problems.append("SLACK_SIGNING_SECRET: missing (needed to check requests in HTTP mode)")
             if not self.cm_queue_channel:
                 problems.append("CM_QUEUE_CHANNEL: missing (the channel id where news land, e.g. C0123456789)")
+            if not self.team_channel:
+                problems.append("TEAM_CHANNEL: missing (the channel id for the weekly moderation recap)")
         return problems

@@ -24,6 +24,7 @@ def console(settings: Settings) -> None:
     console_team = team(
         settings,
         queue_channel=settings.cm_queue_channel or console_platform.QUEUE,
+        team_channel=settings.team_channel or console_platform.TEAM,
         cm_users=cm_users,
         admin_users=admin_users,
     )

@@ -15,6 +15,7 @@ from storage.models import User
 @dataclass(frozen=True)
 class Team:
     queue_channel: str
+    team_channel: str = ""
     language: str = "fr"
     timezone: ZoneInfo = ZoneInfo("Europe/Paris")
     cm_users: frozenset[str] = frozenset()

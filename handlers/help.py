@@ -17,9 +17,16 @@ COMMANDS: list[tuple[str, str, bool]] = [
     ("/news mine", N_("your news and where they stand"), False),
     ("/cm role [question]", N_("what the CM does; ask whether something is part of it"), False),
     ("/cm language fr|en", N_("the language Relais speaks to you"), False),
+    ("/cm charter [moderation|speaking]", N_("the moderation and speaking charters"), False),
+    ("/cm topics", N_("the sensitive topics"), False),
+    ("/cm recap [YYYY-Www]", N_("the moderation recap of a week (default: last week)"), False),
     ("/cm help", N_("this list"), False),
     ("/cm queue", N_("news waiting for a decision, oldest first"), True),
     ("/cm role edit", N_("edit the role charter"), True),
+    ("/cm charter edit moderation|speaking", N_("edit a charter; /cm charter moderation history lists its versions"), True),
+    ("/cm topics add Name: keyword, keyword", N_("add a sensitive topic (remove: /cm topics remove Name)"), True),
+    ("/cm log", N_("log a negative message seen online"), True),
+    ("/cm log list [open]", N_("the moderation log (open: still to handle)"), True),
 ]
 
 

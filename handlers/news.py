@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
+from typing import TextIO
 
 from sqlalchemy import select
 
@@ -175,3 +177,16 @@ def queue(deps: Deps, req: Request) -> None:
     if len(items) > LIST_MAX:
         lines.append(Md.of(_("… and more: decide on these first.")))
     req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("News waiting for a decision"), l=Md.join(lines))))
+
+
+def export_rows(deps: Deps, out: TextIO) -> int:
+    """`relais export news`: every item with its current status, for a spreadsheet."""
+    writer = csv.writer(out)
+    writer.writerow(["id", "created_at", "author_id", "title", "body", "category", "wished_date", "links", "status", "scheduled_for"])
+    count = 0
+    with deps.db() as s:
+        for n in s.scalars(select(News).order_by(News.id).execution_options(yield_per=1000)):
+            writer.writerow([n.id, n.created_at.isoformat(), n.author_id, n.title, n.body, n.category,
+                             n.wished_date or "", n.links, n.status, n.scheduled_for or ""])
+            count += 1
+    return count

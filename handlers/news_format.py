@@ -95,7 +95,7 @@ def _history_line(event: NewsEvent, lang: str, tz: ZoneInfo) -> Md:
     return line
 
 
-def queue_message(news: News, lang: str, tz: ZoneInfo) -> Message:
+def queue_message(news: News, lang: str, tz: ZoneInfo, topics: list[str] | None = None) -> Message:
     """The card the CM triages; re-rendered in place after every change."""
     _ = translator(lang)
     fields = [
@@ -107,6 +107,8 @@ def queue_message(news: News, lang: str, tz: ZoneInfo) -> Message:
         fields.append((_("Wished publication date"), Md.of("{d}", d=day(news.wished_date, lang))))
     if news.links:
         fields.append((_("Links"), Md.text(news.links)))
+    if topics:
+        fields.append((_("Sensitive topics"), Md.text(", ".join(f"⚠ {t}" for t in topics))))
     history = [_history_line(e, lang, tz) for e in news.events if e.kind != "new"]
     return Message(
         title=f"📰 {news.title}",

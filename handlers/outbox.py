@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from handlers.context import Deps
 from handlers.i18n import translator
 from handlers.messages import Md, Message
+from handlers.moderation_format import entry_card
 from handlers.news_format import queue_message, status_dm
+from handlers.topics import all_topics, matches
 from handlers.ports import ChatError, MessageRef
-from storage.models import News, NewsEvent, Outbox, QueueMessage
+from storage.models import ModerationEntry, ModerationEvent, News, NewsEvent, Outbox, QueueMessage
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=2)
@@ -29,8 +31,10 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def enqueue(session: Session, kind: str, *, news_id: int | None = None, event_id: int | None = None) -> Outbox:
-    row = Outbox(kind=kind, news_id=news_id, event_id=event_id)
+def enqueue(
+    session: Session, kind: str, *, news_id: int | None = None, event_id: int | None = None, entry_id: int | None = None
+) -> Outbox:
+    row = Outbox(kind=kind, news_id=news_id, event_id=event_id, entry_id=entry_id)
     session.add(row)
     session.flush()
     return row
@@ -80,7 +84,7 @@ def deliver(deps: Deps, ids: list[int] | None = None) -> set[int]:
             continue
         with deps.db.begin() as s:
             s.execute(update(Outbox).where(Outbox.id == row.id).values(delivered_at=_now(), attempts=row.attempts + 1))
-            extra = [enqueue(s, kind, news_id=row.news_id).id for kind in follow_up]
+            extra = [enqueue(s, kind, news_id=row.news_id, entry_id=row.entry_id).id for kind in follow_up]
         done.add(row.id)
         done |= deliver(deps, extra) if extra else set()
     return done
@@ -97,16 +101,17 @@ def _failed(deps: Deps, row: Outbox, error: str) -> None:
         )
 
 
-def _news(deps: Deps, news_id: int | None) -> News:
+def _news(deps: Deps, news_id: int | None) -> tuple[News, list[str]]:
+    """The item and the sensitive topics its text touches now."""
     with deps.db() as s:
         news = s.get(News, news_id)
         assert news is not None
-        return news
+        return news, matches(f"{news.title}\n{news.body}", all_topics(s))
 
 
 def _queue_post(deps: Deps, row: Outbox) -> list[str]:
-    news = _news(deps, row.news_id)
-    message = queue_message(news, deps.team.language, deps.team.timezone)
+    news, topics = _news(deps, row.news_id)
+    message = queue_message(news, deps.team.language, deps.team.timezone, topics)
     if news.queue_message is not None:
         deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
         return []
@@ -118,9 +123,9 @@ def _queue_post(deps: Deps, row: Outbox) -> list[str]:
 
 
 def _queue_update(deps: Deps, row: Outbox) -> list[str]:
-    news = _news(deps, row.news_id)
+    news, topics = _news(deps, row.news_id)
     if news.queue_message is not None:  # otherwise the pending queue post will show the news as it is
-        message = queue_message(news, deps.team.language, deps.team.timezone)
+        message = queue_message(news, deps.team.language, deps.team.timezone, topics)
         deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
     return []
 
@@ -158,10 +163,27 @@ def _queue_answer(deps: Deps, row: Outbox) -> list[str]:
 
 
 def _delivered_dm(deps: Deps, row: Outbox) -> list[str]:
-    news = _news(deps, row.news_id)
+    news, _topics = _news(deps, row.news_id)
     _ = translator(_author_language(deps, news))
     text = Md.of(_("📬 Your news **{title}** has now reached the CM."), title=news.title)
     deps.chat.dm(news.author_id, Message(text=text, fallback=_("Your news has reached the CM.")))
+    return []
+
+
+def _entry_card(deps: Deps, row: Outbox) -> list[str]:
+    """Post a moderation entry's card to the CM channel, or update it where it already is."""
+    with deps.db() as s:
+        entry = s.get(ModerationEntry, row.entry_id)
+        assert entry is not None
+        events = list(s.scalars(select(ModerationEvent).where(ModerationEvent.entry_id == entry.id).order_by(ModerationEvent.id)))
+    card = entry_card(entry, events, deps.team.language, deps.team.timezone)
+    if entry.queue_message_id and entry.queue_channel:
+        deps.chat.update(MessageRef(entry.queue_channel, entry.queue_message_id), card)
+    elif row.kind == "moderation_post":
+        ref = deps.chat.post(deps.team.queue_channel, card)
+        with deps.db.begin() as s:
+            s.execute(update(ModerationEntry).where(ModerationEntry.id == entry.id)
+                      .values(queue_channel=ref.channel, queue_message_id=ref.message_id))
     return []
 
 
@@ -171,4 +193,6 @@ DELIVERERS: dict[str, Callable[[Deps, Outbox], list[str]]] = {
     "status_dm": _status_dm,
     "queue_answer": _queue_answer,
     "delivered_dm": _delivered_dm,
+    "moderation_post": _entry_card,
+    "moderation_update": _entry_card,
 }

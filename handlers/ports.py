@@ -28,6 +28,10 @@ class Chat(Protocol):
 
     def dm(self, user_id: str, message: Message) -> MessageRef: ...
 
+    def upload(
+        self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
+    ) -> None: ...
+
 
 class Reply(Protocol):
     """Answers to the person who made the current request, and only to them."""

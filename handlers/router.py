@@ -9,7 +9,7 @@ from typing import Any, Callable, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from handlers import help, news, role, triage
+from handlers import charters, help, moderation, news, recap, role, topics, triage
 from handlers.context import Deps, Request
 from handlers.i18n import translator
 from handlers.messages import FormErrors, Md, Message
@@ -42,7 +42,12 @@ Submitter = Callable[[Deps, Request, dict[str, str], str], None]
 
 FORMS: dict[str, tuple[Validator, Submitter]] = {
     "news.submit": (news.validate, lambda d, r, v, _state: news.submit_form(d, r, v)),
-    "role.edit": (role.validate, role.save),
+    "moderation.log": (moderation.validate, moderation.submit),
+    "moderation.change": (moderation.validate_change, moderation.submit_change),
+    **{
+        f"charter.{kind}": (charters.validate, lambda d, r, v, s, k=kind: charters.save(d, r, k, v, s))
+        for kind in ("role", *charters.KINDS)
+    },
     **{
         f"news.{action}": (
             lambda d, r, v, a=action: triage.validate(d, r, a, v),
@@ -62,11 +67,19 @@ def command(deps: Deps, req: Request, name: str, text: str) -> None:
     sub, _sep, rest = text.strip().partition(" ")
     sub, rest = sub.casefold(), rest.strip()
     if sub == "role" and rest.casefold() == "edit":
-        role.edit_form(deps, req)
+        charters.edit_form(deps, req, role.KIND)
     elif sub == "role":
         role.show(deps, req, rest)
     elif sub == "queue":
         news.queue(deps, req)
+    elif sub in ("topics", "sujets"):
+        topics.command(deps, req, rest)
+    elif sub in ("charter", "charte"):
+        charters.command(deps, req, rest)
+    elif sub in ("log", "journal"):
+        moderation.command(deps, req, rest)
+    elif sub == "recap":
+        recap.show(deps, req, rest)
     elif sub in ("language", "langue"):
         help.set_language(deps, req, rest)
     elif sub in ("", "help", "aide"):
@@ -80,6 +93,8 @@ def action(deps: Deps, req: Request, action_id: str, value: str) -> None:
     prefix, _dot, verb = action_id.partition(".")
     if prefix == "news" and verb in triage.TRANSITIONS:
         triage.click(deps, req, verb, value)
+    elif prefix == "moderation":
+        moderation.click(deps, req, verb, value)
     else:
         help.show(deps, req)
 

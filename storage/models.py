@@ -105,6 +105,7 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(40))
     news_id: Mapped[int | None] = mapped_column(ForeignKey("news.id"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("news_events.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_entries.id"))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -120,3 +121,66 @@ class SeenDelivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Topic(Base):
+    """A sensitive subject for the association; keywords are matched in news and moderation entries."""
+
+    __tablename__ = "topics"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    keywords: Mapped[str] = mapped_column(Text, default="")  # comma-separated
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ModerationEntry(Base):
+    """One negative message seen online and where its handling stands."""
+
+    __tablename__ = "moderation_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network: Mapped[str] = mapped_column(String(20), index=True)
+    link: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(200))
+    excerpt: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(10), default="low")
+    handling: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    logged_by: Mapped[str] = mapped_column(String(64))
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    topics: Mapped[list[EntryTopic]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    queue_channel: Mapped[str | None] = mapped_column(String(64))
+    queue_message_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class EntryTopic(Base):
+    """Which sensitive topics an entry touched when it was logged, for totals computed in SQL."""
+
+    __tablename__ = "entry_topics"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("moderation_entries.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+
+
+class ModerationEvent(Base):
+    """Each change of an entry's handling: who, when, and their note."""
+
+    __tablename__ = "moderation_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("moderation_entries.id"), index=True)
+    handling: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecapRun(Base):
+    """The exactly-once guard of the weekly recap: one row per ISO week, claimed before posting."""
+
+    __tablename__ = "recap_runs"
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)  # e.g. 2026-W47
+    status: Mapped[str] = mapped_column(String(10))  # claimed | posted
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

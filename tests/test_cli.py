@@ -29,7 +29,7 @@ def test_each_bad_setting_is_named_on_its_own_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert all(line.startswith("relais: configuration problem: ") for line in lines)
     named = [line.split(": ")[2] for line in lines]
-    assert named == ["RELAIS_LANGUAGE", "PORT", "SLACK_SIGNING_SECRET", "CM_QUEUE_CHANNEL"]
+    assert named == ["RELAIS_LANGUAGE", "PORT", "SLACK_SIGNING_SECRET", "CM_QUEUE_CHANNEL", "TEAM_CHANNEL"]
     assert "xoxb-secret-value-123" not in result.stderr + result.stdout
 
 
@@ -47,7 +47,7 @@ def test_settings_defaults_and_secrets_hidden_from_repr():
     assert "xoxb-1-2-abc" not in repr(settings)
     with pytest.raises(ConfigError) as err:
         Settings.from_env({"RELAIS_PLATFORM": "slack", "SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s",
-                           "CM_QUEUE_CHANNEL": "C1", "RECAP_SCHEDULE": "monday 25 0"})
+                           "CM_QUEUE_CHANNEL": "C1", "TEAM_CHANNEL": "C2", "RECAP_SCHEDULE": "monday 25 0"})
     assert [p.split(":")[0] for p in err.value.problems] == ["RECAP_SCHEDULE", "SLACK_BOT_TOKEN"]
 
 

@@ -5,6 +5,7 @@ numbers the buttons so they can be clicked, and asks forms field by field."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from typing import TextIO
 
@@ -16,6 +17,7 @@ from handlers.ports import MessageRef
 
 PLAIN = Markup(escape=lambda s: s, mention=lambda user_id: f"@{user_id}", bold="")
 QUEUE = "cm-queue"
+TEAM = "team"
 CM, ADMIN = "cm", "admin"
 
 
@@ -65,6 +67,11 @@ class ConsoleChat:
 
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(f"@{user_id}", message)
+
+    def upload(self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None) -> None:
+        """Files land in the current folder, where the person can open them."""
+        Path(filename).write_bytes(content)
+        print(f"── #{channel} ── 📎 {title}: {Path(filename).resolve()}\n", file=self.screen.out)
 
     def _place(self, channel: str) -> str:
         return self._("private message to {user}").format(user=channel) if channel.startswith("@") else f"#{channel}"

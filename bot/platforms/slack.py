@@ -72,6 +72,11 @@ class SlackChat:
         resp = _call("conversations.open", lambda: self.client.conversations_open(users=user_id))
         return self.post(resp["channel"]["id"], message)
 
+    def upload(self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None) -> None:
+        _call("files.upload_v2", lambda: self.client.files_upload_v2(
+            channel=channel, content=content, filename=filename, title=title,
+            thread_ts=thread.message_id if thread else None))
+
 
 class SlackReply:
     """Ephemeral answers through the request's response_url; where Slack gives

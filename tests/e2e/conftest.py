@@ -28,6 +28,7 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-1234-5678-FAKEtokenValue"
 CM, ADMIN, LEADER = "UCM", "UADMIN", "ULEADER"
 QUEUE = "CQUEUE"
+TEAM = "CTEAM"
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ class SlackClient:
 def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
         platform="slack", database_url=database_url, language="en", slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET, slack_api_url=api_url, cm_queue_channel=QUEUE,
+        slack_signing_secret=SECRET, slack_api_url=api_url, cm_queue_channel=QUEUE, team_channel=TEAM,
         cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1,
     )
     values.update(overrides)

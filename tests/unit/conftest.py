@@ -34,7 +34,9 @@ class RecordingChat:
     posts: list[tuple[str, Message, MessageRef | None]] = field(default_factory=list)
     updates: list[tuple[MessageRef, Message]] = field(default_factory=list)
     dms: list[tuple[str, Message]] = field(default_factory=list)
+    uploads: list[tuple[str, str, bytes, MessageRef | None]] = field(default_factory=list)
     down: bool = False
+    uploads_fail: bool = False
 
     def _check(self) -> None:
         if self.down:
@@ -53,6 +55,12 @@ class RecordingChat:
         self._check()
         self.dms.append((user_id, message))
         return MessageRef(f"D-{user_id}", f"dm{len(self.dms)}")
+
+    def upload(self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None) -> None:
+        self._check()
+        if self.uploads_fail:
+            raise ChatError("files.upload_v2: internal_error")
+        self.uploads.append((channel, filename, content, thread))
 
 
 @dataclass
@@ -78,7 +86,7 @@ def chat() -> RecordingChat:
 
 @pytest.fixture
 def deps(clean_engine: Engine, chat: RecordingChat) -> Deps:
-    team = Team(queue_channel="C-QUEUE", language="en", cm_users=frozenset({"cm"}), admin_users=frozenset({"admin"}))
+    team = Team(queue_channel="C-QUEUE", team_channel="C-TEAM", language="en", cm_users=frozenset({"cm"}), admin_users=frozenset({"admin"}))
     return Deps(db=make_sessions(clean_engine), chat=chat, team=team)
 
 

@@ -49,13 +49,13 @@ def test_only_the_cm_edits_and_the_new_text_is_used(deps):
     router.command(deps, cm, "cm", "role edit")
     form = reply.forms[0]
     assert "+ Publish the association's news" in form.fields[0].initial
-    assert router.validate_form(deps, cm, "role.edit", {"text": "  "}) == {"text": "The charter cannot be empty."}
-    router.submit_form(deps, cm, "role.edit", {"text": "We animate.\n+ Film videos\n- Wash the van -> the logistics team"}, form.state)
-    assert "version 1" in reply.last
+    assert router.validate_form(deps, cm, "charter.role", {"text": "  "}) == {"text": "The charter cannot be empty."}
+    router.submit_form(deps, cm, "charter.role", {"text": "We animate.\n+ Film videos\n- Wash the van -> the logistics team"}, form.state)
+    assert "saved (version 1)" in reply.last
     router.command(deps, leader, "cm", "role can you wash the van?")
     assert "the logistics team" in leader_reply.last
     # a forged submission from a leader changes nothing
-    router.submit_form(deps, leader, "role.edit", {"text": "+ Everything"}, "en")
+    router.submit_form(deps, leader, "charter.role", {"text": "+ Everything"}, "en")
     router.command(deps, leader, "cm", "role")
     assert "Film videos" in leader_reply.last and "Everything" not in leader_reply.last
 

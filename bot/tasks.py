@@ -1,0 +1,84 @@
+"""The one-shot commands: `relais recap`, `import`, `export`, `forget`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.bootstrap import Core, bootstrap, team
+from bot.config import Settings
+from handlers import news, recap, retention
+from handlers.i18n import translator
+from handlers.moderation_csv import export_rows, import_rows
+from handlers.ports import Chat
+
+
+def _chat(settings: Settings) -> Chat:
+    """The platform's chat, for `--post`; the console prints instead."""
+    if settings.platform == "slack":
+        from bot.platforms.slack import SlackChat, web_client
+
+        return SlackChat(web_client(settings))
+    from bot.platforms.console import ConsoleChat, Screen
+
+    return ConsoleChat(Screen(sys.stdout), settings.language)
+
+
+def _core(settings: Settings) -> Core:
+    from bot.platforms.console import TEAM
+
+    return bootstrap(settings, _chat(settings), team(settings, team_channel=settings.team_channel or TEAM))
+
+
+def recap_command(settings: Settings, week: str | None, post: bool) -> int:
+    core = _core(settings)
+    _ = translator(settings.language)
+    from datetime import datetime, timezone
+
+    week = week or recap.last_week(datetime.now(timezone.utc), settings.timezone)
+    try:
+        recap.parse_week(week)
+    except ValueError:
+        print(_("“{week}” is not a week: write it like 2026-W47.").format(week=week), file=sys.stderr)
+        return 2
+    if post:
+        recap.post(core.deps, week)
+        return 0
+    from bot.platforms.console import ConsoleChat, Screen
+
+    screen = Screen(sys.stdout)
+    main, follow, _as_csv = recap.messages(recap.build_recap(core.deps, week), settings.language, datetime.now(timezone.utc))
+    for message in [main, *follow]:
+        screen.show(week, message)
+    return 0
+
+
+def import_command(settings: Settings, path: Path) -> int:
+    core = _core(settings)
+    _ = translator(settings.language)
+    with path.open(newline="", encoding="utf-8-sig") as source:
+        loaded, problems = import_rows(core.deps, "import", source)
+    for line, problem in problems:
+        print(_("line {line}: {problem}").format(line=line, problem=problem), file=sys.stderr)
+    print(_("{n} entries loaded, {bad} rows refused.").format(n=loaded, bad=len(problems)))
+    return 1 if problems else 0
+
+
+def export_command(settings: Settings, what: str, out: Path | None) -> int:
+    core = _core(settings)
+    writer = news.export_rows if what == "news" else export_rows
+    if out is None:
+        count = writer(core.deps, sys.stdout)
+    else:
+        with out.open("w", newline="", encoding="utf-8") as target:
+            count = writer(core.deps, target)
+    _ = translator(settings.language)
+    print(_("{n} rows written.").format(n=count), file=sys.stderr)
+    return 0
+
+
+def forget_command(settings: Settings, author: str) -> int:
+    changed = retention.forget_author(_core(settings).deps, author)
+    _ = translator(settings.language)
+    print(_("{n} entries no longer show this author.").format(n=changed))
+    return 0

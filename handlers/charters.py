@@ -1,0 +1,114 @@
+"""The association's charters: the CM's role, moderation, speaking. Every
+version is kept with who and when; the newest of a kind and language is in force.
+`/cm charter [moderation|speaking] [edit|history]`, `/cm charter edit <kind>`."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from handlers.charter_texts import DEFAULTS, TITLES
+from handlers.context import Deps, Request
+from handlers.i18n import translator
+from handlers.messages import Field, Form, FormErrors, Md, Message, UserRef
+from handlers.news_format import moment
+from handlers.permissions import is_cm
+from storage.models import Charter
+
+CHARTER_MAX = 3000
+KINDS = ("moderation", "speaking")  # shown by /cm charter; "role" has /cm role
+
+
+def current(deps: Deps, kind: str, lang: str) -> tuple[str, int]:
+    """The charter in force in a language, and its version number (0 = the default)."""
+    with deps.db() as s:
+        latest = s.scalars(
+            select(Charter).where(Charter.kind == kind, Charter.language == lang).order_by(Charter.id.desc()).limit(1)
+        ).first()
+        count = s.scalar(select(func.count()).select_from(Charter).where(Charter.kind == kind, Charter.language == lang))
+    return (latest.text, count or 0) if latest else (translator(lang)(DEFAULTS[kind]), 0)
+
+
+def _lang(deps: Deps, req: Request) -> str:
+    with deps.db() as s:
+        return deps.language_of(s, req.user_id)
+
+
+def command(deps: Deps, req: Request, args: str) -> None:
+    """Words in any order: a kind, and `edit` or `history`."""
+    words = args.casefold().split()
+    kinds = [w for w in words if w in KINDS] or list(KINDS)
+    lang = _lang(deps, req)
+    _ = translator(lang)
+    if "edit" in words:
+        if len(kinds) != 1:
+            req.reply.reply(Message(text=Md.of(_("Which charter? /cm charter edit moderation or /cm charter edit speaking"))))
+            return
+        edit_form(deps, req, kinds[0])
+    elif "history" in words:
+        for kind in kinds:
+            req.reply.reply(history(deps, kind, lang))
+    elif words and not set(words) & set(KINDS):
+        req.reply.reply(Message(text=Md.of(_("I know the charters “moderation” and “speaking”, e.g. /cm charter moderation."))))
+    else:
+        for kind in kinds:
+            text, version = current(deps, kind, lang)
+            req.reply.reply(Message(title=_(TITLES[kind]), text=Md.text(text), context=_version_line(version, lang)))
+
+
+def _version_line(version: int, lang: str) -> Md:
+    _ = translator(lang)
+    return Md.of(_("Version {n}") if version else _("Default text, not yet adapted by the CM"), n=version)
+
+
+def history(deps: Deps, kind: str, lang: str) -> Message:
+    _ = translator(lang)
+    with deps.db() as s:
+        versions = list(
+            s.scalars(select(Charter).where(Charter.kind == kind, Charter.language == lang).order_by(Charter.id))
+        )
+    lines = [
+        Md.of(_("• version {n} by {who} on {when}"), n=i, who=UserRef(v.author_id), when=moment(v.created_at, lang, deps.team.timezone))
+        for i, v in enumerate(versions, 1)
+    ] or [Md.of(_("No version yet: the default text is in force."))]
+    return Message(title=_("History: {title}").format(title=_(TITLES[kind])), text=Md.join(lines))
+
+
+def edit_form(deps: Deps, req: Request, kind: str) -> None:
+    lang = _lang(deps, req)
+    _ = translator(lang)
+    if not is_cm(deps, req.user_id):
+        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
+        return
+    text, _version = current(deps, kind, lang)
+    hint = _("One item per line: “+ ” in the role, “- ” not in the role, “-> who” where to go instead.") if kind == "role" else ""
+    req.reply.open_form(
+        Form(
+            form_id=f"charter.{kind}",
+            title=_(TITLES[kind]),
+            submit=_("Save"),
+            fields=[Field("text", _("Charter"), kind="paragraph", max_length=CHARTER_MAX, initial=text, hint=hint)],
+            state=lang,
+        )
+    )
+
+
+def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+    _ = translator(_lang(deps, req))
+    text = values.get("text", "").strip()
+    if not text:
+        return {"text": _("The charter cannot be empty.")}
+    if len(text) > CHARTER_MAX:
+        return {"text": _("{size} characters; the limit is {limit}.").format(size=len(text), limit=CHARTER_MAX)}
+    return {}
+
+
+def save(deps: Deps, req: Request, kind: str, values: dict[str, str], state: str) -> None:
+    lang = state if state in ("fr", "en") else deps.team.language
+    _ = translator(_lang(deps, req))
+    if not is_cm(deps, req.user_id):
+        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
+        return
+    with deps.db.begin() as s:
+        s.add(Charter(kind=kind, language=lang, text=values["text"].strip(), author_id=req.user_id))
+    _text, version = current(deps, kind, lang)
+    req.reply.reply(Message(text=Md.of(_("✅ {title} saved (version {n})."), title=_(TITLES[kind]), n=version)))

@@ -1,0 +1,212 @@
+"""The moderation log: every negative message seen online and how it was handled.
+`/cm log` (form), `/cm log list [open]`, buttons on each entry to change its handling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from handlers import outbox
+from handlers.context import Deps, Request
+from handlers.i18n import translator
+from handlers.messages import Field, Form, FormErrors, Md, Message, Option
+from handlers.moderation_format import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
+from handlers.permissions import is_cm
+from handlers.topics import all_topics, matches
+from storage.models import EntryTopic, ModerationEntry, ModerationEvent
+
+EXCERPT_MAX = 2000
+NOTE_MAX = 1000
+AUTHOR_MAX = 200
+LINK_MAX = 1000
+LIST_MAX = 25
+
+
+def _lang(deps: Deps, req: Request) -> str:
+    with deps.db() as s:
+        return deps.language_of(s, req.user_id)
+
+
+def _refuse_unless_cm(deps: Deps, req: Request) -> bool:
+    if is_cm(deps, req.user_id):
+        return False
+    _ = translator(_lang(deps, req))
+    req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can use the moderation log. Nothing was changed."))))
+    return True
+
+
+def command(deps: Deps, req: Request, args: str) -> None:
+    if _refuse_unless_cm(deps, req):
+        return
+    words = args.casefold().split()
+    if words[:1] == ["list"] or words[:1] == ["liste"]:
+        listing(deps, req, only_open=len(words) > 1 and words[1] in ("open", "ouvertes", "ouverts"))
+    else:
+        req.reply.open_form(log_form(_lang(deps, req)))
+
+
+def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending") -> Form:
+    """The full form to log an entry, or (with entry_id) the handling-and-note form for one."""
+    _ = translator(lang)
+    handling_field = Field("handling", _("Handling"), kind="select", initial=handling,
+                           options=[Option(k, _(v)) for k, v in HANDLINGS.items()])
+    reason = Field("reason", _("Reason (required when ignored)"), optional=True, max_length=NOTE_MAX)
+    note = Field("note", _("Note"), kind="paragraph", optional=True, max_length=NOTE_MAX)
+    if entry_id is not None:
+        return Form("moderation.change", _("Handling #{id}").format(id=entry_id), _("Save"),
+                    [handling_field, reason, note], state=str(entry_id))
+    return Form(
+        "moderation.log",
+        _("Negative message"),
+        _("Log"),
+        [
+            Field("network", _("Network"), kind="select", options=[Option(k, _(v)) for k, v in NETWORKS.items()]),
+            Field("link", _("Link"), optional=True, max_length=LINK_MAX, hint=_("The address of the message, if any")),
+            Field("author", _("Author"), optional=True, max_length=AUTHOR_MAX),
+            Field("excerpt", _("Excerpt"), kind="paragraph", max_length=EXCERPT_MAX),
+            Field("severity", _("Severity"), kind="select", initial="low",
+                  options=[Option(k, _(v)) for k, v in SEVERITIES.items()]),
+            handling_field,
+            reason,
+            note,
+        ],
+    )
+
+
+def check(values: dict[str, str], lang: str, *, full: bool = True) -> FormErrors:
+    """The rules of an entry, shared by the form and the CSV import."""
+    _ = translator(lang)
+    errors: FormErrors = {}
+    if full:
+        if values.get("network", "") not in NETWORKS:
+            errors["network"] = _("Choose a network from the list.")
+        if not values.get("excerpt", "").strip():
+            errors["excerpt"] = _("Copy the message, or the part of it that matters.")
+        if values.get("severity", "low") not in SEVERITIES:
+            errors["severity"] = _("Choose low, medium or high.")
+        link = values.get("link", "").strip()
+        if link and (not link.startswith(("http://", "https://")) or " " in link or len(link) > LINK_MAX):
+            errors["link"] = _("A link starts with http:// or https:// and has no spaces.")
+    handling = values.get("handling", "pending")
+    if handling not in HANDLINGS:
+        errors["handling"] = _("Choose a handling from the list.")
+    elif handling == "ignored" and not values.get("reason", "").strip():
+        errors["reason"] = _("Say why this message is ignored.")
+    limits = {"excerpt": EXCERPT_MAX, "author": AUTHOR_MAX, "note": NOTE_MAX, "reason": NOTE_MAX}
+    for name, limit in limits.items():
+        if len(values.get(name, "")) > limit and name not in errors:
+            errors[name] = _("{size} characters; the limit is {limit}.").format(size=len(values[name]), limit=limit)
+    return errors
+
+
+def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+    return check(values, _lang(deps, req))
+
+
+def validate_change(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+    return check(values, _lang(deps, req), full=False)
+
+
+def store(deps: Deps, actor: str, values: dict[str, str], seen_at: datetime | None = None) -> int:
+    """Write one entry, its topics and its first handling; returns its id."""
+    with deps.db.begin() as s:
+        entry = ModerationEntry(
+            network=values["network"],
+            link=values.get("link", "").strip() or None,
+            author=values.get("author", "").strip() or None,
+            excerpt=values["excerpt"].strip(),
+            severity=values.get("severity") or "low",
+            handling=values.get("handling") or "pending",
+            reason=values.get("reason", "").strip(),
+            note=values.get("note", "").strip(),
+            logged_by=actor,
+            handled_by=actor if values.get("handling", "pending") != "pending" else None,
+        )
+        if seen_at is not None:
+            entry.seen_at = seen_at
+        s.add(entry)
+        s.flush()
+        for name in matches(entry.excerpt, all_topics(s)):
+            s.add(EntryTopic(entry_id=entry.id, topic=name))
+        s.add(ModerationEvent(entry_id=entry.id, handling=entry.handling, actor_id=actor, note=entry.note))
+        return entry.id
+
+
+def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> None:
+    if _refuse_unless_cm(deps, req):
+        return
+    entry_id = store(deps, req.user_id, values)
+    with deps.db.begin() as s:
+        row = outbox.enqueue(s, "moderation_post", entry_id=entry_id)
+    _ = translator(_lang(deps, req))
+    if row.id in outbox.deliver(deps, [row.id]):
+        text = Md.of(_("✅ Logged as #{id} and posted in the CM channel."), id=entry_id)
+    else:
+        text = Md.of(_("💾 Logged as #{id}. The CM channel cannot be reached right now; the card will follow."), id=entry_id)
+    req.reply.reply(Message(text=text))
+
+
+def click(deps: Deps, req: Request, handling: str, value: str) -> None:
+    if _refuse_unless_cm(deps, req):
+        return
+    entry_id = int(value) if value.isdigit() else 0
+    with deps.db() as s:
+        entry = s.get(ModerationEntry, entry_id)
+    _ = translator(_lang(deps, req))
+    if entry is None:
+        req.reply.reply(Message(text=Md.of(_("This entry no longer exists."))))
+    elif handling in ("ignored", "note"):
+        req.reply.open_form(log_form(_lang(deps, req), entry_id=entry_id,
+                                     handling="ignored" if handling == "ignored" else entry.handling))
+    else:
+        change(deps, req, entry_id, {"handling": handling})
+
+
+def submit_change(deps: Deps, req: Request, values: dict[str, str], state: str) -> None:
+    if not _refuse_unless_cm(deps, req):
+        change(deps, req, int(state), values, with_note=True)
+
+
+def change(deps: Deps, req: Request, entry_id: int, values: dict[str, str], *, with_note: bool = False) -> None:
+    """A button changes the handling once (a double click is a no-op); the form may also add a note."""
+    handling = values["handling"]
+    note, reason = values.get("note", "").strip(), values.get("reason", "").strip()
+    with deps.db.begin() as s:
+        query = update(ModerationEntry).where(ModerationEntry.id == entry_id)
+        if not with_note:
+            query = query.where(ModerationEntry.handling != handling)
+        fields: dict[str, object] = {"handling": handling, "handled_by": req.user_id}
+        if handling == "ignored":
+            fields["reason"] = reason
+        if s.execute(query.values(**fields)).rowcount:
+            s.add(ModerationEvent(entry_id=entry_id, handling=handling, actor_id=req.user_id, note=note))
+            ids = [outbox.enqueue(s, "moderation_update", entry_id=entry_id).id]
+        else:
+            ids = []
+    if ids:
+        outbox.deliver(deps, ids)
+        return
+    _ = translator(_lang(deps, req))
+    req.reply.reply(Message(text=Md.of(_("ℹ️ Nothing changed: #{id} is already {h}."), id=entry_id, h=handling_label(handling, _lang(deps, req)))))
+
+
+def listing(deps: Deps, req: Request, *, only_open: bool) -> None:
+    lang = _lang(deps, req)
+    _ = translator(lang)
+    with deps.db() as s:
+        query = select(ModerationEntry)
+        if only_open:
+            query = query.where(ModerationEntry.handling.in_(OPEN)).order_by(ModerationEntry.seen_at)
+        else:
+            query = query.order_by(ModerationEntry.seen_at.desc())
+        entries = list(s.scalars(query.limit(LIST_MAX + 1)))
+    if not entries:
+        empty = _("No open entry: everything seen was handled.") if only_open else _("The moderation log is empty. /cm log adds an entry.")
+        req.reply.reply(Message(text=Md.of(empty)))
+        return
+    title = _("Open moderation entries, oldest first") if only_open else _("Latest moderation entries")
+    lines = [entry_line(e, lang, deps.team.timezone) for e in entries[:LIST_MAX]]
+    if len(entries) > LIST_MAX:
+        lines.append(Md.of(_("… more in `relais export moderation`.")))
+    req.reply.reply(Message(title=title, text=Md.join(lines)))

@@ -1,0 +1,104 @@
+"""Names and looks of the moderation log: networks, severities, handlings, the entry card."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from handlers.i18n import N_, translator
+from handlers.messages import Button, Md, Message, UserRef
+from handlers.news_format import moment
+from storage.models import ModerationEntry, ModerationEvent
+
+NETWORKS: dict[str, str] = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "website": N_("Website"),
+    "other": N_("Other"),
+}
+SEVERITIES: dict[str, str] = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+HANDLINGS: dict[str, str] = {
+    "pending": N_("pending"),
+    "replied": N_("replied"),
+    "hidden": N_("hidden"),
+    "deleted": N_("deleted"),
+    "escalated": N_("escalated to the leaders"),
+    "ignored": N_("ignored"),
+}
+ICONS = {"pending": "⏳", "replied": "💬", "hidden": "🙈", "deleted": "🗑️", "escalated": "📣", "ignored": "🤐"}
+OPEN = ("pending", "escalated")
+SEVERITY_ICONS = {"low": "🟢", "medium": "🟠", "high": "🔴"}
+
+
+def network_label(network: str, lang: str) -> str:
+    return translator(lang)(NETWORKS.get(network, NETWORKS["other"]))
+
+
+def handling_label(handling: str, lang: str) -> str:
+    return f"{ICONS[handling]} {translator(lang)(HANDLINGS[handling])}"
+
+
+def author_of(entry: ModerationEntry, lang: str) -> str:
+    _ = translator(lang)
+    if entry.anonymized_at:
+        return _("(removed after the retention period)")
+    return entry.author or _("(unknown)")
+
+
+def _buttons(entry: ModerationEntry, lang: str) -> list[Button]:
+    _ = translator(lang)
+    labels = {"replied": _("Replied"), "hidden": _("Hidden"), "deleted": _("Deleted"), "escalated": _("Escalated"),
+              "ignored": _("Ignored…")}
+    buttons = [Button(f"moderation.{h}", label, str(entry.id)) for h, label in labels.items() if h != entry.handling]
+    return buttons + [Button("moderation.note", _("Note…"), str(entry.id))]
+
+
+def _event_line(event: ModerationEvent, lang: str, tz: ZoneInfo) -> Md:
+    _ = translator(lang)
+    line = Md.of(_("{handling} by {who} on {when}"), handling=handling_label(event.handling, lang),
+                 who=UserRef(event.actor_id), when=moment(event.at, lang, tz))
+    return Md.of("{l} — “{n}”", l=line, n=event.note) if event.note else line
+
+
+def entry_card(entry: ModerationEntry, events: list[ModerationEvent], lang: str, tz: ZoneInfo) -> Message:
+    """The entry in the CM queue, re-rendered in place after each change."""
+    _ = translator(lang)
+    handling = Md.of("**{h}**", h=handling_label(entry.handling, lang))
+    if entry.handling == "ignored" and entry.reason:
+        handling = Md.of("{h} — {r}", h=handling, r=entry.reason)
+    fields = [
+        (_("Network"), Md.text(network_label(entry.network, lang))),
+        (_("Severity"), Md.of("{i} {s}", i=SEVERITY_ICONS[entry.severity], s=_(SEVERITIES[entry.severity]))),
+        (_("Author"), Md.text(author_of(entry, lang))),
+        (_("Handling"), handling),
+    ]
+    if entry.link and not entry.anonymized_at:
+        fields.append((_("Link"), Md.text(entry.link)))
+    if entry.topics:
+        fields.append((_("Sensitive topics"), Md.text(", ".join(f"⚠ {t.topic}" for t in entry.topics))))
+    return Message(
+        title=_("🛡️ Negative message #{id} — {network}").format(id=entry.id, network=network_label(entry.network, lang)),
+        text=Md.of("> {e}", e=entry.excerpt),
+        fields=fields,
+        context=Md.join([_event_line(e, lang, tz) for e in events]) if events else None,
+        actions=_buttons(entry, lang),
+    )
+
+
+def entry_line(entry: ModerationEntry, lang: str, tz: ZoneInfo) -> Md:
+    _ = translator(lang)
+    excerpt = entry.excerpt if len(entry.excerpt) <= 120 else entry.excerpt[:119] + "…"
+    line = Md.of(
+        _("• #{id} {network} — {handling} — {when}: “{excerpt}”"),
+        id=entry.id,
+        network=network_label(entry.network, lang),
+        handling=handling_label(entry.handling, lang),
+        when=moment(entry.seen_at, lang, tz),
+        excerpt=excerpt,
+    )
+    if entry.topics:
+        line = Md.of("{l} {t}", l=line, t=" ".join(f"⚠ {t.topic}" for t in entry.topics))
+    return line

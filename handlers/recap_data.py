@@ -1,0 +1,107 @@
+"""The numbers of a week's moderation recap, aggregated in SQL; only the week's
+own entries are loaded, to list every one of them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from handlers.moderation_format import OPEN
+from storage.models import EntryTopic, ModerationEntry
+
+WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+
+
+def parse_week(text: str) -> date:
+    """The Monday of an ISO week written YYYY-Www; ValueError if there is no such week."""
+    found = WEEK.match(text.strip().upper())
+    if not found:
+        raise ValueError(text)
+    return date.fromisocalendar(int(found[1]), int(found[2]), 1)
+
+
+def week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def last_week(now: datetime, tz: ZoneInfo) -> str:
+    return week_of(now.astimezone(tz).date() - timedelta(days=7))
+
+
+def bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Monday 00:00 to the next Monday 00:00 in the team's zone, in UTC (DST-aware)."""
+    start = datetime.combine(monday, time(), tz)
+    end = datetime.combine(monday + timedelta(days=7), time(), tz)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    network: str
+    excerpt: str
+    handling: str
+    handled_by: str | None
+    seen_at: datetime
+    topics: tuple[str, ...]
+
+
+@dataclass
+class Recap:
+    week: str
+    monday: date
+    total: int
+    previous: int
+    by_network: list[tuple[str, int]]
+    by_handling: list[tuple[str, int]]
+    by_topic: list[tuple[str, int]]
+    rows: list[Row]
+    per_day: dict[date, Counter[str]] = field(default_factory=dict)
+
+
+def _grouped(session: Session, column, where) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    query = select(column, func.count()).where(where).group_by(column).order_by(func.count().desc(), column)
+    return [(str(k), int(n)) for k, n in session.execute(query)]
+
+
+def build(session: Session, week: str, tz: ZoneInfo) -> Recap:
+    monday = parse_week(week)
+    start, end = bounds(monday, tz)
+    prev_start, _prev_end = bounds(monday - timedelta(days=7), tz)
+    in_week = and_(ModerationEntry.seen_at >= start, ModerationEntry.seen_at < end)
+    previous = session.scalar(
+        select(func.count()).select_from(ModerationEntry).where(ModerationEntry.seen_at >= prev_start, ModerationEntry.seen_at < start)
+    )
+    by_topic = _grouped(session, EntryTopic.topic, and_(EntryTopic.entry_id == ModerationEntry.id, in_week))
+    topics: dict[int, list[str]] = defaultdict(list)
+    for entry_id, topic in session.execute(select(EntryTopic.entry_id, EntryTopic.topic).join(ModerationEntry).where(in_week)):
+        topics[entry_id].append(topic)
+    columns = (ModerationEntry.id, ModerationEntry.network, ModerationEntry.excerpt, ModerationEntry.handling,
+               ModerationEntry.handled_by, ModerationEntry.seen_at)
+    rows = [
+        Row(i, n, x, h, by, seen if seen.tzinfo else seen.replace(tzinfo=timezone.utc), tuple(topics.get(i, ())))
+        for i, n, x, h, by, seen in session.execute(select(*columns).where(in_week))
+    ]
+    # unhandled first, oldest first (they have waited longest); then the rest in order
+    rows.sort(key=lambda r: (r.handling not in OPEN, r.handling != "pending", r.seen_at, r.id))
+    per_day: dict[date, Counter[str]] = {monday + timedelta(days=d): Counter() for d in range(7)}
+    for row in rows:
+        per_day.setdefault(row.seen_at.astimezone(tz).date(), Counter())[row.handling] += 1
+    return Recap(
+        week=week_of(monday),
+        monday=monday,
+        total=len(rows),
+        previous=previous or 0,
+        by_network=_grouped(session, ModerationEntry.network, in_week),
+        by_handling=_grouped(session, ModerationEntry.handling, in_week),
+        by_topic=by_topic,
+        rows=rows,
+        per_day=per_day,
+    )

@@ -1,0 +1,99 @@
+"""The registry of sensitive topics: `/cm topics`, `/cm topics add Name: kw, kw`,
+`/cm topics remove Name`. Keywords match whole words, whatever the case,
+accents or plural; a keyword may be several words ("fusion des antennes")."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from handlers.context import Deps, Request
+from handlers.i18n import translator
+from handlers.messages import Md, Message
+from handlers.permissions import is_cm
+from handlers.text import fold, words
+from storage.models import Topic
+
+NAME_MAX = 80
+KEYWORDS_MAX = 1000
+
+
+def all_topics(session: Session) -> list[Topic]:
+    return list(session.scalars(select(Topic).order_by(Topic.name)))
+
+
+def _phrases(topic: Topic) -> list[list[str]]:
+    raw = [topic.name, *topic.keywords.split(",")]
+    return [w for w in (words(k) for k in raw) if w]
+
+
+def matches(text: str, topics: list[Topic]) -> list[str]:
+    """Names of the topics whose name or a keyword appears in the text as whole words."""
+    found = words(text)
+    joined = " " + " ".join(found) + " "
+    return [t.name for t in topics if any(" " + " ".join(p) + " " in joined for p in _phrases(t))]
+
+
+def command(deps: Deps, req: Request, args: str) -> None:
+    verb, _sep, rest = args.strip().partition(" ")
+    with deps.db() as s:
+        lang = deps.language_of(s, req.user_id)
+    _ = translator(lang)
+    verb = verb.casefold()
+    if verb in ("add", "ajouter", "remove", "supprimer") and not is_cm(deps, req.user_id):
+        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can change the sensitive topics."))))
+    elif verb in ("add", "ajouter"):
+        req.reply.reply(add(deps, req.user_id, rest, lang))
+    elif verb in ("remove", "supprimer"):
+        req.reply.reply(remove(deps, rest, lang))
+    elif verb:
+        req.reply.reply(Message(text=Md.of(_("Use /cm topics, /cm topics add Name: keyword, keyword or /cm topics remove Name."))))
+    else:
+        req.reply.reply(listing(deps, lang))
+
+
+def listing(deps: Deps, lang: str) -> Message:
+    _ = translator(lang)
+    with deps.db() as s:
+        topics = all_topics(s)
+    if not topics:
+        return Message(text=Md.of(_("No sensitive topic yet. The CM adds one with /cm topics add Name: keyword, keyword")))
+    lines = [Md.of("⚠ **{n}** — {k}", n=t.name, k=t.keywords or "—") for t in topics]
+    return Message(title=_("Sensitive topics"), text=Md.join(lines))
+
+
+def add(deps: Deps, user_id: str, text: str, lang: str) -> Message:
+    _ = translator(lang)
+    name, _sep, keywords = text.partition(":")
+    name = " ".join(name.split())
+    cleaned = ", ".join(k.strip() for k in keywords.split(",") if k.strip())
+    if not name:
+        return Message(text=Md.of(_("Give a name, then the keywords: /cm topics add Fusion des antennes: fusion, regroupement")))
+    if len(name) > NAME_MAX or len(cleaned) > KEYWORDS_MAX:
+        return Message(text=Md.of(_("Too long: the name has at most {n} characters, the keywords {k}."), n=NAME_MAX, k=KEYWORDS_MAX))
+    try:
+        with deps.db.begin() as s:
+            same = [t for t in all_topics(s) if fold(t.name) == fold(name)]
+            if same:
+                same[0].keywords = ", ".join(filter(None, [same[0].keywords, cleaned]))
+                name = same[0].name
+            else:
+                s.add(Topic(name=name, keywords=cleaned, created_by=user_id))
+    except IntegrityError:  # the same name added at the same moment by someone else
+        return Message(text=Md.of(_("This topic already exists: {name}."), name=name))
+    with deps.db() as s:
+        topic = s.scalar(select(Topic).where(Topic.name == name))
+    assert topic is not None
+    return Message(text=Md.of(_("✅ Sensitive topic ⚠ **{name}**, keywords: {k}"), name=topic.name, k=topic.keywords or "—"))
+
+
+def remove(deps: Deps, name: str, lang: str) -> Message:
+    _ = translator(lang)
+    with deps.db.begin() as s:
+        ids = [t.id for t in all_topics(s) if fold(t.name) == fold(name.strip())]
+        if ids:
+            s.execute(delete(Topic).where(Topic.id.in_(ids)))
+    if not ids:
+        return Message(text=Md.of(_("No topic is called “{name}”. /cm topics lists them."), name=name.strip()))
+    return Message(text=Md.of(_("🗑️ Topic “{name}” removed. Entries already logged keep it."), name=name.strip()))
