@@ -56,10 +56,11 @@ def _buttons(entry: ModerationEntry, lang: str) -> list[Button]:
     return buttons + [Button("moderation.note", _("Note…"), str(entry.id))]
 
 
-def _event_line(event: ModerationEvent, lang: str, tz: ZoneInfo) -> Md:
+def _event_line(event: ModerationEvent, lang: str, tz: ZoneInfo, *, first: bool) -> Md:
     _ = translator(lang)
-    line = Md.of(_("{handling} by {who} on {when}"), handling=handling_label(event.handling, lang),
-                 who=UserRef(event.actor_id), when=moment(event.at, lang, tz))
+    template = _("📝 logged by {who} on {when} ({handling})") if first else _("{handling} by {who} on {when}")
+    line = Md.of(template, handling=handling_label(event.handling, lang), who=UserRef(event.actor_id),
+                 when=moment(event.at, lang, tz))
     return Md.of("{l} — “{n}”", l=line, n=event.note) if event.note else line
 
 
@@ -83,7 +84,7 @@ def entry_card(entry: ModerationEntry, events: list[ModerationEvent], lang: str,
         title=_("🛡️ Negative message #{id} — {network}").format(id=entry.id, network=network_label(entry.network, lang)),
         text=Md.of("> {e}", e=entry.excerpt),
         fields=fields,
-        context=Md.join([_event_line(e, lang, tz) for e in events]) if events else None,
+        context=Md.join([_event_line(e, lang, tz, first=i == 0) for i, e in enumerate(events)]) if events else None,
         actions=_buttons(entry, lang),
     )
 

@@ -55,7 +55,7 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
     delta = recap.total - recap.previous
     unhandled = sum(1 for r in recap.rows if r.handling in OPEN)
     summary = [
-        Md.of(_("**{n}** negative messages ({delta} compared with the week before: {prev})"),
+        Md.of(_("**Negative messages:** {n} ({delta} compared with the week before: {prev})"),
               n=recap.total, delta=f"{delta:+d}", prev=recap.previous),
         Md.of(_("**By network:** {counts}"), counts=_counts(recap.by_network, lambda k: network_label(k, lang))),
         Md.of(_("**By handling:** {counts}"), counts=_counts(recap.by_handling, lambda k: handling_label(k, lang))),
@@ -72,7 +72,7 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
     as_csv = len(rest) > THREAD_MAX
     if rest:
         where = _("in the attached CSV file") if as_csv else _("in the thread below")
-        context = Md.of(_("{n} more messages {where}."), n=len(rest), where=where)
+        context = Md.of(_("Messages not listed above: {n}, {where}."), n=len(rest), where=where)
     main = Message(title=title, text=Md.join([Md.join(summary), body], sep="\n\n"), context=context)
     follow = [] if as_csv else [
         Message(text=Md.join(rest[i : i + THREAD_LINES])) for i in range(0, len(rest), THREAD_LINES)

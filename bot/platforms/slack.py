@@ -123,7 +123,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
                       trigger_id=command.get("trigger_id", ""), channel=command.get("channel_id", ""))
         await in_worker(router.command, deps, req, command["command"].lstrip("/"), command.get("text", ""))
 
-    @app.action(re.compile(r"^news\."))
+    @app.action(re.compile(r"^(news|moderation)\."))
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
         await ack()
         action = body["actions"][0]

@@ -10,15 +10,19 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 import pytest
 import uvicorn
 from sqlalchemy import Engine
 
+from bot import scheduler
 from bot.bootstrap import Core
 from bot.config import Settings
 from bot.runner import http_app
@@ -115,21 +119,46 @@ def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Setting
     return Settings(**values)
 
 
-@pytest.fixture
-def slack(clean_engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[SlackClient]:
-    core, app = http_app(slack_settings(database_url, fake_slack.api_url))
+@contextmanager
+def serving(settings: Settings, fake: FakeSlack) -> Iterator[SlackClient]:
+    """`relais serve` in-process: uvicorn on a free port, lifespan and scheduler included."""
+    core, app = http_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    client = SlackClient(base=f"http://127.0.0.1:{sock.getsockname()[1]}", fake=fake_slack, core=core)
-    assert client_get(client, "/healthz").status_code == 200  # served once the app has started
-    yield client
-    server.should_exit = True
-    thread.join(timeout=10)
-    core.engine.dispose()
+    client = SlackClient(base=f"http://127.0.0.1:{sock.getsockname()[1]}", fake=fake, core=core)
+    try:
+        assert client_get(client, "/healthz").status_code == 200  # served once the app has started
+        yield client
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        core.engine.dispose()
+
+
+@pytest.fixture
+def slack(clean_engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[SlackClient]:
+    with serving(slack_settings(database_url, fake_slack.api_url), fake_slack) as client:
+        yield client
+
+
+def run_job(job_id: str) -> None:
+    """Fire one of the running scheduler's jobs now, and return once it has run."""
+    running = scheduler.running
+    assert running is not None
+    done = threading.Event()
+
+    def on_run(event: JobExecutionEvent) -> None:
+        if event.job_id == job_id:
+            done.set()
+
+    running.add_listener(on_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    running.modify_job(job_id, next_run_time=datetime.now(timezone.utc))
+    assert done.wait(timeout=30), f"the {job_id} job did not run"
+    running.remove_listener(on_run)
 
 
 def client_get(client: SlackClient, path: str) -> httpx.Response:

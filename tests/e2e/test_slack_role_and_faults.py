@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from sqlalchemy import select, update
 
 from bot import scheduler
 from storage.models import News, Outbox
-from tests.e2e.conftest import CM, LEADER, QUEUE, TOKEN, SlackClient, blocks_text, client_get, sign
+from tests.e2e.conftest import CM, LEADER, QUEUE, TOKEN, SlackClient, blocks_text, client_get, run_job, sign
 from tests.fakes.slack_api import RATELIMITED, SERVER_ERROR, TIMEOUT
 
 
@@ -93,18 +91,7 @@ def retry_now(slack: SlackClient) -> None:
     """Time passes (the back-off runs out), the scheduler's outbox job fires; returns once it has run."""
     with slack.core.deps.db.begin() as s:
         s.execute(update(Outbox).values(claimed_until=None))
-    running = scheduler.running
-    assert running is not None
-    done = threading.Event()
-
-    def on_run(event: JobExecutionEvent) -> None:
-        if event.job_id == scheduler.OUTBOX_JOB:
-            done.set()
-
-    running.add_listener(on_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    running.modify_job(scheduler.OUTBOX_JOB, next_run_time=datetime.now(timezone.utc))
-    assert done.wait(timeout=20), "the outbox job did not run"
-    running.remove_listener(on_run)
+    run_job(scheduler.OUTBOX_JOB)
 
 
 def test_platform_down_keeps_the_news_then_the_scheduler_delivers_it(slack, caplog):

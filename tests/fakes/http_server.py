@@ -74,12 +74,14 @@ class RecordingServer:
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
+                data = self.rfile.read(length) if length else b""
                 path = urlparse(self.path).path
-                if "json" in (self.headers.get("Content-Type") or ""):
-                    body = json.loads(raw or "{}")
+                if path.startswith("/upload/"):  # a file's bytes, as Slack's upload URL receives them
+                    body: dict[str, Any] = {"content": data}
+                elif "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(data or b"{}")
                 else:
-                    body = {k: v[0] for k, v in parse_qs(raw).items()}
+                    body = {k: v[0] for k, v in parse_qs(data.decode()).items()}
                     body.update({k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()})
                 with server.changed:
                     pending = server.failures.get(path)

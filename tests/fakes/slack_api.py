@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 from tests.fakes.http_server import Failure, RecordingServer
@@ -38,8 +39,14 @@ class FakeSlack(RecordingServer):
 
     def _respond(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         method = path.removeprefix("/api/")
-        if path.startswith("/response/"):
+        if path.startswith(("/response/", "/upload/")):
             return 200, {"ok": True}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            return 200, {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = json.loads(body["files"]) if isinstance(body.get("files"), str) else body.get("files", [])
+            return 200, {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         if method == "auth.test":
             return 200, {"ok": True, "url": "https://asso.slack.com/", "team": "Asso", "user": "relais",
                          "team_id": "T1", "user_id": BOT_USER, "bot_id": "B1", "is_enterprise_install": False}

@@ -1,0 +1,194 @@
+"""Topics, charters and the moderation log, through the same router the platforms call."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select, update
+
+from handlers import router
+from handlers.moderation_csv import export_rows, import_rows
+from handlers import retention
+from storage.models import ModerationEntry, ModerationEvent
+from tests.unit.conftest import as_user, text_of
+
+ENTRY = {"network": "facebook", "link": "https://facebook.com/p/1", "author": "Jean Dupont",
+         "excerpt": "Honteux, cette fusion des antennes !", "severity": "high", "handling": "pending", "note": ""}
+
+
+def add_topic(deps, text="Fusion des antennes: fusion, regroupement, antenne"):  # type: ignore[no-untyped-def]
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", f"topics add {text}")
+    return reply
+
+
+def log_entry(deps, **changes):  # type: ignore[no-untyped-def]
+    cm, reply = as_user("cm")
+    values = {**ENTRY, **changes}
+    assert router.validate_form(deps, cm, "moderation.log", values) == {}
+    router.submit_form(deps, cm, "moderation.log", values, "")
+    return reply
+
+
+def test_topics_are_listed_added_merged_and_removed_by_the_cm_only(deps):
+    leader, leader_reply = as_user("leader")
+    router.command(deps, leader, "cm", "topics add Budget: budget")
+    assert "Only the CM and admins can change" in leader_reply.last
+    assert "Sensitive topic ⚠ Fusion des antennes" in add_topic(deps).last
+    add_topic(deps, "fusion des ANTENNES: rapprochement")  # same name, other case: keywords merged
+    router.command(deps, leader, "cm", "topics")
+    assert "⚠ Fusion des antennes — fusion, regroupement, antenne, rapprochement" in leader_reply.last
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "topics remove Fusion des Antennes")
+    assert "removed" in reply.last
+    router.command(deps, cm, "cm", "topics")
+    assert "No sensitive topic yet" in reply.last
+
+
+def test_topic_matching_ignores_case_accents_plurals_and_needs_whole_words(deps, chat):
+    add_topic(deps, "Élections: élection, vote")
+    add_topic(deps, "Fusion des antennes: regroupement")
+    leader, _ = as_user("leader")
+    router.command(deps, leader, "news", "Compte rendu des ELECTIONS\nLe regroupement des antennes avance")
+    card = text_of(chat.posts[0][1])
+    assert "⚠ Élections" in card and "⚠ Fusion des antennes" in card
+    router.command(deps, leader, "news", "Devotion\nvoter n'est pas vote-r")  # 'vote' only inside other words... and once alone
+    assert "⚠ Élections" in text_of(chat.posts[1][1])
+    router.command(deps, leader, "news", "Devotion et antennes-relais")
+    assert "Sensitive topics" not in text_of(chat.posts[2][1])
+
+
+def test_charters_show_defaults_edit_with_versions_and_history(deps):
+    leader, reply = as_user("leader")
+    router.command(deps, leader, "cm", "charter")
+    shown = [text_of(m) for m in reply.replies]
+    assert "Moderation charter" in shown[0] and "criticism of the association" in shown[0]
+    assert "Speaking charter" in shown[1] and "Default text" in shown[1]
+    router.command(deps, leader, "cm", "charter edit moderation")
+    assert "Only the CM and admins can edit" in reply.last and reply.forms == []
+    cm, cm_reply = as_user("cm")
+    router.command(deps, cm, "cm", "charter edit")
+    assert "Which charter?" in cm_reply.last
+    router.command(deps, cm, "cm", "charter moderation edit")
+    form = cm_reply.forms[0]
+    assert form.form_id == "charter.moderation" and "We moderate after publication" in form.fields[0].initial
+    router.submit_form(deps, cm, "charter.moderation", {"text": "Nous modérons tout."}, form.state)
+    router.submit_form(deps, cm, "charter.moderation", {"text": "Nous modérons après publication."}, form.state)
+    assert "Moderation charter saved (version 2)" in cm_reply.last
+    router.command(deps, leader, "cm", "charter moderation")
+    assert "Nous modérons après publication." in reply.last and "Version 2" in reply.last
+    router.command(deps, leader, "cm", "charter moderation history")
+    assert "version 1 by @cm" in reply.last and "version 2 by @cm" in reply.last
+    router.command(deps, leader, "cm", "charter speaking history")
+    assert "default text is in force" in reply.last
+
+
+def test_logging_an_entry_posts_a_card_with_topics_and_buttons(deps, chat):
+    add_topic(deps)
+    reply = log_entry(deps)
+    assert "Logged as #1" in reply.last
+    channel, card, _ = chat.posts[0]
+    assert channel == "C-QUEUE"
+    text = text_of(card)
+    assert "Negative message #1 — Facebook" in text and "Honteux" in text and "⚠ Fusion des antennes" in text
+    assert "Jean Dupont" in text and "pending" in text
+    assert [b.label for b in card.actions] == ["Replied", "Hidden", "Deleted", "Escalated", "Ignored…", "Note…"]
+
+
+def test_the_form_refuses_bad_values_field_by_field_and_stores_nothing(deps):
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "log")
+    assert reply.forms[0].form_id == "moderation.log"
+    errors = router.validate_form(deps, cm, "moderation.log", {
+        "network": "myspace", "excerpt": " ", "severity": "apocalyptic", "handling": "ignored", "reason": "",
+        "link": "facebook.com/x"})
+    assert set(errors) == {"network", "excerpt", "severity", "reason", "link"}
+    assert router.validate_form(deps, cm, "moderation.log", {**ENTRY, "handling": "banished"}) == {
+        "handling": "Choose a handling from the list."}
+    with deps.db() as s:
+        assert s.scalars(select(ModerationEntry)).all() == []
+
+
+def test_only_the_cm_logs_and_changes_entries(deps, chat):
+    log_entry(deps)
+    leader, reply = as_user("leader")
+    router.command(deps, leader, "cm", "log")
+    router.action(deps, leader, "moderation.replied", "1")
+    router.command(deps, leader, "cm", "log list")
+    assert all("Only the CM and admins can use the moderation log" in text_of(m) for m in reply.replies)
+    assert reply.forms == [] and chat.updates == []
+
+
+def test_handling_changes_update_the_card_once_and_keep_who_when_note(deps, chat):
+    log_entry(deps)
+    cm, reply = as_user("cm")
+    router.action(deps, cm, "moderation.replied", "1")
+    router.action(deps, cm, "moderation.replied", "1")  # double click
+    assert len(chat.updates) == 1 and "Nothing changed: #1 is already 💬 replied" in reply.last
+    router.action(deps, cm, "moderation.ignored", "1")
+    form = reply.forms[-1]
+    assert form.form_id == "moderation.change" and form.fields[0].initial == "ignored"
+    assert router.validate_form(deps, cm, "moderation.change", {"handling": "ignored", "reason": ""}) == {
+        "reason": "Say why this message is ignored."}
+    router.submit_form(deps, cm, "moderation.change", {"handling": "ignored", "reason": "Troll connu", "note": "Vu avec le bureau"}, form.state)
+    card = text_of(chat.updates[-1][1])
+    assert "ignored — Troll connu" in card and "Vu avec le bureau" in card and "replied by @cm" in card
+    with deps.db() as s:
+        events = s.scalars(select(ModerationEvent).order_by(ModerationEvent.id)).all()
+    assert [(e.handling, e.actor_id, e.note) for e in events] == [
+        ("pending", "cm", ""), ("replied", "cm", ""), ("ignored", "cm", "Vu avec le bureau")]
+
+
+def test_log_list_and_open_entries(deps):
+    log_entry(deps, excerpt="Premier")
+    log_entry(deps, excerpt="Deuxième", handling="replied")
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "log list")
+    assert "Premier" in reply.last and "Deuxième" in reply.last
+    router.command(deps, cm, "cm", "log list open")
+    assert "Premier" in reply.last and "Deuxième" not in reply.last
+
+
+def test_csv_import_reports_bad_rows_by_line_and_loads_the_rest(deps):
+    source = io.StringIO(
+        "seen_at,network,link,author,excerpt,severity,handling,reason,note\n"
+        "2026-11-02,Facebook,,Marie,Nul,low,replied,,\n"
+        "2026-11-03,myspace,,,Bof,low,pending,,\n"
+        "2026-11-04,instagram,,,Mauvais,,ignored,,\n"
+        "2026-13-01,x,,,Date fausse,,,,\n"
+        "2026-11-05T14:30,X,https://x.com/1,Paul,\"Texte, avec virgule\",high,,,\n"
+    )
+    loaded, problems = import_rows(deps, "import", source)
+    assert loaded == 2
+    assert [line for line, _ in problems] == [3, 4, 5]
+    assert "network" in problems[0][1] and "reason" in problems[1][1] and "seen_at" in problems[2][1]
+    out = io.StringIO()
+    assert export_rows(deps, out) == 2
+    exported = out.getvalue()
+    assert "Texte, avec virgule" in exported and "2026-11-05T13:30:00+00:00" in exported  # 14:30 Paris
+
+
+def test_csv_without_the_needed_columns_is_refused_whole(deps):
+    loaded, problems = import_rows(deps, "import", io.StringIO("what,ever\n1,2\n"))
+    assert loaded == 0 and "missing columns: excerpt, network" in problems[0][1]
+
+
+def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
+    log_entry(deps, author="Jean Dupont")
+    log_entry(deps, author="jean dupont", excerpt="Encore")
+    log_entry(deps, author="Marie")
+    assert retention.forget_author(deps, "JEAN DUPONT ") == 2
+    with deps.db() as s:
+        entries = s.scalars(select(ModerationEntry).order_by(ModerationEntry.id)).all()
+    assert [(e.author, e.link is None, e.handling) for e in entries] == [
+        (None, True, "pending"), (None, True, "pending"), ("Marie", False, "pending")]
+    assert "removed after the retention period" in text_of(chat.updates[-1][1])  # cards updated too
+    assert retention.forget_author(deps, "Jean Dupont") == 0
+    assert retention.expire(deps, 365) == 0
+    with deps.db.begin() as s:  # Marie's entry was seen 400 days ago
+        s.execute(update(ModerationEntry).where(ModerationEntry.id == 3).values(
+            seen_at=datetime.now(timezone.utc) - timedelta(days=400)))
+    assert retention.expire(deps, 365) == 1
+    with deps.db() as s:
+        assert s.get(ModerationEntry, 3).author is None

@@ -1,0 +1,137 @@
+"""The weekly moderation recap: numbers, order, length, chart, exactly once, catch-up, DST."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from handlers import recap, router
+from handlers.moderation import store
+from handlers.recap_data import bounds, last_week, parse_week
+from storage.models import RecapRun
+from tests.unit.conftest import as_user, text_of
+
+PARIS = ZoneInfo("Europe/Paris")
+WEEK = "2026-W47"  # Monday 16 to Sunday 22 November 2026
+
+
+def at(day: int, hour: int = 12, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=PARIS)
+
+
+def entry(deps, when, **values):  # type: ignore[no-untyped-def]
+    base = {"network": "facebook", "excerpt": "Pas content", "severity": "low", "handling": "pending"}
+    return store(deps, "cm", {**base, **values}, when.astimezone(timezone.utc))
+
+
+def test_weeks_are_iso_weeks_and_bounds_follow_daylight_saving():
+    assert parse_week("2026-w47").isoformat() == "2026-11-16"
+    for bad in ("2026-W54", "2026/47", "last week"):
+        try:
+            parse_week(bad)
+        except ValueError:
+            continue
+        raise AssertionError(bad)
+    start, end = bounds(parse_week("2026-W43"), PARIS)  # summer time ends on Sunday 25 October
+    assert (start.isoformat(), end.isoformat()) == ("2026-10-18T22:00:00+00:00", "2026-10-25T23:00:00+00:00")
+    assert end - start == timedelta(days=7, hours=1)
+    assert last_week(datetime(2026, 11, 23, 8, tzinfo=timezone.utc), PARIS) == WEEK
+
+
+def test_recap_counts_compares_and_lists_unhandled_first(deps):
+    recap_topic = as_user("cm")[0]
+    router.command(deps, recap_topic, "cm", "topics add Fusion: fusion")
+    entry(deps, at(10), excerpt="semaine d'avant")
+    entry(deps, at(16, 9), excerpt="réglé vite", handling="replied")
+    entry(deps, at(17), excerpt="la fusion est une honte")
+    entry(deps, at(18), network="instagram", excerpt="encore la fusion", handling="escalated")
+    entry(deps, at(22, 23), network="instagram", excerpt="dimanche soir", handling="hidden")
+    entry(deps, at(23, 0), excerpt="semaine d'après")
+    data = recap.build_recap(deps, WEEK)
+    assert (data.total, data.previous) == (4, 1)
+    assert data.by_network == [("facebook", 2), ("instagram", 2)]
+    assert dict(data.by_handling) == {"pending": 1, "replied": 1, "escalated": 1, "hidden": 1}
+    assert data.by_topic == [("Fusion", 2)]
+    assert [r.excerpt for r in data.rows] == ["la fusion est une honte", "encore la fusion", "réglé vite", "dimanche soir"]
+    main, follow, as_csv = recap.messages(data, "en", at(23, 10))
+    text = text_of(main)
+    assert "Moderation recap — week 2026-W47 (16 Nov – 22 Nov 2026)" in text
+    assert "Negative messages: 4 (+3 compared with the week before: 1)" in text
+    assert "By network: Facebook 2 · Instagram 2" in text and "Sensitive topics: ⚠ Fusion 2" in text
+    assert "Still to handle: 2" in text
+    assert "⏳ pending for 5 days" in text and "⚠ Fusion" in text and "💬 replied by @cm" in text
+    assert follow == [] and not as_csv
+
+
+def test_a_long_week_goes_on_in_the_thread_then_in_a_csv(deps):
+    for i in range(40):
+        entry(deps, at(17) + timedelta(minutes=i), excerpt=f"message {i}")
+    main, follow, as_csv = recap.messages(recap.build_recap(deps, WEEK), "en", at(23))
+    assert "Messages not listed above: 25, in the thread below." in text_of(main)
+    assert [text_of(m).count("•") for m in follow] == [25]
+    assert not as_csv
+    for i in range(100):
+        entry(deps, at(18) + timedelta(minutes=i), excerpt=f"autre {i}")
+    main, follow, as_csv = recap.messages(recap.build_recap(deps, WEEK), "en", at(23))
+    assert "Messages not listed above: 125, in the attached CSV file." in text_of(main) and follow == [] and as_csv
+    assert recap.csv_bytes(recap.build_recap(deps, WEEK), "en").count(b"\n") == 141
+
+
+def test_posting_sends_text_chart_and_rest_and_survives_a_failed_upload(deps, chat):
+    for i in range(20):
+        entry(deps, at(17) + timedelta(minutes=i))
+    recap.post(deps, WEEK)
+    (channel, main, _), (_c, rest, thread) = chat.posts
+    assert channel == "C-TEAM" and "Negative messages: 20" in text_of(main) and thread is not None
+    name, png = chat.uploads[0][1], chat.uploads[0][2]
+    assert name == "moderation-2026-W47.png" and png.startswith(b"\x89PNG")
+    chat.uploads_fail = True
+    recap.post(deps, WEEK)
+    assert len(chat.posts) == 4 and len(chat.uploads) == 1  # text and thread still posted
+
+
+def test_the_week_is_posted_exactly_once(deps, chat):
+    entry(deps, at(17))
+    assert recap.post_once(deps, WEEK) is True
+    assert recap.post_once(deps, WEEK) is False
+    assert len(chat.posts) == 1
+    with deps.db() as s:
+        run = s.get(RecapRun, WEEK)
+    assert run.status == "posted" and run.posted_at is not None
+
+
+def test_a_failed_post_is_released_and_a_crashed_claim_taken_over(deps, chat):
+    entry(deps, at(17))
+    chat.down = True
+    assert recap.post_once(deps, WEEK) is False
+    with deps.db() as s:
+        assert s.get(RecapRun, WEEK) is None  # free for the next try
+    chat.down = False
+    with deps.db.begin() as s:  # a process died after claiming, 20 minutes ago
+        s.add(RecapRun(week=WEEK, status="claimed", claimed_at=datetime.now(timezone.utc) - timedelta(minutes=20)))
+    assert recap.post_once(deps, WEEK) is True and len(chat.posts) == 1
+
+
+def test_catch_up_posts_last_week_only_after_the_slot_and_only_when_in_use(deps, chat):
+    schedule = ("mon", 9, 0)
+    monday_8 = at(23, 8).astimezone(timezone.utc)
+    monday_10 = at(23, 10).astimezone(timezone.utc)
+    assert recap.catch_up(deps, schedule, monday_10) is False  # new install, nothing logged: no empty recap
+    entry(deps, at(17))
+    assert recap.catch_up(deps, schedule, monday_8) is False  # not yet time
+    assert recap.catch_up(deps, schedule, monday_10) is True
+    assert recap.catch_up(deps, schedule, monday_10 + timedelta(hours=5)) is False
+    assert len(chat.posts) == 1 and "2026-W47" in text_of(chat.posts[0][1])
+
+
+def test_recap_on_demand(deps):
+    entry(deps, at(17))
+    leader, reply = as_user("leader")
+    router.command(deps, leader, "cm", f"recap {WEEK}")
+    assert "Negative messages: 1" in reply.last
+    router.command(deps, leader, "cm", "recap 2026-W99")
+    assert "“2026-W99” is not a week" in reply.last
+    router.command(deps, leader, "cm", "recap")
+    assert "Moderation recap — week" in reply.last
