@@ -51,7 +51,7 @@ def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending
     _ = translator(lang)
     handling_field = Field("handling", _("Handling"), kind="select", initial=handling,
                            options=[Option(k, _(v)) for k, v in HANDLINGS.items()])
-    reason = Field("reason", _("Reason (required when ignored)"), optional=True, max_length=NOTE_MAX)
+    reason = Field("reason", _("Reason, if ignored"), optional=True, max_length=NOTE_MAX)
     note = Field("note", _("Note"), kind="paragraph", optional=True, max_length=NOTE_MAX)
     if entry_id is not None:
         return Form("moderation.change", _("Handling #{id}").format(id=entry_id), _("Save"),

@@ -34,12 +34,14 @@ def _row_line(row: Row, lang: str, now: datetime) -> Md:
     topics = " ".join(f"⚠ {t}" for t in row.topics)
     if row.handling in OPEN:
         days = (now - row.seen_at).days
-        status = Md.of(_("{h} for {n} days") if days != 1 else _("{h} for 1 day"), h=handling_label(row.handling, lang), n=days)
+        waiting = {0: _("{h} since today"), 1: _("{h} for 1 day")}.get(days, _("{h} for {n} days"))
+        status = Md.of(waiting, h=handling_label(row.handling, lang), n=days)
     elif row.handled_by:
         status = Md.of(_("{h} by {who}"), h=handling_label(row.handling, lang), who=UserRef(row.handled_by))
     else:
         status = Md.of("{h}", h=handling_label(row.handling, lang))
-    return Md.of("• #{id} {net} · {status} · “{x}” {t}", id=row.id, net=network_label(row.network, lang), status=status, x=excerpt, t=topics)
+    return Md.of(_("• #{id} {net} · {status} · “{x}” {t}"), id=row.id, net=network_label(row.network, lang),
+                 status=status, x=excerpt, t=topics)
 
 
 def _counts(pairs: list[tuple[str, int]], label) -> str:  # type: ignore[no-untyped-def]
