@@ -60,7 +60,7 @@ def import_command(settings: Settings, path: Path) -> int:
         loaded, problems = import_rows(core.deps, "import", source)
     for line, problem in problems:
         print(_("line {line}: {problem}").format(line=line, problem=problem), file=sys.stderr)
-    print(_("{n} entries loaded, {bad} rows refused.").format(n=loaded, bad=len(problems)))
+    print(_("Entries loaded: {n}. Rows refused: {bad}.").format(n=loaded, bad=len(problems)))
     return 1 if problems else 0
 
 
@@ -73,12 +73,12 @@ def export_command(settings: Settings, what: str, out: Path | None) -> int:
         with out.open("w", newline="", encoding="utf-8") as target:
             count = writer(core.deps, target)
     _ = translator(settings.language)
-    print(_("{n} rows written.").format(n=count), file=sys.stderr)
+    print(_("Rows written: {n}.").format(n=count), file=sys.stderr)
     return 0
 
 
 def forget_command(settings: Settings, author: str) -> int:
     changed = retention.forget_author(_core(settings).deps, author)
     _ = translator(settings.language)
-    print(_("{n} entries no longer show this author.").format(n=changed))
+    print(_("Entries that no longer show this author: {n}.").format(n=changed))
     return 0

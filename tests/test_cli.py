@@ -109,3 +109,59 @@ def test_console_form_asks_again_only_the_fields_at_fault(tmp_path):
     out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin=session).stdout
     assert "⚠️ The title has 151 characters; the limit is 150." in out and "⚠️ This date is in the past." in out
     assert "📰 AG annuelle" in out and "Category: Event" in out and "May 1, 2099" in out
+
+
+def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
+    (tmp_path / "log.csv").write_text(
+        "seen_at,network,link,author,excerpt,severity,handling,reason,note\n"
+        "2026-11-17,facebook,https://fb.com/1,Jean Dupont,Scandaleux,high,pending,,\n"
+        "2026-11-18,myspace,,,Bof,low,pending,,\n"
+        "2026-11-19T10:00,instagram,,Marie,Nul,low,replied,,\n", encoding="utf-8")
+    imported = relais(["import", "moderation", "log.csv"], tmp_path)
+    assert imported.returncode == 1  # some rows were refused
+    assert "Entrées chargées : 2. Lignes refusées : 1." in imported.stdout
+    assert "ligne 3 : network: Choisissez un réseau dans la liste." in imported.stderr
+    exported = relais(["export", "moderation", "--out", "out.csv"], tmp_path)
+    assert exported.returncode == 0 and "Lignes écrites : 2." in exported.stderr
+    assert (tmp_path / "out.csv").read_text().splitlines()[0].startswith("id,seen_at,network,link,author,excerpt")
+    forgot = relais(["forget", "--author", "jean dupont"], tmp_path)
+    assert "Entrées qui ne montrent plus cet auteur : 1." in forgot.stdout
+    assert "Jean Dupont" not in relais(["export", "moderation"], tmp_path).stdout
+    printed = relais(["recap", "--week", "2026-W47"], tmp_path, {"RELAIS_LANGUAGE": "en"})
+    assert printed.returncode == 0 and "Moderation recap — week 2026-W47" in printed.stdout
+    assert "Negative messages: 2" in printed.stdout and "⏳ pending" in printed.stdout
+    posted = relais(["recap", "--week", "2026-W47", "--post"], tmp_path)
+    assert posted.returncode == 0 and "── #team" in posted.stdout
+    assert (tmp_path / "moderation-2026-W47.png").read_bytes().startswith(b"\x89PNG")
+    assert relais(["recap", "--week", "2026-W60"], tmp_path).returncode == 2
+    assert relais(["export", "news"], tmp_path).stdout.startswith("id,created_at,author_id,title")
+
+
+def test_console_guardrails_session(tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from handlers.recap_data import week_of
+
+    this_week = week_of(datetime.now(ZoneInfo("Europe/Paris")).date())
+    lines = [
+        "/as cm", "/cm topics add Fusion des antennes: fusion, regroupement",
+        "/cm log", "1", "https://facebook.com/asso/posts/1", "Jean Dupont", "La fusion des antennes est une honte !", "", "3", "1", "", "",
+        "/cm log", "2", "", "Marie", "Vos bénévoles ne répondent jamais.", "", "2", "1", "", "",
+        "/cm log", "3", "", "", "Spam : achetez des abonnés", "", "1", "6", "", "", "Pub automatique",
+        "1", f"/cm recap {this_week}", "/quit",
+    ]
+    out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="\n".join(lines) + "\n").stdout
+    assert "✅ Sensitive topic ⚠ Fusion des antennes" in out
+    assert "Negative message #1 — Facebook" in out and "Sensitive topics: ⚠ Fusion des antennes" in out
+    assert "⚠️ Say why this message is ignored." in out  # asked again, then given
+    assert "Handling: 🤐 ignored — Pub automatique" in out
+    assert "Handling: 💬 replied" in out  # button 1 on the first card
+    recap = out[out.index(f"Moderation recap — week {this_week}"):]
+    assert "Negative messages: 3" in recap and "Sensitive topics: ⚠ Fusion des antennes 1" in recap
+    assert recap.index("#2 Instagram") < recap.index("#1 Facebook")  # still to handle comes first
+
+
+def test_a_command_typed_inside_a_form_cancels_it_and_runs(tmp_path):
+    out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/news\n/cm help\n/quit\n").stdout
+    assert "Form cancelled; nothing was sent." in out and "Relais — commands" in out

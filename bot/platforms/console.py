@@ -90,6 +90,14 @@ class ConsoleReply:
         self.forms.append(form)  # asked once the current command is done
 
 
+class CommandInstead(Exception):
+    """The person typed a command where a form expected an answer."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class Console:
     def __init__(self, deps: Deps, screen: Screen, read: Callable[[str], str] = input) -> None:
         self.deps, self.screen, self.read = deps, screen, read
@@ -160,7 +168,17 @@ class Console:
         except (EOFError, KeyboardInterrupt):
             self.say(_("Form cancelled; nothing was sent."))
             return
+        except CommandInstead as typed:  # a command typed in the middle of a form
+            self.say(_("Form cancelled; nothing was sent."))
+            self.handle(typed.line)
+            return
         router.submit_form(self.deps, req, form.form_id, values, form.state)
+
+    def _read(self, prompt: str) -> str:
+        line = self.read(prompt)
+        if line.startswith("/"):
+            raise CommandInstead(line)
+        return line
 
     def ask(self, field) -> str:  # type: ignore[no-untyped-def]
         _ = self._
@@ -168,21 +186,21 @@ class Console:
         if field.kind == "select":
             for i, option in enumerate(field.options, 1):
                 self.say(f"  {i}. {option.label}")
-            raw = self.read(f"{label} [1-{len(field.options)}]: ").strip()
+            raw = self._read(f"{label} [1-{len(field.options)}]: ").strip()
             index = int(raw) - 1 if raw.isdigit() else -1
             chosen = field.options[index].value if 0 <= index < len(field.options) else raw
             return chosen or field.initial
         if field.kind == "date":
-            return self.read(f"{label} ({_('YYYY-MM-DD')}): ").strip()
+            return self._read(f"{label} ({_('YYYY-MM-DD')}): ").strip()
         if field.kind == "paragraph":
             if field.initial:
                 self.say(_("Current text:") + "\n" + field.initial)
             self.say(_("{label}: type your text, then an empty line to finish.").format(label=label))
             lines = []
-            while (line := self.read("… ")) != "":
+            while (line := self._read("… ")) != "":
                 lines.append(line)
             return "\n".join(lines) if lines else field.initial
-        return self.read(f"{label}: ").strip()
+        return self._read(f"{label}: ").strip()
 
 
 def console_team_users(cm_users: frozenset[str], admin_users: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
