@@ -79,7 +79,7 @@ def test_a_long_week_goes_on_in_the_thread_then_in_a_csv(deps):
     assert recap.csv_bytes(recap.build_recap(deps, WEEK), "en").count(b"\n") == 141
 
 
-def test_posting_sends_text_chart_and_rest_and_survives_a_failed_upload(deps, chat):
+def test_posting_sends_text_chart_and_rest_and_survives_a_failed_upload(deps, chat, caplog):
     for i in range(20):
         entry(deps, at(17) + timedelta(minutes=i))
     recap.post(deps, WEEK)
@@ -90,6 +90,7 @@ def test_posting_sends_text_chart_and_rest_and_survives_a_failed_upload(deps, ch
     chat.uploads_fail = True
     recap.post(deps, WEEK)
     assert len(chat.posts) == 4 and len(chat.uploads) == 1  # text and thread still posted
+    assert "chart not posted: files.upload_v2: internal_error" in caplog.text
 
 
 def test_the_week_is_posted_exactly_once(deps, chat):
