@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, help="file to write (default: the screen)")
     forget = sub.add_parser("forget", help="remove an author's name and links from the moderation log")
     forget.add_argument("--author", required=True)
+    mm = sub.add_parser("mattermost-setup", help="create the slash commands on a Mattermost team and print their tokens")
+    mm.add_argument("--team", required=True, help="the team's name, as in its address (chat.example.org/NAME)")
     return parser
 
 
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"relais: configuration problem: {problem}", file=sys.stderr)
         return 2
     console = args.command == "console" or (args.command is None and settings.platform == "console")
-    quiet = console or args.command in ("recap", "import", "export", "forget", "migrate")
+    quiet = console or args.command in ("recap", "import", "export", "forget", "migrate", "mattermost-setup")
     logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO)
 
     from bot import runner, tasks
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return tasks.export_command(settings, args.what, args.out)
     if args.command == "forget":
         return tasks.forget_command(settings, args.author)
+    if args.command == "mattermost-setup":
+        return tasks.mattermost_setup(settings, args.team)
     if args.command == "migrate":
         from storage.db import make_engine, migrate
 
@@ -63,10 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         print("relais: the database is up to date")
     elif console:
         runner.console(settings)
-    elif settings.platform != "slack":
-        print("relais: this command needs RELAIS_PLATFORM=slack (or try `relais console`)", file=sys.stderr)
+    elif settings.platform == "mattermost" and not settings.mattermost_command_tokens:
+        print("relais: MATTERMOST_COMMAND_TOKENS is empty: run `relais mattermost-setup --team NAME` first", file=sys.stderr)
         return 2
-    elif settings.slack_app_token and args.command is None:
+    elif settings.platform == "slack" and settings.slack_app_token and args.command is None:
         runner.socket_mode(settings)
     else:
         runner.serve(settings, args.port or settings.port)

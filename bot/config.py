@@ -124,7 +124,17 @@ class Settings:
     def _platform_problems(self) -> list[str]:
         problems = []
         if self.platform == "mattermost":
-            problems.append("RELAIS_PLATFORM: Mattermost support is not in this version yet; use slack or console")
+            if not self.mattermost_url.startswith(("http://", "https://")):
+                problems.append("MATTERMOST_URL: missing or not a web address (e.g. https://chat.example.org)")
+            if not self.mattermost_bot_token:
+                problems.append("MATTERMOST_BOT_TOKEN: missing (the bot account's access token)")
+            if not self.public_url.startswith(("http://", "https://")):
+                problems.append("RELAIS_PUBLIC_URL: missing or not a web address (where Mattermost reaches Relais)")
+        if self.platform in ("slack", "mattermost"):
+            if not self.cm_queue_channel:
+                problems.append("CM_QUEUE_CHANNEL: missing (the channel id where news land)")
+            if not self.team_channel:
+                problems.append("TEAM_CHANNEL: missing (the channel id for the weekly moderation recap)")
         if self.platform == "slack":
             if not self.slack_bot_token.startswith("xoxb-"):
                 problems.append("SLACK_BOT_TOKEN: missing or not a bot token (it starts with xoxb-)")
@@ -132,8 +142,4 @@ class Settings:
                 problems.append("SLACK_APP_TOKEN: not an app-level token (it starts with xapp-)")
             if not self.slack_app_token and not self.slack_signing_secret:
                 problems.append("SLACK_SIGNING_SECRET: missing (needed to check requests in HTTP mode)")
-            if not self.cm_queue_channel:
-                problems.append("CM_QUEUE_CHANNEL: missing (the channel id where news land, e.g. C0123456789)")
-            if not self.team_channel:
-                problems.append("TEAM_CHANNEL: missing (the channel id for the weekly moderation recap)")
         return problems

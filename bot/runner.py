@@ -49,7 +49,22 @@ def with_scheduler(core: Core) -> Callable[[], Callable[[], None]]:
     return start
 
 
+def mattermost_chat(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.platforms.mattermost import MattermostChat
+    from bot.platforms.mattermost_api import MattermostAPI
+
+    api = MattermostAPI(settings.mattermost_url, settings.mattermost_bot_token, timeout=settings.http_timeout)
+    return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
+
+
 def http_app(settings: Settings) -> tuple[Core, Starlette]:
+    """The app `relais serve` runs: Slack's endpoint, or Mattermost's, and /healthz."""
+    if settings.platform == "mattermost":
+        from bot.platforms.mattermost import routes
+
+        chat = mattermost_chat(settings)
+        core = bootstrap(settings, chat)
+        return core, create_app(core, extra=routes(settings, core.deps, chat), on_start=with_scheduler(core))
     core, app = slack_app(settings)
     return core, create_app(core, slack=app, on_start=with_scheduler(core))
 
@@ -58,7 +73,7 @@ def serve(settings: Settings, port: int) -> None:
     import uvicorn
 
     _core, app = http_app(settings)
-    log.info("Relais listening on port %s (Slack HTTP mode)", port)
+    log.info("Relais listening on port %s (%s)", port, settings.platform)
     uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning")
 
 

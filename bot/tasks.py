@@ -19,6 +19,10 @@ def _chat(settings: Settings) -> Chat:
         from bot.platforms.slack import SlackChat, web_client
 
         return SlackChat(web_client(settings))
+    if settings.platform == "mattermost":
+        from bot.runner import mattermost_chat
+
+        return mattermost_chat(settings)
     from bot.platforms.console import ConsoleChat, Screen
 
     return ConsoleChat(Screen(sys.stdout), settings.language)
@@ -81,4 +85,20 @@ def forget_command(settings: Settings, author: str) -> int:
     changed = retention.forget_author(_core(settings).deps, author)
     _ = translator(settings.language)
     print(_("Entries that no longer show this author: {n}.").format(n=changed))
+    return 0
+
+
+def mattermost_setup(settings: Settings, team_name: str) -> int:
+    """Create /news, /cm and the mention hook on a team, and say what to put in .env."""
+    from bot.platforms.mattermost import setup
+    from bot.runner import mattermost_chat
+
+    if settings.platform != "mattermost":
+        print("relais: set RELAIS_PLATFORM=mattermost, MATTERMOST_URL, MATTERMOST_BOT_TOKEN and RELAIS_PUBLIC_URL first",
+              file=sys.stderr)
+        return 2
+    tokens = setup(settings, mattermost_chat(settings).api, team_name)
+    _ = translator(settings.language)
+    print(_("Slash commands /news and /cm and the mention hook are created. Put this line in .env, then run relais serve:"))
+    print("MATTERMOST_COMMAND_TOKENS=" + ",".join(tokens))
     return 0

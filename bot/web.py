@@ -18,7 +18,8 @@ from bot.bootstrap import Core
 from storage.models import Outbox
 
 
-def create_app(core: Core, *, slack: AsyncApp | None = None, on_start: Callable[[], Callable[[], None]] | None = None) -> Starlette:
+def create_app(core: Core, *, slack: AsyncApp | None = None, extra: list[Route] | None = None,
+               on_start: Callable[[], Callable[[], None]] | None = None) -> Starlette:
     """`on_start` runs when the server starts and returns what to run when it stops."""
 
     def pending_deliveries() -> int:
@@ -33,7 +34,7 @@ def create_app(core: Core, *, slack: AsyncApp | None = None, on_start: Callable[
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok", "platform": core.settings.platform, "pending": pending})
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes = [Route("/healthz", healthz, methods=["GET"]), *(extra or [])]
     if slack is not None:
         handler = AsyncSlackRequestHandler(slack)
 

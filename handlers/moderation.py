@@ -83,12 +83,12 @@ def check(values: dict[str, str], lang: str, *, full: bool = True) -> FormErrors
             errors["network"] = _("Choose a network from the list.")
         if not values.get("excerpt", "").strip():
             errors["excerpt"] = _("Copy the message, or the part of it that matters.")
-        if values.get("severity", "low") not in SEVERITIES:
+        if (values.get("severity") or "low") not in SEVERITIES:
             errors["severity"] = _("Choose low, medium or high.")
         link = values.get("link", "").strip()
         if link and (not link.startswith(("http://", "https://")) or " " in link or len(link) > LINK_MAX):
             errors["link"] = _("A link starts with http:// or https:// and has no spaces.")
-    handling = values.get("handling", "pending")
+    handling = values.get("handling") or "pending"
     if handling not in HANDLINGS:
         errors["handling"] = _("Choose a handling from the list.")
     elif handling == "ignored" and not values.get("reason", "").strip():
@@ -121,7 +121,7 @@ def store(deps: Deps, actor: str, values: dict[str, str], seen_at: datetime | No
             reason=values.get("reason", "").strip(),
             note=values.get("note", "").strip(),
             logged_by=actor,
-            handled_by=actor if values.get("handling", "pending") != "pending" else None,
+            handled_by=actor if (values.get("handling") or "pending") != "pending" else None,
         )
         if seen_at is not None:
             entry.seen_at = seen_at

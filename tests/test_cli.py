@@ -29,7 +29,7 @@ def test_each_bad_setting_is_named_on_its_own_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert all(line.startswith("relais: configuration problem: ") for line in lines)
     named = [line.split(": ")[2] for line in lines]
-    assert named == ["RELAIS_LANGUAGE", "PORT", "SLACK_SIGNING_SECRET", "CM_QUEUE_CHANNEL", "TEAM_CHANNEL"]
+    assert named == ["RELAIS_LANGUAGE", "PORT", "CM_QUEUE_CHANNEL", "TEAM_CHANNEL", "SLACK_SIGNING_SECRET"]
     assert "xoxb-secret-value-123" not in result.stderr + result.stdout
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -24,7 +23,6 @@ from slack_sdk.models.views import View
 
 from handlers.messages import Field, Form, Markup, Message
 
-_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 SECTION_MAX = 3000  # Block Kit's limit for one text object
 FIELD_MAX = 2000
 HEADER_MAX = 150
@@ -32,10 +30,9 @@ MODAL_TITLE_MAX = 24
 
 
 def escape(text: str) -> str:
-    """Slack's three entities, which also defuse `<!channel>` and `<@U…>`; a bare
-    `@channel` gets a zero-width joiner so no client ever turns it into a ping."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub("@\u2060\\1", text)
+    """Slack's three entities, which also defuse `<!channel>` and `<@U…>`; every bare
+    `@` gets a word joiner after it, so no client ever turns `@channel` into a ping."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "@\u2060")
 
 
 SLACK = Markup(escape=escape, mention=lambda user_id: f"<@{user_id}>", bold="*")

@@ -26,6 +26,7 @@ from bot import scheduler
 from bot.bootstrap import Core
 from bot.config import Settings
 from bot.runner import http_app
+from tests.fakes.mattermost_api import FakeMattermost
 from tests.fakes.slack_api import FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -120,7 +121,7 @@ def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Setting
 
 
 @contextmanager
-def serving(settings: Settings, fake: FakeSlack) -> Iterator[SlackClient]:
+def running(settings: Settings) -> Iterator[tuple[str, Core]]:
     """`relais serve` in-process: uvicorn on a free port, lifespan and scheduler included."""
     core, app = http_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -129,20 +130,60 @@ def serving(settings: Settings, fake: FakeSlack) -> Iterator[SlackClient]:
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    client = SlackClient(base=f"http://127.0.0.1:{sock.getsockname()[1]}", fake=fake, core=core)
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
-        assert client_get(client, "/healthz").status_code == 200  # served once the app has started
-        yield client
+        assert httpx.get(base + "/healthz", timeout=10).status_code == 200  # served once the app has started
+        yield base, core
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         core.engine.dispose()
 
 
+@contextmanager
+def serving(settings: Settings, fake: FakeSlack) -> Iterator[SlackClient]:
+    with running(settings) as (base, core):
+        yield SlackClient(base=base, fake=fake, core=core)
+
+
 @pytest.fixture
 def slack(clean_engine: Engine, database_url: str, fake_slack: FakeSlack) -> Iterator[SlackClient]:
     with serving(slack_settings(database_url, fake_slack.api_url), fake_slack) as client:
         yield client
+
+
+@pytest.fixture
+def fake_mattermost() -> Iterator[FakeMattermost]:
+    fake = FakeMattermost()
+    yield fake
+    fake.close()
+
+
+def mattermost_settings(database_url: str, fake: FakeMattermost, **overrides: Any) -> Settings:
+    values: dict[str, Any] = dict(
+        platform="mattermost", database_url=database_url, language="en", mattermost_url=fake.url,
+        mattermost_bot_token="mm-bot-token-secret", mattermost_command_tokens=frozenset({"cmdtoken", "hooktoken"}),
+        public_url="https://relais.example.org", cm_queue_channel=QUEUE, team_channel=TEAM,
+        cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(params=["slack", "mattermost"])
+def platform(request: pytest.FixtureRequest, clean_engine: Engine, database_url: str) -> Iterator[Any]:
+    """The same user, on each platform in turn."""
+    from tests.e2e.drivers import MattermostDriver, SlackDriver
+
+    if request.param == "slack":
+        fake = FakeSlack()
+        with serving(slack_settings(database_url, fake.api_url), fake) as client:
+            yield SlackDriver(client)
+    else:
+        fake = FakeMattermost()
+        with running(mattermost_settings(database_url, fake)) as (base, core):
+            yield MattermostDriver(base=base, fake=fake, core=core)
+    fake.close()
 
 
 def run_job(job_id: str) -> None:

@@ -44,8 +44,8 @@ def test_user_text_never_pings_and_is_escaped(slack):
     text = blocks_text(post)
     for ping in ("<!channel>", "<!here>", "<!everyone>", "<@U999>", "<b>", "@here", "@channel"):
         assert ping not in text, ping
-    assert "&lt;!channel&gt;" in text and "&lt;@U999&gt; &amp; &lt;b&gt;" in text
-    assert "@\u2060here" in text
+    assert "&lt;!channel&gt;" in text and "&lt;@\u2060U999&gt; &amp; &lt;b&gt;" in text
+    assert "@\u2060here" in text and "@\u2060channel" in text
 
 
 def test_unsigned_forged_and_stale_requests_get_401_and_do_nothing(slack):

@@ -76,10 +76,12 @@ class RecordingServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(length) if length else b""
                 path = urlparse(self.path).path
-                if path.startswith("/upload/"):  # a file's bytes, as Slack's upload URL receives them
+                content_type = self.headers.get("Content-Type") or ""
+                if path.startswith("/upload/") or "multipart" in content_type:  # a file's bytes
                     body: dict[str, Any] = {"content": data}
-                elif "json" in (self.headers.get("Content-Type") or ""):
-                    body = json.loads(data or b"{}")
+                elif "json" in content_type:
+                    loaded = json.loads(data or b"{}")
+                    body = loaded if isinstance(loaded, dict) else {"list": loaded}
                 else:
                     body = {k: v[0] for k, v in parse_qs(data.decode()).items()}
                     body.update({k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()})
@@ -101,6 +103,6 @@ class RecordingServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST
+            do_GET = do_PUT = do_POST
 
         return Handler

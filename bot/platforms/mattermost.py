@@ -1,0 +1,202 @@
+"""Mattermost adapter: the slash-command, button, dialog and mention endpoints,
+and the Chat port over the REST API v4. It translates; the handlers decide.
+
+Commands are acked at once and answered through their response_url; a button
+call is answered in its own response (`ephemeral_text`), since Mattermost gives
+buttons no other way to speak to one person; dialog submissions get their field
+errors in the response and their answer by DM, like Slack's modals."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+import httpx
+from starlette.requests import Request as HttpRequest
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.config import Settings
+from bot.platforms.mattermost_api import MattermostAPI
+from bot.platforms.mattermost_render import action_secret, dialog, markup, post_body, submitted_values, verified
+from handlers import router
+from handlers.context import Deps, Request
+from handlers.i18n import translator
+from handlers.messages import Form, Message
+from handlers.ports import ChatError, MessageRef
+
+log = logging.getLogger(__name__)
+_MENTION = re.compile(r"@[\w.-]+")
+
+
+class MattermostChat:
+    def __init__(self, api: MattermostAPI, *, public_url: str, bot_token: str) -> None:
+        self.api = api
+        self.action_url = public_url.rstrip("/") + "/mattermost/action"
+        self.dialog_url = public_url.rstrip("/") + "/mattermost/dialog"
+        self.secret = action_secret(bot_token)
+        self.markup = markup(api.username)
+
+    def body(self, message: Message) -> dict[str, Any]:
+        return post_body(message, self.markup, action_url=self.action_url, secret=self.secret)
+
+    def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
+        post = {"channel_id": channel, **self.body(message)}
+        if thread:
+            post["root_id"] = thread.message_id
+        return MessageRef(channel, self.api.create_post(post)["id"])
+
+    def update(self, ref: MessageRef, message: Message) -> None:
+        self.api.patch_post(ref.message_id, self.body(message))
+
+    def dm(self, user_id: str, message: Message) -> MessageRef:
+        return self.post(self.api.direct_channel(user_id), message)
+
+    def upload(self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None) -> None:
+        file_id = self.api.upload(channel, filename, content)
+        post: dict[str, Any] = {"channel_id": channel, "message": title, "file_ids": [file_id]}
+        if thread:
+            post["root_id"] = thread.message_id
+        self.api.create_post(post)
+
+
+class MattermostReply:
+    """Answers to one person: through the command's response_url, collected into
+    a button call's response, or by DM where Mattermost offers neither."""
+
+    def __init__(self, chat: MattermostChat, *, user_id: str, language: str, response_url: str = "",
+                 trigger_id: str = "", channel: str = "", collect: bool = False) -> None:
+        self.chat, self.user_id, self.language = chat, user_id, language
+        self.response_url, self.trigger_id, self.channel = response_url, trigger_id, channel
+        self.collected: list[str] | None = [] if collect else None
+
+    def reply(self, message: Message) -> None:
+        body = self.chat.body(message)
+        if self.collected is not None:
+            self.collected.append(body["message"])
+        elif self.response_url:
+            try:
+                resp = httpx.post(self.response_url, json={"response_type": "ephemeral", "text": body["message"],
+                                                          "props": body["props"]}, timeout=10)
+            except httpx.HTTPError as exc:
+                raise ChatError(f"response_url: {type(exc).__name__}") from None
+            if resp.status_code >= 400:
+                raise ChatError(f"response_url: HTTP {resp.status_code}")
+        else:
+            self.chat.dm(self.user_id, message)
+
+    def open_form(self, form: Form) -> None:
+        hint = translator(self.language)("YYYY-MM-DD")
+        self.chat.api.open_dialog(dialog(form, trigger_id=self.trigger_id, url=self.chat.dialog_url,
+                                         channel=self.channel, date_hint=hint))
+
+
+def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
+    background: set[asyncio.Task[Any]] = set()
+
+    def later(fn: Callable[..., Any], *args: Any) -> None:
+        task = asyncio.get_running_loop().create_task(asyncio.to_thread(fn, *args))
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+    def request(user_id: str, user_name: str = "", **where: Any) -> Request:
+        chat.api.remember(user_id, user_name)
+        with deps.db() as s:
+            language = deps.language_of(s, user_id)
+        reply = MattermostReply(chat, user_id=user_id, language=language, **where)
+        return Request(user_id=user_id, reply=reply, channel_id=where.get("channel", ""))
+
+    def token_ok(token: Any) -> bool:
+        return bool(token) and str(token) in settings.mattermost_command_tokens
+
+    async def command(http: HttpRequest) -> Response:
+        form = await _form(http)
+        if not token_ok(form.get("token")):
+            return JSONResponse({"text": "invalid token"}, status_code=401)
+        req = request(str(form.get("user_id", "")), str(form.get("user_name", "")),
+                      response_url=str(form.get("response_url", "")), trigger_id=str(form.get("trigger_id", "")),
+                      channel=str(form.get("channel_id", "")))
+        later(router.command, deps, req, str(form.get("command", "")).lstrip("/"), str(form.get("text", "")))
+        return Response(status_code=200)
+
+    async def action(http: HttpRequest) -> Response:
+        payload = await _json(http)
+        context = payload.get("context") or {}
+        if not verified(chat.secret, context):
+            return JSONResponse({"ephemeral_text": "invalid action"}, status_code=401)
+        req = request(str(payload.get("user_id", "")), str(payload.get("user_name", "")),
+                      trigger_id=str(payload.get("trigger_id", "")), channel=str(payload.get("channel_id", "")),
+                      collect=True)
+        await asyncio.to_thread(router.action, deps, req, str(context["action_id"]), str(context["value"]))
+        said = req.reply.collected  # type: ignore[attr-defined]
+        return JSONResponse({"ephemeral_text": "\n\n".join(said)} if said else {})
+
+    async def dialog_submission(http: HttpRequest) -> Response:
+        payload = await _json(http)
+        if payload.get("cancelled"):
+            return JSONResponse({})
+        meta = json.loads(payload.get("state") or "{}")
+        req = request(str(payload.get("user_id", "")), channel=str(meta.get("channel", "")))
+        values = submitted_values(payload.get("submission"))
+        form_id = str(payload.get("callback_id", ""))
+        errors = await asyncio.to_thread(router.validate_form, deps, req, form_id, values)
+        if errors:
+            return JSONResponse({"errors": errors})
+        later(router.submit_form, deps, req, form_id, values, str(meta.get("state", "")))
+        return JSONResponse({})
+
+    async def mention(http: HttpRequest) -> Response:
+        """An outgoing webhook fired by the bot's name: answered in the post's thread."""
+        payload = await _json(http) if "json" in http.headers.get("content-type", "") else await _form(http)
+        if not token_ok(payload.get("token")):
+            return JSONResponse({"text": "invalid token"}, status_code=401)
+        key = f"mattermost-post:{payload.get('post_id', '')}"
+        if not await asyncio.to_thread(router.first_time, deps, key):
+            return JSONResponse({})
+        text = _MENTION.sub("", str(payload.get("text", "")))
+        message = await asyncio.to_thread(router.mention, deps, str(payload.get("user_id", "")), text)
+        return JSONResponse({"text": chat.body(message)["message"], "response_type": "comment"})
+
+    return [
+        Route("/mattermost/command", command, methods=["POST"]),
+        Route("/mattermost/action", action, methods=["POST"]),
+        Route("/mattermost/dialog", dialog_submission, methods=["POST"]),
+        Route("/mattermost/mention", mention, methods=["POST"]),
+    ]
+
+
+async def _form(http: HttpRequest) -> dict[str, str]:
+    """Slash commands come url-encoded; parsed here rather than with another dependency."""
+    return {k: v[0] for k, v in parse_qs((await http.body()).decode()).items()}
+
+
+async def _json(http: HttpRequest) -> dict[str, Any]:
+    try:
+        payload = await http.json()
+    except ValueError:
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def setup(settings: Settings, api: MattermostAPI, team_name: str) -> list[str]:
+    """`relais mattermost-setup`: the two slash commands and the mention hook; returns their tokens."""
+    team_id = api.team_id(team_name)
+    base = settings.public_url.rstrip("/")
+    tokens = []
+    for trigger, hint, description in (("news", "[text | mine]", "Send a news item to the community manager"),
+                                       ("cm", "help | role [question] | queue | topics | charter | log | recap",
+                                        "The community manager's role, queue and tools")):
+        created = api.create_command({"team_id": team_id, "trigger": trigger, "method": "P", "url": f"{base}/mattermost/command",
+                                      "display_name": f"Relais /{trigger}", "auto_complete": True,
+                                      "auto_complete_hint": hint, "auto_complete_desc": description})
+        tokens.append(created["token"])
+    bot = api.me()["username"]
+    hook = api.create_outgoing_hook({"team_id": team_id, "display_name": "Relais mentions", "trigger_words": [f"@{bot}"],
+                                     "trigger_when": 0, "callback_urls": [f"{base}/mattermost/mention"],
+                                     "content_type": "application/json"})
+    tokens.append(hook["token"])
+    return tokens

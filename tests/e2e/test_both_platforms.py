@@ -1,0 +1,91 @@
+"""Scenarios that are the same on Slack and Mattermost: one body, run on both."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storage.models import ModerationEntry, News
+from tests.e2e.conftest import CM, LEADER, QUEUE
+
+
+def send_news(p, text="Fête des bénévoles samedi 14h\nVenez nombreux !"):  # type: ignore[no-untyped-def]
+    p.command(LEADER, "/news", text)
+    return p.posts(QUEUE, 1)[0]
+
+
+def test_news_lands_in_the_queue_and_the_sender_is_told(platform):
+    card = send_news(platform)
+    assert "Fête des bénévoles samedi 14h" in card and "Venez nombreux" in card
+    assert platform.mention_of(LEADER) in card
+    for label in ("Approve", "Schedule", "Ask for info", "Reject"):
+        assert label in card
+    assert any("Sent to the CM" in r for r in platform.replies(1))
+
+
+def test_the_news_form_and_its_field_errors(platform):
+    platform.command(LEADER, "/news", "")
+    form = platform.form()
+    assert platform.form_fields(form) == ["title", "body", "category", "wished_date", "links"]
+    errors = platform.submit(LEADER, form, {"title": "x" * 151, "category": "event", "wished_date": "2001-01-01"})
+    assert set(errors) == {"title", "wished_date"} and "limit is 150" in errors["title"]
+    with platform.core.deps.db() as s:
+        assert s.scalar(select(func.count()).select_from(News)) == 0
+    assert platform.submit(LEADER, form, {"title": "AG", "body": "Assemblée", "category": "event",
+                                          "wished_date": "2099-06-01", "links": ""}) == {}
+    assert "Jun 1, 2099" in platform.posts(QUEUE, 1)[0]
+    assert "Sent to the CM" in platform.dms(LEADER, 1)[0]  # forms are answered by DM
+
+
+def test_approve_updates_in_place_dms_once_and_refuses_others(platform):
+    send_news(platform)
+    platform.click(LEADER, "news.approve", "1")
+    assert any("Only the CM and admins" in r for r in platform.replies(2))
+    assert platform.update_count() == 0
+    platform.click(CM, "news.approve", "1")
+    update = platform.updates(1)[0]
+    assert f"approved by {platform.mention_of(CM)}" in update
+    assert f"was approved by {platform.mention_of(CM)}" in platform.dms(LEADER, 1)[0]
+    platform.click(CM, "news.approve", "1")
+    assert any("Nothing changed" in r for r in platform.replies(3))
+    assert platform.update_count() == 1 and len(platform.dms(LEADER, 1)) == 1
+
+
+def test_ask_for_info_and_the_answer_reaches_the_queue(platform):
+    send_news(platform)
+    platform.click(CM, "news.ask", "1")
+    assert platform.submit(CM, platform.form(1), {"note": "À quelle heure ?"}) == {}
+    assert "À quelle heure ?" in platform.dms(LEADER, 1)[0]
+    platform.click(LEADER, "news.answer", "1")
+    assert platform.submit(LEADER, platform.form(2), {"note": "14h"}) == {}
+    queue = platform.posts(QUEUE, 2)
+    assert "14h" in queue[1]
+    assert "14h" in platform.updates(2)[1]
+
+
+def test_role_questions_are_answered(platform):
+    platform.command(LEADER, "/cm", "role can you fix the printer?")
+    answer = platform.replies(1)[0]
+    assert "not part of the CM's role" in answer and "the secretariat" in answer
+
+
+def test_user_text_never_pings(platform):
+    card = send_news(platform, "Alerte <!channel> @here @all @channel\nVoir <@U999> @jean")
+    for ping in ("<!channel>", "<@U999>", "@here", "@all", "@channel", "@jean"):
+        assert ping not in card, ping
+
+
+def test_moderation_log_and_its_buttons(platform):
+    platform.command(CM, "/cm", "topics add Fusion: fusion")
+    platform.command(CM, "/cm", "log")
+    form = platform.form()
+    assert platform.submit(CM, form, {"network": "facebook", "excerpt": "", "handling": "ignored"}).keys() == {"excerpt", "reason"}
+    assert platform.submit(CM, form, {"network": "facebook", "excerpt": "Cette fusion, quelle honte", "severity": "high",
+                                      "handling": "pending", "link": "", "author": "", "reason": "", "note": ""}) == {}
+    card = platform.posts(QUEUE, 1)[0]
+    assert "Negative message #1" in card and "⚠ Fusion" in card
+    platform.click(CM, "moderation.replied", "1")
+    assert "replied by" in platform.updates(1)[0]
+    platform.click(LEADER, "moderation.hidden", "1")
+    assert platform.update_count() == 1
+    with platform.core.deps.db() as s:
+        assert s.scalar(select(ModerationEntry.handling)) == "replied"
