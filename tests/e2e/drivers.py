@@ -20,6 +20,8 @@ MM_TOKEN = "cmdtoken"
 
 class SlackDriver:
     name = "slack"
+    post_path = "/api/chat.postMessage"
+    tries_per_call = 2  # the call and the retry handler's one retry
 
     def __init__(self, client: SlackClient) -> None:
         self.client, self.fake, self.core = client, client.fake, client.core
@@ -64,6 +66,12 @@ class SlackDriver:
         calls = self.fake.wait_until(lambda calls: sum(c.path.startswith("/response/") for c in calls) >= n)
         return [blocks_text(c.body) for c in calls if c.path.startswith("/response/")]
 
+    def uploaded_png(self) -> bytes:
+        """The chart's bytes, sent to the upload URL and shared in the team channel."""
+        complete = self.fake.wait_api("files.completeUploadExternal")[0]
+        assert complete["channel_id"] == TEAM
+        return [c.body["content"] for c in self.fake.calls if c.path.startswith("/upload/")][0]
+
 
 @dataclass
 class MattermostDriver:
@@ -72,6 +80,8 @@ class MattermostDriver:
     core: Core
     action_replies: list[str] = field(default_factory=list)
     name: str = "mattermost"
+    post_path: str = "/api/v4/posts"
+    tries_per_call: int = 3  # the call and two retries with back-off
 
     def mention_of(self, user: str) -> str:
         return f"@{user.lower()}"
@@ -142,5 +152,16 @@ class MattermostDriver:
         calls = self.fake.wait_until(lambda calls: sum(c.path.startswith("/hooks/commands/") for c in calls) + len(self.action_replies) >= n)
         return [c.body["text"] for c in calls if c.path.startswith("/hooks/commands/")] + self.action_replies
 
+
+def _mm_uploaded_png(self: MattermostDriver) -> bytes:
+    """The chart's bytes, sent to /files, then posted in the team channel with its file id."""
+    upload = self.fake.wait_api("/files")[0]["content"]
+    posts = self.fake.wait_until(lambda calls: any(c.body.get("file_ids") for c in calls if c.path == "/api/v4/posts"))
+    post = [c.body for c in posts if c.path == "/api/v4/posts" and c.body.get("file_ids")][0]
+    assert post["channel_id"] == TEAM
+    return upload[upload.index(b"\x89PNG"):]
+
+
+MattermostDriver.uploaded_png = _mm_uploaded_png  # type: ignore[attr-defined]
 
 __all__ = ["MattermostDriver", "SlackDriver", "TEAM"]

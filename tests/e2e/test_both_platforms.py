@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime, timedelta, timezone
 
-from storage.models import ModerationEntry, News
-from tests.e2e.conftest import CM, LEADER, QUEUE
+from sqlalchemy import func, select, update
+
+from bot import scheduler
+from handlers.moderation import store
+from handlers.recap_data import last_week, parse_week
+from storage.models import ModerationEntry, News, Outbox
+from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, run_job
+from tests.fakes import mattermost_api, slack_api
+
+SERVER_ERROR = {"slack": slack_api.SERVER_ERROR, "mattermost": mattermost_api.SERVER_ERROR}
 
 
 def send_news(p, text="Fête des bénévoles samedi 14h\nVenez nombreux !"):  # type: ignore[no-untyped-def]
@@ -89,3 +97,37 @@ def test_moderation_log_and_its_buttons(platform):
     assert platform.update_count() == 1
     with platform.core.deps.db() as s:
         assert s.scalar(select(ModerationEntry.handling)) == "replied"
+
+
+def test_charters_are_edited_in_a_form_and_versioned(platform):
+    platform.command(CM, "/cm", "charter edit moderation")
+    form = platform.form()
+    assert platform.form_fields(form) == ["text"]
+    assert platform.submit(CM, form, {"text": ""}) == {"text": "The charter cannot be empty."}
+    assert platform.submit(CM, form, {"text": "Nous modérons après publication."}) == {}
+    assert "Moderation charter saved (version 1)" in platform.dms(CM, 1)[0]
+    platform.command(LEADER, "/cm", "charter moderation")
+    assert any("Nous modérons après publication." in r for r in platform.replies(1))
+
+
+def test_platform_down_keeps_the_news_and_the_scheduler_delivers_it(platform):
+    platform.fake.fail(platform.post_path, SERVER_ERROR[platform.name], times=platform.tries_per_call)
+    platform.command(LEADER, "/news", "Collecte de jouets")
+    assert any("Saved as #1" in r for r in platform.replies(1))
+    with platform.core.deps.db.begin() as s:  # time passes: the back-off runs out
+        s.execute(update(Outbox).values(claimed_until=None))
+    run_job(scheduler.OUTBOX_JOB)
+    assert "Collecte de jouets" in platform.posts(QUEUE, 1)[0]
+    assert "has now reached the CM" in platform.dms(LEADER, 1)[0]
+
+
+def test_weekly_recap_with_its_chart_is_posted_once(platform):
+    week = last_week(datetime.now(timezone.utc), platform.core.deps.team.timezone)
+    seen = datetime.combine(parse_week(week), datetime.min.time(), platform.core.deps.team.timezone) + timedelta(days=2)
+    store(platform.core.deps, CM, {"network": "x", "excerpt": "Bof", "handling": "pending"}, seen.astimezone(timezone.utc))
+    run_job(scheduler.RECAP_JOB)
+    run_job(scheduler.RECAP_JOB)
+    recaps = platform.posts(TEAM, 1)
+    assert f"Moderation recap — week {week}" in recaps[0]
+    assert sum("Moderation recap" in p for p in platform.posts(TEAM, 1)) == 1
+    assert platform.uploaded_png().startswith(b"\x89PNG")

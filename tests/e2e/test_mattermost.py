@@ -1,0 +1,110 @@
+"""Mattermost only: tokens, signed button calls, dialogs cancelled, mentions, setup, rate limits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from bot.platforms.mattermost_render import escape
+from storage.models import News
+from tests.e2e.conftest import CM, LEADER, QUEUE, mattermost_settings, running
+from tests.e2e.drivers import MattermostDriver
+from tests.fakes.mattermost_api import RATELIMITED, FakeMattermost
+
+
+@pytest.fixture
+def mm(clean_engine, database_url, fake_mattermost):  # type: ignore[no-untyped-def]
+    with running(mattermost_settings(database_url, fake_mattermost)) as (base, core):
+        yield MattermostDriver(base=base, fake=fake_mattermost, core=core)
+
+
+def test_a_wrong_command_token_gets_401_and_nothing_happens(mm):
+    assert mm.command(LEADER, "/news", "Forged", token="stolen").status_code == 401
+    assert mm.command(LEADER, "/news", "Forged", token="").status_code == 401
+    with mm.core.deps.db() as s:
+        assert s.query(News).count() == 0
+    assert [c.path for c in mm.fake.calls] == []
+
+
+def test_forged_or_tampered_button_calls_are_refused(mm):
+    mm.command(LEADER, "/news", "Vraie news")
+    mm.posts(QUEUE, 1)
+    genuine = mm.action_payload(CM, "news.approve", "1")
+    tampered = {**genuine, "context": {**genuine["context"], "action_id": "news.reject"}}
+    unsigned = {**genuine, "context": {"action_id": "news.approve", "value": "1"}}
+    for payload in (tampered, unsigned, {"user_id": CM}):
+        assert httpx.post(f"{mm.base}/mattermost/action", json=payload, timeout=10).status_code == 401
+    assert mm.update_count() == 0
+    assert httpx.post(f"{mm.base}/mattermost/action", json=genuine, timeout=10).json() == {}
+    assert "approved by @ucm" in mm.updates(1)[0]
+
+
+def test_a_refusal_comes_back_as_ephemeral_text_of_the_call(mm):
+    mm.command(LEADER, "/news", "Une news")
+    mm.posts(QUEUE, 1)
+    resp = httpx.post(f"{mm.base}/mattermost/action", json=mm.action_payload(LEADER, "news.approve", "1"), timeout=10)
+    assert "Only the CM and admins" in resp.json()["ephemeral_text"]
+
+
+def test_dialogs_open_from_the_trigger_and_a_cancel_stores_nothing(mm):
+    mm.command(LEADER, "/news", "")
+    opened = mm.form()
+    assert opened["trigger_id"] == f"trig-{LEADER}" and opened["url"] == "https://relais.example.org/mattermost/dialog"
+    elements = {e["name"]: e["type"] for e in opened["dialog"]["elements"]}
+    assert elements == {"title": "text", "body": "textarea", "category": "select", "wished_date": "text", "links": "text"}
+    resp = httpx.post(f"{mm.base}/mattermost/dialog", json={"type": "dialog_submission", "cancelled": True,
+                                                            "callback_id": "news.submit", "user_id": LEADER}, timeout=10)
+    assert resp.status_code == 200
+    with mm.core.deps.db() as s:
+        assert s.query(News).count() == 0
+
+
+def test_mentions_through_the_outgoing_webhook_are_answered_once(mm):
+    hook = {"token": "hooktoken", "team_id": "team1", "channel_id": "chgeneral", "user_id": LEADER, "user_name": "uleader",
+            "post_id": "postA", "text": "@relais can you fix the printer?", "trigger_word": "@relais"}
+    answer = httpx.post(f"{mm.base}/mattermost/mention", json=hook, timeout=10).json()
+    assert answer["response_type"] == "comment" and "the secretariat" in answer["text"]
+    assert httpx.post(f"{mm.base}/mattermost/mention", json=hook, timeout=10).json() == {}  # redelivered: once
+    assert httpx.post(f"{mm.base}/mattermost/mention", json={**hook, "token": "x"}, timeout=10).status_code == 401
+
+
+def test_a_rate_limited_post_is_retried_after_retry_after(mm):
+    mm.fake.fail(mm.fake.api("/posts"), RATELIMITED)
+    mm.command(LEADER, "/news", "Loto")
+    assert len(mm.posts(QUEUE, 2)) == 2  # refused once, then accepted
+    assert any("Sent to the CM" in r for r in mm.replies(1))
+
+
+def test_markup_in_user_text_stays_text():
+    assert escape("| a | b |\n[site](http://x) **gras** @all #1\n# titre") == (
+        "\\| a \\| b \\|\n\\[site\\]\\(http://x\\) \\*\\*gras\\*\\* @\u2060all #1\n\\# titre")
+
+
+def test_mattermost_setup_creates_commands_and_prints_the_tokens(tmp_path, fake_mattermost: FakeMattermost):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))}
+    env.update(RELAIS_PLATFORM="mattermost", MATTERMOST_URL=fake_mattermost.url, MATTERMOST_BOT_TOKEN="mm-secret-token",
+               RELAIS_PUBLIC_URL="https://relais.example.org", CM_QUEUE_CHANNEL="q", TEAM_CHANNEL="t", RELAIS_LANGUAGE="en")
+    result = subprocess.run([sys.executable, "-m", "bot", "mattermost-setup", "--team", "asso"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "MATTERMOST_COMMAND_TOKENS=cmdtokennews,cmdtokencm,hooktoken" in result.stdout
+    commands = fake_mattermost.api_calls("/commands")
+    assert [(c["trigger"], c["url"], c["method"], c["team_id"]) for c in commands] == [
+        ("news", "https://relais.example.org/mattermost/command", "P", "team1"),
+        ("cm", "https://relais.example.org/mattermost/command", "P", "team1")]
+    hook = fake_mattermost.api_calls("/hooks/outgoing")[0]
+    assert hook["trigger_words"] == ["@relais"] and hook["callback_urls"] == ["https://relais.example.org/mattermost/mention"]
+    assert all(c.headers.get("Authorization") == "Bearer mm-secret-token" for c in fake_mattermost.calls)
+    assert "mm-secret-token" not in result.stdout + result.stderr
+
+
+def test_serve_refuses_to_start_without_command_tokens(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))}
+    env.update(RELAIS_PLATFORM="mattermost", MATTERMOST_URL="http://127.0.0.1:1", MATTERMOST_BOT_TOKEN="x",
+               RELAIS_PUBLIC_URL="https://relais.example.org", CM_QUEUE_CHANNEL="q", TEAM_CHANNEL="t")
+    result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "relais mattermost-setup --team" in result.stderr
