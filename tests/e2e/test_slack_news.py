@@ -79,14 +79,6 @@ def test_approve_updates_in_place_dms_once_and_a_double_click_changes_nothing(sl
     assert post["channel"] == QUEUE
 
 
-def test_someone_else_clicking_gets_an_ephemeral_refusal(slack):
-    send_news(slack)
-    slack.click(LEADER, "news.approve", "1", "1700000000.000001")
-    refusal = slack.fake.wait_for("/response/2")[0]
-    assert refusal["response_type"] == "ephemeral" and "Only the CM and admins" in blocks_text(refusal)
-    assert slack.fake.api_calls("chat.update") == [] and slack.fake.api_calls("conversations.open") == []
-
-
 def test_schedule_opens_a_date_modal_then_updates_and_dms(slack):
     send_news(slack)
     slack.click(CM, "news.schedule", "1", "1700000000.000001")

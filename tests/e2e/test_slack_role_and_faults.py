@@ -14,13 +14,6 @@ from tests.e2e.conftest import CM, LEADER, QUEUE, TOKEN, SlackClient, blocks_tex
 from tests.fakes.slack_api import RATELIMITED, SERVER_ERROR, TIMEOUT
 
 
-def test_role_question_gets_an_ephemeral_answer(slack):
-    slack.command(LEADER, "/cm", "role can you fix the printer?")
-    answer = slack.fake.wait_for("/response/1")[0]
-    assert answer["response_type"] == "ephemeral"
-    assert "not part of the CM's role" in blocks_text(answer) and "the secretariat" in blocks_text(answer)
-
-
 def test_unknown_subcommand_answers_with_the_help(slack):
     slack.command(LEADER, "/cm", "dance")
     answer = slack.fake.wait_for("/response/1")[0]
