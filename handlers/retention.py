@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from handlers import outbox
 from handlers.context import Deps
-from storage.models import ModerationEntry
+from storage.models import ModerationEntry, SeenDelivery
 
 
 def _anonymize(deps: Deps, which: ColumnElement[bool]) -> int:
@@ -28,8 +28,12 @@ def _anonymize(deps: Deps, which: ColumnElement[bool]) -> int:
 
 
 def expire(deps: Deps, days: int) -> int:
-    """The daily job: entries seen more than `days` ago lose their author and link."""
-    return _anonymize(deps, ModerationEntry.seen_at < datetime.now(timezone.utc) - timedelta(days=days))
+    """The daily job: entries seen more than `days` ago lose their author and link;
+    the ids of platform deliveries kept against retries are dropped after a week."""
+    now = datetime.now(timezone.utc)
+    with deps.db.begin() as s:
+        s.execute(delete(SeenDelivery).where(SeenDelivery.at < now - timedelta(days=7)))
+    return _anonymize(deps, ModerationEntry.seen_at < now - timedelta(days=days))
 
 
 def forget_author(deps: Deps, name: str) -> int:

@@ -105,7 +105,7 @@ def answer(deps: Deps, lang: str, question: str) -> Message:
         reply = Md.of(_("✅ Yes, this is part of the CM's role:\n> {line}"), line=line.what)
     elif line.where:
         reply = Md.of(
-            _("🚫 This is not part of the CM's role:\n> {line}\nPlease ask instead: **{where}**."),
+            _("🚫 This is not part of the CM's role:\n> {line}\n\nPlease ask instead: **{where}**."),
             line=line.what,
             where=line.where,
         )

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from handlers import router
 from handlers.moderation_csv import export_rows, import_rows
 from handlers import retention
-from storage.models import ModerationEntry, ModerationEvent
+from storage.models import ModerationEntry, ModerationEvent, SeenDelivery
 from tests.unit.conftest import as_user, text_of
 
 ENTRY = {"network": "facebook", "link": "https://facebook.com/p/1", "author": "Jean Dupont",
@@ -189,6 +189,10 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
     with deps.db.begin() as s:  # Marie's entry was seen 400 days ago
         s.execute(update(ModerationEntry).where(ModerationEntry.id == 3).values(
             seen_at=datetime.now(timezone.utc) - timedelta(days=400)))
+    with deps.db.begin() as s:  # a retried delivery remembered 8 days ago, and one from today
+        s.add(SeenDelivery(key="old", at=datetime.now(timezone.utc) - timedelta(days=8)))
+        s.add(SeenDelivery(key="new"))
     assert retention.expire(deps, 365) == 1
     with deps.db() as s:
         assert s.get(ModerationEntry, 3).author is None
+        assert s.scalars(select(SeenDelivery.key)).all() == ["new"]
