@@ -29,6 +29,7 @@ def chart_png(recap: Recap, lang: str) -> bytes:
             bottom = [b + c for b, c in zip(bottom, counts)]
     ax.set_xticks(range(len(days)), [format_date(d, "EEE d", locale=lang) for d in days])
     ax.set_title(_("Negative messages per day — week {week}").format(week=recap.week))
+    ax.set_ylim(0, max([*bottom, 1]) * 1.4)  # room for the legend above the tallest bar
     ax.yaxis.get_major_locator().set_params(integer=True)
     if recap.total:
         ax.legend(loc="upper right", fontsize="small")
