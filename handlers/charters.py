@@ -28,16 +28,11 @@ def current(deps: Deps, kind: str, lang: str) -> tuple[str, int]:
     return (latest.text, count or 0) if latest else (translator(lang)(DEFAULTS[kind]), 0)
 
 
-def _lang(deps: Deps, req: Request) -> str:
-    with deps.db() as s:
-        return deps.language_of(s, req.user_id)
-
-
 def command(deps: Deps, req: Request, args: str) -> None:
     """Words in any order: a kind, and `edit` or `history`."""
     words = args.casefold().split()
     kinds = [w for w in words if w in KINDS] or list(KINDS)
-    lang = _lang(deps, req)
+    lang = deps.language(req.user_id)
     _ = translator(lang)
     if "edit" in words:
         if len(kinds) != 1:
@@ -74,7 +69,7 @@ def history(deps: Deps, kind: str, lang: str) -> Message:
 
 
 def edit_form(deps: Deps, req: Request, kind: str) -> None:
-    lang = _lang(deps, req)
+    lang = deps.language(req.user_id)
     _ = translator(lang)
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
@@ -93,7 +88,7 @@ def edit_form(deps: Deps, req: Request, kind: str) -> None:
 
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     text = values.get("text", "").strip()
     if not text:
         return {"text": _("The charter cannot be empty.")}
@@ -104,7 +99,7 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
 
 def save(deps: Deps, req: Request, kind: str, values: dict[str, str], state: str) -> None:
     lang = state if state in ("fr", "en") else deps.team.language
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
         return

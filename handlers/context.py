@@ -32,6 +32,11 @@ class Deps:
         chosen = session.scalar(select(User.language).where(User.platform_id == user_id))
         return chosen or self.team.language
 
+    def language(self, user_id: str) -> str:
+        """The language to answer this person in, outside any transaction."""
+        with self.db() as session:
+            return self.language_of(session, user_id)
+
 
 @dataclass(frozen=True)
 class Request:

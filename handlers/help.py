@@ -44,8 +44,7 @@ def help_message(deps: Deps, user_id: str, lang: str, unknown: str = "") -> Mess
 
 
 def show(deps: Deps, req: Request, unknown: str = "") -> None:
-    with deps.db() as s:
-        lang = deps.language_of(s, req.user_id)
+    lang = deps.language(req.user_id)
     req.reply.reply(help_message(deps, req.user_id, lang, unknown))
 
 

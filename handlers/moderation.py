@@ -23,15 +23,10 @@ LINK_MAX = 1000
 LIST_MAX = 25
 
 
-def _lang(deps: Deps, req: Request) -> str:
-    with deps.db() as s:
-        return deps.language_of(s, req.user_id)
-
-
 def _refuse_unless_cm(deps: Deps, req: Request) -> bool:
     if is_cm(deps, req.user_id):
         return False
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can use the moderation log. Nothing was changed."))))
     return True
 
@@ -43,7 +38,7 @@ def command(deps: Deps, req: Request, args: str) -> None:
     if words[:1] == ["list"] or words[:1] == ["liste"]:
         listing(deps, req, only_open=len(words) > 1 and words[1] in ("open", "ouvertes", "ouverts"))
     else:
-        req.reply.open_form(log_form(_lang(deps, req)))
+        req.reply.open_form(log_form(deps.language(req.user_id)))
 
 
 def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending") -> Form:
@@ -101,11 +96,11 @@ def check(values: dict[str, str], lang: str, *, full: bool = True) -> FormErrors
 
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    return check(values, _lang(deps, req))
+    return check(values, deps.language(req.user_id))
 
 
 def validate_change(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    return check(values, _lang(deps, req), full=False)
+    return check(values, deps.language(req.user_id), full=False)
 
 
 def store(deps: Deps, actor: str, values: dict[str, str], seen_at: datetime | None = None) -> int:
@@ -139,7 +134,7 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
     entry_id = store(deps, req.user_id, values)
     with deps.db.begin() as s:
         row = outbox.enqueue(s, "moderation_post", entry_id=entry_id)
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     if row.id in outbox.deliver(deps, [row.id]):
         text = Md.of(_("✅ Logged as #{id} and posted in the CM channel."), id=entry_id)
     else:
@@ -153,11 +148,11 @@ def click(deps: Deps, req: Request, handling: str, value: str) -> None:
     entry_id = int(value) if value.isdigit() else 0
     with deps.db() as s:
         entry = s.get(ModerationEntry, entry_id)
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     if entry is None:
         req.reply.reply(Message(text=Md.of(_("This entry no longer exists."))))
     elif handling in ("ignored", "note"):
-        req.reply.open_form(log_form(_lang(deps, req), entry_id=entry_id,
+        req.reply.open_form(log_form(deps.language(req.user_id), entry_id=entry_id,
                                      handling="ignored" if handling == "ignored" else entry.handling))
     else:
         change(deps, req, entry_id, {"handling": handling})
@@ -187,12 +182,12 @@ def change(deps: Deps, req: Request, entry_id: int, values: dict[str, str], *, w
     if ids:
         outbox.deliver(deps, ids)
         return
-    _ = translator(_lang(deps, req))
-    req.reply.reply(Message(text=Md.of(_("ℹ️ Nothing changed: #{id} is already {h}."), id=entry_id, h=handling_label(handling, _lang(deps, req)))))
+    _ = translator(deps.language(req.user_id))
+    req.reply.reply(Message(text=Md.of(_("ℹ️ Nothing changed: #{id} is already {h}."), id=entry_id, h=handling_label(handling, deps.language(req.user_id)))))
 
 
 def listing(deps: Deps, req: Request, *, only_open: bool) -> None:
-    lang = _lang(deps, req)
+    lang = deps.language(req.user_id)
     _ = translator(lang)
     with deps.db() as s:
         query = select(ModerationEntry)

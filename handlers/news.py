@@ -25,16 +25,11 @@ LIST_MAX = 20
 def command(deps: Deps, req: Request, text: str) -> None:
     text = text.strip()
     if not text:
-        req.reply.open_form(news_form(_lang(deps, req)))
+        req.reply.open_form(news_form(deps.language(req.user_id)))
     elif text.casefold() in ("mine", "moi", "mes"):
         mine(deps, req)
     else:
         quick_submit(deps, req, text)
-
-
-def _lang(deps: Deps, req: Request) -> str:
-    with deps.db() as s:
-        return deps.language_of(s, req.user_id)
 
 
 def news_form(lang: str) -> Form:
@@ -73,7 +68,7 @@ def _length_errors(_, values: dict[str, str]) -> FormErrors:  # type: ignore[no-
 
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     errors = _length_errors(_, values)
     if not values.get("title", "").strip():
         errors["title"] = _("Please give a title.")
@@ -109,7 +104,7 @@ def quick_submit(deps: Deps, req: Request, text: str) -> None:
     """First line is the title, the rest the body. Too long: say the limit, store nothing,
     and give the text back so the volunteer can shorten it without retyping."""
     title, _sep, body = text.partition("\n")
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     errors = _length_errors(_, {"title": title.strip(), "body": body.strip()})
     if errors:
         hint = _("Nothing was saved. Shorten it, or type /news alone to use the form. Your text:")
@@ -146,8 +141,8 @@ def _store_and_send(
 
 
 def mine(deps: Deps, req: Request) -> None:
+    lang = deps.language(req.user_id)
     with deps.db() as s:
-        lang = deps.language_of(s, req.user_id)
         items = list(
             s.scalars(select(News).where(News.author_id == req.user_id).order_by(News.id.desc()).limit(LIST_MAX))
         )
@@ -161,7 +156,7 @@ def mine(deps: Deps, req: Request) -> None:
 
 def queue(deps: Deps, req: Request) -> None:
     """Pending items, oldest first: what the CM still has to decide."""
-    lang = _lang(deps, req)
+    lang = deps.language(req.user_id)
     _ = translator(lang)
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can see the queue."))))

@@ -131,8 +131,7 @@ def _queue_update(deps: Deps, row: Outbox) -> list[str]:
 
 
 def _author_language(deps: Deps, news: News) -> str:
-    with deps.db() as s:
-        return deps.language_of(s, news.author_id)
+    return deps.language(news.author_id)
 
 
 def _status_dm(deps: Deps, row: Outbox) -> list[str]:

@@ -98,8 +98,7 @@ def build_recap(deps: Deps, week: str) -> Recap:
 
 def show(deps: Deps, req: Request, week: str) -> None:
     """`/cm recap [YYYY-Www]`: the recap for the person asking, default last week."""
-    with deps.db() as s:
-        lang = deps.language_of(s, req.user_id)
+    lang = deps.language(req.user_id)
     _ = translator(lang)
     week = week.strip() or last_week(datetime.now(timezone.utc), deps.team.timezone)
     try:

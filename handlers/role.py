@@ -83,8 +83,7 @@ def best_match(question: str, lines: list[Line]) -> Line | None:
 
 
 def show(deps: Deps, req: Request, question: str) -> None:
-    with deps.db() as s:
-        lang = deps.language_of(s, req.user_id)
+    lang = deps.language(req.user_id)
     req.reply.reply(answer(deps, lang, question))
 
 
@@ -116,8 +115,7 @@ def answer(deps: Deps, lang: str, question: str) -> Message:
 
 def mention(deps: Deps, user_id: str, text: str) -> Message:
     """A mention of the bot: a role question gets the role answer, anything else a hint."""
-    with deps.db() as s:
-        lang = deps.language_of(s, user_id)
+    lang = deps.language(user_id)
     _ = translator(lang)
     line = best_match(text, parse(charter_text(deps, lang))[1])
     if line is not None or set(words(text)) & ROLE_WORDS:

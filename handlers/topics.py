@@ -37,8 +37,7 @@ def matches(text: str, topics: list[Topic]) -> list[str]:
 
 def command(deps: Deps, req: Request, args: str) -> None:
     verb, _sep, rest = args.strip().partition(" ")
-    with deps.db() as s:
-        lang = deps.language_of(s, req.user_id)
+    lang = deps.language(req.user_id)
     _ = translator(lang)
     verb = verb.casefold()
     if verb in ("add", "ajouter", "remove", "supprimer") and not is_cm(deps, req.user_id):

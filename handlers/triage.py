@@ -40,14 +40,9 @@ FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool]]]] = {
 }
 
 
-def _lang(deps: Deps, req: Request) -> str:
-    with deps.db() as s:
-        return deps.language_of(s, req.user_id)
-
-
 def _allowed(deps: Deps, req: Request, action: str, news: News | None) -> str | None:
     """None when allowed, else the reason to show."""
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     if news is None:
         return _("This news item no longer exists.")
     if action == "answer":
@@ -69,7 +64,7 @@ def click(deps: Deps, req: Request, action: str, value: str) -> None:
         if news.status not in TRANSITIONS[action][1]:
             _already(deps, req, news)
             return
-        req.reply.open_form(_form(action, news.id, _lang(deps, req)))
+        req.reply.open_form(_form(action, news.id, deps.language(req.user_id)))
         return
     change(deps, req, action, news_id)
 
@@ -87,7 +82,7 @@ def _form(action: str, news_id: int, lang: str) -> Form:
 
 
 def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> FormErrors:
-    _ = translator(_lang(deps, req))
+    _ = translator(deps.language(req.user_id))
     errors: FormErrors = {}
     for name, _label, kind, optional in FORMS[action][1]:
         value = values.get(name, "").strip()
@@ -134,14 +129,14 @@ def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "
         ids = [r.id for r in rows]
     outbox.deliver(deps, ids)
     if action == "answer":
-        _ = translator(_lang(deps, req))
+        _ = translator(deps.language(req.user_id))
         req.reply.reply(Message(text=Md.of(_("✅ Thank you, your answer was passed on to the CM."))))
 
 
 def _already(deps: Deps, req: Request, news: News | None) -> None:
     """The item moved on before this click: say so, change nothing."""
     assert news is not None
-    lang = _lang(deps, req)
+    lang = deps.language(req.user_id)
     _ = translator(lang)
     last = news.events[-1]
     text = Md.of(

@@ -105,8 +105,7 @@ class Console:
 
     @property
     def _(self) -> Callable[[str], str]:
-        with self.deps.db() as s:
-            return translator(self.deps.language_of(s, self.user))
+        return translator(self.deps.language(self.user))
 
     def say(self, text: str) -> None:
         print(text, file=self.screen.out)
@@ -125,8 +124,7 @@ class Console:
             self.handle(line)
 
     def handle(self, line: str) -> None:
-        with self.deps.db() as s:
-            reply = ConsoleReply(self.screen, self.user, self.deps.language_of(s, self.user))
+        reply = ConsoleReply(self.screen, self.user, self.deps.language(self.user))
         req = Request(user_id=self.user, reply=reply, channel_id="general")
         if not line:
             return

@@ -105,8 +105,7 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
 
     def request(user_id: str, user_name: str = "", **where: Any) -> Request:
         chat.api.remember(user_id, user_name)
-        with deps.db() as s:
-            language = deps.language_of(s, user_id)
+        language = deps.language(user_id)
         reply = MattermostReply(chat, user_id=user_id, language=language, **where)
         return Request(user_id=user_id, reply=reply, channel_id=where.get("channel", ""))
 

@@ -108,8 +108,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
     )
 
     def request(user_id: str, **where: str) -> Request:
-        with deps.db() as s:
-            language = deps.language_of(s, user_id)
+        language = deps.language(user_id)
         reply = SlackReply(chat=chat, user_id=user_id, language=language, timeout=settings.http_timeout, **where)
         return Request(user_id=user_id, reply=reply, channel_id=where.get("channel", ""))
 
