@@ -50,11 +50,11 @@ def show(deps: Deps, req: Request, unknown: str = "") -> None:
 
 def set_language(deps: Deps, req: Request, choice: str) -> None:
     choice = choice.strip().casefold()
+    if choice not in LANGUAGES:
+        _ = translator(deps.language(req.user_id))
+        req.reply.reply(Message(text=Md.of(_("Please choose fr or en, e.g. /cm language en."))))
+        return
     with deps.db.begin() as s:
-        if choice not in LANGUAGES:
-            _ = translator(deps.language_of(s, req.user_id))
-            req.reply.reply(Message(text=Md.of(_("Please choose fr or en, e.g. /cm language en."))))
-            return
         user = s.scalar(select(User).where(User.platform_id == req.user_id))
         if user is None:
             s.add(User(platform_id=req.user_id, language=choice))

@@ -106,27 +106,33 @@ def submit(deps: Deps, req: Request, action: str, values: dict[str, str], state:
 
 def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "", on: date | None = None) -> None:
     status, sources = TRANSITIONS[action]
+    refusal, already, ids = None, None, []
+    # Decide and write inside the transaction; speak to the person only once it is closed,
+    # so a slow platform never holds the database's write lock.
     with deps.db.begin() as s:
         news = s.get(News, news_id)
         refusal = _allowed(deps, req, action, news)
-        if refusal:
-            req.reply.reply(Message(text=Md.of(refusal)))
-            return
         values: dict[str, object] = {"status": status}
         if on is not None:
             values["scheduled_for"] = on
-        changed = s.execute(
+        changed = refusal is None and s.execute(
             update(News).where(News.id == news_id, News.status.in_(sources)).values(**values)
         ).rowcount
-        if not changed:  # nothing was written: the item had already moved on
-            _already(deps, req, s.get(News, news_id, populate_existing=True))
-            return
-        event = NewsEvent(news_id=news_id, kind="answer" if action == "answer" else status, actor_id=req.user_id, note=note)
-        s.add(event)
-        s.flush()
-        rows = [outbox.enqueue(s, "queue_update", news_id=news_id)]
-        rows.append(outbox.enqueue(s, "queue_answer" if action == "answer" else "status_dm", event_id=event.id, news_id=news_id))
-        ids = [r.id for r in rows]
+        if refusal is None and not changed:  # nothing was written: the item had already moved on
+            already = s.get(News, news_id, populate_existing=True)
+        if changed:
+            event = NewsEvent(news_id=news_id, kind="answer" if action == "answer" else status, actor_id=req.user_id, note=note)
+            s.add(event)
+            s.flush()
+            rows = [outbox.enqueue(s, "queue_update", news_id=news_id)]
+            rows.append(outbox.enqueue(s, "queue_answer" if action == "answer" else "status_dm", event_id=event.id, news_id=news_id))
+            ids = [r.id for r in rows]
+    if refusal:
+        req.reply.reply(Message(text=Md.of(refusal)))
+        return
+    if already is not None:
+        _already(deps, req, already)
+        return
     outbox.deliver(deps, ids)
     if action == "answer":
         _ = translator(deps.language(req.user_id))
