@@ -65,10 +65,11 @@ class MattermostChat:
 
 
 class MattermostReply:
-    """Answers to one person: through the command's response_url, collected into
+    """Answers to one person (the language is looked up only when a form needs it,
+    in the worker thread, never on the event loop): through the command's response_url, collected into
     a button call's response, or by DM where Mattermost offers neither."""
 
-    def __init__(self, chat: MattermostChat, *, user_id: str, language: str, response_url: str = "",
+    def __init__(self, chat: MattermostChat, *, user_id: str, language: Callable[[], str], response_url: str = "",
                  trigger_id: str = "", channel: str = "", collect: bool = False) -> None:
         self.chat, self.user_id, self.language = chat, user_id, language
         self.response_url, self.trigger_id, self.channel = response_url, trigger_id, channel
@@ -90,7 +91,7 @@ class MattermostReply:
             self.chat.dm(self.user_id, message)
 
     def open_form(self, form: Form) -> None:
-        hint = translator(self.language)("YYYY-MM-DD")
+        hint = translator(self.language())("YYYY-MM-DD")
         self.chat.api.open_dialog(dialog(form, trigger_id=self.trigger_id, url=self.chat.dialog_url,
                                          channel=self.channel, date_hint=hint))
 
@@ -105,8 +106,7 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
 
     def request(user_id: str, user_name: str = "", **where: Any) -> Request:
         chat.api.remember(user_id, user_name)
-        language = deps.language(user_id)
-        reply = MattermostReply(chat, user_id=user_id, language=language, **where)
+        reply = MattermostReply(chat, user_id=user_id, language=lambda: deps.language(user_id), **where)
         return Request(user_id=user_id, reply=reply, channel_id=where.get("channel", ""))
 
     def token_ok(token: Any) -> bool:

@@ -82,7 +82,7 @@ class SlackReply:
     """Ephemeral answers through the request's response_url; where Slack gives
     none (modal submissions), the answer goes to the person's DM with the app."""
 
-    def __init__(self, *, chat: SlackChat, user_id: str, language: str, response_url: str = "",
+    def __init__(self, *, chat: SlackChat, user_id: str, language: Callable[[], str], response_url: str = "",
                  trigger_id: str = "", channel: str = "", timeout: int = 10) -> None:
         self.chat, self.user_id, self.language = chat, user_id, language
         self.response_url, self.trigger_id, self.channel, self.timeout = response_url, trigger_id, channel, timeout
@@ -97,7 +97,7 @@ class SlackReply:
             raise ChatError(f"response_url: HTTP {resp.status_code}")
 
     def open_form(self, form: Form) -> None:
-        view = modal(form, cancel=translator(self.language)("Cancel"), channel=self.channel)
+        view = modal(form, cancel=translator(self.language())("Cancel"), channel=self.channel)
         _call("views.open", lambda: self.chat.client.views_open(trigger_id=self.trigger_id, view=view))
 
 
@@ -108,8 +108,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
     )
 
     def request(user_id: str, **where: str) -> Request:
-        language = deps.language(user_id)
-        reply = SlackReply(chat=chat, user_id=user_id, language=language, timeout=settings.http_timeout, **where)
+        reply = SlackReply(chat=chat, user_id=user_id, language=lambda: deps.language(user_id), timeout=settings.http_timeout, **where)
         return Request(user_id=user_id, reply=reply, channel_id=where.get("channel", ""))
 
     async def in_worker(fn: Callable[..., Any], *args: Any) -> Any:
