@@ -9,6 +9,7 @@ That split is what keeps a volunteer's `<!channel>` from pinging anybody.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import Callable, Literal, Union
 
 
@@ -54,8 +55,19 @@ class Markup:
         if isinstance(md, str):
             return self.escape(md)
         template = md.template.replace("**", self.bold) if self.bold != "**" else md.template
-        values = {k: self._value(v) for k, v in md.values.items()}
-        return template.format(**values)
+        out: list[str] = []
+        line = ""  # the start of the line being written
+        for literal, name, _spec, _conversion in Formatter().parse(template):
+            out.append(literal)
+            line = literal.rpartition("\n")[2] if "\n" in literal else line + literal
+            if name is None:
+                continue
+            value = self._value(md.values[name])
+            if line.startswith(">"):  # a quote holds every line of its value, not just the first
+                value = value.replace("\n", "\n> ")
+            out.append(value)
+            line = value.rpartition("\n")[2] if "\n" in value else line + value
+        return "".join(out)
 
     def _value(self, value: Value) -> str:
         if isinstance(value, Md):

@@ -108,7 +108,7 @@ def quick_submit(deps: Deps, req: Request, text: str) -> None:
     errors = _length_errors(_, {"title": title.strip(), "body": body.strip()})
     if errors:
         hint = _("Nothing was saved. Shorten it, or type /news alone to use the form. Your text:")
-        req.reply.reply(Message(text=Md.of("⚠️ {e}\n{h}\n>>> {t}", e=" ".join(errors.values()), h=hint, t=text)))
+        req.reply.reply(Message(text=Md.of("⚠️ {e}\n{h}\n> {t}", e=" ".join(errors.values()), h=hint, t=text)))
         return
     _store_and_send(deps, req, title=title.strip(), body=body.strip(), category="other", wished_date=None, links="")
 

@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from typing import Any, Callable
 from urllib.parse import parse_qs
 
@@ -21,8 +22,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
-from bot.platforms.mattermost_api import MattermostAPI
-from bot.platforms.mattermost_render import action_secret, dialog, markup, post_body, submitted_values, verified
+from bot.platforms.mattermost_api import EDIT_TIME_LIMIT, MattermostAPI, MattermostError
+from bot.platforms.mattermost_render import (
+    DialogState,
+    StateRefused,
+    action_secret,
+    dialog,
+    markup,
+    plain_text,
+    post_body,
+    seal,
+    submitted_values,
+    unseal,
+    verified,
+)
 from handlers import router
 from handlers.context import Deps, Request
 from handlers.i18n import translator
@@ -51,7 +64,16 @@ class MattermostChat:
         return MessageRef(channel, self.api.create_post(post)["id"])
 
     def update(self, ref: MessageRef, message: Message) -> None:
-        self.api.patch_post(ref.message_id, self.body(message))
+        body = self.body(message)
+        try:
+            self.api.patch_post(ref.message_id, body)
+        except MattermostError as exc:
+            if exc.error_id != EDIT_TIME_LIMIT:
+                raise
+            # Past the server's PostEditTimeLimit the message is frozen, not the attachment,
+            # which holds a card's status, history and buttons.
+            log.info("post %s is past the server's edit time limit: updating its attachment only", ref.message_id)
+            self.api.patch_post(ref.message_id, {"props": body["props"]})
 
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(self.api.direct_channel(user_id), message)
@@ -76,13 +98,14 @@ class MattermostReply:
         self.collected: list[str] | None = [] if collect else None
 
     def reply(self, message: Message) -> None:
-        body = self.chat.body(message)
         if self.collected is not None:
-            self.collected.append(body["message"])
+            self.collected.append(plain_text(message, self.chat.markup))
         elif self.response_url:
+            body = self.chat.body(message)
+            answer = {"response_type": "ephemeral", "text": body["message"], "props": body["props"],
+                      "skip_slack_parsing": True}  # escaped text stays as written, not rewritten into links
             try:
-                resp = httpx.post(self.response_url, json={"response_type": "ephemeral", "text": body["message"],
-                                                          "props": body["props"]}, timeout=10)
+                resp = httpx.post(self.response_url, json=answer, timeout=10)
             except httpx.HTTPError as exc:
                 raise ChatError(f"response_url: {type(exc).__name__}") from None
             if resp.status_code >= 400:
@@ -92,8 +115,10 @@ class MattermostReply:
 
     def open_form(self, form: Form) -> None:
         hint = translator(self.language())("YYYY-MM-DD")
-        self.chat.api.open_dialog(dialog(form, trigger_id=self.trigger_id, url=self.chat.dialog_url,
-                                         channel=self.channel, date_hint=hint))
+        opened = DialogState(form_id=form.form_id, user_id=self.user_id, channel=self.channel, state=form.state)
+        state = seal(self.chat.secret, opened, now=time.time())
+        self.chat.api.open_dialog(dialog(form, trigger_id=self.trigger_id, url=self.chat.dialog_url, state=state,
+                                         date_hint=hint))
 
 
 def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
@@ -124,7 +149,7 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
 
     async def action(http: HttpRequest) -> Response:
         payload = await _json(http)
-        context = payload.get("context") or {}
+        context = payload.get("context")
         if not verified(chat.secret, context):
             return JSONResponse({"ephemeral_text": "invalid action"}, status_code=401)
         req = request(str(payload.get("user_id", "")), str(payload.get("user_name", "")),
@@ -132,33 +157,47 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
                       collect=True)
         await asyncio.to_thread(router.action, deps, req, str(context["action_id"]), str(context["value"]))
         said = req.reply.collected  # type: ignore[attr-defined]
-        return JSONResponse({"ephemeral_text": "\n\n".join(said)} if said else {})
+        return JSONResponse({"ephemeral_text": "\n\n".join(said), "skip_slack_parsing": True} if said else {})
 
     async def dialog_submission(http: HttpRequest) -> Response:
         payload = await _json(http)
         if payload.get("cancelled"):
             return JSONResponse({})
-        meta = json.loads(payload.get("state") or "{}")
-        req = request(str(payload.get("user_id", "")), channel=str(meta.get("channel", "")))
+        form_id, user_id = str(payload.get("callback_id", "")), str(payload.get("user_id", ""))
+        try:
+            opened = unseal(chat.secret, payload.get("state"), form_id=form_id, user_id=user_id, now=time.time())
+        except StateRefused as exc:
+            log.warning("refused a dialog submission (form %r, user %r): %s", form_id[:64], user_id[:64], exc)
+            return JSONResponse({"error": "This form was not opened by Relais for you. Please open it again."},
+                                status_code=403)
+        req = request(opened.user_id, channel=opened.channel)
         values = submitted_values(payload.get("submission"))
-        form_id = str(payload.get("callback_id", ""))
-        errors = await asyncio.to_thread(router.validate_form, deps, req, form_id, values)
+        errors = await asyncio.to_thread(router.validate_form, deps, req, opened.form_id, values)
         if errors:
             return JSONResponse({"errors": errors})
-        later(router.submit_form, deps, req, form_id, values, str(meta.get("state", "")))
+        later(router.submit_form, deps, req, opened.form_id, values, opened.state)
         return JSONResponse({})
 
     async def mention(http: HttpRequest) -> Response:
-        """An outgoing webhook fired by the bot's name: answered in the post's thread."""
+        """An outgoing webhook fired by the bot's name. The answer is posted by the bot
+        through the API, in the post's thread: a webhook's own answer would appear under
+        its creator's name, and the server refuses it when the post is itself a reply."""
         payload = await _json(http) if "json" in http.headers.get("content-type", "") else await _form(http)
         if not token_ok(payload.get("token")):
             return JSONResponse({"text": "invalid token"}, status_code=401)
-        key = f"mattermost-post:{payload.get('post_id', '')}"
-        if not await asyncio.to_thread(router.first_time, deps, key):
-            return JSONResponse({})
-        text = _MENTION.sub("", str(payload.get("text", "")))
-        message = await asyncio.to_thread(router.mention, deps, str(payload.get("user_id", "")), text)
-        return JSONResponse({"text": chat.body(message)["message"], "response_type": "comment"})
+        post_id = str(payload.get("post_id", ""))
+        if post_id and await asyncio.to_thread(router.first_time, deps, f"mattermost-post:{post_id}"):
+            later(answer_mention, post_id, str(payload.get("channel_id", "")), str(payload.get("user_id", "")),
+                  _MENTION.sub("", str(payload.get("text", ""))))
+        return JSONResponse({})
+
+    def answer_mention(post_id: str, channel_id: str, user_id: str, text: str) -> None:
+        message = router.mention(deps, user_id, text)
+        try:
+            root = chat.api.get_post(post_id).get("root_id") or post_id
+            chat.post(channel_id, message, thread=MessageRef(channel_id, root))
+        except ChatError as exc:
+            log.warning("could not answer a mention: %s", exc)
 
     return [
         Route("/mattermost/command", command, methods=["POST"]),
@@ -170,7 +209,7 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
 
 async def _form(http: HttpRequest) -> dict[str, str]:
     """Slash commands come url-encoded; parsed here rather than with another dependency."""
-    return {k: v[0] for k, v in parse_qs((await http.body()).decode()).items()}
+    return {k: v[0] for k, v in parse_qs((await http.body()).decode(errors="replace")).items()}
 
 
 async def _json(http: HttpRequest) -> dict[str, Any]:
@@ -181,21 +220,31 @@ async def _json(http: HttpRequest) -> dict[str, Any]:
     return payload if isinstance(payload, dict) else {}
 
 
+COMMANDS = (
+    ("news", "[text | mine]", "Send a news item to the community manager"),
+    ("cm", "help | role [question] | queue | topics | charter | log | recap", "The community manager's role, queue and tools"),
+)
+
+
 def setup(settings: Settings, api: MattermostAPI, team_name: str) -> list[str]:
-    """`relais mattermost-setup`: the two slash commands and the mention hook; returns their tokens."""
+    """`relais mattermost-setup`: the two slash commands and the mention hook, created
+    or, when an earlier run made them, updated in place; returns their tokens."""
     team_id = api.team_id(team_name)
     base = settings.public_url.rstrip("/")
+    ours = lambda c: str(c.get("url", "")).endswith("/mattermost/command") or str(c.get("display_name", "")).startswith("Relais")  # noqa: E731
+    existing = {c.get("trigger"): c for c in api.commands(team_id) if ours(c) and not c.get("delete_at")}
     tokens = []
-    for trigger, hint, description in (("news", "[text | mine]", "Send a news item to the community manager"),
-                                       ("cm", "help | role [question] | queue | topics | charter | log | recap",
-                                        "The community manager's role, queue and tools")):
-        created = api.create_command({"team_id": team_id, "trigger": trigger, "method": "P", "url": f"{base}/mattermost/command",
-                                      "display_name": f"Relais /{trigger}", "auto_complete": True,
-                                      "auto_complete_hint": hint, "auto_complete_desc": description})
-        tokens.append(created["token"])
+    for trigger, hint, description in COMMANDS:
+        wanted = {"team_id": team_id, "trigger": trigger, "method": "P", "url": f"{base}/mattermost/command",
+                  "display_name": f"Relais /{trigger}", "auto_complete": True,
+                  "auto_complete_hint": hint, "auto_complete_desc": description}
+        found = existing.get(trigger)
+        command = api.update_command({**found, **wanted}) if found else api.create_command(wanted)
+        tokens.append(command["token"])
     bot = api.me()["username"]
-    hook = api.create_outgoing_hook({"team_id": team_id, "display_name": "Relais mentions", "trigger_words": [f"@{bot}"],
-                                     "trigger_when": 0, "callback_urls": [f"{base}/mattermost/mention"],
-                                     "content_type": "application/json"})
+    wanted = {"team_id": team_id, "display_name": "Relais mentions", "trigger_words": [f"@{bot}"], "trigger_when": 0,
+              "callback_urls": [f"{base}/mattermost/mention"], "content_type": "application/json"}
+    found = next((h for h in api.outgoing_hooks(team_id) if h.get("display_name") == wanted["display_name"]), None)
+    hook = api.update_outgoing_hook({**found, **wanted}) if found else api.create_outgoing_hook(wanted)
     tokens.append(hook["token"])
     return tokens

@@ -17,6 +17,26 @@ log = logging.getLogger(__name__)
 RETRIES = 2
 
 
+EDIT_TIME_LIMIT = "api.post.update_post.permissions_time_limit.app_error"
+
+
+class MattermostError(ChatError):
+    """The server (or a proxy before it) refused a call; `error_id` is the server's own, if any."""
+
+    def __init__(self, what: str, status: int, error_id: str = "") -> None:
+        super().__init__(f"{what}: HTTP {status} {error_id}".rstrip())
+        self.status, self.error_id = status, error_id
+
+
+def _error_id(resp: httpx.Response) -> str:
+    """The server's error id; a proxy's HTML page has none."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return ""
+    return str(body.get("id", "")) if isinstance(body, dict) else ""
+
+
 class MattermostAPI:
     def __init__(self, base_url: str, token: str, *, timeout: float = 10) -> None:
         self.http = httpx.Client(base_url=base_url.rstrip("/") + "/api/v4", timeout=timeout,
@@ -25,22 +45,28 @@ class MattermostAPI:
         self._usernames: dict[str, str] = {}
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        what = f"{method} {path}"
         for attempt in range(RETRIES + 1):
             try:
                 resp = self.http.request(method, path, **kwargs)
             except httpx.HTTPError as exc:
                 if attempt == RETRIES:
-                    raise ChatError(f"{method} {path}: {type(exc).__name__}") from None
+                    raise ChatError(f"{what}: {type(exc).__name__}") from None
                 self._pause(attempt, None)
                 continue
             if resp.status_code == 429 or resp.status_code >= 500:
                 if attempt == RETRIES:
-                    raise ChatError(f"{method} {path}: HTTP {resp.status_code}")
+                    raise MattermostError(what, resp.status_code, _error_id(resp))
                 self._pause(attempt, resp.headers.get("Retry-After"))
                 continue
             if resp.status_code >= 400:
-                raise ChatError(f"{method} {path}: HTTP {resp.status_code} {resp.json().get('id', '') if resp.content else ''}")
-            return resp.json() if resp.content else {}
+                raise MattermostError(what, resp.status_code, _error_id(resp))
+            if not resp.content:
+                return {}
+            try:
+                return resp.json()
+            except ValueError:  # a 2xx that is not the API's JSON: a proxy or a wrong MATTERMOST_URL
+                raise MattermostError(what, resp.status_code, "not a JSON answer") from None
         raise AssertionError("unreachable")
 
     @staticmethod
@@ -72,6 +98,9 @@ class MattermostAPI:
     def patch_post(self, post_id: str, patch: dict[str, Any]) -> dict[str, Any]:
         return self.call("PUT", f"/posts/{post_id}/patch", json=patch)
 
+    def get_post(self, post_id: str) -> dict[str, Any]:
+        return self.call("GET", f"/posts/{post_id}")
+
     def direct_channel(self, user_id: str) -> str:
         return self.call("POST", "/channels/direct", json=[self.me()["id"], user_id])["id"]
 
@@ -85,8 +114,20 @@ class MattermostAPI:
     def team_id(self, name: str) -> str:
         return self.call("GET", f"/teams/name/{name}")["id"]
 
+    def commands(self, team_id: str) -> list[dict[str, Any]]:
+        return self.call("GET", "/commands", params={"team_id": team_id, "custom_only": "true"})
+
     def create_command(self, body: dict[str, Any]) -> dict[str, Any]:
         return self.call("POST", "/commands", json=body)
 
+    def update_command(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.call("PUT", f"/commands/{body['id']}", json=body)
+
+    def outgoing_hooks(self, team_id: str) -> list[dict[str, Any]]:
+        return self.call("GET", "/hooks/outgoing", params={"team_id": team_id, "per_page": 200})
+
     def create_outgoing_hook(self, body: dict[str, Any]) -> dict[str, Any]:
         return self.call("POST", "/hooks/outgoing", json=body)
+
+    def update_outgoing_hook(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.call("PUT", f"/hooks/outgoing/{body['id']}", json=body)

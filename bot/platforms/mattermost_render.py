@@ -4,24 +4,53 @@ button call comes from a post Relais made."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import re
+from dataclasses import dataclass
 from typing import Any, Callable
 
+from bot.platforms.links import escape_around_links
 from handlers.messages import Field, Form, Markup, Message
 
-_SPECIAL = re.compile(r"([\\`*_~\[\]()|<>])")
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.MULTILINE)
-TITLE_MAX = 24  # dialogs
+# What Mattermost's markdown treats as syntax inside a line: emphasis, code,
+# strike-through, links, tables. `<` is not (Mattermost renders no HTML), and a
+# backslash before any other character is shown as typed.
+_INLINE = re.compile(r"([`*_~\[\]|])")
+_BACKSLASH = re.compile(r"\\(?=[\\`*{}\[\]()#+\-.!_>~|])")
+# Line starts that open a block: heading, quote, list item, numbered item (the dot is escaped).
+_LINE_START = re.compile(r"^([ \t]*)(?:([#>+-])|(\d+)([.)]))", re.MULTILINE)
+_SETEXT = re.compile(r"^([ \t]*)(?==+[ \t]*$)", re.MULTILINE)  # a line of `=` under text makes a heading
+_SYSTEM_MENTION = re.compile(r"@(?=(?:all|channel|here)\b)", re.IGNORECASE)
+# Slack-style `<!channel>`, `<@id>` and `<url|text>`, which Mattermost's Slack compatibility would expand.
+_SLACK_SYNTAX = re.compile(r"<(?=[!@#]|https?:|mailto:)", re.IGNORECASE)
+# Dialog limits, in bytes (server/public/model/integration_action.go).
+TITLE_MAX = 24
+ELEMENT_LABEL_MAX = 24
+HELP_TEXT_MAX = 150
+TEXT_MAX = 150
+TEXTAREA_MAX = 3000
+
+
+def _escape_prose(text: str) -> str:
+    text = _INLINE.sub(r"\\\1", _BACKSLASH.sub(r"\\\\", text))
+    return text.replace("@", "@\u2060")
+
+
+def _defuse_link(link: str) -> str:
+    """An address stays as typed, except `/@all`, `/@channel`, `/@here`: Mattermost's
+    mention parser splits words on `/`, so these would notify a whole channel."""
+    return _SYSTEM_MENTION.sub("@\u2060", link)
 
 
 def escape(text: str) -> str:
-    """Backslash the markdown specials, and put a word joiner after every @ so
-    neither @channel/@here/@all nor a user mention can fire from user text."""
-    text = _LINE_START.sub(lambda m: m[1] + "\\" + m[2], _SPECIAL.sub(r"\\\1", text))
-    return text.replace("@", "@\u2060")
+    """User text as text: markdown syntax backslashed where Mattermost would read
+    it, a word joiner after every `@` so no mention can fire, links as typed."""
+    text = _SLACK_SYNTAX.sub("<\u2060", escape_around_links(text, _escape_prose, _defuse_link))
+    text = _LINE_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), text)
+    return _SETEXT.sub("\\1\u200b", text)
 
 
 def markup(username: Callable[[str], str]) -> Markup:
@@ -32,29 +61,86 @@ def action_secret(bot_token: str) -> bytes:
     return hashlib.sha256(b"relais-mattermost-actions:" + bot_token.encode()).digest()
 
 
+def _mac(secret: bytes, purpose: str, data: str) -> str:
+    return hmac.new(secret, f"{purpose}\n{data}".encode(), hashlib.sha256).hexdigest()
+
+
 def sign(secret: bytes, action_id: str, value: str) -> str:
     return hmac.new(secret, f"{action_id}\n{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def verified(secret: bytes, context: dict[str, Any]) -> bool:
+def verified(secret: bytes, context: Any) -> bool:
+    if not isinstance(context, dict):
+        return False
     expected = sign(secret, str(context.get("action_id", "")), str(context.get("value", "")))
     return hmac.compare_digest(expected, str(context.get("sig", "")))
 
 
+# Dialog submissions are not signed by Mattermost: the state we gave the dialog is,
+# and names the form, the person it was opened for, the channel and an expiry.
+DIALOG_TTL = 24 * 3600  # a long charter can take an evening to write
+
+
+@dataclass(frozen=True)
+class DialogState:
+    form_id: str
+    user_id: str
+    channel: str
+    state: str
+
+
+class StateRefused(Exception):
+    """Why a dialog submission is not one of ours (said in the log, never the submitted text)."""
+
+
+def seal(secret: bytes, opened: DialogState, *, now: float) -> str:
+    payload = json.dumps({"f": opened.form_id, "u": opened.user_id, "c": opened.channel, "s": opened.state,
+                          "x": int(now) + DIALOG_TTL}, separators=(",", ":"), ensure_ascii=False)
+    body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return f"{body}.{_mac(secret, 'dialog', body)}"
+
+
+def unseal(secret: bytes, sealed: Any, *, form_id: str, user_id: str, now: float) -> DialogState:
+    """The state of a dialog Relais opened for this person and this form, still valid; else StateRefused."""
+    body, _dot, mac = str(sealed or "").partition(".")
+    if not body or not mac:
+        raise StateRefused("no signed state")
+    if not hmac.compare_digest(_mac(secret, "dialog", body), mac):
+        raise StateRefused("state signature does not match")
+    fields = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    if int(fields["x"]) < now:
+        raise StateRefused("dialog expired")
+    if fields["f"] != form_id:
+        raise StateRefused(f"state is for form {fields['f']!r}, not {form_id!r}")
+    if fields["u"] != user_id:
+        raise StateRefused("dialog was opened for another user")
+    return DialogState(form_id=fields["f"], user_id=fields["u"], channel=fields["c"], state=fields["s"])
+
+
+def _attachment(message: Message, mk: Markup) -> dict[str, Any]:
+    """Everything a card's update may change lives here, not in the post's message:
+    servers with a PostEditTimeLimit refuse message edits after it, never props edits."""
+    attachment: dict[str, Any] = {"fallback": escape(message.fallback or message.title)}
+    if message.context:
+        attachment["text"] = mk.render(message.context)
+    if message.fields:
+        attachment["fields"] = [{"title": label, "value": mk.render(value), "short": True} for label, value in message.fields]
+    return attachment
+
+
 def post_body(message: Message, mk: Markup, *, action_url: str, secret: bytes) -> dict[str, Any]:
     """`message` and `props` of a post (or of an update, or an ephemeral answer)."""
+    card = bool(message.fields or message.actions)
     parts = []
     if message.title:
         parts.append("#### " + escape(message.title))
     if message.text:
         parts.append(mk.render(message.text))
-    if message.context:
+    if message.context and not card:
         parts.append(mk.render(message.context))
     body: dict[str, Any] = {"message": "\n\n".join(parts), "props": {}}
-    if message.fields or message.actions:
-        attachment: dict[str, Any] = {"fallback": escape(message.fallback or message.title)}
-        if message.fields:
-            attachment["fields"] = [{"title": label, "value": mk.render(value), "short": True} for label, value in message.fields]
+    if card:
+        attachment = _attachment(message, mk)
         if message.actions:
             attachment["actions"] = [
                 {
@@ -73,36 +159,57 @@ def post_body(message: Message, mk: Markup, *, action_url: str, secret: bytes) -
     return body
 
 
+def plain_text(message: Message, mk: Markup) -> str:
+    """The whole message as markdown alone, for `ephemeral_text`, which carries no attachment."""
+    parts = ["#### " + escape(message.title)] if message.title else []
+    if message.text:
+        parts.append(mk.render(message.text))
+    parts += [f"**{escape(label)}**: {mk.render(value)}" for label, value in message.fields]
+    if message.context:
+        parts.append(mk.render(message.context))
+    return "\n\n".join(parts)
+
+
+def clip_bytes(text: str, limit: int) -> str:
+    """At most `limit` UTF-8 bytes, cut between characters (Mattermost counts bytes)."""
+    return text.encode()[:limit].decode(errors="ignore")
+
+
 def _element(field: Field, date_hint: str) -> dict[str, Any]:
-    element: dict[str, Any] = {"display_name": field.label, "name": field.name, "optional": field.optional}
+    element: dict[str, Any] = {"display_name": clip_bytes(field.label, ELEMENT_LABEL_MAX), "name": field.name,
+                               "optional": field.optional}
     if field.kind == "select":
         element.update(type="select", options=[{"text": o.label, "value": o.value} for o in field.options])
     else:
-        element.update(type="textarea" if field.kind == "paragraph" else "text")
+        # A one-line input holds 150 characters on Mattermost: longer answers get a text area.
+        long = field.kind == "paragraph" or (field.max_length or 0) > TEXT_MAX
+        element.update(type="textarea" if long else "text")
         if field.max_length:
-            element["max_length"] = field.max_length
+            element["max_length"] = min(field.max_length, TEXTAREA_MAX if long else TEXT_MAX)
     if field.kind == "date":
         element["placeholder"] = date_hint
     if field.initial:
         element["default"] = field.initial
     if field.hint:
-        element["help_text"] = field.hint
+        element["help_text"] = clip_bytes(field.hint, HELP_TEXT_MAX)
     return element
 
 
-def dialog(form: Form, *, trigger_id: str, url: str, channel: str, date_hint: str) -> dict[str, Any]:
+def dialog(form: Form, *, trigger_id: str, url: str, state: str, date_hint: str) -> dict[str, Any]:
     return {
         "trigger_id": trigger_id,
         "url": url,
         "dialog": {
             "callback_id": form.form_id,
-            "title": form.title[:TITLE_MAX],
+            "title": clip_bytes(form.title, TITLE_MAX),
             "submit_label": form.submit,
-            "state": json.dumps({"state": form.state, "channel": channel}),
+            "state": state,
             "elements": [_element(f, date_hint) for f in form.fields],
         },
     }
 
 
-def submitted_values(submission: dict[str, Any] | None) -> dict[str, str]:
-    return {k: "" if v is None else str(v) for k, v in (submission or {}).items()}
+def submitted_values(submission: Any) -> dict[str, str]:
+    if not isinstance(submission, dict):
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in submission.items()}

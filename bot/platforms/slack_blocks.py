@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.platforms.links import escape_around_links
 from handlers.messages import Field, Form, Markup, Message
 
 SECTION_MAX = 3000  # Block Kit's limit for one text object
@@ -29,27 +31,50 @@ HEADER_MAX = 150
 MODAL_TITLE_MAX = 24
 
 
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def escape(text: str) -> str:
     """Slack's three entities, which also defuse `<!channel>` and `<@U…>`; every bare
-    `@` gets a word joiner after it, so no client ever turns `@channel` into a ping."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "@\u2060")
+    `@` gets a word joiner after it, so no client ever turns `@channel` into a ping.
+    Web and e-mail addresses keep their `@` as typed (only their `&` is written `&amp;`,
+    as Slack asks), so they still link where the person meant."""
+    return escape_around_links(text, lambda prose: _entities(prose).replace("@", "@\u2060"), _entities)
 
 
 SLACK = Markup(escape=escape, mention=lambda user_id: f"<@{user_id}>", bold="*")
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= limit else text[: _cut(text, limit - 1)].rstrip() + "…"
+
+
+# What a cut must not fall inside: an entity, a mention or link (`<@U1>`, `<!here>`, `<url|text>`).
+_ATOM = re.compile(r"&(?:amp|lt|gt);|<[^<>]*>")
+
+
+def _cut(text: str, limit: int) -> int:
+    """Where to end the first chunk: the last line break, else the last space, before
+    the limit, and never inside an atom."""
+    cut = text.rfind("\n", 0, limit + 1)
+    if cut <= 0:
+        cut = text.rfind(" ", 0, limit + 1)
+    if cut <= 0:
+        cut = limit
+    for atom in _ATOM.finditer(text, max(0, cut - limit), min(len(text), cut + limit)):
+        if atom.start() < cut < atom.end():
+            return atom.start() if atom.start() > 0 else atom.end()
+    return cut
 
 
 def _chunks(text: str, limit: int = SECTION_MAX) -> list[str]:
-    """Long text over several blocks, cut at line ends where possible."""
+    """Long text over several blocks, cut between words and never inside an escape or a mention."""
     out: list[str] = []
     while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > 0 else limit
-        out.append(text[:cut])
-        text = text[cut:].lstrip("\n")
+        cut = _cut(text, limit)
+        out.append(text[:cut].rstrip(" "))
+        text = text[cut:].lstrip("\n ")
     return out + [text] if text else out
 
 

@@ -157,6 +157,7 @@ def fake_mattermost() -> Iterator[FakeMattermost]:
     fake = FakeMattermost()
     yield fake
     fake.close()
+    assert fake.problems == [], "the real Mattermost would have refused or logged these"
 
 
 def mattermost_settings(database_url: str, fake: FakeMattermost, **overrides: Any) -> Settings:
@@ -183,6 +184,7 @@ def platform(request: pytest.FixtureRequest, clean_engine: Engine, database_url:
         fake = FakeMattermost()
         with running(mattermost_settings(database_url, fake)) as (base, core):
             yield MattermostDriver(base=base, fake=fake, core=core)
+        assert fake.problems == [], "the real Mattermost would have refused or logged these"
     fake.close()
 
 

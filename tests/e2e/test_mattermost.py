@@ -55,7 +55,7 @@ def test_dialogs_open_from_the_trigger_and_a_cancel_stores_nothing(mm):
     opened = mm.form()
     assert opened["trigger_id"] == f"trig-{LEADER}" and opened["url"] == "https://relais.example.org/mattermost/dialog"
     elements = {e["name"]: e["type"] for e in opened["dialog"]["elements"]}
-    assert elements == {"title": "text", "body": "textarea", "category": "select", "wished_date": "text", "links": "text"}
+    assert elements == {"title": "text", "body": "textarea", "category": "select", "wished_date": "text", "links": "textarea"}
     resp = httpx.post(f"{mm.base}/mattermost/dialog", json={"type": "dialog_submission", "cancelled": True,
                                                             "callback_id": "news.submit", "user_id": LEADER}, timeout=10)
     assert resp.status_code == 200
@@ -63,13 +63,31 @@ def test_dialogs_open_from_the_trigger_and_a_cancel_stores_nothing(mm):
         assert s.query(News).count() == 0
 
 
-def test_mentions_through_the_outgoing_webhook_are_answered_once(mm):
+def test_mentions_are_answered_by_the_bot_in_their_thread_once(mm):
+    """A mention inside a thread: the answer goes to that thread's root, posted through the API."""
+    mm.fake.user_post("rootpost", "chgeneral", "Qui gère l'imprimante ?", user_id=LEADER)
+    mm.fake.user_post("postA", "chgeneral", "@relais can you fix the printer?", user_id=LEADER, root_id="rootpost")
     hook = {"token": "hooktoken", "team_id": "team1", "channel_id": "chgeneral", "user_id": LEADER, "user_name": "uleader",
             "post_id": "postA", "text": "@relais can you fix the printer?", "trigger_word": "@relais"}
-    answer = httpx.post(f"{mm.base}/mattermost/mention", json=hook, timeout=10).json()
-    assert answer["response_type"] == "comment" and "the secretariat" in answer["text"]
+    assert httpx.post(f"{mm.base}/mattermost/mention", json=hook, timeout=10).json() == {}
+    answer = mm.fake.wait_api("/posts")[0]
+    assert answer["root_id"] == "rootpost" and answer["channel_id"] == "chgeneral" and "the secretariat" in answer["message"]
+    assert mm.fake.api_calls("/posts/postA") == [{}]  # the root was looked up
     assert httpx.post(f"{mm.base}/mattermost/mention", json=hook, timeout=10).json() == {}  # redelivered: once
     assert httpx.post(f"{mm.base}/mattermost/mention", json={**hook, "token": "x"}, timeout=10).status_code == 401
+    mm.fake.user_post("postB", "chgeneral", "@relais c'est quoi ton rôle ?", user_id=LEADER)
+    httpx.post(f"{mm.base}/mattermost/mention", json={**hook, "post_id": "postB"}, timeout=10)
+    assert mm.fake.wait_api("/posts", 2)[1]["root_id"] == "postB"  # a post outside a thread starts one
+    assert len(mm.fake.api_calls("/posts")) == 2
+
+
+def test_the_fake_refuses_a_reply_to_a_reply_as_the_server_does(fake_mattermost):
+    fake_mattermost.user_post("root", "c", "x", user_id=LEADER)
+    fake_mattermost.user_post("reply", "c", "y", user_id=LEADER, root_id="root")
+    resp = httpx.post(f"{fake_mattermost.url}/api/v4/posts", json={"channel_id": "c", "message": "z", "root_id": "reply"})
+    assert resp.status_code == 400 and resp.json()["id"] == "api.post.create_post.root_id.app_error"
+    assert fake_mattermost.problems
+    fake_mattermost.problems.clear()
 
 
 def test_a_rate_limited_post_is_retried_after_retry_after(mm):
@@ -81,25 +99,34 @@ def test_a_rate_limited_post_is_retried_after_retry_after(mm):
 
 def test_markup_in_user_text_stays_text():
     assert escape("| a | b |\n[site](http://x) **gras** @all #1\n# titre") == (
-        "\\| a \\| b \\|\n\\[site\\]\\(http://x\\) \\*\\*gras\\*\\* @\u2060all #1\n\\# titre")
+        "\\| a \\| b \\|\n\\[site\\](http://x) \\*\\*gras\\*\\* @\u2060all #1\n\\# titre")
 
 
-def test_mattermost_setup_creates_commands_and_prints_the_tokens(tmp_path, fake_mattermost: FakeMattermost):
+def test_mattermost_setup_creates_commands_then_updates_them_when_run_again(tmp_path, fake_mattermost: FakeMattermost):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))}
     env.update(RELAIS_PLATFORM="mattermost", MATTERMOST_URL=fake_mattermost.url, MATTERMOST_BOT_TOKEN="mm-secret-token",
                RELAIS_PUBLIC_URL="https://relais.example.org", CM_QUEUE_CHANNEL="q", TEAM_CHANNEL="t", RELAIS_LANGUAGE="en")
-    result = subprocess.run([sys.executable, "-m", "bot", "mattermost-setup", "--team", "asso"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert "MATTERMOST_COMMAND_TOKENS=cmdtokennews,cmdtokencm,hooktoken" in result.stdout
-    commands = fake_mattermost.api_calls("/commands")
-    assert [(c["trigger"], c["url"], c["method"], c["team_id"]) for c in commands] == [
+    run = lambda: subprocess.run([sys.executable, "-m", "bot", "mattermost-setup", "--team", "asso"], cwd=tmp_path,  # noqa: E731
+                                 env=env, capture_output=True, text=True, timeout=60)
+    first = run()
+    assert first.returncode == 0, first.stderr
+    assert "MATTERMOST_COMMAND_TOKENS=cmdtokennews,cmdtokencm,hooktoken" in first.stdout
+    created = [c for c in fake_mattermost.calls if c.path == "/api/v4/commands" and c.method == "POST"]
+    assert [(c.body["trigger"], c.body["url"], c.body["method"], c.body["team_id"]) for c in created] == [
         ("news", "https://relais.example.org/mattermost/command", "P", "team1"),
         ("cm", "https://relais.example.org/mattermost/command", "P", "team1")]
-    hook = fake_mattermost.api_calls("/hooks/outgoing")[0]
+    hook = fake_mattermost.api_calls("/hooks/outgoing")[-1]
     assert hook["trigger_words"] == ["@relais"] and hook["callback_urls"] == ["https://relais.example.org/mattermost/mention"]
+
+    env["RELAIS_PUBLIC_URL"] = "https://relais.asso.org"  # moved: run it again
+    second = run()
+    assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr
+    assert "MATTERMOST_COMMAND_TOKENS=cmdtokennews,cmdtokencm,hooktoken" in second.stdout
+    assert len([c for c in fake_mattermost.calls if c.method == "POST" and c.path.endswith(("/commands", "/outgoing"))]) == 3
+    assert sorted(c["url"] for c in fake_mattermost.commands.values()) == ["https://relais.asso.org/mattermost/command"] * 2
+    assert [h["callback_urls"] for h in fake_mattermost.outgoing_hooks.values()] == [["https://relais.asso.org/mattermost/mention"]]
     assert all(c.headers.get("Authorization") == "Bearer mm-secret-token" for c in fake_mattermost.calls)
-    assert "mm-secret-token" not in result.stdout + result.stderr
+    assert "mm-secret-token" not in first.stdout + first.stderr + second.stdout + second.stderr
 
 
 def test_serve_refuses_to_start_without_command_tokens(tmp_path):

@@ -17,6 +17,7 @@ class Call:
     path: str
     body: dict[str, Any]
     headers: dict[str, str]
+    method: str = "POST"
 
 
 @dataclass
@@ -25,15 +26,17 @@ class Failure:
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False  # answer nothing until released: the client times out
+    html: str = ""  # a proxy's error page instead of the platform's JSON
 
 
-Responder = Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]]]
+Responder = Callable[[str, str, dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
 class RecordingServer:
     def __init__(self, respond: Responder) -> None:
         self.respond = respond
         self.calls: list[Call] = []
+        self.problems: list[str] = []  # what the real platform would refuse or log: tests fail on any
         self.failures: dict[str, list[Failure]] = {}
         self.changed = threading.Condition()
         self.released = threading.Event()
@@ -88,15 +91,16 @@ class RecordingServer:
                 with server.changed:
                     pending = server.failures.get(path)
                     failure = pending.pop(0) if pending else None
-                    server.calls.append(Call(path, body, dict(self.headers)))
+                    server.calls.append(Call(path, body, dict(self.headers), self.command))
                     server.changed.notify_all()
                 if failure and failure.hang:
                     server.released.wait(timeout=30)
                     return
-                status, payload = (failure.status, failure.body) if failure else server.respond(path, body)
-                data = json.dumps(payload).encode()
+                status, payload = (failure.status, failure.body) if failure else server.respond(self.command, path, body)
+                html = bool(failure and failure.html)
+                data = failure.html.encode() if failure and html else json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "text/html" if html else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 for name, value in (failure.headers if failure else {}).items():
                     self.send_header(name, value)

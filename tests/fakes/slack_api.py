@@ -37,7 +37,7 @@ class FakeSlack(RecordingServer):
     def responses(self) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.path.startswith("/response/")]
 
-    def _respond(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _respond(self, _method: str, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         method = path.removeprefix("/api/")
         if path.startswith(("/response/", "/upload/")):
             return 200, {"ok": True}
