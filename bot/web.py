@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,6 +18,8 @@ from starlette.routing import Route
 
 from bot.bootstrap import Core
 from storage.models import Outbox
+
+log = logging.getLogger(__name__)
 
 
 def create_app(core: Core, *, slack: AsyncApp | None = None, extra: list[Route] | None = None,
@@ -38,11 +42,25 @@ def create_app(core: Core, *, slack: AsyncApp | None = None, extra: list[Route] 
     if slack is not None:
         handler = AsyncSlackRequestHandler(slack)
 
+        verifier = SignatureVerifier(core.settings.slack_signing_secret)
+
         async def slack_events(request: Request) -> Response:
-            # Bolt's verifier raises (HTTP 500) on a timestamp that is not a number: refuse it as unsigned.
-            if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+            # The signature is checked here, before Bolt: Bolt parses the body first and answers
+            # 500 to an unsigned body that is not JSON, or to a timestamp that is not a number.
+            body = await request.body()
+            timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+            if not timestamp.isdigit() or not verifier.is_valid(body, timestamp, request.headers.get("X-Slack-Signature", "")):
                 return Response("invalid request", status_code=401)
-            return await handler.handle(request)
+            try:
+                response = await handler.handle(request)
+            except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+                response = Response(status_code=500, content=type(exc).__name__)
+            if response.status_code >= 500:
+                # Our listeners ack before any work, so a 5xx here means Bolt choked on the payload
+                # itself (`"view": null`, a body that is not JSON): malformed, not a failure of ours.
+                log.warning("Slack request refused as malformed (%s)", response.body[:80].decode(errors="replace"))
+                return Response("malformed request", status_code=400)
+            return response
 
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
 

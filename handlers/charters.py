@@ -92,8 +92,10 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
     text = values.get("text", "").strip()
     if not text:
         return {"text": _("The charter cannot be empty.")}
-    if len(text) > CHARTER_MAX:
-        return {"text": _("{size} characters; the limit is {limit}.").format(size=len(text), limit=CHARTER_MAX)}
+    # Counted in bytes, as Mattermost counts the text a form can hold when it is edited again.
+    over = len(text.encode()) - CHARTER_MAX
+    if over > 0:
+        return {"text": _("Too long by about {over} characters (accented letters count double): please shorten it.").format(over=over)}
     return {}
 
 

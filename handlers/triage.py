@@ -34,8 +34,8 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool]]]] = {
     # action: (title, [(field, label, kind, optional)])
     "schedule": (N_("Schedule the news"), [("date", N_("Publication date"), "date", False), ("note", N_("Note for the submitter"), "paragraph", True)]),
-    "ask": (N_("Ask for information"), [("note", N_("Your question to the submitter"), "paragraph", False)]),
-    "reject": (N_("Reject the news"), [("note", N_("Reason, sent to the submitter"), "paragraph", False)]),
+    "ask": (N_("Ask for information"), [("note", N_("Question for the author"), "paragraph", False)]),
+    "reject": (N_("Reject the news"), [("note", N_("Reason for rejecting"), "paragraph", False)]),
     "answer": (N_("Answer the CM"), [("note", N_("Your answer"), "paragraph", False)]),
 }
 

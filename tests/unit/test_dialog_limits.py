@@ -1,0 +1,62 @@
+"""Every form, in both languages, within Mattermost's dialog limits (counted in
+bytes, as the Go server counts them) without our renderer having to cut a label."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.platforms.mattermost_render import ELEMENT_LABEL_MAX, HELP_TEXT_MAX, TITLE_MAX, clip_bytes, dialog
+from handlers import moderation, router
+from handlers.context import Deps
+from handlers.messages import Form
+from tests.fakes.mattermost_api import dialog_problems
+from tests.unit.conftest import as_user
+
+
+def every_form(deps: Deps, lang: str) -> list[Form]:
+    """Open each form the way a person does: commands, then the buttons that ask for words."""
+    cm_req, cm_reply = as_user("cm")
+    leader_req, leader_reply = as_user("leader")
+    router.command(deps, cm_req, "cm", f"language {lang}")
+    router.command(deps, leader_req, "cm", f"language {lang}")
+    router.command(deps, leader_req, "news", "Fête des bénévoles\nSamedi au local")
+    news_id = "1"
+    entry = moderation.store(deps, "cm", {"network": "facebook", "excerpt": "Honteux !"})
+    router.command(deps, leader_req, "news", "")
+    for text in ("role edit", "charter edit moderation", "charter edit speaking", "log"):
+        router.command(deps, cm_req, "cm", text)
+    router.action(deps, cm_req, "news.schedule", news_id)
+    router.action(deps, cm_req, "news.reject", news_id)
+    router.action(deps, cm_req, "news.ask", news_id)
+    router.submit_form(deps, cm_req, "news.ask", {"note": "Quelle heure ?"}, news_id)
+    router.action(deps, leader_req, "news.answer", news_id)
+    router.action(deps, cm_req, "moderation.ignored", str(entry))
+    router.action(deps, cm_req, "moderation.note", str(entry))
+    return leader_reply.forms + cm_reply.forms
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_dialog_fits_mattermost_limits(deps: Deps, lang: str) -> None:
+    forms = every_form(deps, lang)
+    ids = {f.form_id for f in forms}
+    assert ids == {"news.submit", "charter.role", "charter.moderation", "charter.speaking", "moderation.log",
+                   "news.schedule", "news.reject", "news.ask", "news.answer", "moderation.change"}
+    size = lambda text: len(text.encode())  # noqa: E731
+    for form in forms:
+        print(f"[{lang}] {form.form_id}: title {form.title!r} = {size(form.title)} bytes")
+        assert len(clip_bytes(form.title, TITLE_MAX).encode()) <= TITLE_MAX
+        for field in form.fields:
+            print(f"    {field.name}: {field.label!r} = {size(field.label)} bytes; help {size(field.hint)} bytes;"
+                  f" max {field.max_length}")
+            assert size(field.label) <= ELEMENT_LABEL_MAX, (form.form_id, field.label)
+            assert size(field.hint) <= HELP_TEXT_MAX, (form.form_id, field.hint)
+        rendered = dialog(form, trigger_id="t", url="https://relais.example.org/mattermost/dialog", state="s",
+                          date_hint="AAAA-MM-JJ")
+        assert dialog_problems(rendered) == [], form.form_id
+
+
+def test_titles_are_cut_on_a_character_boundary_within_24_bytes() -> None:
+    title = "Modération de l'actualité n°12"
+    cut = clip_bytes(title, TITLE_MAX)
+    assert len(cut.encode()) <= TITLE_MAX and title.startswith(cut) and cut == "Modération de l'actuali"
+    assert clip_bytes("ééééééééééééé", TITLE_MAX) == "é" * 12
