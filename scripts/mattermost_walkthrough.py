@@ -36,7 +36,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))}
         env.update(RELAIS_PLATFORM="mattermost", MATTERMOST_URL=fake.url, MATTERMOST_BOT_TOKEN="walkthrough-bot-token",
-                   MATTERMOST_COMMAND_TOKENS="cmdtoken", RELAIS_PUBLIC_URL=base, CM_QUEUE_CHANNEL="cmqueue",
+                   MATTERMOST_COMMAND_TOKENS="cmdtoken,hooktoken", RELAIS_PUBLIC_URL=base, CM_QUEUE_CHANNEL="cmqueue",
                    TEAM_CHANNEL="team", CM_USERS="cmuser", RELAIS_LANGUAGE="fr", DATABASE_URL=f"sqlite:///{tmp}/relais.db")
         server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], env=env, cwd=ROOT)
         try:
@@ -81,6 +81,14 @@ def main() -> None:
                 "user_id": "cmuser", "submission": {"network": "facebook", "excerpt": "C'est une honte @all !",
                                                      "severity": "high", "handling": "pending"}}).json())
             fake.wait_until(lambda calls: sum(c.path == "/api/v4/posts" for c in calls) >= 4)
+            fake.user_post("threadroot", "townsquare", "Qui s'occupe de l'imprimante ?", user_id="leader")
+            fake.user_post("threadreply", "townsquare", "@relais tu peux réparer l'imprimante ?", user_id="leader",
+                           root_id="threadroot")
+            print("\n>>> leader, replying in a thread: @relais tu peux réparer l'imprimante ?")
+            print("<<<", httpx.post(base + "/mattermost/mention", timeout=10, json={
+                "token": "hooktoken", "channel_id": "townsquare", "user_id": "leader", "user_name": "leader",
+                "post_id": "threadreply", "text": "@relais tu peux réparer l'imprimante ?", "trigger_word": "@relais"}).json())
+            fake.wait_until(lambda calls: any(c.body.get("root_id") == "threadroot" for c in calls))
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -88,7 +96,8 @@ def main() -> None:
     for call in fake.calls:
         body = {k: v for k, v in call.body.items() if k != "props"}
         text = json.dumps(body, ensure_ascii=False)
-        print(f"{call.path}: {text[:300]}")
+        print(f"{call.method} {call.path}: {text[:300]}")
+    print("\nrefused or logged by the fake server:", fake.problems or "nothing")
     fake.close()
 
 

@@ -131,3 +131,25 @@ def test_weekly_recap_with_its_chart_is_posted_once(platform):
     assert f"Moderation recap — week {week}" in recaps[0]
     assert sum("Moderation recap" in p for p in platform.posts(TEAM, 1)) == 1
     assert platform.uploaded_png().startswith(b"\x89PNG")
+
+
+LINKS_AND_MARKUP = ("Liens\nVidéo https://www.tiktok.com/@asso_velo/video/7312 et https://fr.wikipedia.org/wiki/Lyon_(ville).\n"
+                    "Écrire à contact@asso-velo.fr, I <3 vélo, C:\\Users\\asso\n1. premier\n===\n@all <!here> viendront")
+
+
+def test_links_stay_as_typed_and_mentions_are_still_defused(platform):
+    card = send_news(platform, LINKS_AND_MARKUP)
+    print(f"\n[{platform.name}] card as sent: {card}")
+    for link in ("https://www.tiktok.com/@asso_velo/video/7312", "https://fr.wikipedia.org/wiki/Lyon_(ville)",
+                 "contact@asso-velo.fr"):
+        assert link in card, link
+    for ping in ("@all", "<!here>"):
+        assert ping not in card, ping
+    platform.command(CM, "/cm", "log")
+    assert platform.submit(CM, platform.form(), {"network": "tiktok", "excerpt": "@here honte", "severity": "low",
+                                                 "handling": "pending", "note": "voir https://www.tiktok.com/@asso_velo",
+                                                 "link": "https://www.tiktok.com/@asso_velo/video/7312?lang=fr&t=1",
+                                                 "author": "", "reason": ""}) == {}
+    entry = platform.posts(QUEUE, 2)[1]
+    link = "https://www.tiktok.com/@asso_velo/video/7312?lang=fr&" + ("amp;" if platform.name == "slack" else "") + "t=1"
+    assert link in entry and "@here" not in entry

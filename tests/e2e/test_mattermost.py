@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -135,3 +136,68 @@ def test_serve_refuses_to_start_without_command_tokens(tmp_path):
                RELAIS_PUBLIC_URL="https://relais.example.org", CM_QUEUE_CHANNEL="q", TEAM_CHANNEL="t")
     result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "relais mattermost-setup --team" in result.stderr
+
+
+def test_escaping_writes_only_what_mattermost_reads_as_syntax(mm):
+    mm.command(LEADER, "/news", "Liens\nI <3 vélo, C:\\Users\\asso\n1. premier\nTitre\n===\n> cité\n- tiret\n**gras** _it_ `code`")
+    message = mm.fake.wait_api("/posts")[0]["message"]
+    print("\n[mattermost] message as sent:", repr(message))
+    for shown in ("I <3 vélo", "C:\\Users\\asso", "1\\. premier", "\u200b===", "\\> cité", "\\- tiret",
+                  "\\*\\*gras\\*\\* \\_it\\_ \\`code\\`"):
+        assert shown in message, shown
+    reply = mm.fake.wait_until(lambda calls: any(c.path.startswith("/hooks/commands/") for c in calls))
+    answer = [c.body for c in reply if c.path.startswith("/hooks/commands/")][0]
+    assert answer["skip_slack_parsing"] is True and answer["response_type"] == "ephemeral"
+
+
+def test_a_button_answer_skips_slack_parsing(mm):
+    mm.command(LEADER, "/news", "Une news")
+    mm.posts(QUEUE, 1)
+    resp = httpx.post(f"{mm.base}/mattermost/action", json=mm.action_payload(LEADER, "news.approve", "1"), timeout=10)
+    assert resp.json()["skip_slack_parsing"] is True and "Only the CM" in resp.json()["ephemeral_text"]
+
+
+def test_cards_are_still_updated_after_the_servers_edit_time_limit(mm):
+    """PostEditTimeLimit freezes a post's message, not its attachment: status, history and buttons live there."""
+    mm.fake.edit_limit = 300
+    mm.command(LEADER, "/news", "Fête des bénévoles\nSamedi")
+    card = mm.posts(QUEUE, 1)[0]
+    mm.fake.age_posts(30 * 24 * 3600)  # decided a month later
+    mm.click(CM, "news.approve", "1")
+    patch = mm.updates(1)[0]
+    assert "approved by @ucm" in patch
+    post = mm.fake.posts["post1"]
+    assert post["message"] == json.loads(card)["message"] and "approved" in json.dumps(post["props"])
+
+
+def test_an_update_that_changes_the_message_late_still_updates_the_attachment(fake_mattermost):
+    from bot.platforms.mattermost import MattermostChat
+    from bot.platforms.mattermost_api import MattermostAPI
+    from handlers.messages import Md, Message
+
+    chat = MattermostChat(MattermostAPI(fake_mattermost.url, "tok"), public_url="https://r.example.org", bot_token="tok")
+    ref = chat.post("c1", Message(title="Avant", text=Md.text("texte"), fields=[("Statut", Md.text("nouvelle"))]))
+    fake_mattermost.edit_limit = 60
+    fake_mattermost.age_posts(3600)
+    chat.update(ref, Message(title="Après", text=Md.text("autre"), fields=[("Statut", Md.text("approuvée"))]))
+    post = fake_mattermost.posts[ref.message_id]
+    assert "Avant" in post["message"] and "approuvée" in json.dumps(post["props"], ensure_ascii=False)
+
+
+def test_a_proxy_error_page_becomes_a_chat_error(fake_mattermost):
+    from bot.platforms.mattermost_api import MattermostAPI
+    from handlers.ports import ChatError
+    from tests.fakes.http_server import Failure
+    from tests.fakes.mattermost_api import PROXY_ERROR
+
+    api = MattermostAPI(fake_mattermost.url, "tok", timeout=2)
+    fake_mattermost.fail("/api/v4/posts", PROXY_ERROR, times=3)
+    with pytest.raises(ChatError, match="HTTP 502"):
+        api.create_post({"channel_id": "c", "message": "x"})
+    for status in (404, 413):
+        fake_mattermost.fail("/api/v4/posts", Failure(status=status, html="<html><body>Not here</body></html>"))
+        with pytest.raises(ChatError, match=f"HTTP {status}"):
+            api.create_post({"channel_id": "c", "message": "x"})
+    fake_mattermost.fail("/api/v4/users/me", Failure(status=200, html="<html>a login page</html>"))
+    with pytest.raises(ChatError, match="not a JSON answer"):
+        api.me()

@@ -131,3 +131,18 @@ def test_a_failed_dm_after_a_decision_is_retried_and_sent_once(slack):
         assert all(row.delivered_at for row in s.scalars(select(Outbox)))
     retry_now(slack)  # nothing is owed any more
     assert len(slack.fake.api_calls("chat.postMessage")) == 2
+
+
+def test_long_text_is_split_between_words_never_inside_an_escape_or_a_mention():
+    from bot.platforms.slack_blocks import SECTION_MAX, _chunks, blocks
+    from handlers.messages import Md, Message, UserRef
+
+    text = Md.of("{a} {who} {b}", a="R&D " * 740 + "x" * 37, who=UserRef("U123ABC"), b="<b> " * 800)
+    sections = [b.text.text for b in blocks(Message(text=text)) if getattr(b, "text", None)]
+    assert len(sections) >= 3 and all(len(s) <= SECTION_MAX for s in sections)
+    joined = " ".join(sections)
+    assert joined.count("<@U123ABC>") == 1 and joined.count("&amp;") == 740 and joined.count("&lt;b&gt;") == 800
+    for section in sections:
+        assert not section.endswith(("&", "&amp", "&lt", "<@U123", "<")) and not section.startswith(("amp;", "lt;", "@U"))
+    assert _chunks("a" * 2998 + "&amp;&amp;", 3000) == ["a" * 2998, "&amp;&amp;"]
+    assert _chunks("mot " * 1000, 3000)[0].endswith("mot")

@@ -98,3 +98,10 @@ def test_news_mine_lists_my_items_only(deps):
     router.command(deps, other, "news", "Not mine")
     router.command(deps, leader, "news", "mine")
     assert "Mine de rien" in reply.last and "Not mine" not in reply.last and "new" in reply.last
+
+
+def test_a_quoted_value_is_quoted_on_every_line():
+    from tests.unit.conftest import PLAIN
+    from handlers.messages import Md
+
+    assert PLAIN.render(Md.of("Votre texte :\n> {t}\nFin", t="ligne 1\n\nligne 3")) == "Votre texte :\n> ligne 1\n> \n> ligne 3\nFin"
