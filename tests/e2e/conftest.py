@@ -41,6 +41,7 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack()
     yield fake
     fake.close()
+    assert fake.problems == [], "the real Slack would have refused these"
 
 
 def sign(body: str, timestamp: int | None = None, secret: str = SECRET) -> dict[str, str]:
@@ -180,6 +181,7 @@ def platform(request: pytest.FixtureRequest, clean_engine: Engine, database_url:
         fake = FakeSlack()
         with serving(slack_settings(database_url, fake.api_url), fake) as client:
             yield SlackDriver(client)
+        assert fake.problems == [], "the real Slack would have refused these"
     else:
         fake = FakeMattermost()
         with running(mattermost_settings(database_url, fake)) as (base, core):

@@ -146,3 +146,13 @@ def test_long_text_is_split_between_words_never_inside_an_escape_or_a_mention():
         assert not section.endswith(("&", "&amp", "&lt", "<@U123", "<")) and not section.startswith(("amp;", "lt;", "@U"))
     assert _chunks("a" * 2998 + "&amp;&amp;", 3000) == ["a" * 2998, "&amp;&amp;"]
     assert _chunks("mot " * 1000, 3000)[0].endswith("mot")
+
+
+def test_the_fake_refuses_blocks_over_slacks_limits(fake_slack):
+    import httpx
+
+    resp = httpx.post(fake_slack.api_url + "chat.postMessage", json={
+        "channel": "C1", "text": "x", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "a" * 3001}}]})
+    assert resp.json() == {"ok": False, "error": "invalid_blocks"}
+    assert fake_slack.problems == ["chat.postMessage: section text over 3000 characters"]
+    fake_slack.problems.clear()

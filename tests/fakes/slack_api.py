@@ -14,6 +14,36 @@ TIMEOUT = Failure(hang=True)
 BOT_USER = "UBOT"
 
 
+def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
+    """Block Kit's limits, which Slack enforces with `invalid_blocks`."""
+    problems = [] if len(blocks) <= 50 else [f"{len(blocks)} blocks, over 50"]
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "section":
+            if len((block.get("text") or {}).get("text", "")) > 3000:
+                problems.append("section text over 3000 characters")
+            fields = block.get("fields") or []
+            if len(fields) > 10 or any(len(f.get("text", "")) > 2000 for f in fields):
+                problems.append("section fields: over 10, or one over 2000 characters")
+        elif kind == "context" and len(block.get("elements") or []) > 10:
+            problems.append("context over 10 elements")
+        elif kind == "actions":
+            for element in block.get("elements") or []:
+                if len(element.get("text", {}).get("text", "")) > 75 or len(element.get("value", "")) > 2000:
+                    problems.append("button text over 75 or value over 2000 characters")
+    return problems
+
+
+def view_problems(view: dict[str, Any]) -> list[str]:
+    problems = [f"modal {key} over 24 characters" for key in ("title", "submit", "close")
+                if len((view.get(key) or {}).get("text", "")) > 24]
+    for block in view.get("blocks") or []:
+        element = block.get("element") or {}
+        if int(element.get("max_length") or 0) > 3000 or len(element.get("initial_value") or "") > 3000:
+            problems.append(f"input {block.get('block_id')}: over 3000 characters")
+    return problems
+
+
 class FakeSlack(RecordingServer):
     def __init__(self) -> None:
         self._ts = itertools.count(1)
@@ -39,6 +69,9 @@ class FakeSlack(RecordingServer):
 
     def _respond(self, _method: str, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         method = path.removeprefix("/api/")
+        if path.startswith("/response/") and block_problems(body.get("blocks") or []):
+            self.problems.extend(f"response_url: {p}" for p in block_problems(body["blocks"]))
+            return 400, {"ok": False, "error": "invalid_blocks"}
         if path.startswith(("/response/", "/upload/")):
             return 200, {"ok": True}
         if method == "files.getUploadURLExternal":
@@ -50,6 +83,14 @@ class FakeSlack(RecordingServer):
         if method == "auth.test":
             return 200, {"ok": True, "url": "https://asso.slack.com/", "team": "Asso", "user": "relais",
                          "team_id": "T1", "user_id": BOT_USER, "bot_id": "B1", "is_enterprise_install": False}
+        if method in ("chat.postMessage", "chat.update", "views.open"):
+            blocks = body.get("blocks")
+            parsed = json.loads(blocks) if isinstance(blocks, str) else blocks or []
+            view = json.loads(body["view"]) if isinstance(body.get("view"), str) else body.get("view")
+            problems = view_problems(view) if method == "views.open" and view else block_problems(parsed)
+            if problems:
+                self.problems.extend(f"{method}: {p}" for p in problems)
+                return 200, {"ok": False, "error": "invalid_blocks" if method != "views.open" else "invalid_arguments"}
         if method in ("chat.postMessage", "chat.update"):
             ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
             return 200, {"ok": True, "channel": body["channel"], "ts": ts, "message": {"text": body.get("text", "")}}
