@@ -175,6 +175,14 @@ def clip_bytes(text: str, limit: int) -> str:
     return text.encode()[:limit].decode(errors="ignore")
 
 
+def clip_title(title: str, limit: int = TITLE_MAX) -> str:
+    """A dialog title within the limit, ending on a whole word and an ellipsis when cut."""
+    if len(title.encode()) <= limit:
+        return title
+    cut = clip_bytes(title, limit - len("…".encode()))
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
+
+
 def _element(field: Field, date_hint: str) -> dict[str, Any]:
     element: dict[str, Any] = {"display_name": clip_bytes(field.label, ELEMENT_LABEL_MAX), "name": field.name,
                                "optional": field.optional}
@@ -201,7 +209,7 @@ def dialog(form: Form, *, trigger_id: str, url: str, state: str, date_hint: str)
         "url": url,
         "dialog": {
             "callback_id": form.form_id,
-            "title": clip_bytes(form.title, TITLE_MAX),
+            "title": clip_title(form.title),
             "submit_label": form.submit,
             "state": state,
             "elements": [_element(f, date_hint) for f in form.fields],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.platforms.mattermost_render import ELEMENT_LABEL_MAX, HELP_TEXT_MAX, TITLE_MAX, clip_bytes, dialog
+from bot.platforms.mattermost_render import ELEMENT_LABEL_MAX, HELP_TEXT_MAX, TITLE_MAX, clip_bytes, clip_title, dialog
 from handlers import moderation, router
 from handlers.context import Deps
 from handlers.messages import Form
@@ -44,7 +44,7 @@ def test_every_dialog_fits_mattermost_limits(deps: Deps, lang: str) -> None:
     size = lambda text: len(text.encode())  # noqa: E731
     for form in forms:
         print(f"[{lang}] {form.form_id}: title {form.title!r} = {size(form.title)} bytes")
-        assert len(clip_bytes(form.title, TITLE_MAX).encode()) <= TITLE_MAX
+        assert len(clip_title(form.title).encode()) <= TITLE_MAX
         for field in form.fields:
             print(f"    {field.name}: {field.label!r} = {size(field.label)} bytes; help {size(field.hint)} bytes;"
                   f" max {field.max_length}")
@@ -56,7 +56,9 @@ def test_every_dialog_fits_mattermost_limits(deps: Deps, lang: str) -> None:
 
 
 def test_titles_are_cut_on_a_character_boundary_within_24_bytes() -> None:
-    title = "Modération de l'actualité n°12"
-    cut = clip_bytes(title, TITLE_MAX)
-    assert len(cut.encode()) <= TITLE_MAX and title.startswith(cut) and cut == "Modération de l'actuali"
+    assert clip_title("Charte de prise de parole") == "Charte de prise de…"
+    cut = clip_title("Modération de l'actualité n°12")
+    assert len(cut.encode()) <= TITLE_MAX and cut == "Modération de…"
+    assert clip_title("é" * 20) == "é" * 10 + "…"
+    assert clip_title("Programmer") == "Programmer"
     assert clip_bytes("ééééééééééééé", TITLE_MAX) == "é" * 12
