@@ -9,7 +9,6 @@ errors in the response and their answer by DM, like Slack's modals."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import time
@@ -168,8 +167,8 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
             opened = unseal(chat.secret, payload.get("state"), form_id=form_id, user_id=user_id, now=time.time())
         except StateRefused as exc:
             log.warning("refused a dialog submission (form %r, user %r): %s", form_id[:64], user_id[:64], exc)
-            return JSONResponse({"error": "This form was not opened by Relais for you. Please open it again."},
-                                status_code=403)
+            refusal = translator(deps.team.language)("This form was not opened by Relais for you. Please open it again.")
+            return JSONResponse({"error": refusal}, status_code=403)
         req = request(opened.user_id, channel=opened.channel)
         values = submitted_values(payload.get("submission"))
         errors = await asyncio.to_thread(router.validate_form, deps, req, opened.form_id, values)
@@ -192,12 +191,14 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
         return JSONResponse({})
 
     def answer_mention(post_id: str, channel_id: str, user_id: str, text: str) -> None:
-        message = router.mention(deps, user_id, text)
         try:
+            message = router.mention(deps, user_id, text)
             root = chat.api.get_post(post_id).get("root_id") or post_id
             chat.post(channel_id, message, thread=MessageRef(channel_id, root))
         except ChatError as exc:
             log.warning("could not answer a mention: %s", exc)
+        except Exception:
+            log.exception("answering a mention failed")
 
     return [
         Route("/mattermost/command", command, methods=["POST"]),
