@@ -66,7 +66,7 @@ def _mac(secret: bytes, purpose: str, data: str) -> str:
 
 
 def sign(secret: bytes, action_id: str, value: str) -> str:
-    return hmac.new(secret, f"{action_id}\n{value}".encode(), hashlib.sha256).hexdigest()
+    return _mac(secret, action_id, value)
 
 
 def verified(secret: bytes, context: Any) -> bool:
@@ -117,6 +117,14 @@ def unseal(secret: bytes, sealed: Any, *, form_id: str, user_id: str, now: float
     return DialogState(form_id=fields["f"], user_id=fields["u"], channel=fields["c"], state=fields["s"])
 
 
+def _head(message: Message, mk: Markup) -> list[str]:
+    """The title and text: a post's fixed part."""
+    parts = ["#### " + escape(message.title)] if message.title else []
+    if message.text:
+        parts.append(mk.render(message.text))
+    return parts
+
+
 def _attachment(message: Message, mk: Markup) -> dict[str, Any]:
     """Everything a card's update may change lives here, not in the post's message:
     servers with a PostEditTimeLimit refuse message edits after it, never props edits."""
@@ -131,11 +139,7 @@ def _attachment(message: Message, mk: Markup) -> dict[str, Any]:
 def post_body(message: Message, mk: Markup, *, action_url: str, secret: bytes) -> dict[str, Any]:
     """`message` and `props` of a post (or of an update, or an ephemeral answer)."""
     card = bool(message.fields or message.actions)
-    parts = []
-    if message.title:
-        parts.append("#### " + escape(message.title))
-    if message.text:
-        parts.append(mk.render(message.text))
+    parts = _head(message, mk)
     if message.context and not card:
         parts.append(mk.render(message.context))
     body: dict[str, Any] = {"message": "\n\n".join(parts), "props": {}}
@@ -161,9 +165,7 @@ def post_body(message: Message, mk: Markup, *, action_url: str, secret: bytes) -
 
 def plain_text(message: Message, mk: Markup) -> str:
     """The whole message as markdown alone, for `ephemeral_text`, which carries no attachment."""
-    parts = ["#### " + escape(message.title)] if message.title else []
-    if message.text:
-        parts.append(mk.render(message.text))
+    parts = _head(message, mk)
     parts += [f"**{escape(label)}**: {mk.render(value)}" for label, value in message.fields]
     if message.context:
         parts.append(mk.render(message.context))
