@@ -76,9 +76,9 @@ def measure(url: str, mode: str, trace: bool) -> dict[str, float]:
 
     from sqlalchemy import select
 
-    from handlers.recap import messages
-    from handlers.recap_chart import chart_png
-    from handlers.recap_data import bounds, build, parse_week
+    from handlers.recap.weekly import messages
+    from handlers.recap.chart import chart_png
+    from handlers.recap.data import bounds, build, parse_week
     from storage.db import make_engine, make_sessions
     from storage.models import ModerationEntry
 

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet = console or args.command in ("recap", "import", "export", "forget", "migrate", "mattermost-setup")
     logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO)
 
-    from bot import runner, tasks
+    from bot import cli_commands as tasks, runner
 
     if args.command == "recap":
         return tasks.recap_command(settings, args.week, args.post)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from bot.config import Settings
-from handlers.context import Deps, Team
-from handlers.ports import Chat
+from handlers.core.context import Deps, Team
+from handlers.core.ports import Chat
 from storage.db import make_engine, make_sessions, migrate
 
 

@@ -11,7 +11,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.bootstrap import Core
-from handlers import outbox, recap, retention
+from handlers.core import outbox
+from handlers.recap import weekly as recap
+from handlers.moderation import retention
 
 log = logging.getLogger(__name__)
 _core: Core | None = None

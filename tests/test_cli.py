@@ -141,7 +141,7 @@ def test_console_guardrails_session(tmp_path):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from handlers.recap_data import week_of
+    from handlers.recap.data import week_of
 
     this_week = week_of(datetime.now(ZoneInfo("Europe/Paris")).date())
     lines = [

@@ -9,11 +9,11 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import TextIO
 
-from handlers import router
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Button, Form, Markup, Message
-from handlers.ports import MessageRef
+from handlers.core import router
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Button, Form, Markup, Message
+from handlers.core.ports import MessageRef
 
 PLAIN = Markup(escape=lambda s: s, mention=lambda user_id: f"@{user_id}", bold="")
 QUEUE = "cm-queue"

@@ -35,11 +35,11 @@ from bot.platforms.mattermost_render import (
     unseal,
     verified,
 )
-from handlers import router
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Form, Message
-from handlers.ports import ChatError, MessageRef
+from handlers.core import router
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Form, Message
+from handlers.core.ports import ChatError, MessageRef
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"@[\w.-]+")

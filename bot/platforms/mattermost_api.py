@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from handlers.ports import ChatError
+from handlers.core.ports import ChatError
 
 log = logging.getLogger(__name__)
 RETRIES = 2

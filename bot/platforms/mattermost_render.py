@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from bot.platforms.links import escape_around_links
-from handlers.messages import Field, Form, Markup, Message
+from handlers.core.messages import Field, Form, Markup, Message
 
 # What Mattermost's markdown treats as syntax inside a line: emphasis, code,
 # strike-through, links, tables. `<` is not (Mattermost renders no HTML), and a

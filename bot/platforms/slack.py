@@ -23,11 +23,11 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.platforms.slack_blocks import message_args, modal, submitted_values
-from handlers import router
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Form, Message
-from handlers.ports import ChatError, MessageRef
+from handlers.core import router
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Form, Message
+from handlers.core.ports import ChatError, MessageRef
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+>")

@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.platforms.links import escape_around_links
-from handlers.messages import Field, Form, Markup, Message
+from handlers.core.messages import Field, Form, Markup, Message
 
 SECTION_MAX = 3000  # Block Kit's limit for one text object
 FIELD_MAX = 2000

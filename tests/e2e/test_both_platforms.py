@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select, update
 
 from bot import scheduler
-from handlers.moderation import store
-from handlers.recap_data import last_week, parse_week
+from handlers.moderation.log import store
+from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, News, Outbox
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, run_job
 from tests.fakes import mattermost_api, slack_api

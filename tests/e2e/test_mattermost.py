@@ -173,7 +173,7 @@ def test_cards_are_still_updated_after_the_servers_edit_time_limit(mm):
 def test_an_update_that_changes_the_message_late_still_updates_the_attachment(fake_mattermost):
     from bot.platforms.mattermost import MattermostChat
     from bot.platforms.mattermost_api import MattermostAPI
-    from handlers.messages import Md, Message
+    from handlers.core.messages import Md, Message
 
     chat = MattermostChat(MattermostAPI(fake_mattermost.url, "tok"), public_url="https://r.example.org", bot_token="tok")
     ref = chat.post("c1", Message(title="Avant", text=Md.text("texte"), fields=[("Statut", Md.text("nouvelle"))]))
@@ -186,7 +186,7 @@ def test_an_update_that_changes_the_message_late_still_updates_the_attachment(fa
 
 def test_a_proxy_error_page_becomes_a_chat_error(fake_mattermost):
     from bot.platforms.mattermost_api import MattermostAPI
-    from handlers.ports import ChatError
+    from handlers.core.ports import ChatError
     from tests.fakes.http_server import Failure
     from tests.fakes.mattermost_api import PROXY_ERROR
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select, text
 
 from bot import scheduler
-from handlers.moderation import store
-from handlers.recap_data import last_week, parse_week
+from handlers.moderation.log import store
+from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, RecapRun
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text, run_job, serving, slack_settings
 

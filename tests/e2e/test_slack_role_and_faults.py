@@ -135,7 +135,7 @@ def test_a_failed_dm_after_a_decision_is_retried_and_sent_once(slack):
 
 def test_long_text_is_split_between_words_never_inside_an_escape_or_a_mention():
     from bot.platforms.slack_blocks import SECTION_MAX, _chunks, blocks
-    from handlers.messages import Md, Message, UserRef
+    from handlers.core.messages import Md, Message, UserRef
 
     text = Md.of("{a} {who} {b}", a="R&D " * 740 + "x" * 37, who=UserRef("U123ABC"), b="<b> " * 800)
     sections = [b.text.text for b in blocks(Message(text=text)) if getattr(b, "text", None)]

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import Engine
 
-from handlers.context import Deps, Request, Team
-from handlers.messages import Form, Markup, Message
-from handlers.ports import ChatError, MessageRef
+from handlers.core.context import Deps, Request, Team
+from handlers.core.messages import Form, Markup, Message
+from handlers.core.ports import ChatError, MessageRef
 from storage.db import make_sessions
 
 PLAIN = Markup(escape=lambda s: s, mention=lambda uid: f"@{uid}", bold="")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.platforms.mattermost_render import ELEMENT_LABEL_MAX, HELP_TEXT_MAX, TITLE_MAX, clip_bytes, clip_title, dialog
-from handlers import moderation, router
-from handlers.context import Deps
-from handlers.messages import Form
+from handlers.moderation import log as moderation
+from handlers.core import router
+from handlers.core.context import Deps
+from handlers.core.messages import Form
 from tests.fakes.mattermost_api import dialog_problems
 from tests.unit.conftest import as_user
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from handlers import router
-from handlers.moderation_csv import export_rows, import_rows
-from handlers import retention
+from handlers.core import router
+from handlers.moderation.spreadsheet import export_rows, import_rows
+from handlers.moderation import retention
 from storage.models import ModerationEntry, ModerationEvent, SeenDelivery
 from tests.unit.conftest import as_user, text_of
 

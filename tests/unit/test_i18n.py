@@ -7,7 +7,7 @@ import re
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from handlers.i18n import LOCALES
+from handlers.core.i18n import LOCALES
 from tests.conftest import ROOT
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handlers import outbox, router
+from handlers.core import outbox
+from handlers.core import router
 from storage.models import News, Outbox
 from tests.unit.conftest import as_user, text_of
 
@@ -102,6 +103,6 @@ def test_news_mine_lists_my_items_only(deps):
 
 def test_a_quoted_value_is_quoted_on_every_line():
     from tests.unit.conftest import PLAIN
-    from handlers.messages import Md
+    from handlers.core.messages import Md
 
     assert PLAIN.render(Md.of("Votre texte :\n> {t}\nFin", t="ligne 1\n\nligne 3")) == "Votre texte :\n> ligne 1\n> \n> ligne 3\nFin"

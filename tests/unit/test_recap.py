@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from handlers import recap, router
-from handlers.moderation import store
-from handlers.recap_data import bounds, last_week, parse_week
+from handlers.recap import weekly as recap
+from handlers.core import router
+from handlers.moderation.log import store
+from handlers.recap.data import bounds, last_week, parse_week
 from storage.models import RecapRun
 from tests.unit.conftest import as_user, text_of
 

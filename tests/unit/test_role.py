@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers import router
+from handlers.core import router
 from tests.unit.conftest import as_user, text_of
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from handlers.moderation_format import OPEN
+from handlers.moderation.cards import OPEN
 from storage.models import EntryTopic, ModerationEntry
 
 WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")

@@ -8,12 +8,12 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from handlers import outbox
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Field, Form, FormErrors, Md, Message, Option
-from handlers.news_format import CATEGORIES, news_line
-from handlers.permissions import is_cm
+from handlers.core import outbox
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
+from handlers.news.cards import CATEGORIES, news_line
+from handlers.core.permissions import is_cm
 from storage.models import News, NewsEvent
 
 TITLE_MAX = 150

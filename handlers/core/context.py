@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from handlers.ports import Chat, Reply
+from handlers.core.ports import Chat, Reply
 from storage.models import User
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from handlers import outbox
-from handlers.context import Deps
+from handlers.core import outbox
+from handlers.core.context import Deps
 from storage.models import ModerationEntry, SeenDelivery
 
 

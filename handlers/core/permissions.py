@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.context import Deps
+from handlers.core.context import Deps
 
 
 def is_cm(deps: Deps, user_id: str) -> bool:

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
-from handlers.i18n import N_, translator
-from handlers.messages import Button, Md, Message, UserRef
+from handlers.core.i18n import N_, translator
+from handlers.core.messages import Button, Md, Message, UserRef
 from storage.models import News, NewsEvent
 
 CATEGORIES: dict[str, str] = {

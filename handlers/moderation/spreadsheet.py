@@ -19,11 +19,11 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from handlers.context import Deps
-from handlers.i18n import translator
-from handlers.moderation import check, store
-from handlers.moderation_format import NETWORKS
-from handlers.text import fold
+from handlers.core.context import Deps
+from handlers.core.i18n import translator
+from handlers.moderation.log import check, store
+from handlers.moderation.cards import NETWORKS
+from handlers.core.text import fold
 from storage.models import ModerationEntry
 
 COLUMNS = ["seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason", "note"]

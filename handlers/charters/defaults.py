@@ -3,7 +3,7 @@ the CM adapts them with `/cm charter edit` (and `/cm role edit`)."""
 
 from __future__ import annotations
 
-from handlers.i18n import N_
+from handlers.core.i18n import N_
 
 TITLES = {
     "role": N_("The CM's role"),

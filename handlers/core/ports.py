@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from handlers.messages import Form, Message
+from handlers.core.messages import Form, Message
 
 
 class ChatError(Exception):

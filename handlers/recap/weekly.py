@@ -12,13 +12,13 @@ from babel.dates import format_date
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Md, Message, UserRef
-from handlers.moderation_format import OPEN, handling_label, network_label
-from handlers.ports import ChatError, MessageRef
-from handlers.recap_chart import chart_png
-from handlers.recap_data import Recap, Row, build, last_week, parse_week
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message, UserRef
+from handlers.moderation.cards import OPEN, handling_label, network_label
+from handlers.core.ports import ChatError, MessageRef
+from handlers.recap.chart import chart_png
+from handlers.recap.data import Recap, Row, build, last_week, parse_week
 from storage.models import ModerationEntry, RecapRun
 
 log = logging.getLogger(__name__)

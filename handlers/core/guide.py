@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.context import Deps, Request
-from handlers.i18n import LANGUAGES, N_, translator
-from handlers.messages import Md, Message
-from handlers.permissions import is_cm
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import LANGUAGES, N_, translator
+from handlers.core.messages import Md, Message
+from handlers.core.permissions import is_cm
 from storage.models import User
 
 COMMANDS: list[tuple[str, str, bool]] = [

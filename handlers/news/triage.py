@@ -10,12 +10,12 @@ from datetime import date, datetime
 
 from sqlalchemy import update
 
-from handlers import outbox
-from handlers.context import Deps, Request
-from handlers.i18n import N_, translator
-from handlers.messages import Field, Form, FormErrors, Md, Message, UserRef
-from handlers.news_format import STATUSES, moment
-from handlers.permissions import is_cm
+from handlers.core import outbox
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import N_, translator
+from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
+from handlers.news.cards import STATUSES, moment
+from handlers.core.permissions import is_cm
 from storage.models import News, NewsEvent
 
 NOTE_MAX = 1000

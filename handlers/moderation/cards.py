@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from handlers.i18n import N_, translator
-from handlers.messages import Button, Md, Message, UserRef
-from handlers.news_format import moment
+from handlers.core.i18n import N_, translator
+from handlers.core.messages import Button, Md, Message, UserRef
+from handlers.news.cards import moment
 from storage.models import ModerationEntry, ModerationEvent
 
 NETWORKS: dict[str, str] = {

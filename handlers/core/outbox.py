@@ -13,13 +13,13 @@ from typing import Callable
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from handlers.context import Deps
-from handlers.i18n import translator
-from handlers.messages import Md, Message
-from handlers.moderation_format import entry_card
-from handlers.news_format import queue_message, status_dm
-from handlers.topics import all_topics, matches
-from handlers.ports import ChatError, MessageRef
+from handlers.core.context import Deps
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message
+from handlers.moderation.cards import entry_card
+from handlers.news.cards import queue_message, status_dm
+from handlers.topics.sensitive import all_topics, matches
+from handlers.core.ports import ChatError, MessageRef
 from storage.models import ModerationEntry, ModerationEvent, News, NewsEvent, Outbox, QueueMessage
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from io import BytesIO
 from babel.dates import format_date
 from matplotlib.figure import Figure
 
-from handlers.i18n import translator
-from handlers.moderation_format import HANDLINGS
-from handlers.recap_data import Recap
+from handlers.core.i18n import translator
+from handlers.moderation.cards import HANDLINGS
+from handlers.recap.data import Recap
 
 COLORS = {"pending": "#d9534f", "escalated": "#f0ad4e", "replied": "#5cb85c", "hidden": "#5bc0de",
           "deleted": "#6f42c1", "ignored": "#adb5bd"}

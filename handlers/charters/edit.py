@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handlers.charter_texts import DEFAULTS, TITLES
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Field, Form, FormErrors, Md, Message, UserRef
-from handlers.news_format import moment
-from handlers.permissions import is_cm
+from handlers.charters.defaults import DEFAULTS, TITLES
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
+from handlers.news.cards import moment
+from handlers.core.permissions import is_cm
 from storage.models import Charter
 
 CHARTER_MAX = 3000

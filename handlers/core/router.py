@@ -9,10 +9,17 @@ from typing import Any, Callable, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from handlers import charters, help, moderation, news, recap, role, topics, triage
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import FormErrors, Md, Message
+from handlers.charters import edit as charters
+from handlers.core import guide as help
+from handlers.moderation import log as moderation
+from handlers.news import submit as news
+from handlers.recap import weekly as recap
+from handlers.role import answer as role
+from handlers.topics import sensitive as topics
+from handlers.news import triage
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import FormErrors, Md, Message
 from storage.models import SeenDelivery
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LOCALES = Path(__file__).parent / "locale"
+LOCALES = Path(__file__).parent.parent / "locale"
 DOMAIN = "relais"
 LANGUAGES = ("fr", "en")
 

@@ -8,11 +8,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Md, Message
-from handlers.permissions import is_cm
-from handlers.text import fold, words
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message
+from handlers.core.permissions import is_cm
+from handlers.core.text import fold, words
 from storage.models import Topic
 
 NAME_MAX = 80

@@ -7,13 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from handlers import outbox
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Field, Form, FormErrors, Md, Message, Option
-from handlers.moderation_format import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
-from handlers.permissions import is_cm
-from handlers.topics import all_topics, matches
+from handlers.core import outbox
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
+from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
+from handlers.core.permissions import is_cm
+from handlers.topics.sensitive import all_topics, matches
 from storage.models import EntryTopic, ModerationEntry, ModerationEvent
 
 EXCERPT_MAX = 2000

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import charters
-from handlers.context import Deps, Request
-from handlers.i18n import translator
-from handlers.messages import Md, Message
-from handlers.text import words
+from handlers.charters import edit as charters
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message
+from handlers.core.text import words
 
 KIND = "role"
 ROLE_WORDS = {"role", "cm", "community", "manager", "charte", "charter", "mission"}

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
-from handlers import news, recap, retention
-from handlers.i18n import translator
-from handlers.moderation_csv import export_rows, import_rows
-from handlers.ports import Chat
+from handlers.news import submit as news
+from handlers.recap import weekly as recap
+from handlers.moderation import retention
+from handlers.core.i18n import translator
+from handlers.moderation.spreadsheet import export_rows, import_rows
+from handlers.core.ports import Chat
 
 
 def _chat(settings: Settings) -> Chat:
