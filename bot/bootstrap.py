@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from handlers.core.context import Deps, Team
 from handlers.core.ports import Chat
+from handlers.features import Register, registry
 from storage.db import make_engine, make_sessions, migrate
 
 
@@ -28,12 +30,14 @@ def team(settings: Settings, *, queue_channel: str | None = None, team_channel: 
         timezone=settings.timezone,
         cm_users=cm_users if cm_users is not None else settings.cm_users,
         admin_users=admin_users if admin_users is not None else settings.admin_users,
+        schedules=(("recap", settings.recap_schedule),),
     )
 
 
-def bootstrap(settings: Settings, chat: Chat, team_: Team | None = None) -> Core:
-    """Open the database, apply pending migrations, wire the handlers to a platform."""
+def bootstrap(settings: Settings, chat: Chat, team_: Team | None = None, features: Iterable[Register] = ()) -> Core:
+    """Open the database, apply pending migrations, wire the features to a platform.
+    `features` adds to the shipped ones (a test's own feature, for instance)."""
     engine = make_engine(settings.database_url)
     migrate(engine)
-    deps = Deps(db=make_sessions(engine), chat=chat, team=team_ or team(settings))
+    deps = Deps(db=make_sessions(engine), chat=chat, team=team_ or team(settings), features=registry(features))
     return Core(settings=settings, engine=engine, deps=deps)

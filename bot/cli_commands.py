@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
+from handlers.features import registry
 from handlers.news import submit as news
 from handlers.recap import weekly as recap
 from handlers.moderation import retention
@@ -48,8 +49,12 @@ def recap_command(settings: Settings, week: str | None, post: bool) -> int:
         print(_("“{week}” is not a week: write it like 2026-W47.").format(week=week), file=sys.stderr)
         return 2
     if post:
-        recap.post(core.deps, week)
-        return 0
+        outcome = recap.post_now(core.deps, week)
+        if outcome != "posted":
+            print({"already": _("The recap of {week} was posted already; it is posted once."),
+                   "owed": _("The recap of {week} could not be posted now; Relais will try again while it runs.")}
+                  [outcome].format(week=week), file=sys.stderr)
+        return 0 if outcome != "owed" else 1
     from bot.platforms.console import ConsoleChat, Screen
 
     screen = Screen(sys.stdout)
@@ -99,7 +104,7 @@ def mattermost_setup(settings: Settings, team_name: str) -> int:
         print("relais: set RELAIS_PLATFORM=mattermost, MATTERMOST_URL, MATTERMOST_BOT_TOKEN and RELAIS_PUBLIC_URL first",
               file=sys.stderr)
         return 2
-    tokens = setup(settings, mattermost_chat(settings).api, team_name)
+    tokens = setup(settings, mattermost_chat(settings).api, team_name, registry())
     _ = translator(settings.language)
     print(_("Slash commands /news and /cm and the mention hook are created. Put this line in .env, then run relais serve:"))
     print("MATTERMOST_COMMAND_TOKENS=" + ",".join(tokens))

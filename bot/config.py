@@ -48,6 +48,7 @@ class Settings:
     port: int = 3000
     http_timeout: int = 10
     moderation_retention_days: int = 365
+    tick_seconds: int = 10  # how often each instance delivers what is due and takes up what a crash left
 
     def secrets(self) -> list[str]:
         """Every secret value, so logging can blank them out wherever they appear."""
@@ -115,6 +116,7 @@ class Settings:
             port=integer("PORT", 3000),
             http_timeout=integer("RELAIS_HTTP_TIMEOUT", 10),
             moderation_retention_days=integer("MODERATION_RETENTION_DAYS", 365),
+            tick_seconds=max(1, integer("RELAIS_TICK_SECONDS", 10)),
         )
         problems += settings._platform_problems()
         if problems:

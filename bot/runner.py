@@ -9,9 +9,9 @@ from collections.abc import Callable
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
-from bot import scheduler
 from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
+from bot.scheduler import Ticker
 from bot.web import create_app
 
 log = logging.getLogger("relais")
@@ -40,11 +40,10 @@ def slack_app(settings: Settings) -> tuple[Core, AsyncApp]:
 
 
 def with_scheduler(core: Core) -> Callable[[], Callable[[], None]]:
-    """Start the scheduler when the server starts; the result stops it."""
+    """Start the instance's ticker when the server starts; the result stops it."""
 
     def start() -> Callable[[], None]:
-        running = scheduler.start(core)
-        return lambda: running.shutdown(wait=False)
+        return Ticker(core).start().stop
 
     return start
 

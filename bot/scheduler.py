@@ -1,70 +1,82 @@
-"""APScheduler with its jobs stored in Relais's own database, so a restart
-keeps them. Jobs are module-level functions (the job store keeps a reference
-to them, not the function), reaching the running core through `_core`."""
+"""Each instance's clock: APScheduler in memory (its job stores must never be
+shared between schedulers), used for ticking and for computing when recurring
+things fire (CronTrigger, time zone and daylight saving included). What must
+happen is always a keyed row in the database, so restarts and several
+instances do each thing exactly once."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.bootstrap import Core
-from handlers.core import outbox
-from handlers.recap import weekly as recap
+from handlers.core import inbox, outbox
+from handlers.core.context import Deps
 from handlers.moderation import retention
 
 log = logging.getLogger(__name__)
-_core: Core | None = None
-running: BackgroundScheduler | None = None
-OUTBOX_JOB = "outbox"
-RECAP_JOB = "recap"
-CATCH_UP_JOB = "recap-catch-up"
-RETENTION_JOB = "retention"
 
 
-def deliver_outbox() -> None:
-    """Retry what the platform still owes (posts, updates, DMs)."""
-    if _core is not None:
-        delivered = outbox.deliver(_core.deps)
-        if delivered:
-            log.info("delivered %s pending message(s)", len(delivered))
+def trigger(schedule: tuple[str, int, int], deps: Deps) -> CronTrigger:
+    day, hour, minute = schedule
+    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=deps.team.timezone)
 
 
-def weekly_recap() -> None:
-    """Last ISO week's recap, at RECAP_SCHEDULE; the database guard makes it once only."""
-    if _core is not None:
-        recap.post_once(_core.deps, recap.last_week(datetime.now(timezone.utc), _core.deps.team.timezone))
+def last_fire(cron: CronTrigger, now: datetime, lookback: timedelta = timedelta(days=8)) -> datetime | None:
+    """The latest fire time at or before `now` (None if none in the look-back window)."""
+    fire, last = cron.get_next_fire_time(None, now - lookback), None
+    while fire is not None and fire <= now:
+        last, fire = fire, cron.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return last
 
 
-def recap_catch_up() -> None:
-    """Relais was down at the scheduled time, or the post failed: post it now."""
-    if _core is not None:
-        recap.catch_up(_core.deps, _core.settings.recap_schedule)
+class Ticker:
+    """One per instance: owes what recurring schedules made due, takes up inbox rows a
+    crash left, and delivers due outbox rows. Every step is safe to run anywhere, at once."""
 
+    def __init__(self, core: Core, deps: Deps | None = None) -> None:
+        self.core = core
+        self.deps = deps or core.deps  # tests pass deps with a clock moved forward
+        self.scheduler = BackgroundScheduler(
+            timezone=core.settings.timezone,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        )
 
-def expire_authors() -> None:
-    if _core is not None:
-        changed = retention.expire(_core.deps, _core.settings.moderation_retention_days)
+    def owe_recurring(self) -> None:
+        schedules = dict(self.deps.team.schedules)
+        now = self.deps.clock()
+        for recurring in self.deps.features.recurring:
+            schedule = schedules.get(recurring.name)
+            fired = last_fire(trigger(schedule, self.deps), now) if schedule else None
+            if fired is None:
+                continue
+            with self.deps.db.begin() as s:
+                if outbox.enqueue_all(s, recurring.due(self.deps, fired), due_at=fired):
+                    log.info("%s owed for %s", recurring.name, fired.isoformat())
+
+    def tick(self) -> None:
+        for step in (self.owe_recurring, lambda: inbox.replay(self.deps), lambda: outbox.deliver(self.deps)):
+            try:
+                step()
+            except Exception:  # one failing step must not stop the others, nor the next tick
+                log.exception("tick step failed")
+
+    def daily(self) -> None:
+        changed = retention.expire(self.deps, self.core.settings.moderation_retention_days)
         if changed:
             log.info("retention: removed the author and link of %s old moderation entries", changed)
+        inbox.prune(self.deps)
+        outbox.prune(self.deps)
 
+    def start(self) -> Ticker:
+        self.scheduler.add_job(self.tick, "interval", seconds=self.core.settings.tick_seconds, id="tick",
+                               next_run_time=datetime.now(self.core.settings.timezone))  # at start too
+        self.scheduler.add_job(self.daily, CronTrigger(hour=3, minute=30, timezone=self.core.settings.timezone), id="daily")
+        self.scheduler.start()
+        return self
 
-def start(core: Core) -> BackgroundScheduler:
-    global _core, running
-    _core = core
-    scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=core.engine)},
-        timezone=core.settings.timezone,
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
-    )
-    day, hour, minute = core.settings.recap_schedule
-    scheduler.add_job(deliver_outbox, "interval", minutes=1, id=OUTBOX_JOB, replace_existing=True)
-    scheduler.add_job(weekly_recap, "cron", day_of_week=day, hour=hour, minute=minute, id=RECAP_JOB, replace_existing=True)
-    scheduler.add_job(recap_catch_up, "interval", minutes=15, id=CATCH_UP_JOB, replace_existing=True,
-                      next_run_time=datetime.now(timezone.utc))  # at start too
-    scheduler.add_job(expire_authors, "cron", hour=3, minute=30, id=RETENTION_JOB, replace_existing=True)
-    scheduler.start()
-    running = scheduler
-    return scheduler
+    def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)

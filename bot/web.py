@@ -10,14 +10,13 @@ from contextlib import asynccontextmanager
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.bootstrap import Core
-from storage.models import Outbox
+from handlers.core import outbox
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +25,14 @@ def create_app(core: Core, *, slack: AsyncApp | None = None, extra: list[Route] 
                on_start: Callable[[], Callable[[], None]] | None = None) -> Starlette:
     """`on_start` runs when the server starts and returns what to run when it stops."""
 
-    def pending_deliveries() -> int:
-        with core.deps.db() as s:
-            return s.scalar(select(func.count()).select_from(Outbox).where(Outbox.delivered_at.is_(None))) or 0
-
     async def healthz(_request: Request) -> Response:
-        """Up, with the database reachable; `pending` counts messages Slack has not accepted yet."""
+        """Up, with the database reachable; what the platform still owes: `due` now,
+        `failing` (being retried) and `failed` (given up, the admins were told)."""
         try:
-            pending = await asyncio.to_thread(pending_deliveries)
+            counts = await asyncio.to_thread(outbox.health, core.deps)
         except Exception:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok", "platform": core.settings.platform, "pending": pending})
+        return JSONResponse({"status": "ok", "database": "ok", "platform": core.settings.platform, **counts})
 
     routes = [Route("/healthz", healthz, methods=["GET"]), *(extra or [])]
     if slack is not None:

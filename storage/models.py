@@ -4,8 +4,9 @@ any platform call, so nothing typed is lost when Slack or Mattermost is down."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -97,30 +98,39 @@ class Charter(Base):
 
 
 class Outbox(Base):
-    """A platform call still owed. Rows name what to deliver, not a rendered
-    message, so a late delivery shows the item as it is now."""
+    """Everything Relais sends, once: written in the same transaction as the change
+    that causes it, claimed before the platform call, keyed so that a retry, a
+    restart or a second instance never sends it twice. The payload names what to
+    send (ids), not a rendered message, so a late delivery shows things as they are."""
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
-    news_id: Mapped[int | None] = mapped_column(ForeignKey("news.id"))
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("news_events.id"))
-    entry_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_entries.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
-class SeenDelivery(Base):
-    """Ids of platform deliveries already handled: Slack retries events and Bolt does not de-duplicate."""
+class Inbox(Base):
+    """Every command, click and form submission, written before it is acknowledged
+    and processed from here, so a crash never loses what a person was told was
+    received. The key is the platform's own id: a retried request finds its row."""
 
-    __tablename__ = "seen_deliveries"
-    __table_args__ = (UniqueConstraint("key"),)
+    __tablename__ = "inbox"
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(128))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # command | action | form | mention
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Topic(Base):
@@ -174,13 +184,3 @@ class ModerationEvent(Base):
     actor_id: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class RecapRun(Base):
-    """The exactly-once guard of the weekly recap: one row per ISO week, claimed before posting."""
-
-    __tablename__ = "recap_runs"
-    week: Mapped[str] = mapped_column(String(8), primary_key=True)  # e.g. 2026-W47
-    status: Mapped[str] = mapped_column(String(10))  # claimed | posted
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

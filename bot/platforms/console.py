@@ -50,7 +50,7 @@ class Screen:
 
 class ConsoleChat:
     def __init__(self, screen: Screen, language: str) -> None:
-        self.screen = screen
+        self.screen, self.language = screen, language
         self._ = translator(language)
 
     def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
@@ -72,6 +72,9 @@ class ConsoleChat:
         """Files land in the current folder, where the person can open them."""
         Path(filename).write_bytes(content)
         print(f"── #{channel} ── 📎 {title}: {Path(filename).resolve()}\n", file=self.screen.out)
+
+    def reply_to(self, user_id: str, where: dict[str, str]) -> ConsoleReply:
+        return ConsoleReply(self.screen, user_id, self.language)
 
     def _place(self, channel: str) -> str:
         return self._("private message to {user}").format(user=channel) if channel.startswith("@") else f"#{channel}"

@@ -35,8 +35,9 @@ from bot.platforms.mattermost_render import (
     unseal,
     verified,
 )
-from handlers.core import router
+from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
+from handlers.core.registry import Registry
 from handlers.core.i18n import translator
 from handlers.core.messages import Form, Message
 from handlers.core.ports import ChatError, MessageRef
@@ -84,15 +85,17 @@ class MattermostChat:
             post["root_id"] = thread.message_id
         self.api.create_post(post)
 
+    def reply_to(self, user_id: str, where: dict[str, str]) -> MattermostReply:
+        return MattermostReply(self, user_id=user_id, **where)
+
 
 class MattermostReply:
-    """Answers to one person (the language is looked up only when a form needs it,
-    in the worker thread, never on the event loop): through the command's response_url, collected into
+    """Answers to one person: through the command's response_url, collected into
     a button call's response, or by DM where Mattermost offers neither."""
 
-    def __init__(self, chat: MattermostChat, *, user_id: str, language: Callable[[], str], response_url: str = "",
+    def __init__(self, chat: MattermostChat, *, user_id: str, response_url: str = "",
                  trigger_id: str = "", channel: str = "", collect: bool = False) -> None:
-        self.chat, self.user_id, self.language = chat, user_id, language
+        self.chat, self.user_id = chat, user_id
         self.response_url, self.trigger_id, self.channel = response_url, trigger_id, channel
         self.collected: list[str] | None = [] if collect else None
 
@@ -113,7 +116,7 @@ class MattermostReply:
             self.chat.dm(self.user_id, message)
 
     def open_form(self, form: Form) -> None:
-        hint = translator(self.language())("YYYY-MM-DD")
+        hint = translator(form.language)("YYYY-MM-DD")
         opened = DialogState(form_id=form.form_id, user_id=self.user_id, channel=self.channel, state=form.state)
         state = seal(self.chat.secret, opened, now=time.time())
         self.chat.api.open_dialog(dialog(form, trigger_id=self.trigger_id, url=self.chat.dialog_url, state=state,
@@ -121,6 +124,9 @@ class MattermostReply:
 
 
 def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
+    """Each request is stored in the inbox before it is answered, then processed
+    from there: commands and dialog submissions after the answer, in a worker
+    thread; button calls before it, since their answer carries what they say."""
     background: set[asyncio.Task[Any]] = set()
 
     def later(fn: Callable[..., Any], *args: Any) -> None:
@@ -128,10 +134,8 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
         background.add(task)
         task.add_done_callback(background.discard)
 
-    def request(user_id: str, user_name: str = "", **where: Any) -> Request:
-        chat.api.remember(user_id, user_name)
-        reply = MattermostReply(chat, user_id=user_id, language=lambda: deps.language(user_id), **where)
-        return Request(user_id=user_id, reply=reply, channel_id=where.get("channel", ""))
+    async def received(key: str, kind: str, payload: dict[str, Any]) -> int | None:
+        return await asyncio.to_thread(inbox.receive, deps, key, kind, payload)
 
     def token_ok(token: Any) -> bool:
         return bool(token) and str(token) in settings.mattermost_command_tokens
@@ -140,10 +144,15 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
         form = await _form(http)
         if not token_ok(form.get("token")):
             return JSONResponse({"text": "invalid token"}, status_code=401)
-        req = request(str(form.get("user_id", "")), str(form.get("user_name", "")),
-                      response_url=str(form.get("response_url", "")), trigger_id=str(form.get("trigger_id", "")),
-                      channel=str(form.get("channel_id", "")))
-        later(router.command, deps, req, str(form.get("command", "")).lstrip("/"), str(form.get("text", "")))
+        user_id = str(form.get("user_id", ""))
+        chat.api.remember(user_id, str(form.get("user_name", "")))
+        where = {"response_url": str(form.get("response_url", "")), "trigger_id": str(form.get("trigger_id", "")),
+                 "channel": str(form.get("channel_id", ""))}
+        payload = {"user_id": user_id, "channel": where["channel"], "reply": where,
+                   "name": str(form.get("command", "")).lstrip("/"), "text": str(form.get("text", ""))}
+        row = await received(inbox.new_key("mattermost"), "command", payload)
+        if row is not None:
+            later(inbox.process, deps, row, "command", payload, chat.reply_to(user_id, where))
         return Response(status_code=200)
 
     async def action(http: HttpRequest) -> Response:
@@ -151,11 +160,16 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
         context = payload.get("context")
         if not verified(chat.secret, context):
             return JSONResponse({"ephemeral_text": "invalid action"}, status_code=401)
-        req = request(str(payload.get("user_id", "")), str(payload.get("user_name", "")),
-                      trigger_id=str(payload.get("trigger_id", "")), channel=str(payload.get("channel_id", "")),
-                      collect=True)
-        await asyncio.to_thread(router.action, deps, req, str(context["action_id"]), str(context["value"]))
-        said = req.reply.collected  # type: ignore[attr-defined]
+        user_id = str(payload.get("user_id", ""))
+        chat.api.remember(user_id, str(payload.get("user_name", "")))
+        where = {"trigger_id": str(payload.get("trigger_id", "")), "channel": str(payload.get("channel_id", ""))}
+        stored = {"user_id": user_id, "channel": where["channel"], "reply": where,
+                  "action_id": str(context["action_id"]), "value": str(context["value"])}
+        row = await received(inbox.new_key("mattermost"), "action", stored)
+        reply = MattermostReply(chat, user_id=user_id, collect=True, **where)
+        if row is not None:
+            await asyncio.to_thread(inbox.process, deps, row, "action", stored, reply)
+        said = reply.collected
         return JSONResponse({"ephemeral_text": "\n\n".join(said), "skip_slack_parsing": True} if said else {})
 
     async def dialog_submission(http: HttpRequest) -> Response:
@@ -169,12 +183,17 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
             log.warning("refused a dialog submission (form %r, user %r): %s", form_id[:64], user_id[:64], exc)
             refusal = translator(deps.team.language)("This form was not opened by Relais for you. Please open it again.")
             return JSONResponse({"error": refusal}, status_code=403)
-        req = request(opened.user_id, channel=opened.channel)
+        where = {"channel": opened.channel}
+        req = Request(user_id=opened.user_id, reply=chat.reply_to(opened.user_id, where), channel_id=opened.channel)
         values = submitted_values(payload.get("submission"))
         errors = await asyncio.to_thread(router.validate_form, deps, req, opened.form_id, values)
         if errors:
             return JSONResponse({"errors": errors})
-        later(router.submit_form, deps, req, opened.form_id, values, opened.state)
+        stored = {"user_id": opened.user_id, "channel": opened.channel, "reply": where, "form_id": opened.form_id,
+                  "values": values, "state": opened.state}
+        row = await received(inbox.new_key("mattermost"), "form", stored)
+        if row is not None:
+            later(inbox.process, deps, row, "form", stored, req.reply)
         return JSONResponse({})
 
     async def mention(http: HttpRequest) -> Response:
@@ -185,20 +204,23 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
         if not token_ok(payload.get("token")):
             return JSONResponse({"text": "invalid token"}, status_code=401)
         post_id = str(payload.get("post_id", ""))
-        if post_id and await asyncio.to_thread(router.first_time, deps, f"mattermost-post:{post_id}"):
-            later(answer_mention, post_id, str(payload.get("channel_id", "")), str(payload.get("user_id", "")),
-                  _MENTION.sub("", str(payload.get("text", ""))))
+        if not post_id:
+            return JSONResponse({})
+        stored = {"user_id": str(payload.get("user_id", "")), "channel": str(payload.get("channel_id", "")), "reply": {},
+                  "thread": await asyncio.to_thread(thread_root, post_id),
+                  "text": _MENTION.sub("", str(payload.get("text", "")))}
+        row = await received(f"mattermost-post:{post_id}", "mention", stored)
+        if row is not None:
+            later(inbox.process, deps, row, "mention", stored, chat.reply_to(stored["user_id"], {}))
         return JSONResponse({})
 
-    def answer_mention(post_id: str, channel_id: str, user_id: str, text: str) -> None:
+    def thread_root(post_id: str) -> str:
+        """The server refuses a reply to a reply: answer under the thread's first post."""
         try:
-            message = router.mention(deps, user_id, text)
-            root = chat.api.get_post(post_id).get("root_id") or post_id
-            chat.post(channel_id, message, thread=MessageRef(channel_id, root))
+            return str(chat.api.get_post(post_id).get("root_id") or post_id)
         except ChatError as exc:
-            log.warning("could not answer a mention: %s", exc)
-        except Exception:
-            log.exception("answering a mention failed")
+            log.warning("could not read the mentioned post, answering under it: %s", exc)
+            return post_id
 
     return [
         Route("/mattermost/command", command, methods=["POST"]),
@@ -221,13 +243,23 @@ async def _json(http: HttpRequest) -> dict[str, Any]:
     return payload if isinstance(payload, dict) else {}
 
 
-COMMANDS = (
-    ("news", "[text | mine]", "Send a news item to the community manager"),
-    ("cm", "help | role [question] | queue | topics | charter | log | recap", "The community manager's role, queue and tools"),
-)
+def autocomplete(features: Registry, language: str) -> list[tuple[str, str, str]]:
+    """(trigger, hint, description) of each slash command, read from the declarations."""
+    _ = translator(language)
+    found = []
+    for top in features.slash_commands:
+        usages = []
+        for command in features.commands:
+            words = command.path.split()
+            if words[0] == top and command.listed:
+                usage = " ".join([*words[1:], command.args]).strip()
+                if usage and usage not in usages:
+                    usages.append(usage)
+        found.append((top, " | ".join(usages), _(features.descriptions.get(top, ""))))
+    return found
 
 
-def setup(settings: Settings, api: MattermostAPI, team_name: str) -> list[str]:
+def setup(settings: Settings, api: MattermostAPI, team_name: str, features: Registry) -> list[str]:
     """`relais mattermost-setup`: the two slash commands and the mention hook, created
     or, when an earlier run made them, updated in place; returns their tokens."""
     team_id = api.team_id(team_name)
@@ -235,7 +267,7 @@ def setup(settings: Settings, api: MattermostAPI, team_name: str) -> list[str]:
     ours = lambda c: str(c.get("url", "")).endswith("/mattermost/command") or str(c.get("display_name", "")).startswith("Relais")  # noqa: E731
     existing = {c.get("trigger"): c for c in api.commands(team_id) if ours(c) and not c.get("delete_at")}
     tokens = []
-    for trigger, hint, description in COMMANDS:
+    for trigger, hint, description in autocomplete(features, settings.language):
         wanted = {"team_id": team_id, "trigger": trigger, "method": "P", "url": f"{base}/mattermost/command",
                   "display_name": f"Relais /{trigger}", "auto_complete": True,
                   "auto_complete_hint": hint, "auto_complete_desc": description}

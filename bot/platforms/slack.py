@@ -23,7 +23,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.platforms.slack_blocks import message_args, modal, submitted_values
-from handlers.core import router
+from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Form, Message
@@ -77,83 +77,109 @@ class SlackChat:
             channel=channel, content=content, filename=filename, title=title,
             thread_ts=thread.message_id if thread else None))
 
+    def reply_to(self, user_id: str, where: dict[str, str]) -> SlackReply:
+        return SlackReply(chat=self, user_id=user_id, **where)
+
 
 class SlackReply:
     """Ephemeral answers through the request's response_url; where Slack gives
     none (modal submissions), the answer goes to the person's DM with the app."""
 
-    def __init__(self, *, chat: SlackChat, user_id: str, language: Callable[[], str], response_url: str = "",
-                 trigger_id: str = "", channel: str = "", timeout: int = 10) -> None:
-        self.chat, self.user_id, self.language = chat, user_id, language
-        self.response_url, self.trigger_id, self.channel, self.timeout = response_url, trigger_id, channel, timeout
+    def __init__(self, *, chat: SlackChat, user_id: str, response_url: str = "", trigger_id: str = "",
+                 channel: str = "") -> None:
+        self.chat, self.user_id = chat, user_id
+        self.response_url, self.trigger_id, self.channel = response_url, trigger_id, channel
 
     def reply(self, message: Message) -> None:
         if not self.response_url:
             self.chat.dm(self.user_id, message)
             return
-        hook = WebhookClient(self.response_url, timeout=self.timeout)
+        hook = WebhookClient(self.response_url, timeout=self.chat.client.timeout)
         resp = _call("response_url", lambda: hook.send(response_type="ephemeral", replace_original=False, **message_args(message)))
         if resp.status_code >= 400:
             raise ChatError(f"response_url: HTTP {resp.status_code}")
 
     def open_form(self, form: Form) -> None:
-        view = modal(form, cancel=translator(self.language())("Cancel"), channel=self.channel)
+        view = modal(form, cancel=translator(form.language)("Cancel"), channel=self.channel)
         _call("views.open", lambda: self.chat.client.views_open(trigger_id=self.trigger_id, view=view))
 
 
 def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
+    """One listener per kind of request, for the commands and button prefixes the
+    features declare. Each request is stored in the inbox before its ack, then
+    processed from there in a worker thread."""
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret or "socket-mode",
         client=AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url),
     )
+    commands = "|".join(re.escape(c) for c in deps.features.slash_commands)
+    prefixes = "|".join(re.escape(p) for p in deps.features.buttons)
 
-    def request(user_id: str, **where: str) -> Request:
-        reply = SlackReply(chat=chat, user_id=user_id, language=lambda: deps.language(user_id), timeout=settings.http_timeout, **where)
-        return Request(user_id=user_id, reply=reply, channel_id=where.get("channel", ""))
+    async def received(key: str, kind: str, payload: dict[str, Any]) -> int | None:
+        return await asyncio.to_thread(inbox.receive, deps, key, kind, payload)
 
-    async def in_worker(fn: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.to_thread(fn, *args)
+    async def process(row: int | None, kind: str, payload: dict[str, Any]) -> None:
+        if row is not None:
+            reply = chat.reply_to(payload["user_id"], payload["reply"])
+            await asyncio.to_thread(inbox.process, deps, row, kind, payload, reply)
 
-    @app.command(re.compile(r"^/(news|cm)$"))
+    @app.command(re.compile(rf"^/({commands})$"))
     async def on_command(ack: Any, command: dict[str, Any]) -> None:
+        where = {"response_url": command.get("response_url", ""), "trigger_id": command.get("trigger_id", ""),
+                 "channel": command.get("channel_id", "")}
+        payload = {"user_id": command["user_id"], "channel": where["channel"], "reply": where,
+                   "name": command["command"].lstrip("/"), "text": command.get("text", "")}
+        row = await received(inbox.new_key("slack"), "command", payload)
         await ack()
-        req = request(command["user_id"], response_url=command.get("response_url", ""),
-                      trigger_id=command.get("trigger_id", ""), channel=command.get("channel_id", ""))
-        await in_worker(router.command, deps, req, command["command"].lstrip("/"), command.get("text", ""))
+        await process(row, "command", payload)
 
-    @app.action(re.compile(r"^(news|moderation)\."))
+    @app.action(re.compile(rf"^({prefixes})\."))
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
-        await ack()
         action = body["actions"][0]
-        req = request(body["user"]["id"], response_url=body.get("response_url", ""),
-                      trigger_id=body.get("trigger_id", ""), channel=(body.get("channel") or {}).get("id", ""))
-        await in_worker(router.action, deps, req, action["action_id"], action.get("value", ""))
+        channel = (body.get("channel") or {}).get("id", "")
+        where = {"response_url": body.get("response_url", ""), "trigger_id": body.get("trigger_id", ""), "channel": channel}
+        payload = {"user_id": body["user"]["id"], "channel": channel, "reply": where,
+                   "action_id": action["action_id"], "value": action.get("value", "")}
+        # Slack never redelivers a click; a double click is two clicks, and the use case's
+        # compare-and-set changes the item once and tells the second click so.
+        key = inbox.new_key("slack")
+        row = await received(key, "action", payload)
+        await ack()
+        await process(row, "action", payload)
 
     @app.view(re.compile(".*"))
     async def on_view(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
-        req = request(body["user"]["id"], channel=meta.get("channel", ""))
+        user_id, channel = body["user"]["id"], meta.get("channel", "")
+        where = {"channel": channel}  # a modal has no response_url: the answer goes by DM
         values = submitted_values(view)
-        errors = await in_worker(router.validate_form, deps, req, view["callback_id"], values)
+        req = Request(user_id=user_id, reply=chat.reply_to(user_id, where), channel_id=channel)
+        errors = await asyncio.to_thread(router.validate_form, deps, req, view["callback_id"], values)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
+        payload = {"user_id": user_id, "channel": channel, "reply": where, "form_id": view["callback_id"],
+                   "values": values, "state": meta.get("state", "")}
+        row = await received(inbox.new_key("slack"), "form", payload)
         await ack()
-        await in_worker(router.submit_form, deps, req, view["callback_id"], values, meta.get("state", ""))
+        await process(row, "form", payload)
+
+    @app.middleware
+    async def store_mention(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:
+        """Bolt acks an event before its listener runs: the row is written here, before that."""
+        event = body.get("event") or {}
+        if body.get("type") == "event_callback" and event.get("type") == "app_mention":
+            payload = {"user_id": event.get("user", ""), "channel": event.get("channel", ""), "reply": {},
+                       "thread": event.get("thread_ts") or event.get("ts", ""),
+                       "text": _MENTION.sub("", event.get("text", ""))}
+            context["inbox"] = (await received(f"slack-event:{body.get('event_id', event.get('ts'))}", "mention", payload),
+                                payload)
+        return await next()
 
     @app.event("app_mention")
-    async def on_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
-        def answer() -> None:
-            if not router.first_time(deps, f"slack-event:{body.get('event_id', event.get('ts'))}"):
-                return  # a retry of an event already answered
-            message = router.mention(deps, event["user"], _MENTION.sub("", event.get("text", "")))
-            thread = MessageRef(event["channel"], event.get("thread_ts") or event["ts"])
-            try:
-                chat.post(event["channel"], message, thread=thread)
-            except ChatError as exc:
-                log.warning("could not answer a mention: %s", exc)
-
-        await in_worker(answer)
+    async def on_mention(context: Any) -> None:
+        row, payload = context.get("inbox", (None, {}))
+        await process(row, "mention", payload)
 
     return app
 

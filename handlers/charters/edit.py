@@ -83,6 +83,7 @@ def edit_form(deps: Deps, req: Request, kind: str) -> None:
             submit=_("Save"),
             fields=[Field("text", _("Charter"), kind="paragraph", max_length=CHARTER_MAX, initial=text, hint=hint)],
             state=lang,
+            language=req.language or lang,
         )
     )
 

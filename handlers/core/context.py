@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -10,6 +13,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.core.ports import Chat, Reply
 from storage.models import User
+
+if TYPE_CHECKING:
+    from handlers.core.registry import Registry
+
+
+def _all_features() -> Registry:
+    from handlers.features import registry
+
+    return registry()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -20,6 +36,7 @@ class Team:
     timezone: ZoneInfo = ZoneInfo("Europe/Paris")
     cm_users: frozenset[str] = frozenset()
     admin_users: frozenset[str] = frozenset()
+    schedules: tuple[tuple[str, tuple[str, int, int]], ...] = ()  # (name, (day_of_week, hour, minute))
 
 
 @dataclass(frozen=True)
@@ -27,6 +44,8 @@ class Deps:
     db: sessionmaker[Session]
     chat: Chat
     team: Team
+    features: Registry = field(default_factory=_all_features)
+    clock: Callable[[], datetime] = _utcnow  # tests move time forward instead of rewinding rows
 
     def language_of(self, session: Session, user_id: str) -> str:
         chosen = session.scalar(select(User.language).where(User.platform_id == user_id))
@@ -45,3 +64,5 @@ class Request:
     user_id: str
     reply: Reply
     channel_id: str = ""
+    language: str = ""  # looked up once, when the request reaches the router
+    inbox_id: int | None = None  # the inbox row this request was processed from

@@ -127,6 +127,7 @@ class Form:
     submit: str
     fields: list[Field]
     state: str = ""
+    language: str = "fr"  # for what the platform adds around the fields (Cancel, date hints)
 
 
 FormErrors = dict[str, str]

@@ -1,80 +1,75 @@
-"""Delivery of what the platform still owes: write first, then call, retry later.
+"""Everything Relais sends, once. A use case writes a row in its own transaction
+(`enqueue`); after the commit it asks for an immediate attempt (`deliver`), and
+each instance's ticker delivers whatever is due. A row is claimed before its
+platform call — `FOR UPDATE SKIP LOCKED` on PostgreSQL, a compare-and-set on
+SQLite — so two instances, a retry and a restart never send it twice. A row that
+keeps failing stops after MAX_ATTEMPTS and the admins get one DM about it.
 
-A row is claimed before its call (so the immediate attempt and the scheduled
-retry never both post), and released with a later "not before" time on failure.
+This module knows no feature: each one registers the deliverers of its kinds.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from handlers.core.context import Deps
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
-from handlers.moderation.cards import entry_card
-from handlers.news.cards import queue_message, status_dm
-from handlers.topics.sensitive import all_topics, matches
-from handlers.core.ports import ChatError, MessageRef
-from storage.models import ModerationEntry, ModerationEvent, News, NewsEvent, Outbox, QueueMessage
+from handlers.core.once import add_once, claim
+from handlers.core.ports import ChatError
+from handlers.core.registry import FollowUp, Registry
+from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
+MAX_ATTEMPTS = 8  # about three hours of back-off: 2, 4, 8, 16, 32, 60, 60 minutes
+FAILED = "core.failed"
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+def enqueue(session: Session, kind: str, payload: dict[str, Any], *, key: str, due_at: datetime | None = None) -> int | None:
+    """Add a row in the caller's transaction; None if a row with this key exists already."""
+    values: dict[str, Any] = {"kind": kind, "payload": payload, "dedupe_key": key[:200], "attempts": 0, "last_error": ""}
+    if due_at is not None:
+        values["due_at"] = due_at
+    return add_once(session, Outbox, "dedupe_key", values)
 
 
-def enqueue(
-    session: Session, kind: str, *, news_id: int | None = None, event_id: int | None = None, entry_id: int | None = None
-) -> Outbox:
-    row = Outbox(kind=kind, news_id=news_id, event_id=event_id, entry_id=entry_id)
-    session.add(row)
-    session.flush()
-    return row
+def enqueue_all(session: Session, rows: Iterable[FollowUp], due_at: datetime) -> list[int]:
+    return [i for r in rows if (i := enqueue(session, r.kind, r.payload, key=r.key, due_at=due_at)) is not None]
 
 
-def due_ids(deps: Deps, limit: int = 100) -> list[int]:
-    with deps.db() as s:
-        rows = s.scalars(
-            select(Outbox.id)
-            .where(Outbox.delivered_at.is_(None), or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < _now()))
-            .order_by(Outbox.id)
-            .limit(limit)
-        )
-        return list(rows)
+def _claimable(now: datetime) -> Any:
+    return and_(
+        Outbox.delivered_at.is_(None),
+        Outbox.failed_at.is_(None),
+        Outbox.due_at <= now,
+        or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
+    )
 
 
-def _claim(deps: Deps, row_id: int) -> Outbox | None:
-    now = _now()
-    with deps.db.begin() as s:
-        claimed = s.execute(
-            update(Outbox)
-            .where(
-                Outbox.id == row_id,
-                Outbox.delivered_at.is_(None),
-                or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
-            )
-            .values(claimed_until=now + CLAIM)
-        ).rowcount
-        return s.get(Outbox, row_id) if claimed else None
+def _claim(deps: Deps, ids: list[int] | None, limit: int) -> list[Outbox]:
+    now = deps.clock()
+    query = select(Outbox).where(_claimable(now)).order_by(Outbox.due_at, Outbox.id).limit(limit)
+    if ids is not None:
+        query = query.where(Outbox.id.in_(ids))
+    return claim(deps, query, _claimable(now), lambda _row: {"claimed_until": now + CLAIM})
 
 
-def deliver(deps: Deps, ids: list[int] | None = None) -> set[int]:
-    """Try the given rows (or every due one); returns the ids delivered now."""
+def deliver(deps: Deps, ids: list[int] | None = None, limit: int = 100) -> set[int]:
+    """Send the given rows (or every due one) now; returns the ids delivered."""
     done: set[int] = set()
-    for row_id in due_ids(deps) if ids is None else ids:
-        row = _claim(deps, row_id)
-        if row is None:
-            continue
+    if ids == []:
+        return done
+    for row in _claim(deps, ids, limit):
         try:
-            follow_up = DELIVERERS[row.kind](deps, row)
+            follow_ups = deps.features.deliverers[row.kind](deps, row)
         except ChatError as exc:
             _failed(deps, row, str(exc))
             continue
@@ -83,115 +78,62 @@ def deliver(deps: Deps, ids: list[int] | None = None) -> set[int]:
             _failed(deps, row, repr(exc))
             continue
         with deps.db.begin() as s:
-            s.execute(update(Outbox).where(Outbox.id == row.id).values(delivered_at=_now(), attempts=row.attempts + 1))
-            extra = [enqueue(s, kind, news_id=row.news_id, entry_id=row.entry_id).id for kind in follow_up]
+            s.execute(update(Outbox).where(Outbox.id == row.id).values(delivered_at=deps.clock(), attempts=row.attempts + 1))
+            more = enqueue_all(s, follow_ups, due_at=deps.clock())
         done.add(row.id)
-        done |= deliver(deps, extra) if extra else set()
+        done |= deliver(deps, more)
     return done
 
 
 def _failed(deps: Deps, row: Outbox, error: str) -> None:
-    backoff = min(timedelta(minutes=2**row.attempts), MAX_BACKOFF)
-    log.warning("delivery %s (%s) failed, attempt %s: %s", row.id, row.kind, row.attempts + 1, error)
+    attempts = row.attempts + 1
+    now = deps.clock()
+    give_up = attempts >= MAX_ATTEMPTS
+    log.warning("delivery %s (%s) failed, attempt %s%s: %s", row.id, row.kind, attempts,
+                " — giving up" if give_up else "", error)
     with deps.db.begin() as s:
+        backoff = min(timedelta(minutes=2**attempts), MAX_BACKOFF)
         s.execute(
             update(Outbox)
             .where(Outbox.id == row.id)
-            .values(attempts=row.attempts + 1, last_error=error[:500], claimed_until=_now() + backoff)
+            .values(attempts=attempts, last_error=error[:500], claimed_until=now + backoff,
+                    failed_at=now if give_up else None)
         )
+        if give_up and row.kind != FAILED:
+            for admin in sorted(deps.team.admin_users):
+                enqueue(s, FAILED, {"row": row.id, "kind": row.kind, "error": error[:300], "user": admin},
+                        key=f"failed:{row.id}:{admin}", due_at=now)
 
 
-def _news(deps: Deps, news_id: int | None) -> tuple[News, list[str]]:
-    """The item and the sensitive topics its text touches now."""
+def _tell_admin(deps: Deps, row: Outbox) -> list[FollowUp]:
+    p = row.payload
+    _ = translator(deps.language(p["user"]))
+    text = Md.of(
+        _("⚠️ Relais gave up sending a message ({kind}, #{row}) after {n} attempts. The platform said: {error}\n"
+          "Check the channel ids and the bot's access in the settings; this message will not be tried again."),
+        kind=p["kind"], row=p["row"], n=MAX_ATTEMPTS, error=p["error"])
+    deps.chat.dm(p["user"], Message(text=text, fallback=_("A message could not be delivered.")))
+    return []
+
+
+def register(reg: Registry) -> None:
+    reg.deliverer(FAILED, _tell_admin)
+
+
+def health(deps: Deps) -> dict[str, int]:
+    """For /healthz: rows due now, rows failing (retrying), rows given up."""
+    now = deps.clock()
+    pending = and_(Outbox.delivered_at.is_(None), Outbox.failed_at.is_(None))
     with deps.db() as s:
-        news = s.get(News, news_id)
-        assert news is not None
-        return news, matches(f"{news.title}\n{news.body}", all_topics(s))
+        count = lambda *where: s.scalar(select(func.count()).select_from(Outbox).where(*where)) or 0  # noqa: E731
+        return {
+            "due": count(pending, Outbox.due_at <= now),
+            "failing": count(pending, Outbox.attempts > 0),
+            "failed": count(Outbox.failed_at.is_not(None)),
+        }
 
 
-def _queue_post(deps: Deps, row: Outbox) -> list[str]:
-    news, topics = _news(deps, row.news_id)
-    message = queue_message(news, deps.team.language, deps.team.timezone, topics)
-    if news.queue_message is not None:
-        deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
-        return []
-    ref = deps.chat.post(deps.team.queue_channel, message)
+def prune(deps: Deps, keep: timedelta = timedelta(days=90)) -> None:
+    """Rows delivered long ago go; their keys are no longer needed to send anything once."""
     with deps.db.begin() as s:
-        s.add(QueueMessage(news_id=news.id, channel=ref.channel, message_id=ref.message_id))
-    # A late delivery: the submitter was told it was only saved, so tell them now.
-    return ["delivered_dm"] if row.attempts else []
-
-
-def _queue_update(deps: Deps, row: Outbox) -> list[str]:
-    news, topics = _news(deps, row.news_id)
-    if news.queue_message is not None:  # otherwise the pending queue post will show the news as it is
-        message = queue_message(news, deps.team.language, deps.team.timezone, topics)
-        deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
-    return []
-
-
-def _author_language(deps: Deps, news: News) -> str:
-    return deps.language(news.author_id)
-
-
-def _status_dm(deps: Deps, row: Outbox) -> list[str]:
-    with deps.db() as s:
-        event = s.get(NewsEvent, row.event_id)
-        assert event is not None
-        news = event.news
-    deps.chat.dm(news.author_id, status_dm(news, event, _author_language(deps, news)))
-    return []
-
-
-def _queue_answer(deps: Deps, row: Outbox) -> list[str]:
-    """The submitter's answer, as a reply in the queue item's thread, so the CM is notified."""
-    with deps.db() as s:
-        event = s.get(NewsEvent, row.event_id)
-        assert event is not None
-        news = event.news
-    if news.queue_message is None:
-        return []
-    _ = translator(deps.team.language)
-    text = Md.of(_("💬 Answer from the submitter about **{title}**:\n> {note}"), title=news.title, note=event.note)
-    deps.chat.post(
-        news.queue_message.channel,
-        Message(text=text, fallback=_("New answer about: {title}").format(title=news.title)),
-        thread=MessageRef(news.queue_message.channel, news.queue_message.message_id),
-    )
-    return []
-
-
-def _delivered_dm(deps: Deps, row: Outbox) -> list[str]:
-    news, _topics = _news(deps, row.news_id)
-    _ = translator(_author_language(deps, news))
-    text = Md.of(_("📬 Your news **{title}** has now reached the CM."), title=news.title)
-    deps.chat.dm(news.author_id, Message(text=text, fallback=_("Your news has reached the CM.")))
-    return []
-
-
-def _entry_card(deps: Deps, row: Outbox) -> list[str]:
-    """Post a moderation entry's card to the CM channel, or update it where it already is."""
-    with deps.db() as s:
-        entry = s.get(ModerationEntry, row.entry_id)
-        assert entry is not None
-        events = list(s.scalars(select(ModerationEvent).where(ModerationEvent.entry_id == entry.id).order_by(ModerationEvent.id)))
-    card = entry_card(entry, events, deps.team.language, deps.team.timezone)
-    if entry.queue_message_id and entry.queue_channel:
-        deps.chat.update(MessageRef(entry.queue_channel, entry.queue_message_id), card)
-    elif row.kind == "moderation_post":
-        ref = deps.chat.post(deps.team.queue_channel, card)
-        with deps.db.begin() as s:
-            s.execute(update(ModerationEntry).where(ModerationEntry.id == entry.id)
-                      .values(queue_channel=ref.channel, queue_message_id=ref.message_id))
-    return []
-
-
-DELIVERERS: dict[str, Callable[[Deps, Outbox], list[str]]] = {
-    "queue_post": _queue_post,
-    "queue_update": _queue_update,
-    "status_dm": _status_dm,
-    "queue_answer": _queue_answer,
-    "delivered_dm": _delivered_dm,
-    "moderation_post": _entry_card,
-    "moderation_update": _entry_card,
-}
+        s.execute(delete(Outbox).where(Outbox.delivered_at < deps.clock() - keep))

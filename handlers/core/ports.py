@@ -32,6 +32,11 @@ class Chat(Protocol):
         self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
     ) -> None: ...
 
+    def reply_to(self, user_id: str, where: dict[str, str]) -> Reply:
+        """A way to answer a request taken up again from the inbox (`where`: what the
+        adapter stored, such as a response_url); a DM where nothing else is left."""
+        ...
+
 
 class Reply(Protocol):
     """Answers to the person who made the current request, and only to them."""

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from handlers.core import outbox
 from handlers.core.context import Deps, Request
+from handlers.core.uow import UnitOfWork
+from handlers.moderation import delivery
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
@@ -26,7 +28,7 @@ LIST_MAX = 25
 def _refuse_unless_cm(deps: Deps, req: Request) -> bool:
     if is_cm(deps, req.user_id):
         return False
-    _ = translator(deps.language(req.user_id))
+    _ = translator(req.language)
     req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can use the moderation log. Nothing was changed."))))
     return True
 
@@ -38,7 +40,7 @@ def command(deps: Deps, req: Request, args: str) -> None:
     if words[:1] == ["list"] or words[:1] == ["liste"]:
         listing(deps, req, only_open=len(words) > 1 and words[1] in ("open", "ouvertes", "ouverts"))
     else:
-        req.reply.open_form(log_form(deps.language(req.user_id)))
+        req.reply.open_form(log_form(req.language))
 
 
 def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending") -> Form:
@@ -50,7 +52,7 @@ def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending
     note = Field("note", _("Note"), kind="paragraph", optional=True, max_length=NOTE_MAX)
     if entry_id is not None:
         return Form("moderation.change", _("Handling #{id}").format(id=entry_id), _("Save"),
-                    [handling_field, reason, note], state=str(entry_id))
+                    [handling_field, reason, note], state=str(entry_id), language=lang)
     return Form(
         "moderation.log",
         _("Negative message"),
@@ -66,6 +68,7 @@ def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending
             reason,
             note,
         ],
+        language=lang,
     )
 
 
@@ -96,46 +99,51 @@ def check(values: dict[str, str], lang: str, *, full: bool = True) -> FormErrors
 
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    return check(values, deps.language(req.user_id))
+    return check(values, req.language)
 
 
 def validate_change(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    return check(values, deps.language(req.user_id), full=False)
+    return check(values, req.language, full=False)
 
 
 def store(deps: Deps, actor: str, values: dict[str, str], seen_at: datetime | None = None) -> int:
-    """Write one entry, its topics and its first handling; returns its id."""
-    with deps.db.begin() as s:
-        entry = ModerationEntry(
-            network=values["network"],
-            link=values.get("link", "").strip() or None,
-            author=values.get("author", "").strip() or None,
-            excerpt=values["excerpt"].strip(),
-            severity=values.get("severity") or "low",
-            handling=values.get("handling") or "pending",
-            reason=values.get("reason", "").strip(),
-            note=values.get("note", "").strip(),
-            logged_by=actor,
-            handled_by=actor if (values.get("handling") or "pending") != "pending" else None,
-        )
-        if seen_at is not None:
-            entry.seen_at = seen_at
-        s.add(entry)
-        s.flush()
-        for name in matches(entry.excerpt, all_topics(s)):
-            s.add(EntryTopic(entry_id=entry.id, topic=name))
-        s.add(ModerationEvent(entry_id=entry.id, handling=entry.handling, actor_id=actor, note=entry.note))
-        return entry.id
+    """Write one entry (an import, a test); returns its id."""
+    with UnitOfWork(deps) as uow:
+        return _write(uow.session, actor, values, seen_at)
+
+
+def _write(s: Session, actor: str, values: dict[str, str], seen_at: datetime | None) -> int:
+    """One entry, its topics and its first handling."""
+    entry = ModerationEntry(
+        network=values["network"],
+        link=values.get("link", "").strip() or None,
+        author=values.get("author", "").strip() or None,
+        excerpt=values["excerpt"].strip(),
+        severity=values.get("severity") or "low",
+        handling=values.get("handling") or "pending",
+        reason=values.get("reason", "").strip(),
+        note=values.get("note", "").strip(),
+        logged_by=actor,
+        handled_by=actor if (values.get("handling") or "pending") != "pending" else None,
+    )
+    if seen_at is not None:
+        entry.seen_at = seen_at
+    s.add(entry)
+    s.flush()
+    for name in matches(entry.excerpt, all_topics(s)):
+        s.add(EntryTopic(entry_id=entry.id, topic=name))
+    s.add(ModerationEvent(entry_id=entry.id, handling=entry.handling, actor_id=actor, note=entry.note))
+    return entry.id
 
 
 def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> None:
     if _refuse_unless_cm(deps, req):
         return
-    entry_id = store(deps, req.user_id, values)
-    with deps.db.begin() as s:
-        row = outbox.enqueue(s, "moderation_post", entry_id=entry_id)
-    _ = translator(deps.language(req.user_id))
-    if row.id in outbox.deliver(deps, [row.id]):
+    with UnitOfWork(deps, req) as uow:  # the entry and its card, in one transaction
+        entry_id = _write(uow.session, req.user_id, values, None)
+        uow.send(delivery.post_card(entry_id))
+    _ = translator(req.language)
+    if uow.delivered:
         text = Md.of(_("✅ Logged as #{id} and posted in the CM channel."), id=entry_id)
     else:
         text = Md.of(_("💾 Logged as #{id}. The CM channel cannot be reached right now; the card will follow."), id=entry_id)
@@ -148,11 +156,11 @@ def click(deps: Deps, req: Request, handling: str, value: str) -> None:
     entry_id = int(value) if value.isdigit() else 0
     with deps.db() as s:
         entry = s.get(ModerationEntry, entry_id)
-    _ = translator(deps.language(req.user_id))
+    _ = translator(req.language)
     if entry is None:
         req.reply.reply(Message(text=Md.of(_("This entry no longer exists."))))
     elif handling in ("ignored", "note"):
-        req.reply.open_form(log_form(deps.language(req.user_id), entry_id=entry_id,
+        req.reply.open_form(log_form(req.language, entry_id=entry_id,
                                      handling="ignored" if handling == "ignored" else entry.handling))
     else:
         change(deps, req, entry_id, {"handling": handling})
@@ -167,7 +175,8 @@ def change(deps: Deps, req: Request, entry_id: int, values: dict[str, str], *, w
     """A button changes the handling once (a double click is a no-op); the form may also add a note."""
     handling = values["handling"]
     note, reason = values.get("note", "").strip(), values.get("reason", "").strip()
-    with deps.db.begin() as s:
+    with UnitOfWork(deps, req) as uow:
+        s = uow.session
         query = update(ModerationEntry).where(ModerationEntry.id == entry_id)
         if not with_note:
             query = query.where(ModerationEntry.handling != handling)
@@ -175,19 +184,18 @@ def change(deps: Deps, req: Request, entry_id: int, values: dict[str, str], *, w
         if handling == "ignored":
             fields["reason"] = reason
         if s.execute(query.values(**fields)).rowcount:
-            s.add(ModerationEvent(entry_id=entry_id, handling=handling, actor_id=req.user_id, note=note))
-            ids = [outbox.enqueue(s, "moderation_update", entry_id=entry_id).id]
-        else:
-            ids = []
-    if ids:
-        outbox.deliver(deps, ids)
+            event = ModerationEvent(entry_id=entry_id, handling=handling, actor_id=req.user_id, note=note)
+            s.add(event)
+            s.flush()
+            uow.send(delivery.update_card(entry_id, f"event:{event.id}"))
+    if uow.sent:
         return
-    _ = translator(deps.language(req.user_id))
-    req.reply.reply(Message(text=Md.of(_("ℹ️ Nothing changed: #{id} is already {h}."), id=entry_id, h=handling_label(handling, deps.language(req.user_id)))))
+    _ = translator(req.language)
+    req.reply.reply(Message(text=Md.of(_("ℹ️ Nothing changed: #{id} is already {h}."), id=entry_id, h=handling_label(handling, req.language))))
 
 
 def listing(deps: Deps, req: Request, *, only_open: bool) -> None:
-    lang = deps.language(req.user_id)
+    lang = req.language
     _ = translator(lang)
     with deps.db() as s:
         query = select(ModerationEntry)

@@ -8,8 +8,9 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from handlers.core import outbox
 from handlers.core.context import Deps, Request
+from handlers.core.uow import UnitOfWork
+from handlers.news import delivery
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.news.cards import CATEGORIES, news_line
@@ -25,7 +26,7 @@ LIST_MAX = 20
 def command(deps: Deps, req: Request, text: str) -> None:
     text = text.strip()
     if not text:
-        req.reply.open_form(news_form(deps.language(req.user_id)))
+        req.reply.open_form(news_form(req.language))
     elif text.casefold() in ("mine", "moi", "mes"):
         mine(deps, req)
     else:
@@ -51,6 +52,7 @@ def news_form(lang: str) -> Form:
             Field("wished_date", _("Wished publication date"), kind="date", optional=True),
             Field("links", _("Links"), optional=True, max_length=LINKS_MAX, hint=_("Web addresses, separated by spaces")),
         ],
+        language=lang,
     )
 
 
@@ -68,7 +70,7 @@ def _length_errors(_, values: dict[str, str]) -> FormErrors:  # type: ignore[no-
 
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    _ = translator(deps.language(req.user_id))
+    _ = translator(req.language)
     errors = _length_errors(_, values)
     if not values.get("title", "").strip():
         errors["title"] = _("Please give a title.")
@@ -104,7 +106,7 @@ def quick_submit(deps: Deps, req: Request, text: str) -> None:
     """First line is the title, the rest the body. Too long: say the limit, store nothing,
     and give the text back so the volunteer can shorten it without retyping."""
     title, _sep, body = text.partition("\n")
-    _ = translator(deps.language(req.user_id))
+    _ = translator(req.language)
     errors = _length_errors(_, {"title": title.strip(), "body": body.strip()})
     if errors:
         hint = _("Nothing was saved. Shorten it, or type /news alone to use the form. Your text:")
@@ -116,17 +118,17 @@ def quick_submit(deps: Deps, req: Request, text: str) -> None:
 def _store_and_send(
     deps: Deps, req: Request, *, title: str, body: str, category: str, wished_date: date | None, links: str
 ) -> None:
-    with deps.db.begin() as s:
+    with UnitOfWork(deps, req) as uow:
         news = News(
             author_id=req.user_id, title=title, body=body, category=category, wished_date=wished_date, links=links
         )
-        s.add(news)
-        s.flush()
-        s.add(NewsEvent(news_id=news.id, kind="new", actor_id=req.user_id))
-        row = outbox.enqueue(s, "queue_post", news_id=news.id)
-        news_id, row_id, lang = news.id, row.id, deps.language_of(s, req.user_id)
-    _ = translator(lang)
-    if row_id in outbox.deliver(deps, [row_id]):
+        uow.session.add(news)
+        uow.session.flush()
+        uow.session.add(NewsEvent(news_id=news.id, kind="new", actor_id=req.user_id))
+        news_id = news.id
+        uow.send(delivery.post_card(news_id))
+    _ = translator(req.language)
+    if uow.delivered:
         text = Md.of(_("✅ Sent to the CM: **{title}** (#{id}). Follow it with /news mine."), title=title, id=news_id)
     else:
         text = Md.of(
@@ -141,7 +143,7 @@ def _store_and_send(
 
 
 def mine(deps: Deps, req: Request) -> None:
-    lang = deps.language(req.user_id)
+    lang = req.language
     with deps.db() as s:
         items = list(
             s.scalars(select(News).where(News.author_id == req.user_id).order_by(News.id.desc()).limit(LIST_MAX))
@@ -156,7 +158,7 @@ def mine(deps: Deps, req: Request) -> None:
 
 def queue(deps: Deps, req: Request) -> None:
     """Pending items, oldest first: what the CM still has to decide."""
-    lang = deps.language(req.user_id)
+    lang = req.language
     _ = translator(lang)
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can see the queue."))))

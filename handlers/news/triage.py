@@ -10,8 +10,9 @@ from datetime import date, datetime
 
 from sqlalchemy import update
 
-from handlers.core import outbox
 from handlers.core.context import Deps, Request
+from handlers.core.uow import UnitOfWork
+from handlers.news import delivery
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.news.cards import STATUSES, moment
@@ -42,7 +43,7 @@ FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool]]]] = {
 
 def _allowed(deps: Deps, req: Request, action: str, news: News | None) -> str | None:
     """None when allowed, else the reason to show."""
-    _ = translator(deps.language(req.user_id))
+    _ = translator(req.language)
     if news is None:
         return _("This news item no longer exists.")
     if action == "answer":
@@ -64,7 +65,7 @@ def click(deps: Deps, req: Request, action: str, value: str) -> None:
         if news.status not in TRANSITIONS[action][1]:
             _already(deps, req, news)
             return
-        req.reply.open_form(_form(action, news.id, deps.language(req.user_id)))
+        req.reply.open_form(_form(action, news.id, req.language))
         return
     change(deps, req, action, news_id)
 
@@ -78,11 +79,12 @@ def _form(action: str, news_id: int, lang: str) -> Form:
         submit=_("Send"),
         fields=[Field(n, _(label), kind=kind, optional=opt, max_length=NOTE_MAX if kind != "date" else None) for n, label, kind, opt in fields],  # type: ignore[arg-type]
         state=str(news_id),
+        language=lang,
     )
 
 
 def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> FormErrors:
-    _ = translator(deps.language(req.user_id))
+    _ = translator(req.language)
     errors: FormErrors = {}
     for name, _label, kind, optional in FORMS[action][1]:
         value = values.get(name, "").strip()
@@ -106,10 +108,11 @@ def submit(deps: Deps, req: Request, action: str, values: dict[str, str], state:
 
 def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "", on: date | None = None) -> None:
     status, sources = TRANSITIONS[action]
-    refusal, already, ids = None, None, []
+    refusal, already = None, None
     # Decide and write inside the transaction; speak to the person only once it is closed,
     # so a slow platform never holds the database's write lock.
-    with deps.db.begin() as s:
+    with UnitOfWork(deps, req) as uow:
+        s = uow.session
         news = s.get(News, news_id)
         refusal = _allowed(deps, req, action, news)
         values: dict[str, object] = {"status": status}
@@ -124,25 +127,22 @@ def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "
             event = NewsEvent(news_id=news_id, kind="answer" if action == "answer" else status, actor_id=req.user_id, note=note)
             s.add(event)
             s.flush()
-            rows = [outbox.enqueue(s, "queue_update", news_id=news_id)]
-            rows.append(outbox.enqueue(s, "queue_answer" if action == "answer" else "status_dm", event_id=event.id, news_id=news_id))
-            ids = [r.id for r in rows]
+            uow.send(*delivery.after_change(news_id, event.id, answer=action == "answer"))
     if refusal:
         req.reply.reply(Message(text=Md.of(refusal)))
         return
     if already is not None:
         _already(deps, req, already)
         return
-    outbox.deliver(deps, ids)
     if action == "answer":
-        _ = translator(deps.language(req.user_id))
+        _ = translator(req.language)
         req.reply.reply(Message(text=Md.of(_("✅ Thank you, your answer was passed on to the CM."))))
 
 
 def _already(deps: Deps, req: Request, news: News | None) -> None:
     """The item moved on before this click: say so, change nothing."""
     assert news is not None
-    lang = deps.language(req.user_id)
+    lang = req.language
     _ = translator(lang)
     last = news.events[-1]
     text = Md.of(

@@ -5,27 +5,24 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from datetime import datetime, timedelta, timezone
 
 from babel.dates import format_date
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message, UserRef
 from handlers.moderation.cards import OPEN, handling_label, network_label
-from handlers.core.ports import ChatError, MessageRef
-from handlers.recap.chart import chart_png
+from handlers.core.ports import MessageRef
+from handlers.core.registry import FollowUp, Recurring, Registry
+from handlers.core.uow import UnitOfWork
 from handlers.recap.data import Recap, Row, build, last_week, parse_week
-from storage.models import ModerationEntry, RecapRun
+from storage.models import ModerationEntry, Outbox
 
-log = logging.getLogger(__name__)
 MAIN_LINES = 15   # entries listed in the recap message itself
 THREAD_LINES = 25  # entries per message in its thread
 THREAD_MAX = 100  # beyond this many more, the rest goes in a CSV file instead
-STALE_CLAIM = timedelta(minutes=15)
 
 
 def _row_line(row: Row, lang: str, now: datetime) -> Md:
@@ -114,83 +111,73 @@ def show(deps: Deps, req: Request, week: str) -> None:
         req.reply.reply(Message(text=Md.of(_("The full list: relais export moderation, or the weekly post's CSV file."))))
 
 
-def post(deps: Deps, week: str) -> MessageRef:
-    """Post a week's recap to the team channel: the text first (raises ChatError if it
-    fails), then the chart and the rest, whose failures are logged and do not undo it."""
-    recap = build_recap(deps, week)
-    lang = deps.team.language
-    main, follow, as_csv = messages(recap, lang, datetime.now(timezone.utc))
-    channel = deps.team.team_channel
-    ref = deps.chat.post(channel, main)
+POST, CHART, THREAD, CSV = "recap.post", "recap.chart", "recap.thread", "recap.csv"
+
+
+def owed(week: str) -> FollowUp:
+    """The week's recap as an outbox row: its key makes it once only, whoever asks."""
+    return FollowUp(POST, {"week": week}, f"recap:{week}")
+
+
+def _post(deps: Deps, row: Outbox) -> list[FollowUp]:
+    """The text first (a failure retries the whole row), then the chart and the rest
+    of the list as their own rows, in the text's thread."""
+    week = row.payload["week"]
+    main, follow, as_csv = messages(build_recap(deps, week), deps.team.language, deps.clock())
+    ref = deps.chat.post(deps.team.team_channel, main)
+    thread = {"week": week, "channel": ref.channel, "thread": ref.message_id}
+    rows = [FollowUp(CHART, {"week": week, "channel": ref.channel}, f"recap:{week}:chart")]
+    rows += [FollowUp(THREAD, {**thread, "part": i}, f"recap:{week}:thread:{i}") for i in range(len(follow))]
+    if as_csv:
+        rows.append(FollowUp(CSV, thread, f"recap:{week}:csv"))
+    return rows
+
+
+def _chart(deps: Deps, row: Outbox) -> list[FollowUp]:
+    from handlers.recap.chart import chart_png  # matplotlib is loaded only when a recap is posted
+
+    week, lang = row.payload["week"], deps.team.language
     _ = translator(lang)
-    try:
-        deps.chat.upload(channel, filename=f"moderation-{recap.week}.png", content=chart_png(recap, lang),
-                         title=_("Negative messages per day — week {week}").format(week=recap.week))
-    except Exception as exc:  # the text is what matters; the picture is a bonus
-        log.warning("recap %s: chart not posted: %s", week, exc)
-    try:
-        for message in follow:
-            deps.chat.post(channel, message, thread=ref)
-        if as_csv:
-            deps.chat.upload(channel, filename=f"moderation-{recap.week}.csv", content=csv_bytes(recap, lang),
-                             title=_("All negative messages — week {week}").format(week=recap.week), thread=ref)
-    except ChatError as exc:
-        log.warning("recap %s: the rest of the list was not posted: %s", week, exc)
-    return ref
+    deps.chat.upload(row.payload["channel"], filename=f"moderation-{week}.png", content=chart_png(build_recap(deps, week), lang),
+                     title=_("Negative messages per day — week {week}").format(week=week))
+    return []
 
 
-def _claim(deps: Deps, week: str) -> bool:
-    """Take the week's guard row; a claim left by a crash is taken over after a while."""
-    now = datetime.now(timezone.utc)
-    try:
-        with deps.db.begin() as s:
-            s.add(RecapRun(week=week, status="claimed", claimed_at=now))
-        return True
-    except IntegrityError:
-        with deps.db.begin() as s:
-            return bool(s.execute(
-                update(RecapRun)
-                .where(RecapRun.week == week, RecapRun.status == "claimed", RecapRun.claimed_at < now - STALE_CLAIM)
-                .values(claimed_at=now)
-            ).rowcount)
+def _thread(deps: Deps, row: Outbox) -> list[FollowUp]:
+    p = row.payload
+    _main, follow, _as_csv = messages(build_recap(deps, p["week"]), deps.team.language, deps.clock())
+    deps.chat.post(p["channel"], follow[p["part"]], thread=MessageRef(p["channel"], p["thread"]))
+    return []
 
 
-def post_once(deps: Deps, week: str) -> bool:
-    """Post the week's recap unless it was posted (or is being posted) already."""
-    if not _claim(deps, week):
-        return False
-    try:
-        post(deps, week)
-    except Exception:
-        with deps.db.begin() as s:  # let a later run try again
-            s.execute(delete(RecapRun).where(RecapRun.week == week, RecapRun.status == "claimed"))
-        log.exception("recap %s could not be posted; it will be tried again", week)
-        return False
-    with deps.db.begin() as s:
-        s.execute(update(RecapRun).where(RecapRun.week == week).values(status="posted", posted_at=datetime.now(timezone.utc)))
-    log.info("recap %s posted", week)
-    return True
+def _csv(deps: Deps, row: Outbox) -> list[FollowUp]:
+    p, lang = row.payload, deps.team.language
+    _ = translator(lang)
+    deps.chat.upload(p["channel"], filename=f"moderation-{p['week']}.csv", content=csv_bytes(build_recap(deps, p["week"]), lang),
+                     title=_("All negative messages — week {week}").format(week=p["week"]),
+                     thread=MessageRef(p["channel"], p["thread"]))
+    return []
 
 
-def due_week(deps: Deps, now: datetime, schedule: tuple[str, int, int]) -> str | None:
-    """The week whose recap should be out by now: last week, once this week's slot has passed."""
-    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    local = now.astimezone(deps.team.timezone)
-    monday = local.date() - timedelta(days=local.weekday())
-    day, hour, minute = schedule
-    slot = datetime(monday.year, monday.month, monday.day, hour, minute, tzinfo=deps.team.timezone) + timedelta(days=days.index(day))
-    return last_week(now, deps.team.timezone) if local >= slot else None
-
-
-def catch_up(deps: Deps, schedule: tuple[str, int, int], now: datetime | None = None) -> bool:
-    """After downtime or a failed post: post last week's recap if its slot passed and
-    Relais was in use then (a new install does not post an empty recap for before it existed)."""
-    now = now or datetime.now(timezone.utc)
-    week = due_week(deps, now, schedule)
-    if week is None:
-        return False
+def due(deps: Deps, fired_at: datetime) -> list[FollowUp]:
+    """At each RECAP_SCHEDULE time: the week before's recap, if Relais was in use
+    (a new install does not post an empty recap for before it existed)."""
     with deps.db() as s:
-        if s.get(RecapRun, week) is not None:
-            return False
-        in_use = s.scalar(select(RecapRun.week).limit(1)) or s.scalar(select(ModerationEntry.id).limit(1))
-    return post_once(deps, week) if in_use else False
+        in_use = s.scalar(select(Outbox.id).where(Outbox.kind == POST).limit(1)) or s.scalar(select(ModerationEntry.id).limit(1))
+    return [owed(last_week(fired_at, deps.team.timezone))] if in_use else []
+
+
+def post_now(deps: Deps, week: str) -> str:
+    """`relais recap --post`: owe the week's recap and send it now. Returns "posted",
+    "already" (it is sent once, whoever asks) or "owed" (the platform refused: retried later)."""
+    with UnitOfWork(deps) as uow:
+        added = uow.send(owed(week))
+    return "already" if not added else "posted" if uow.delivered else "owed"
+
+
+def register(reg: Registry) -> None:
+    reg.deliverer(POST, _post)
+    reg.deliverer(CHART, _chart)
+    reg.deliverer(THREAD, _thread)
+    reg.deliverer(CSV, _csv)
+    reg.every(Recurring("recap", due))

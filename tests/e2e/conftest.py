@@ -11,18 +11,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 import pytest
 import uvicorn
 from sqlalchemy import Engine
 
-from bot import scheduler
+from bot.scheduler import Ticker
 from bot.bootstrap import Core
 from bot.config import Settings
 from bot.runner import http_app
@@ -115,7 +114,7 @@ def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Setting
     values: dict[str, Any] = dict(
         platform="slack", database_url=database_url, language="en", slack_bot_token=TOKEN,
         slack_signing_secret=SECRET, slack_api_url=api_url, cm_queue_channel=QUEUE, team_channel=TEAM,
-        cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1,
+        cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1, tick_seconds=3600,
     )
     values.update(overrides)
     return Settings(**values)
@@ -166,7 +165,7 @@ def mattermost_settings(database_url: str, fake: FakeMattermost, **overrides: An
         platform="mattermost", database_url=database_url, language="en", mattermost_url=fake.url,
         mattermost_bot_token="mm-bot-token-secret", mattermost_command_tokens=frozenset({"cmdtoken", "hooktoken"}),
         public_url="https://relais.example.org", cm_queue_channel=QUEUE, team_channel=TEAM,
-        cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1,
+        cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1, tick_seconds=3600,
     )
     values.update(overrides)
     return Settings(**values)
@@ -190,20 +189,11 @@ def platform(request: pytest.FixtureRequest, clean_engine: Engine, database_url:
     fake.close()
 
 
-def run_job(job_id: str) -> None:
-    """Fire one of the running scheduler's jobs now, and return once it has run."""
-    running = scheduler.running
-    assert running is not None
-    done = threading.Event()
-
-    def on_run(event: JobExecutionEvent) -> None:
-        if event.job_id == job_id:
-            done.set()
-
-    running.add_listener(on_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    running.modify_job(job_id, next_run_time=datetime.now(timezone.utc))
-    assert done.wait(timeout=30), f"the {job_id} job did not run"
-    running.remove_listener(on_run)
+def tick(core: Core, ahead: timedelta = timedelta(0)) -> None:
+    """One tick of an instance's ticker, run here, with the clock `ahead` of now:
+    back-offs and schedules pass without rewinding rows."""
+    moved = datetime.now(timezone.utc) + ahead
+    Ticker(core, deps=replace(core.deps, clock=lambda: moved)).tick()
 
 
 def client_get(client: SlackClient, path: str) -> httpx.Response:

@@ -6,11 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
-from bot import scheduler
 from handlers.moderation.log import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, News, Outbox
-from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, run_job
+from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, tick
 from tests.fakes import mattermost_api, slack_api
 
 SERVER_ERROR = {"slack": slack_api.SERVER_ERROR, "mattermost": mattermost_api.SERVER_ERROR}
@@ -114,9 +113,7 @@ def test_platform_down_keeps_the_news_and_the_scheduler_delivers_it(platform):
     platform.fake.fail(platform.post_path, SERVER_ERROR[platform.name], times=platform.tries_per_call)
     platform.command(LEADER, "/news", "Collecte de jouets")
     assert any("Saved as #1" in r for r in platform.replies(1))
-    with platform.core.deps.db.begin() as s:  # time passes: the back-off runs out
-        s.execute(update(Outbox).values(claimed_until=None))
-    run_job(scheduler.OUTBOX_JOB)
+    tick(platform.core, timedelta(hours=1))  # time passes: the back-off runs out
     assert "Collecte de jouets" in platform.posts(QUEUE, 1)[0]
     assert "has now reached the CM" in platform.dms(LEADER, 1)[0]
 
@@ -125,8 +122,8 @@ def test_weekly_recap_with_its_chart_is_posted_once(platform):
     week = last_week(datetime.now(timezone.utc), platform.core.deps.team.timezone)
     seen = datetime.combine(parse_week(week), datetime.min.time(), platform.core.deps.team.timezone) + timedelta(days=2)
     store(platform.core.deps, CM, {"network": "x", "excerpt": "Bof", "handling": "pending"}, seen.astimezone(timezone.utc))
-    run_job(scheduler.RECAP_JOB)
-    run_job(scheduler.RECAP_JOB)
+    tick(platform.core)
+    tick(platform.core, timedelta(hours=3))
     recaps = platform.posts(TEAM, 1)
     assert f"Moderation recap — week {week}" in recaps[0]
     assert sum("Moderation recap" in p for p in platform.posts(TEAM, 1)) == 1

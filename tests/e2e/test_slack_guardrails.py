@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select
 
-from bot import scheduler
 from handlers.moderation.log import store
 from handlers.recap.data import last_week, parse_week
-from storage.models import ModerationEntry, RecapRun
-from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text, run_job, serving, slack_settings
+from storage.models import ModerationEntry, Outbox
+from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text, serving, slack_settings, tick
 
 ENTRY = {"network": "facebook", "link": "https://facebook.com/p/1", "author": "Jean <b>Dupont</b>",
          "excerpt": "Honteux <!channel>, cette fusion des antennes !", "severity": "high", "handling": "pending"}
@@ -98,9 +97,9 @@ def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engi
         week = last_week(datetime.now(timezone.utc), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=2, hours=10)
         store(first.core.deps, CM, {**ENTRY, "author": "Jean"}, seen.astimezone(timezone.utc))
-        run_job(scheduler.RECAP_JOB)
-        jobs = {row[0] for row in first.core.engine.connect().execute(text("SELECT id FROM apscheduler_jobs"))}
-        assert {scheduler.RECAP_JOB, scheduler.CATCH_UP_JOB, scheduler.OUTBOX_JOB, scheduler.RETENTION_JOB} <= jobs
+        tick(first.core)
+        tables = inspect(first.core.engine).get_table_names()
+        assert "apscheduler_jobs" not in tables and "recap_runs" not in tables  # jobs live in memory
     posts = recap_posts(first)
     assert len(posts) == 1 and f"week {week}" in blocks_text(posts[0]) and "Negative messages:* 1 (+1" in blocks_text(posts[0])
     upload = fake_slack.api_calls("files.getUploadURLExternal")[0]
@@ -110,11 +109,11 @@ def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engi
     complete = fake_slack.api_calls("files.completeUploadExternal")[0]
     assert complete["channel_id"] == TEAM
     with serving(settings, fake_slack) as second:  # restarted around the scheduled time
-        run_job(scheduler.RECAP_JOB)
-        run_job(scheduler.CATCH_UP_JOB)
+        tick(second.core)
+        tick(second.core, timedelta(hours=2))
     assert len(recap_posts(second)) == 1
     with second.core.engine.connect() as conn:
-        assert conn.execute(select(RecapRun.status).where(RecapRun.week == week)).scalar() == "posted"
+        assert conn.execute(select(Outbox.delivered_at).where(Outbox.dedupe_key == f"recap:{week}")).scalar()
 
 
 def test_a_recap_missed_while_down_is_posted_at_start(clean_engine, database_url, fake_slack):
@@ -139,7 +138,7 @@ def test_the_text_recap_is_posted_even_when_the_chart_upload_fails(clean_engine,
         week = last_week(datetime.now(timezone.utc), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=3)
         store(client.core.deps, CM, ENTRY, seen.astimezone(timezone.utc))
-        run_job(scheduler.RECAP_JOB)
+        tick(client.core)
     assert len(recap_posts(client)) == 1
     assert fake_slack.api_calls("files.completeUploadExternal") == []
     assert json.dumps(fake_slack.api_calls("files.getUploadURLExternal")[0])

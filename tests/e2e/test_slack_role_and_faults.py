@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot import scheduler
 from storage.models import News, Outbox
-from tests.e2e.conftest import CM, LEADER, QUEUE, TOKEN, SlackClient, blocks_text, client_get, run_job, sign
+from tests.e2e.conftest import CM, LEADER, QUEUE, TOKEN, SlackClient, blocks_text, client_get, sign, tick
 from tests.fakes.slack_api import RATELIMITED, SERVER_ERROR, TIMEOUT
 
 
@@ -56,7 +55,7 @@ def test_unsigned_forged_and_stale_requests_get_401_and_do_nothing(slack):
 def test_healthz_reports_the_database(slack):
     response = client_get(slack, "/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "platform": "slack", "pending": 0}
+    assert response.json() == {"status": "ok", "database": "ok", "platform": "slack", "due": 0, "failing": 0, "failed": 0}
 
 
 def test_a_rate_limited_post_is_retried_by_the_client(slack):
@@ -81,10 +80,8 @@ def failed_once(slack: SlackClient, kind: str) -> None:
 
 
 def retry_now(slack: SlackClient) -> None:
-    """Time passes (the back-off runs out), the scheduler's outbox job fires; returns once it has run."""
-    with slack.core.deps.db.begin() as s:
-        s.execute(update(Outbox).values(claimed_until=None))
-    run_job(scheduler.OUTBOX_JOB)
+    """Time passes (the back-off runs out) and a tick runs; returns once it has run."""
+    tick(slack.core, timedelta(hours=1))
 
 
 def test_platform_down_keeps_the_news_then_the_scheduler_delivers_it(slack, caplog):
@@ -97,7 +94,7 @@ def test_platform_down_keeps_the_news_then_the_scheduler_delivers_it(slack, capl
     with slack.core.deps.db() as s:
         assert s.scalars(select(News.title)).all() == ["Collecte de jouets"]
         assert s.scalars(select(Outbox.last_error)).first() == "chat.postMessage: internal_error"
-    assert client_get(slack, "/healthz").json()["pending"] == 1
+    assert client_get(slack, "/healthz").json()["failing"] == 1
     retry_now(slack)
     posts = slack.fake.api_calls("chat.postMessage")
     assert len(posts) == 4  # 2 failed, the queue post, the DM

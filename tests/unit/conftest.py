@@ -62,6 +62,9 @@ class RecordingChat:
             raise ChatError("files.upload_v2: internal_error")
         self.uploads.append((channel, filename, content, thread))
 
+    def reply_to(self, user_id: str, where: dict[str, str]) -> "RecordingReply":
+        return RecordingReply()
+
 
 @dataclass
 class RecordingReply:

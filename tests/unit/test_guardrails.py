@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 from handlers.core import router
 from handlers.moderation.spreadsheet import export_rows, import_rows
 from handlers.moderation import retention
-from storage.models import ModerationEntry, ModerationEvent, SeenDelivery
+from handlers.core import inbox
+from storage.models import Inbox, ModerationEntry, ModerationEvent
 from tests.unit.conftest import as_user, text_of
 
 ENTRY = {"network": "facebook", "link": "https://facebook.com/p/1", "author": "Jean Dupont",
@@ -190,9 +191,10 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
         s.execute(update(ModerationEntry).where(ModerationEntry.id == 3).values(
             seen_at=datetime.now(timezone.utc) - timedelta(days=400)))
     with deps.db.begin() as s:  # a retried delivery remembered 8 days ago, and one from today
-        s.add(SeenDelivery(key="old", at=datetime.now(timezone.utc) - timedelta(days=8)))
-        s.add(SeenDelivery(key="new"))
+        s.add(Inbox(key="old", kind="mention", processed_at=datetime.now(timezone.utc) - timedelta(days=8)))
+        s.add(Inbox(key="new", kind="mention", processed_at=datetime.now(timezone.utc)))
     assert retention.expire(deps, 365) == 1
+    inbox.prune(deps)
     with deps.db() as s:
         assert s.get(ModerationEntry, 3).author is None
-        assert s.scalars(select(SeenDelivery.key)).all() == ["new"]
+        assert s.scalars(select(Inbox.key)).all() == ["new"]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from handlers.recap import weekly as recap
-from handlers.core import router
+from handlers.core import outbox, router
 from handlers.moderation.log import store
 from handlers.recap.data import bounds, last_week, parse_week
-from storage.models import RecapRun
+from storage.models import Outbox
 from tests.unit.conftest import as_user, text_of
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -80,52 +81,58 @@ def test_a_long_week_goes_on_in_the_thread_then_in_a_csv(deps):
     assert recap.csv_bytes(recap.build_recap(deps, WEEK), "en").count(b"\n") == 141
 
 
-def test_posting_sends_text_chart_and_rest_and_survives_a_failed_upload(deps, chat, caplog):
+def later(deps, minutes: int):  # type: ignore[no-untyped-def]
+    """The same deps, with the clock moved forward: back-offs run out without rewinding rows."""
+    moved = datetime.now(timezone.utc) + timedelta(minutes=minutes)
+    return replace(deps, clock=lambda: moved)
+
+
+def test_posting_sends_text_then_thread_and_retries_only_a_failed_chart(deps, chat):
     for i in range(20):
         entry(deps, at(17) + timedelta(minutes=i))
-    recap.post(deps, WEEK)
-    (channel, main, _), (_c, rest, thread) = chat.posts
-    assert channel == "C-TEAM" and "Negative messages: 20" in text_of(main) and thread is not None
+    chat.uploads_fail = True
+    assert recap.post_now(deps, WEEK) == "posted"
+    (channel, main, no_thread), (_c, rest, thread) = chat.posts  # the text first, then the rest in its thread
+    assert channel == "C-TEAM" and "Negative messages: 20" in text_of(main) and no_thread is None
+    assert thread is not None and thread.message_id == "m1" and "#" in text_of(rest)
+    assert chat.uploads == [] and outbox.health(deps)["failing"] == 1
+    chat.uploads_fail = False
+    outbox.deliver(deps)  # the chart's back-off has not run out yet
+    assert chat.uploads == []
+    outbox.deliver(later(deps, 3))
     name, png = chat.uploads[0][1], chat.uploads[0][2]
     assert name == "moderation-2026-W47.png" and png.startswith(b"\x89PNG")
-    chat.uploads_fail = True
-    recap.post(deps, WEEK)
-    assert len(chat.posts) == 4 and len(chat.uploads) == 1  # text and thread still posted
-    assert "chart not posted: files.upload_v2: internal_error" in caplog.text
+    outbox.deliver(later(deps, 60))
+    assert len(chat.posts) == 2 and len(chat.uploads) == 1  # nothing sent twice
 
 
 def test_the_week_is_posted_exactly_once(deps, chat):
     entry(deps, at(17))
-    assert recap.post_once(deps, WEEK) is True
-    assert recap.post_once(deps, WEEK) is False
+    assert recap.post_now(deps, WEEK) == "posted"
+    assert recap.post_now(deps, WEEK) == "already"
+    outbox.deliver(later(deps, 120))
     assert len(chat.posts) == 1
     with deps.db() as s:
-        run = s.get(RecapRun, WEEK)
-    assert run.status == "posted" and run.posted_at is not None
+        row = s.scalar(select(Outbox).where(Outbox.dedupe_key == f"recap:{WEEK}"))
+    assert row.kind == "recap.post" and row.delivered_at is not None
 
 
-def test_a_failed_post_is_released_and_a_crashed_claim_taken_over(deps, chat):
+def test_a_failed_post_is_tried_again_after_its_back_off(deps, chat):
     entry(deps, at(17))
     chat.down = True
-    assert recap.post_once(deps, WEEK) is False
-    with deps.db() as s:
-        assert s.get(RecapRun, WEEK) is None  # free for the next try
+    assert recap.post_now(deps, WEEK) == "owed"
     chat.down = False
-    with deps.db.begin() as s:  # a process died after claiming, 20 minutes ago
-        s.add(RecapRun(week=WEEK, status="claimed", claimed_at=datetime.now(timezone.utc) - timedelta(minutes=20)))
-    assert recap.post_once(deps, WEEK) is True and len(chat.posts) == 1
-
-
-def test_catch_up_posts_last_week_only_after_the_slot_and_only_when_in_use(deps, chat):
-    schedule = ("mon", 9, 0)
-    monday_8 = at(23, 8).astimezone(timezone.utc)
-    monday_10 = at(23, 10).astimezone(timezone.utc)
-    assert recap.catch_up(deps, schedule, monday_10) is False  # new install, nothing logged: no empty recap
-    entry(deps, at(17))
-    assert recap.catch_up(deps, schedule, monday_8) is False  # not yet time
-    assert recap.catch_up(deps, schedule, monday_10) is True
-    assert recap.catch_up(deps, schedule, monday_10 + timedelta(hours=5)) is False
+    outbox.deliver(deps)
+    assert chat.posts == []  # not due again yet
+    outbox.deliver(later(deps, 3))
     assert len(chat.posts) == 1 and "2026-W47" in text_of(chat.posts[0][1])
+
+
+def test_the_recap_is_owed_only_when_relais_is_in_use(deps):
+    monday_10 = at(23, 10).astimezone(timezone.utc)
+    assert recap.due(deps, monday_10) == []  # new install, nothing logged: no empty recap
+    entry(deps, at(17))
+    assert [r.key for r in recap.due(deps, monday_10)] == ["recap:2026-W47"]
 
 
 def test_recap_on_demand(deps):

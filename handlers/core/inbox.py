@@ -1,0 +1,105 @@
+"""Nothing acknowledged is lost. An adapter writes every command, click, form
+submission and mention here (`receive`, one small insert) before it acknowledges
+it, then processes it from here (`process`). A row a crash left unprocessed is
+taken up again by the ticker once its lease runs out (`replay`). The key is the
+platform's own id where it has one (Slack's event_id, a Mattermost post id, a
+click's action_ts): a platform retry finds its row and is answered once.
+
+Use cases mark the row processed inside their own transaction (UnitOfWork), so a
+replay racing the original never writes twice."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select, update
+
+from handlers.core import router
+from handlers.core.context import Deps, Request
+from handlers.core.once import add_once, claim
+from handlers.core.ports import MessageRef, Reply
+from handlers.core.registry import FollowUp, Registry
+from handlers.core.uow import UnitOfWork
+from storage.models import Inbox, Outbox
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=30)
+MAX_ATTEMPTS = 3
+KEEP = timedelta(days=7)
+MENTION = "core.mention"
+
+
+def new_key(platform: str) -> str:
+    """For what the platform never retries (slash commands, forms): every one is new."""
+    return f"{platform}:{uuid.uuid4().hex}"
+
+
+def receive(deps: Deps, key: str, kind: str, payload: dict[str, Any]) -> int | None:
+    """Store before the ack; None when this key was received already (a platform retry)."""
+    now = deps.clock()
+    with deps.db.begin() as s:
+        return add_once(s, Inbox, "key", {"key": key[:200], "kind": kind, "payload": payload, "received_at": now,
+                                          "claimed_until": now + LEASE, "attempts": 1})
+
+
+def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: Reply) -> None:
+    """Run the request a row holds; then the row is done, whatever the outcome (the
+    person was answered, or told something went wrong)."""
+    req = Request(user_id=str(payload.get("user_id", "")), reply=reply, channel_id=str(payload.get("channel", "")),
+                  inbox_id=row_id)
+    if kind == "command":
+        router.command(deps, req, str(payload["name"]), str(payload.get("text", "")))
+    elif kind == "action":
+        router.action(deps, req, str(payload["action_id"]), str(payload.get("value", "")))
+    elif kind == "form":
+        router.submit_form(deps, req, str(payload["form_id"]), dict(payload.get("values") or {}), str(payload.get("state", "")))
+    elif kind == "mention":
+        with UnitOfWork(deps, req) as uow:
+            uow.send(FollowUp(MENTION, payload, f"mention:{row_id}"))
+    _done(deps, row_id)
+
+
+def _done(deps: Deps, row_id: int) -> None:
+    with deps.db.begin() as s:
+        s.execute(update(Inbox).where(Inbox.id == row_id, Inbox.processed_at.is_(None)).values(processed_at=deps.clock()))
+
+
+def _stale(now: Any) -> Any:
+    return and_(Inbox.processed_at.is_(None), or_(Inbox.claimed_until.is_(None), Inbox.claimed_until < now))
+
+
+def replay(deps: Deps, limit: int = 50) -> int:
+    """Process the rows a crash left behind; returns how many were taken up."""
+    now = deps.clock()
+    query = select(Inbox).where(_stale(now)).order_by(Inbox.id).limit(limit)
+    taken = claim(deps, query, _stale(now), lambda row: {"claimed_until": now + LEASE, "attempts": row.attempts + 1})
+    for row in taken:
+        if row.attempts + 1 > MAX_ATTEMPTS:  # it crashed the process each time: stop, keep it for a person to read
+            log.error("inbox row %s (%s) given up after %s attempts", row.id, row.kind, row.attempts)
+            _done(deps, row.id)
+            continue
+        log.info("taking up inbox row %s (%s) left unprocessed", row.id, row.kind)
+        payload = row.payload
+        reply = deps.chat.reply_to(str(payload.get("user_id", "")), dict(payload.get("reply") or {}))
+        process(deps, row.id, row.kind, payload, reply)
+    return len(taken)
+
+
+def _answer_mention(deps: Deps, row: Outbox) -> list[FollowUp]:
+    p = row.payload
+    message = router.mention(deps, str(p.get("user_id", "")), str(p.get("text", "")))
+    deps.chat.post(p["channel"], message, thread=MessageRef(p["channel"], p["thread"]))
+    return []
+
+
+def prune(deps: Deps) -> None:
+    """Processed rows are kept a week, long enough to recognise any platform retry."""
+    with deps.db.begin() as s:
+        s.execute(delete(Inbox).where(Inbox.processed_at < deps.clock() - KEEP))
+
+
+def register(reg: Registry) -> None:
+    reg.deliverer(MENTION, _answer_mention)

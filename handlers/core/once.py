@@ -1,0 +1,46 @@
+"""The one once-only mechanism, shared by the inbox and the outbox: a row is
+added under a unique key (a second add of the key is a no-op), and is claimed
+before it is acted on — `FOR UPDATE SKIP LOCKED` on PostgreSQL, so instances
+never wait on each other; a compare-and-set update on SQLite, one short write
+each, so a read lock is never upgraded (SQLite would refuse it mid-transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from handlers.core.context import Deps
+from storage.models import Base
+
+Row = TypeVar("Row", bound=Base)
+
+
+def add_once(session: Session, model: type[Base], key_column: str, values: dict[str, Any]) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING in the caller's transaction; the new id, or None."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=[key_column])
+    return session.scalar(stmt.returning(model.id))  # type: ignore[attr-defined]
+
+
+def claim(deps: Deps, query: Select[tuple[Row]], still: ColumnElement[bool],
+          values: Callable[[Row], dict[str, Any]]) -> list[Row]:
+    """Take the rows `query` finds and `still` holds for, setting `values` on each."""
+    with deps.db.begin() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            rows = list(s.scalars(query.with_for_update(skip_locked=True)))
+            for row in rows:
+                s.execute(update(type(row)).where(type(row).id == row.id).values(**values(row)))  # type: ignore[attr-defined]
+            return rows
+        candidates = list(s.scalars(query))
+    claimed = []
+    for row in candidates:
+        with deps.db.begin() as s:
+            model = type(row)
+            if s.execute(update(model).where(model.id == row.id, still).values(**values(row))).rowcount:  # type: ignore[attr-defined]
+                claimed.append(row)
+    return claimed

@@ -1,0 +1,56 @@
+"""One unit of work per use case: `with UnitOfWork(deps, req) as uow:` writes the
+change and the rows it sends in one transaction, commits or rolls back, and only
+then delivers those rows — so no platform call ever holds the write lock, and a
+crash leaves either the change with its messages owed, or nothing."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from handlers.core import outbox
+from handlers.core.context import Deps, Request
+from handlers.core.registry import FollowUp
+from storage.models import Inbox
+
+
+class AlreadyProcessed(Exception):
+    """This request's inbox row was processed meanwhile (a replay raced the original)."""
+
+
+class UnitOfWork:
+    session: Session
+
+    def __init__(self, deps: Deps, req: Request | None = None) -> None:
+        self.deps, self.req = deps, req
+        self.sent: list[int] = []
+        self.delivered: set[int] = set()
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.deps.db()
+        self.session.begin()
+        return self
+
+    def send(self, *rows: FollowUp) -> list[int]:
+        """Owe these messages, in this transaction; returns the ids of the rows added."""
+        ids = outbox.enqueue_all(self.session, rows, due_at=self.deps.clock())
+        self.sent += ids
+        return ids
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            if kind is not None:
+                self.session.rollback()
+                return
+            inbox_id = self.req.inbox_id if self.req else None
+            if inbox_id is not None and not self.session.execute(
+                update(Inbox).where(Inbox.id == inbox_id, Inbox.processed_at.is_(None)).values(processed_at=self.deps.clock())
+            ).rowcount:
+                self.session.rollback()
+                raise AlreadyProcessed(inbox_id)
+            self.session.commit()
+        finally:
+            self.session.close()
+        self.delivered = outbox.deliver(self.deps, self.sent)

@@ -1,0 +1,34 @@
+"""Every feature Relais runs, in the order `/cm help` lists them. A new feature
+is a folder under handlers/ with a `register` function, and one line here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from handlers.charters import feature as charters
+from handlers.core import feature as core
+from handlers.core.registry import Registry
+from handlers.moderation import feature as moderation
+from handlers.news import feature as news
+from handlers.recap import feature as recap
+from handlers.role import feature as role
+from handlers.topics import feature as topics
+
+Register = Callable[[Registry], None]
+FEATURES: tuple[Register, ...] = (
+    news.register,
+    role.register,
+    core.register,
+    charters.register,
+    topics.register,
+    moderation.register,
+    recap.register,
+    core.register_help,
+)
+
+
+def registry(extra: Iterable[Register] = ()) -> Registry:
+    reg = Registry()
+    for register in (*FEATURES, *extra):
+        register(reg)
+    return reg

@@ -1,0 +1,44 @@
+"""What the moderation log sends: each entry's card in the CM channel, posted
+once, then updated in place when its handling changes or its author is erased."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from handlers.core.context import Deps
+from handlers.core.ports import MessageRef
+from handlers.core.registry import FollowUp, Registry
+from handlers.moderation.cards import entry_card
+from storage.models import ModerationEntry, ModerationEvent, Outbox
+
+POST, UPDATE = "moderation_post", "moderation_update"
+
+
+def post_card(entry_id: int) -> FollowUp:
+    return FollowUp(POST, {"entry_id": entry_id}, f"moderation:{entry_id}:post")
+
+
+def update_card(entry_id: int, why: str) -> FollowUp:
+    return FollowUp(UPDATE, {"entry_id": entry_id}, f"moderation:{entry_id}:update:{why}")
+
+
+def _entry_card(deps: Deps, row: Outbox) -> list[FollowUp]:
+    """Post a moderation entry's card to the CM channel, or update it where it already is."""
+    with deps.db() as s:
+        entry = s.get(ModerationEntry, row.payload["entry_id"])
+        assert entry is not None
+        events = list(s.scalars(select(ModerationEvent).where(ModerationEvent.entry_id == entry.id).order_by(ModerationEvent.id)))
+    card = entry_card(entry, events, deps.team.language, deps.team.timezone)
+    if entry.queue_message_id and entry.queue_channel:
+        deps.chat.update(MessageRef(entry.queue_channel, entry.queue_message_id), card)
+    elif row.kind == POST:
+        ref = deps.chat.post(deps.team.queue_channel, card)
+        with deps.db.begin() as s:
+            s.execute(update(ModerationEntry).where(ModerationEntry.id == entry.id)
+                      .values(queue_channel=ref.channel, queue_message_id=ref.message_id))
+    return []
+
+
+def register(reg: Registry) -> None:
+    reg.deliverer(POST, _entry_card)
+    reg.deliverer(UPDATE, _entry_card)

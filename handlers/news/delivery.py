@@ -1,0 +1,104 @@
+"""What the news feature sends, as outbox rows: the queue card (posted, then
+updated in place), the submitter's DMs, and their answers in the card's thread.
+Payloads hold ids, so a late delivery shows the item as it is then."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from handlers.core.context import Deps
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message
+from handlers.core.ports import MessageRef
+from handlers.core.registry import FollowUp, Registry
+from handlers.news.cards import queue_message, status_dm
+from handlers.topics.sensitive import all_topics, matches
+from storage.models import News, NewsEvent, Outbox, QueueMessage
+
+POST, UPDATE, STATUS_DM, ANSWER, DELIVERED_DM = "queue_post", "queue_update", "status_dm", "queue_answer", "delivered_dm"
+
+
+def post_card(news_id: int) -> FollowUp:
+    return FollowUp(POST, {"news_id": news_id}, f"news:{news_id}:post")
+
+
+def after_change(news_id: int, event_id: int, *, answer: bool) -> list[FollowUp]:
+    """A decision updates the card and DMs the submitter; an answer goes to the card's thread."""
+    told = FollowUp(ANSWER, {"event_id": event_id}, f"news:{news_id}:answer:{event_id}") if answer else \
+        FollowUp(STATUS_DM, {"event_id": event_id}, f"news:{news_id}:dm:{event_id}")
+    return [FollowUp(UPDATE, {"news_id": news_id}, f"news:{news_id}:update:{event_id}"), told]
+
+
+def _news(s: Session, news_id: int) -> tuple[News, list[str]]:
+    """The item and the sensitive topics its text touches now."""
+    news = s.get(News, news_id)
+    assert news is not None
+    return news, matches(f"{news.title}\n{news.body}", all_topics(s))
+
+
+def _queue_post(deps: Deps, row: Outbox) -> list[FollowUp]:
+    with deps.db() as s:
+        news, topics = _news(s, row.payload["news_id"])
+    message = queue_message(news, deps.team.language, deps.team.timezone, topics)
+    if news.queue_message is not None:
+        deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
+        return []
+    ref = deps.chat.post(deps.team.queue_channel, message)
+    with deps.db.begin() as s:
+        s.add(QueueMessage(news_id=news.id, channel=ref.channel, message_id=ref.message_id))
+    # A late delivery: the submitter was told it was only saved, so tell them now.
+    return [FollowUp(DELIVERED_DM, {"news_id": news.id}, f"news:{news.id}:delivered")] if row.attempts else []
+
+
+def _queue_update(deps: Deps, row: Outbox) -> list[FollowUp]:
+    with deps.db() as s:
+        news, topics = _news(s, row.payload["news_id"])
+    if news.queue_message is not None:  # otherwise the pending queue post will show the news as it is
+        message = queue_message(news, deps.team.language, deps.team.timezone, topics)
+        deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
+    return []
+
+
+def _event(deps: Deps, row: Outbox) -> tuple[NewsEvent, News]:
+    with deps.db() as s:
+        event = s.get(NewsEvent, row.payload["event_id"])
+        assert event is not None
+        return event, event.news
+
+
+def _status_dm(deps: Deps, row: Outbox) -> list[FollowUp]:
+    event, news = _event(deps, row)
+    deps.chat.dm(news.author_id, status_dm(news, event, deps.language(news.author_id)))
+    return []
+
+
+def _queue_answer(deps: Deps, row: Outbox) -> list[FollowUp]:
+    """The submitter's answer, as a reply in the queue item's thread, so the CM is notified."""
+    event, news = _event(deps, row)
+    if news.queue_message is None:
+        return []
+    _ = translator(deps.team.language)
+    text = Md.of(_("💬 Answer from the submitter about **{title}**:\n> {note}"), title=news.title, note=event.note)
+    deps.chat.post(
+        news.queue_message.channel,
+        Message(text=text, fallback=_("New answer about: {title}").format(title=news.title)),
+        thread=MessageRef(news.queue_message.channel, news.queue_message.message_id),
+    )
+    return []
+
+
+def _delivered_dm(deps: Deps, row: Outbox) -> list[FollowUp]:
+    with deps.db() as s:
+        news, _topics = _news(s, row.payload["news_id"])
+    _ = translator(deps.language(news.author_id))
+    text = Md.of(_("📬 Your news **{title}** has now reached the CM."), title=news.title)
+    deps.chat.dm(news.author_id, Message(text=text, fallback=_("Your news has reached the CM.")))
+    return []
+
+
+def register(reg: Registry) -> None:
+    reg.deliverer(POST, _queue_post)
+    reg.deliverer(UPDATE, _queue_update)
+    reg.deliverer(STATUS_DM, _status_dm)
+    reg.deliverer(ANSWER, _queue_answer)
+    reg.deliverer(DELIVERED_DM, _delivered_dm)
