@@ -22,8 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlencode
 
 import httpx
@@ -93,12 +93,24 @@ async def load(port: int, requests: int, concurrency: int, response_url: str) ->
     gate = asyncio.Semaphore(concurrency)
 
     async def one(client: httpx.AsyncClient, i: int) -> None:
-        body = urlencode({"command": "/news", "text": f"Bench news {i}\nBody", "user_id": f"U{i % 50}",
-                          "channel_id": "CGEN", "team_id": "T1", "response_url": response_url, "trigger_id": "t"})
+        body = urlencode(
+            {
+                "command": "/news",
+                "text": f"Bench news {i}\nBody",
+                "user_id": f"U{i % 50}",
+                "channel_id": "CGEN",
+                "team_id": "T1",
+                "response_url": response_url,
+                "trigger_id": "t",
+            }
+        )
         ts = str(int(time.time()))
         sig = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
-                   "X-Slack-Signature": sig}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sig,
+        }
         async with gate:
             start = time.perf_counter()
             resp = await client.post(url, content=body, headers=headers)
@@ -113,8 +125,15 @@ async def load(port: int, requests: int, concurrency: int, response_url: str) ->
         return time.perf_counter() - started, latencies
 
 
-def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argparse.Namespace, response_url: str,
-        done: Callable[[], None] = lambda: None) -> dict[str, float]:
+def run(
+    name: str,
+    cmd: list[str],
+    env: dict[str, str],
+    port: int,
+    args: argparse.Namespace,
+    response_url: str,
+    done: Callable[[], None] = lambda: None,
+) -> dict[str, float]:
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     try:
         wait_healthy(port)
@@ -123,10 +142,17 @@ def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argpars
         done()
         finished = time.perf_counter() - started
         lat.sort()
-        result = {"rps": len(lat) / elapsed, "p50": statistics.median(lat) * 1000,
-                  "p95": lat[int(len(lat) * 0.95)] * 1000, "rss": peak_rss_mb(proc.pid)}
-        print(f"{name:<10} {result['rps']:8.0f} req/s   p50 {result['p50']:7.1f} ms   p95 {result['p95']:7.1f} ms   "
-              f"peak RSS {result['rss']:6.1f} MB   all work done in {finished:5.1f} s", flush=True)
+        result = {
+            "rps": len(lat) / elapsed,
+            "p50": statistics.median(lat) * 1000,
+            "p95": lat[int(len(lat) * 0.95)] * 1000,
+            "rss": peak_rss_mb(proc.pid),
+        }
+        print(
+            f"{name:<10} {result['rps']:8.0f} req/s   p50 {result['p50']:7.1f} ms   p95 {result['p95']:7.1f} ms   "
+            f"peak RSS {result['rss']:6.1f} MB   all work done in {finished:5.1f} s",
+            flush=True,
+        )
         return result
     finally:
         proc.terminate()
@@ -149,19 +175,41 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "DATABASE_URL"))}
     print(f"{args.requests} signed /news commands, {args.concurrency} concurrent clients, {os.cpu_count()} cores")
     base_port = free_port()
-    baseline = run("baseline", [sys.executable, __file__, "--serve-baseline", str(base_port), fake.api_url],
-                   env, base_port, args, fake.response_url())
+    baseline = run(
+        "baseline",
+        [sys.executable, __file__, "--serve-baseline", str(base_port), fake.api_url],
+        env,
+        base_port,
+        args,
+        fake.response_url(),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        relais_env = {**env, "RELAIS_PLATFORM": "slack", "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-                      "SLACK_API_URL": fake.api_url, "CM_QUEUE_CHANNEL": "CQUEUE", "TEAM_CHANNEL": "CTEAM",
-                      "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.db")}
+        relais_env = {
+            **env,
+            "RELAIS_PLATFORM": "slack",
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "CM_QUEUE_CHANNEL": "CQUEUE",
+            "TEAM_CHANNEL": "CTEAM",
+            "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.db"),
+        }
         queued = args.requests + 1
-        relais = run("relais", [sys.executable, "-m", "bot", "serve", "--port", str(port)], relais_env, port, args,
-                     fake.response_url(), lambda: fake.wait_for(fake.api("chat.postMessage"), queued, timeout=600))
+        relais = run(
+            "relais",
+            [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+            relais_env,
+            port,
+            args,
+            fake.response_url(),
+            lambda: fake.wait_for(fake.api("chat.postMessage"), queued, timeout=600),
+        )
     fake.close()
-    print(f"ratio      {relais['rps'] / baseline['rps']:8.2f} x     p50 {relais['p50'] / baseline['p50']:7.2f} x    "
-          f"p95 {relais['p95'] / baseline['p95']:7.2f} x    peak RSS {relais['rss'] / baseline['rss']:6.2f} x")
+    print(
+        f"ratio      {relais['rps'] / baseline['rps']:8.2f} x     p50 {relais['p50'] / baseline['p50']:7.2f} x    "
+        f"p95 {relais['p95'] / baseline['p95']:7.2f} x    peak RSS {relais['rss'] / baseline['rss']:6.2f} x"
+    )
     print(f"relais stored and posted all {queued} news to the fake queue ('all work done': acks plus background work)")
 
 

@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", type=Path, help="file to write (default: the screen)")
     forget = sub.add_parser("forget", help="remove an author's name and links from the moderation log")
     forget.add_argument("--author", required=True)
-    mm = sub.add_parser("mattermost-setup", help="create the slash commands on a Mattermost team and print their tokens")
+    mm = sub.add_parser(
+        "mattermost-setup", help="create the slash commands on a Mattermost team and print their tokens"
+    )
     mm.add_argument("--team", required=True, help="the team's name, as in its address (chat.example.org/NAME)")
     return parser
 
@@ -48,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     quiet = console or args.command in ("recap", "import", "export", "forget", "migrate", "mattermost-setup")
     logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO)
 
-    from bot import cli_commands as tasks, runner
+    from bot import cli_commands as tasks
+    from bot import runner
 
     if args.command == "recap":
         return tasks.recap_command(settings, args.week, args.post)
@@ -68,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     elif console:
         runner.console(settings)
     elif settings.platform == "mattermost" and not settings.mattermost_command_tokens:
-        print("relais: MATTERMOST_COMMAND_TOKENS is empty: run `relais mattermost-setup --team NAME` first", file=sys.stderr)
+        print(
+            "relais: MATTERMOST_COMMAND_TOKENS is empty: run `relais mattermost-setup --team NAME` first",
+            file=sys.stderr,
+        )
         return 2
     elif settings.platform == "slack" and settings.slack_app_token and args.command is None:
         runner.socket_mode(settings)

@@ -21,8 +21,14 @@ class Core:
     deps: Deps
 
 
-def team(settings: Settings, *, queue_channel: str | None = None, team_channel: str | None = None,
-         cm_users: frozenset[str] | None = None, admin_users: frozenset[str] | None = None) -> Team:
+def team(
+    settings: Settings,
+    *,
+    queue_channel: str | None = None,
+    team_channel: str | None = None,
+    cm_users: frozenset[str] | None = None,
+    admin_users: frozenset[str] | None = None,
+) -> Team:
     return Team(
         queue_channel=queue_channel or settings.cm_queue_channel,
         team_channel=team_channel or settings.team_channel,

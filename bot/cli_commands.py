@@ -7,13 +7,13 @@ from pathlib import Path
 
 from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
+from handlers.core.i18n import translator
+from handlers.core.ports import Chat
 from handlers.features import registry
+from handlers.moderation import retention
+from handlers.moderation.spreadsheet import export_rows, import_rows
 from handlers.news import submit as news
 from handlers.recap import weekly as recap
-from handlers.moderation import retention
-from handlers.core.i18n import translator
-from handlers.moderation.spreadsheet import export_rows, import_rows
-from handlers.core.ports import Chat
 
 
 def _chat(settings: Settings) -> Chat:
@@ -51,14 +51,20 @@ def recap_command(settings: Settings, week: str | None, post: bool) -> int:
     if post:
         outcome = recap.post_now(core.deps, week)
         if outcome != "posted":
-            print({"already": _("The recap of {week} was posted already; it is posted once."),
-                   "owed": _("The recap of {week} could not be posted now; Relais will try again while it runs.")}
-                  [outcome].format(week=week), file=sys.stderr)
+            print(
+                {
+                    "already": _("The recap of {week} was posted already; it is posted once."),
+                    "owed": _("The recap of {week} could not be posted now; Relais will try again while it runs."),
+                }[outcome].format(week=week),
+                file=sys.stderr,
+            )
         return 0 if outcome != "owed" else 1
-    from bot.platforms.console import ConsoleChat, Screen
+    from bot.platforms.console import Screen
 
     screen = Screen(sys.stdout)
-    main, follow, _as_csv = recap.messages(recap.build_recap(core.deps, week), settings.language, datetime.now(timezone.utc))
+    main, follow, _as_csv = recap.messages(
+        recap.build_recap(core.deps, week), settings.language, datetime.now(timezone.utc)
+    )
     for message in [main, *follow]:
         screen.show(week, message)
     return 0
@@ -101,11 +107,17 @@ def mattermost_setup(settings: Settings, team_name: str) -> int:
     from bot.runner import mattermost_chat
 
     if settings.platform != "mattermost":
-        print("relais: set RELAIS_PLATFORM=mattermost, MATTERMOST_URL, MATTERMOST_BOT_TOKEN and RELAIS_PUBLIC_URL first",
-              file=sys.stderr)
+        print(
+            "relais: set RELAIS_PLATFORM=mattermost, MATTERMOST_URL, MATTERMOST_BOT_TOKEN and RELAIS_PUBLIC_URL first",
+            file=sys.stderr,
+        )
         return 2
     tokens = setup(settings, mattermost_chat(settings).api, team_name, registry())
     _ = translator(settings.language)
-    print(_("Slash commands /news and /cm and the mention hook are created. Put this line in .env, then run relais serve:"))
+    print(
+        _(
+            "Slash commands /news and /cm and the mention hook are created. Put this line in .env, then run relais serve:"
+        )
+    )
     print("MATTERMOST_COMMAND_TOKENS=" + ",".join(tokens))
     return 0

@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import load_dotenv
 
 PLATFORMS = ("console", "slack", "mattermost")
-SECRETS = ("slack_bot_token", "slack_signing_secret", "slack_app_token", "mattermost_bot_token", "mattermost_command_tokens")
+SECRETS = (
+    "slack_bot_token",
+    "slack_signing_secret",
+    "slack_app_token",
+    "mattermost_bot_token",
+    "mattermost_command_tokens",
+)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -89,11 +95,19 @@ class Settings:
             tz = ZoneInfo("Europe/Paris")
         schedule = get("RECAP_SCHEDULE", "mon 9 0").split()
         recap: tuple[str, int, int] = ("mon", 9, 0)
-        if len(schedule) == 3 and schedule[0].lower() in DAYS and schedule[1].isdigit() and schedule[2].isdigit() \
-                and int(schedule[1]) < 24 and int(schedule[2]) < 60:
+        if (
+            len(schedule) == 3
+            and schedule[0].lower() in DAYS
+            and schedule[1].isdigit()
+            and schedule[2].isdigit()
+            and int(schedule[1]) < 24
+            and int(schedule[2]) < 60
+        ):
             recap = (schedule[0].lower(), int(schedule[1]), int(schedule[2]))
         else:
-            problems.append(f"RECAP_SCHEDULE: expected 'day hour minute' such as 'mon 9 0' (got {get('RECAP_SCHEDULE')!r})")
+            problems.append(
+                f"RECAP_SCHEDULE: expected 'day hour minute' such as 'mon 9 0' (got {get('RECAP_SCHEDULE')!r})"
+            )
         settings = cls(
             platform=platform,
             database_url=get("DATABASE_URL", "sqlite:///relais.db"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
@@ -13,6 +13,7 @@ from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
 from bot.scheduler import Ticker
 from bot.web import create_app
+from handlers.features import Register
 
 log = logging.getLogger("relais")
 
@@ -31,11 +32,11 @@ def console(settings: Settings) -> None:
     console_platform.run(lambda chat: bootstrap(settings, chat, console_team).deps, settings.language)
 
 
-def slack_app(settings: Settings) -> tuple[Core, AsyncApp]:
+def slack_app(settings: Settings, features: Iterable[Register] = ()) -> tuple[Core, AsyncApp]:
     from bot.platforms import slack
 
     chat = slack.SlackChat(slack.web_client(settings))
-    core = bootstrap(settings, chat)
+    core = bootstrap(settings, chat, features=features)
     return core, slack.build_app(settings, core.deps, chat)
 
 
@@ -56,15 +57,16 @@ def mattermost_chat(settings: Settings):  # type: ignore[no-untyped-def]
     return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
 
 
-def http_app(settings: Settings) -> tuple[Core, Starlette]:
-    """The app `relais serve` runs: Slack's endpoint, or Mattermost's, and /healthz."""
+def http_app(settings: Settings, features: Iterable[Register] = ()) -> tuple[Core, Starlette]:
+    """The app `relais serve` runs: Slack's endpoint, or Mattermost's, and /healthz.
+    `features` adds to the shipped ones (see handlers/features.py)."""
     if settings.platform == "mattermost":
         from bot.platforms.mattermost import routes
 
         chat = mattermost_chat(settings)
-        core = bootstrap(settings, chat)
+        core = bootstrap(settings, chat, features=features)
         return core, create_app(core, extra=routes(settings, core.deps, chat), on_start=with_scheduler(core))
-    core, app = slack_app(settings)
+    core, app = slack_app(settings, features)
     return core, create_app(core, slack=app, on_start=with_scheduler(core))
 
 

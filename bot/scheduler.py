@@ -72,9 +72,16 @@ class Ticker:
         outbox.prune(self.deps)
 
     def start(self) -> Ticker:
-        self.scheduler.add_job(self.tick, "interval", seconds=self.core.settings.tick_seconds, id="tick",
-                               next_run_time=datetime.now(self.core.settings.timezone))  # at start too
-        self.scheduler.add_job(self.daily, CronTrigger(hour=3, minute=30, timezone=self.core.settings.timezone), id="daily")
+        self.scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=self.core.settings.tick_seconds,
+            id="tick",
+            next_run_time=datetime.now(self.core.settings.timezone),
+        )  # at start too
+        self.scheduler.add_job(
+            self.daily, CronTrigger(hour=3, minute=30, timezone=self.core.settings.timezone), id="daily"
+        )
         self.scheduler.start()
         return self
 

@@ -21,8 +21,13 @@ from handlers.core import outbox
 log = logging.getLogger(__name__)
 
 
-def create_app(core: Core, *, slack: AsyncApp | None = None, extra: list[Route] | None = None,
-               on_start: Callable[[], Callable[[], None]] | None = None) -> Starlette:
+def create_app(
+    core: Core,
+    *,
+    slack: AsyncApp | None = None,
+    extra: list[Route] | None = None,
+    on_start: Callable[[], Callable[[], None]] | None = None,
+) -> Starlette:
     """`on_start` runs when the server starts and returns what to run when it stops."""
 
     async def healthz(_request: Request) -> Response:
@@ -45,7 +50,9 @@ def create_app(core: Core, *, slack: AsyncApp | None = None, extra: list[Route] 
             # 500 to an unsigned body that is not JSON, or to a timestamp that is not a number.
             body = await request.body()
             timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-            if not timestamp.isdigit() or not verifier.is_valid(body, timestamp, request.headers.get("X-Slack-Signature", "")):
+            if not timestamp.isdigit() or not verifier.is_valid(
+                body, timestamp, request.headers.get("X-Slack-Signature", "")
+            ):
                 return Response("invalid request", status_code=401)
             try:
                 response = await handler.handle(request)
@@ -54,7 +61,9 @@ def create_app(core: Core, *, slack: AsyncApp | None = None, extra: list[Route] 
             if response.status_code >= 500:
                 # Our listeners ack before any work, so a 5xx here means Bolt choked on the payload
                 # itself (`"view": null`, a body that is not JSON): malformed, not a failure of ours.
-                log.warning("Slack request refused as malformed (%s)", response.body[:80].decode(errors="replace"))
+                log.warning(
+                    "Slack request refused as malformed (%s)", bytes(response.body[:80]).decode(errors="replace")
+                )
                 return Response("malformed request", status_code=400)
             return response
 

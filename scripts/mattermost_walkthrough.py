@@ -34,10 +34,23 @@ def main() -> None:
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))}
-        env.update(RELAIS_PLATFORM="mattermost", MATTERMOST_URL=fake.url, MATTERMOST_BOT_TOKEN="walkthrough-bot-token",
-                   MATTERMOST_COMMAND_TOKENS="cmdtoken,hooktoken", RELAIS_PUBLIC_URL=base, CM_QUEUE_CHANNEL="cmqueue",
-                   TEAM_CHANNEL="team", CM_USERS="cmuser", RELAIS_LANGUAGE="fr", DATABASE_URL=f"sqlite:///{tmp}/relais.db")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))
+        }
+        env.update(
+            RELAIS_PLATFORM="mattermost",
+            MATTERMOST_URL=fake.url,
+            MATTERMOST_BOT_TOKEN="walkthrough-bot-token",
+            MATTERMOST_COMMAND_TOKENS="cmdtoken,hooktoken",
+            RELAIS_PUBLIC_URL=base,
+            CM_QUEUE_CHANNEL="cmqueue",
+            TEAM_CHANNEL="team",
+            CM_USERS="cmuser",
+            RELAIS_LANGUAGE="fr",
+            DATABASE_URL=f"sqlite:///{tmp}/relais.db",
+        )
         server = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], env=env, cwd=ROOT)
         try:
             for _ in range(100):
@@ -48,12 +61,24 @@ def main() -> None:
                     time.sleep(0.1)
 
             def command(user: str, name: str, text: str) -> None:
-                body = {"token": "cmdtoken", "command": name, "text": text, "user_id": user, "user_name": user,
-                        "channel_id": "townsquare", "team_id": "team1", "trigger_id": f"trigger-{user}",
-                        "response_url": fake.response_url()}
+                body = {
+                    "token": "cmdtoken",
+                    "command": name,
+                    "text": text,
+                    "user_id": user,
+                    "user_name": user,
+                    "channel_id": "townsquare",
+                    "team_id": "team1",
+                    "trigger_id": f"trigger-{user}",
+                    "response_url": fake.response_url(),
+                }
                 print(f"\n>>> {user} types: {name} {text}")
-                httpx.post(base + "/mattermost/command", content=urlencode(body),
-                           headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=10)
+                httpx.post(
+                    base + "/mattermost/command",
+                    content=urlencode(body),
+                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                    timeout=10,
+                )
 
             def click(user: str, action_id: str) -> None:
                 for call in reversed(fake.calls):
@@ -61,9 +86,18 @@ def main() -> None:
                         for action in attachment.get("actions", []):
                             if action["integration"]["context"]["action_id"] == action_id:
                                 print(f"\n>>> {user} clicks “{action['name']}”")
-                                resp = httpx.post(base + "/mattermost/action", timeout=10, json={
-                                    "user_id": user, "user_name": user, "channel_id": "cmqueue", "post_id": "post1",
-                                    "trigger_id": f"trigger-{user}", "context": action["integration"]["context"]})
+                                resp = httpx.post(
+                                    base + "/mattermost/action",
+                                    timeout=10,
+                                    json={
+                                        "user_id": user,
+                                        "user_name": user,
+                                        "channel_id": "cmqueue",
+                                        "post_id": "post1",
+                                        "trigger_id": f"trigger-{user}",
+                                        "context": action["integration"]["context"],
+                                    },
+                                )
                                 print(f"<<< answer to the click: {resp.json()}")
                                 return
 
@@ -76,18 +110,51 @@ def main() -> None:
             command("cmuser", "/cm", "log")
             dialog = fake.wait_api("/actions/dialogs/open")[0]
             print("\n>>> cmuser fills the dialog and submits")
-            print("<<<", httpx.post(base + "/mattermost/dialog", timeout=10, json={
-                "type": "dialog_submission", "callback_id": dialog["dialog"]["callback_id"], "state": dialog["dialog"]["state"],
-                "user_id": "cmuser", "submission": {"network": "facebook", "excerpt": "C'est une honte @all !",
-                                                     "severity": "high", "handling": "pending"}}).json())
+            print(
+                "<<<",
+                httpx.post(
+                    base + "/mattermost/dialog",
+                    timeout=10,
+                    json={
+                        "type": "dialog_submission",
+                        "callback_id": dialog["dialog"]["callback_id"],
+                        "state": dialog["dialog"]["state"],
+                        "user_id": "cmuser",
+                        "submission": {
+                            "network": "facebook",
+                            "excerpt": "C'est une honte @all !",
+                            "severity": "high",
+                            "handling": "pending",
+                        },
+                    },
+                ).json(),
+            )
             fake.wait_until(lambda calls: sum(c.path == "/api/v4/posts" for c in calls) >= 4)
             fake.user_post("threadroot", "townsquare", "Qui s'occupe de l'imprimante ?", user_id="leader")
-            fake.user_post("threadreply", "townsquare", "@relais tu peux réparer l'imprimante ?", user_id="leader",
-                           root_id="threadroot")
+            fake.user_post(
+                "threadreply",
+                "townsquare",
+                "@relais tu peux réparer l'imprimante ?",
+                user_id="leader",
+                root_id="threadroot",
+            )
             print("\n>>> leader, replying in a thread: @relais tu peux réparer l'imprimante ?")
-            print("<<<", httpx.post(base + "/mattermost/mention", timeout=10, json={
-                "token": "hooktoken", "channel_id": "townsquare", "user_id": "leader", "user_name": "leader",
-                "post_id": "threadreply", "text": "@relais tu peux réparer l'imprimante ?", "trigger_word": "@relais"}).json())
+            print(
+                "<<<",
+                httpx.post(
+                    base + "/mattermost/mention",
+                    timeout=10,
+                    json={
+                        "token": "hooktoken",
+                        "channel_id": "townsquare",
+                        "user_id": "leader",
+                        "user_name": "leader",
+                        "post_id": "threadreply",
+                        "text": "@relais tu peux réparer l'imprimante ?",
+                        "trigger_word": "@relais",
+                    },
+                ).json(),
+            )
             fake.wait_until(lambda calls: any(c.body.get("root_id") == "threadroot" for c in calls))
         finally:
             server.terminate()

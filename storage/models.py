@@ -57,9 +57,7 @@ class News(Base):
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     scheduled_for: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    events: Mapped[list[NewsEvent]] = relationship(
-        back_populates="news", order_by="NewsEvent.id", lazy="selectin"
-    )
+    events: Mapped[list[NewsEvent]] = relationship(back_populates="news", order_by="NewsEvent.id", lazy="selectin")
     queue_message: Mapped[QueueMessage | None] = relationship(lazy="selectin")
 
 

@@ -14,17 +14,34 @@ from bot.config import ConfigError, Settings
 from bot.logs import RedactSecrets
 
 
-def relais(args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "DATABASE_URL"))}
+def relais(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "DATABASE_URL"))
+    }
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env={**clean, **(env or {})}, input=stdin,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def test_each_bad_setting_is_named_on_its_own_line(tmp_path):
-    result = relais([], tmp_path, {"RELAIS_PLATFORM": "slack", "RELAIS_LANGUAGE": "de", "PORT": "eighty",
-                                   "SLACK_BOT_TOKEN": "xoxb-secret-value-123"})
+    result = relais(
+        [],
+        tmp_path,
+        {
+            "RELAIS_PLATFORM": "slack",
+            "RELAIS_LANGUAGE": "de",
+            "PORT": "eighty",
+            "SLACK_BOT_TOKEN": "xoxb-secret-value-123",
+        },
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert all(line.startswith("relais: configuration problem: ") for line in lines)
@@ -42,19 +59,33 @@ def test_settings_from_a_dotenv_file(tmp_path):
 def test_settings_defaults_and_secrets_hidden_from_repr():
     settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "CM_USERS": "U1, U2,"})
     assert (settings.platform, settings.database_url, settings.language, str(settings.timezone)) == (
-        "console", "sqlite:///relais.db", "fr", "Europe/Paris")
+        "console",
+        "sqlite:///relais.db",
+        "fr",
+        "Europe/Paris",
+    )
     assert settings.cm_users == frozenset({"U1", "U2"}) and settings.recap_schedule == ("mon", 9, 0)
     assert "xoxb-1-2-abc" not in repr(settings)
     with pytest.raises(ConfigError) as err:
-        Settings.from_env({"RELAIS_PLATFORM": "slack", "SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s",
-                           "CM_QUEUE_CHANNEL": "C1", "TEAM_CHANNEL": "C2", "RECAP_SCHEDULE": "monday 25 0"})
+        Settings.from_env(
+            {
+                "RELAIS_PLATFORM": "slack",
+                "SLACK_BOT_TOKEN": "xoxp-user",
+                "SLACK_SIGNING_SECRET": "s",
+                "CM_QUEUE_CHANNEL": "C1",
+                "TEAM_CHANNEL": "C2",
+                "RECAP_SCHEDULE": "monday 25 0",
+            }
+        )
     assert [p.split(":")[0] for p in err.value.problems] == ["RECAP_SCHEDULE", "SLACK_BOT_TOKEN"]
 
 
 def test_log_records_never_carry_a_token():
     import logging
 
-    record = logging.LogRecord("x", logging.INFO, "f", 1, "calling with %s and %s", ("xoxb-111-222-abcdef", "my-signing-secret"), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, "f", 1, "calling with %s and %s", ("xoxb-111-222-abcdef", "my-signing-secret"), None
+    )
     RedactSecrets(["my-signing-secret"]).filter(record)
     assert record.getMessage() == "calling with xoxb-*** and ***"
 
@@ -96,16 +127,23 @@ def test_console_session_leader_sends_and_cm_approves(tmp_path):
 
 
 def test_console_form_asks_again_only_the_fields_at_fault(tmp_path):
-    session = "/news\n" + "\n".join([
-        "x" * 151,        # title: too long
-        "Une ligne", "",  # body (paragraph, ends with an empty line)
-        "1",              # category: Event
-        "2001-01-01",     # wished date: in the past
-        "",               # links
-        "AG annuelle",    # title again
-        "2099-05-01",     # date again
-        "/quit",
-    ]) + "\n"
+    session = (
+        "/news\n"
+        + "\n".join(
+            [
+                "x" * 151,  # title: too long
+                "Une ligne",
+                "",  # body (paragraph, ends with an empty line)
+                "1",  # category: Event
+                "2001-01-01",  # wished date: in the past
+                "",  # links
+                "AG annuelle",  # title again
+                "2099-05-01",  # date again
+                "/quit",
+            ]
+        )
+        + "\n"
+    )
     out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin=session).stdout
     assert "⚠️ The title has 151 characters; the limit is 150." in out and "⚠️ This date is in the past." in out
     assert "📰 AG annuelle" in out and "Category: Event" in out and "May 1, 2099" in out
@@ -116,7 +154,9 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
         "seen_at,network,link,author,excerpt,severity,handling,reason,note\n"
         "2026-11-17,facebook,https://fb.com/1,Jean Dupont,Scandaleux,high,pending,,\n"
         "2026-11-18,myspace,,,Bof,low,pending,,\n"
-        "2026-11-19T10:00,instagram,,Marie,Nul,low,replied,,\n", encoding="utf-8")
+        "2026-11-19T10:00,instagram,,Marie,Nul,low,replied,,\n",
+        encoding="utf-8",
+    )
     imported = relais(["import", "moderation", "log.csv"], tmp_path)
     assert imported.returncode == 1  # some rows were refused
     assert "Entrées chargées : 2. Lignes refusées : 1." in imported.stdout
@@ -145,11 +185,42 @@ def test_console_guardrails_session(tmp_path):
 
     this_week = week_of(datetime.now(ZoneInfo("Europe/Paris")).date())
     lines = [
-        "/as cm", "/cm topics add Fusion des antennes: fusion, regroupement",
-        "/cm log", "1", "https://facebook.com/asso/posts/1", "Jean Dupont", "La fusion des antennes est une honte !", "", "3", "1", "", "",
-        "/cm log", "2", "", "Marie", "Vos bénévoles ne répondent jamais.", "", "2", "1", "", "",
-        "/cm log", "3", "", "", "Spam : achetez des abonnés", "", "1", "6", "", "", "Pub automatique",
-        "1", f"/cm recap {this_week}", "/quit",
+        "/as cm",
+        "/cm topics add Fusion des antennes: fusion, regroupement",
+        "/cm log",
+        "1",
+        "https://facebook.com/asso/posts/1",
+        "Jean Dupont",
+        "La fusion des antennes est une honte !",
+        "",
+        "3",
+        "1",
+        "",
+        "",
+        "/cm log",
+        "2",
+        "",
+        "Marie",
+        "Vos bénévoles ne répondent jamais.",
+        "",
+        "2",
+        "1",
+        "",
+        "",
+        "/cm log",
+        "3",
+        "",
+        "",
+        "Spam : achetez des abonnés",
+        "",
+        "1",
+        "6",
+        "",
+        "",
+        "Pub automatique",
+        "1",
+        f"/cm recap {this_week}",
+        "/quit",
     ]
     out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="\n".join(lines) + "\n").stdout
     assert "✅ Sensitive topic ⚠ Fusion des antennes" in out
@@ -157,7 +228,7 @@ def test_console_guardrails_session(tmp_path):
     assert "⚠️ Say why this message is ignored." in out  # asked again, then given
     assert "Handling: 🤐 ignored — Pub automatique" in out
     assert "Handling: 💬 replied" in out  # button 1 on the first card
-    recap = out[out.index(f"Moderation recap — week {this_week}"):]
+    recap = out[out.index(f"Moderation recap — week {this_week}") :]
     assert "Negative messages: 3" in recap and "Sensitive topics: ⚠ Fusion des antennes 1" in recap
     assert recap.index("#2 Instagram") < recap.index("#1 Facebook")  # still to handle comes first
 

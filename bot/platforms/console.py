@@ -5,8 +5,8 @@ numbers the buttons so they can be clicked, and asks forms field by field."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from handlers.core import router
@@ -68,7 +68,9 @@ class ConsoleChat:
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(f"@{user_id}", message)
 
-    def upload(self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None) -> None:
+    def upload(
+        self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
+    ) -> None:
         """Files land in the current folder, where the person can open them."""
         Path(filename).write_bytes(content)
         print(f"── #{channel} ── 📎 {title}: {Path(filename).resolve()}\n", file=self.screen.out)
@@ -114,8 +116,12 @@ class Console:
         print(text, file=self.screen.out)
 
     def run(self) -> None:
-        self.say(self._("Relais console. You are @{user}. Type /news <text> (\\n starts a new line), /cm help, "
-                        "/as cm to act as the CM, a number to press a button, /quit to leave.").format(user=self.user))
+        self.say(
+            self._(
+                "Relais console. You are @{user}. Type /news <text> (\\n starts a new line), /cm help, "
+                "/as cm to act as the CM, a number to press a button, /quit to leave."
+            ).format(user=self.user)
+        )
         while True:
             try:
                 line = self.read(f"{self.user}> ").strip()
@@ -145,8 +151,11 @@ class Console:
             name, _sep, text = line[1:].replace("\\n", "\n").partition(" ")
             router.command(self.deps, req, name, text)
         elif line.startswith("@relais"):
-            self.deps.chat.post("general", router.mention(self.deps, self.user, line[len("@relais"):]),
-                                thread=MessageRef("general", "0"))
+            self.deps.chat.post(
+                "general",
+                router.mention(self.deps, self.user, line[len("@relais") :]),
+                thread=MessageRef("general", "0"),
+            )
         else:
             self.say(self._("Commands start with / (try /cm help); a number presses a button."))
         while reply.forms:
@@ -163,7 +172,7 @@ class Console:
                 for field in todo:
                     values[field.name] = self.ask(field)
                 errors = router.validate_form(self.deps, req, form.form_id, values)
-                for name, error in errors.items():
+                for error in errors.values():
                     self.say(f"⚠️ {error}")
                 todo = [f for f in form.fields if f.name in errors]
         except (EOFError, KeyboardInterrupt):

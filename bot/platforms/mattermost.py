@@ -12,7 +12,8 @@ import asyncio
 import logging
 import re
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
@@ -37,10 +38,10 @@ from bot.platforms.mattermost_render import (
 )
 from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
-from handlers.core.registry import Registry
 from handlers.core.i18n import translator
 from handlers.core.messages import Form, Message
 from handlers.core.ports import ChatError, MessageRef
+from handlers.core.registry import Registry
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"@[\w.-]+")
@@ -78,7 +79,9 @@ class MattermostChat:
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(self.api.direct_channel(user_id), message)
 
-    def upload(self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None) -> None:
+    def upload(
+        self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
+    ) -> None:
         file_id = self.api.upload(channel, filename, content)
         post: dict[str, Any] = {"channel_id": channel, "message": title, "file_ids": [file_id]}
         if thread:
@@ -86,15 +89,23 @@ class MattermostChat:
         self.api.create_post(post)
 
     def reply_to(self, user_id: str, where: dict[str, str]) -> MattermostReply:
-        return MattermostReply(self, user_id=user_id, **where)
+        return MattermostReply(self, user_id=user_id, **where)  # type: ignore[arg-type]
 
 
 class MattermostReply:
     """Answers to one person: through the command's response_url, collected into
     a button call's response, or by DM where Mattermost offers neither."""
 
-    def __init__(self, chat: MattermostChat, *, user_id: str, response_url: str = "",
-                 trigger_id: str = "", channel: str = "", collect: bool = False) -> None:
+    def __init__(
+        self,
+        chat: MattermostChat,
+        *,
+        user_id: str,
+        response_url: str = "",
+        trigger_id: str = "",
+        channel: str = "",
+        collect: bool = False,
+    ) -> None:
         self.chat, self.user_id = chat, user_id
         self.response_url, self.trigger_id, self.channel = response_url, trigger_id, channel
         self.collected: list[str] | None = [] if collect else None
@@ -104,8 +115,12 @@ class MattermostReply:
             self.collected.append(plain_text(message, self.chat.markup))
         elif self.response_url:
             body = self.chat.body(message)
-            answer = {"response_type": "ephemeral", "text": body["message"], "props": body["props"],
-                      "skip_slack_parsing": True}  # escaped text stays as written, not rewritten into links
+            answer = {
+                "response_type": "ephemeral",
+                "text": body["message"],
+                "props": body["props"],
+                "skip_slack_parsing": True,
+            }  # escaped text stays as written, not rewritten into links
             try:
                 resp = httpx.post(self.response_url, json=answer, timeout=10)
             except httpx.HTTPError as exc:
@@ -119,8 +134,9 @@ class MattermostReply:
         hint = translator(form.language)("YYYY-MM-DD")
         opened = DialogState(form_id=form.form_id, user_id=self.user_id, channel=self.channel, state=form.state)
         state = seal(self.chat.secret, opened, now=time.time())
-        self.chat.api.open_dialog(dialog(form, trigger_id=self.trigger_id, url=self.chat.dialog_url, state=state,
-                                         date_hint=hint))
+        self.chat.api.open_dialog(
+            dialog(form, trigger_id=self.trigger_id, url=self.chat.dialog_url, state=state, date_hint=hint)
+        )
 
 
 def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
@@ -146,10 +162,18 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
             return JSONResponse({"text": "invalid token"}, status_code=401)
         user_id = str(form.get("user_id", ""))
         chat.api.remember(user_id, str(form.get("user_name", "")))
-        where = {"response_url": str(form.get("response_url", "")), "trigger_id": str(form.get("trigger_id", "")),
-                 "channel": str(form.get("channel_id", ""))}
-        payload = {"user_id": user_id, "channel": where["channel"], "reply": where,
-                   "name": str(form.get("command", "")).lstrip("/"), "text": str(form.get("text", ""))}
+        where = {
+            "response_url": str(form.get("response_url", "")),
+            "trigger_id": str(form.get("trigger_id", "")),
+            "channel": str(form.get("channel_id", "")),
+        }
+        payload = {
+            "user_id": user_id,
+            "channel": where["channel"],
+            "reply": where,
+            "name": str(form.get("command", "")).lstrip("/"),
+            "text": str(form.get("text", "")),
+        }
         row = await received(inbox.new_key("mattermost"), "command", payload)
         if row is not None:
             later(inbox.process, deps, row, "command", payload, chat.reply_to(user_id, where))
@@ -157,14 +181,19 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
 
     async def action(http: HttpRequest) -> Response:
         payload = await _json(http)
-        context = payload.get("context")
+        context = payload.get("context") or {}
         if not verified(chat.secret, context):
             return JSONResponse({"ephemeral_text": "invalid action"}, status_code=401)
         user_id = str(payload.get("user_id", ""))
         chat.api.remember(user_id, str(payload.get("user_name", "")))
         where = {"trigger_id": str(payload.get("trigger_id", "")), "channel": str(payload.get("channel_id", ""))}
-        stored = {"user_id": user_id, "channel": where["channel"], "reply": where,
-                  "action_id": str(context["action_id"]), "value": str(context["value"])}
+        stored = {
+            "user_id": user_id,
+            "channel": where["channel"],
+            "reply": where,
+            "action_id": str(context["action_id"]),
+            "value": str(context["value"]),
+        }
         row = await received(inbox.new_key("mattermost"), "action", stored)
         reply = MattermostReply(chat, user_id=user_id, collect=True, **where)
         if row is not None:
@@ -181,7 +210,9 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
             opened = unseal(chat.secret, payload.get("state"), form_id=form_id, user_id=user_id, now=time.time())
         except StateRefused as exc:
             log.warning("refused a dialog submission (form %r, user %r): %s", form_id[:64], user_id[:64], exc)
-            refusal = translator(deps.team.language)("This form was not opened by Relais for you. Please open it again.")
+            refusal = translator(deps.team.language)(
+                "This form was not opened by Relais for you. Please open it again."
+            )
             return JSONResponse({"error": refusal}, status_code=403)
         where = {"channel": opened.channel}
         req = Request(user_id=opened.user_id, reply=chat.reply_to(opened.user_id, where), channel_id=opened.channel)
@@ -189,8 +220,14 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
         errors = await asyncio.to_thread(router.validate_form, deps, req, opened.form_id, values)
         if errors:
             return JSONResponse({"errors": errors})
-        stored = {"user_id": opened.user_id, "channel": opened.channel, "reply": where, "form_id": opened.form_id,
-                  "values": values, "state": opened.state}
+        stored = {
+            "user_id": opened.user_id,
+            "channel": opened.channel,
+            "reply": where,
+            "form_id": opened.form_id,
+            "values": values,
+            "state": opened.state,
+        }
         row = await received(inbox.new_key("mattermost"), "form", stored)
         if row is not None:
             later(inbox.process, deps, row, "form", stored, req.reply)
@@ -206,12 +243,16 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
         post_id = str(payload.get("post_id", ""))
         if not post_id:
             return JSONResponse({})
-        stored = {"user_id": str(payload.get("user_id", "")), "channel": str(payload.get("channel_id", "")), "reply": {},
-                  "thread": await asyncio.to_thread(thread_root, post_id),
-                  "text": _MENTION.sub("", str(payload.get("text", "")))}
+        stored = {
+            "user_id": str(payload.get("user_id", "")),
+            "channel": str(payload.get("channel_id", "")),
+            "reply": {},
+            "thread": await asyncio.to_thread(thread_root, post_id),
+            "text": _MENTION.sub("", str(payload.get("text", ""))),
+        }
         row = await received(f"mattermost-post:{post_id}", "mention", stored)
         if row is not None:
-            later(inbox.process, deps, row, "mention", stored, chat.reply_to(stored["user_id"], {}))
+            later(inbox.process, deps, row, "mention", stored, chat.reply_to(str(stored["user_id"]), {}))
         return JSONResponse({})
 
     def thread_root(post_id: str) -> str:
@@ -264,19 +305,34 @@ def setup(settings: Settings, api: MattermostAPI, team_name: str, features: Regi
     or, when an earlier run made them, updated in place; returns their tokens."""
     team_id = api.team_id(team_name)
     base = settings.public_url.rstrip("/")
-    ours = lambda c: str(c.get("url", "")).endswith("/mattermost/command") or str(c.get("display_name", "")).startswith("Relais")  # noqa: E731
+    ours = lambda c: (
+        str(c.get("url", "")).endswith("/mattermost/command") or str(c.get("display_name", "")).startswith("Relais")
+    )
     existing = {c.get("trigger"): c for c in api.commands(team_id) if ours(c) and not c.get("delete_at")}
     tokens = []
     for trigger, hint, description in autocomplete(features, settings.language):
-        wanted = {"team_id": team_id, "trigger": trigger, "method": "P", "url": f"{base}/mattermost/command",
-                  "display_name": f"Relais /{trigger}", "auto_complete": True,
-                  "auto_complete_hint": hint, "auto_complete_desc": description}
+        wanted = {
+            "team_id": team_id,
+            "trigger": trigger,
+            "method": "P",
+            "url": f"{base}/mattermost/command",
+            "display_name": f"Relais /{trigger}",
+            "auto_complete": True,
+            "auto_complete_hint": hint,
+            "auto_complete_desc": description,
+        }
         found = existing.get(trigger)
         command = api.update_command({**found, **wanted}) if found else api.create_command(wanted)
         tokens.append(command["token"])
     bot = api.me()["username"]
-    wanted = {"team_id": team_id, "display_name": "Relais mentions", "trigger_words": [f"@{bot}"], "trigger_when": 0,
-              "callback_urls": [f"{base}/mattermost/mention"], "content_type": "application/json"}
+    wanted = {
+        "team_id": team_id,
+        "display_name": "Relais mentions",
+        "trigger_words": [f"@{bot}"],
+        "trigger_when": 0,
+        "callback_urls": [f"{base}/mattermost/mention"],
+        "content_type": "application/json",
+    }
     found = next((h for h in api.outgoing_hooks(team_id) if h.get("display_name") == wanted["display_name"]), None)
     hook = api.update_outgoing_hook({**found, **wanted}) if found else api.create_outgoing_hook(wanted)
     tokens.append(hook["token"])

@@ -39,8 +39,9 @@ def _error_id(resp: httpx.Response) -> str:
 
 class MattermostAPI:
     def __init__(self, base_url: str, token: str, *, timeout: float = 10) -> None:
-        self.http = httpx.Client(base_url=base_url.rstrip("/") + "/api/v4", timeout=timeout,
-                                 headers={"Authorization": f"Bearer {token}"})
+        self.http = httpx.Client(
+            base_url=base_url.rstrip("/") + "/api/v4", timeout=timeout, headers={"Authorization": f"Bearer {token}"}
+        )
         self._me: dict[str, Any] | None = None
         self._usernames: dict[str, str] = {}
 
@@ -71,7 +72,9 @@ class MattermostAPI:
 
     @staticmethod
     def _pause(attempt: int, retry_after: str | None) -> None:
-        delay = float(retry_after) if retry_after and retry_after.isdigit() else 0.2 * 2**attempt + random.random() * 0.1
+        delay = (
+            float(retry_after) if retry_after and retry_after.isdigit() else 0.2 * 2**attempt + random.random() * 0.1
+        )
         time.sleep(min(delay, 5))
 
     def me(self) -> dict[str, Any]:

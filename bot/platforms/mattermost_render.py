@@ -9,8 +9,9 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from bot.platforms.links import escape_around_links
 from handlers.core.messages import Field, Form, Markup, Message
@@ -94,8 +95,11 @@ class StateRefused(Exception):
 
 
 def seal(secret: bytes, opened: DialogState, *, now: float) -> str:
-    payload = json.dumps({"f": opened.form_id, "u": opened.user_id, "c": opened.channel, "s": opened.state,
-                          "x": int(now) + DIALOG_TTL}, separators=(",", ":"), ensure_ascii=False)
+    payload = json.dumps(
+        {"f": opened.form_id, "u": opened.user_id, "c": opened.channel, "s": opened.state, "x": int(now) + DIALOG_TTL},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     body = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
     return f"{body}.{_mac(secret, 'dialog', body)}"
 
@@ -132,7 +136,9 @@ def _attachment(message: Message, mk: Markup) -> dict[str, Any]:
     if message.context:
         attachment["text"] = mk.render(message.context)
     if message.fields:
-        attachment["fields"] = [{"title": label, "value": mk.render(value), "short": True} for label, value in message.fields]
+        attachment["fields"] = [
+            {"title": label, "value": mk.render(value), "short": True} for label, value in message.fields
+        ]
     return attachment
 
 
@@ -154,7 +160,11 @@ def post_body(message: Message, mk: Markup, *, action_url: str, secret: bytes) -
                     "style": b.style or "default",
                     "integration": {
                         "url": action_url,
-                        "context": {"action_id": b.action_id, "value": b.value, "sig": sign(secret, b.action_id, b.value)},
+                        "context": {
+                            "action_id": b.action_id,
+                            "value": b.value,
+                            "sig": sign(secret, b.action_id, b.value),
+                        },
                     },
                 }
                 for i, b in enumerate(message.actions)
@@ -186,8 +196,11 @@ def clip_title(title: str, limit: int = TITLE_MAX) -> str:
 
 
 def _element(field: Field, date_hint: str) -> dict[str, Any]:
-    element: dict[str, Any] = {"display_name": clip_bytes(field.label, ELEMENT_LABEL_MAX), "name": field.name,
-                               "optional": field.optional}
+    element: dict[str, Any] = {
+        "display_name": clip_bytes(field.label, ELEMENT_LABEL_MAX),
+        "name": field.name,
+        "optional": field.optional,
+    }
     if field.kind == "select":
         element.update(type="select", options=[{"text": o.label, "value": o.value} for o in field.options])
     else:

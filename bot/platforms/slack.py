@@ -8,7 +8,8 @@ import asyncio
 import json
 import logging
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk import WebClient
@@ -62,20 +63,35 @@ class SlackChat:
 
     def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
         thread_ts = thread.message_id if thread else None
-        resp = _call("chat.postMessage", lambda: self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message_args(message)))
+        resp = _call(
+            "chat.postMessage",
+            lambda: self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message_args(message)),
+        )
         return MessageRef(resp["channel"], resp["ts"])
 
     def update(self, ref: MessageRef, message: Message) -> None:
-        _call("chat.update", lambda: self.client.chat_update(channel=ref.channel, ts=ref.message_id, **message_args(message)))
+        _call(
+            "chat.update",
+            lambda: self.client.chat_update(channel=ref.channel, ts=ref.message_id, **message_args(message)),
+        )
 
     def dm(self, user_id: str, message: Message) -> MessageRef:
         resp = _call("conversations.open", lambda: self.client.conversations_open(users=user_id))
         return self.post(resp["channel"]["id"], message)
 
-    def upload(self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None) -> None:
-        _call("files.upload_v2", lambda: self.client.files_upload_v2(
-            channel=channel, content=content, filename=filename, title=title,
-            thread_ts=thread.message_id if thread else None))
+    def upload(
+        self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
+    ) -> None:
+        _call(
+            "files.upload_v2",
+            lambda: self.client.files_upload_v2(
+                channel=channel,
+                content=content,
+                filename=filename,
+                title=title,
+                thread_ts=thread.message_id if thread else None,
+            ),
+        )
 
     def reply_to(self, user_id: str, where: dict[str, str]) -> SlackReply:
         return SlackReply(chat=self, user_id=user_id, **where)
@@ -85,8 +101,9 @@ class SlackReply:
     """Ephemeral answers through the request's response_url; where Slack gives
     none (modal submissions), the answer goes to the person's DM with the app."""
 
-    def __init__(self, *, chat: SlackChat, user_id: str, response_url: str = "", trigger_id: str = "",
-                 channel: str = "") -> None:
+    def __init__(
+        self, *, chat: SlackChat, user_id: str, response_url: str = "", trigger_id: str = "", channel: str = ""
+    ) -> None:
         self.chat, self.user_id = chat, user_id
         self.response_url, self.trigger_id, self.channel = response_url, trigger_id, channel
 
@@ -95,7 +112,10 @@ class SlackReply:
             self.chat.dm(self.user_id, message)
             return
         hook = WebhookClient(self.response_url, timeout=self.chat.client.timeout)
-        resp = _call("response_url", lambda: hook.send(response_type="ephemeral", replace_original=False, **message_args(message)))
+        resp = _call(
+            "response_url",
+            lambda: hook.send(response_type="ephemeral", replace_original=False, **message_args(message)),
+        )
         if resp.status_code >= 400:
             raise ChatError(f"response_url: HTTP {resp.status_code}")
 
@@ -125,10 +145,18 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
 
     @app.command(re.compile(rf"^/({commands})$"))
     async def on_command(ack: Any, command: dict[str, Any]) -> None:
-        where = {"response_url": command.get("response_url", ""), "trigger_id": command.get("trigger_id", ""),
-                 "channel": command.get("channel_id", "")}
-        payload = {"user_id": command["user_id"], "channel": where["channel"], "reply": where,
-                   "name": command["command"].lstrip("/"), "text": command.get("text", "")}
+        where = {
+            "response_url": command.get("response_url", ""),
+            "trigger_id": command.get("trigger_id", ""),
+            "channel": command.get("channel_id", ""),
+        }
+        payload = {
+            "user_id": command["user_id"],
+            "channel": where["channel"],
+            "reply": where,
+            "name": command["command"].lstrip("/"),
+            "text": command.get("text", ""),
+        }
         row = await received(inbox.new_key("slack"), "command", payload)
         await ack()
         await process(row, "command", payload)
@@ -137,9 +165,18 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
         action = body["actions"][0]
         channel = (body.get("channel") or {}).get("id", "")
-        where = {"response_url": body.get("response_url", ""), "trigger_id": body.get("trigger_id", ""), "channel": channel}
-        payload = {"user_id": body["user"]["id"], "channel": channel, "reply": where,
-                   "action_id": action["action_id"], "value": action.get("value", "")}
+        where = {
+            "response_url": body.get("response_url", ""),
+            "trigger_id": body.get("trigger_id", ""),
+            "channel": channel,
+        }
+        payload = {
+            "user_id": body["user"]["id"],
+            "channel": channel,
+            "reply": where,
+            "action_id": action["action_id"],
+            "value": action.get("value", ""),
+        }
         # Slack never redelivers a click; a double click is two clicks, and the use case's
         # compare-and-set changes the item once and tells the second click so.
         key = inbox.new_key("slack")
@@ -158,8 +195,14 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
         if errors:
             await ack(response_action="errors", errors=errors)
             return
-        payload = {"user_id": user_id, "channel": channel, "reply": where, "form_id": view["callback_id"],
-                   "values": values, "state": meta.get("state", "")}
+        payload = {
+            "user_id": user_id,
+            "channel": channel,
+            "reply": where,
+            "form_id": view["callback_id"],
+            "values": values,
+            "state": meta.get("state", ""),
+        }
         row = await received(inbox.new_key("slack"), "form", payload)
         await ack()
         await process(row, "form", payload)
@@ -169,11 +212,17 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
         """Bolt acks an event before its listener runs: the row is written here, before that."""
         event = body.get("event") or {}
         if body.get("type") == "event_callback" and event.get("type") == "app_mention":
-            payload = {"user_id": event.get("user", ""), "channel": event.get("channel", ""), "reply": {},
-                       "thread": event.get("thread_ts") or event.get("ts", ""),
-                       "text": _MENTION.sub("", event.get("text", ""))}
-            context["inbox"] = (await received(f"slack-event:{body.get('event_id', event.get('ts'))}", "mention", payload),
-                                payload)
+            payload = {
+                "user_id": event.get("user", ""),
+                "channel": event.get("channel", ""),
+                "reply": {},
+                "thread": event.get("thread_ts") or event.get("ts", ""),
+                "text": _MENTION.sub("", event.get("text", "")),
+            }
+            context["inbox"] = (
+                await received(f"slack-event:{body.get('event_id', event.get('ts'))}", "mention", payload),
+                payload,
+            )
         return await next()
 
     @app.event("app_mention")

@@ -14,11 +14,13 @@ from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
     MarkdownTextObject,
-    Option as SlackOption,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
     StaticSelectElement,
+)
+from slack_sdk.models.blocks import (
+    Option as SlackOption,
 )
 from slack_sdk.models.views import View
 
@@ -91,7 +93,9 @@ def blocks(message: Message) -> list[Block]:
     for start in range(0, len(fields), 10):
         result.append(SectionBlock(fields=fields[start : start + 10]))
     if message.context:
-        result.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(SLACK.render(message.context), SECTION_MAX))]))
+        result.append(
+            ContextBlock(elements=[MarkdownTextObject(text=_clip(SLACK.render(message.context), SECTION_MAX))])
+        )
     if message.actions:
         result.append(
             ActionsBlock(

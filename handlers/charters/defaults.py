@@ -14,17 +14,17 @@ TITLES = {
 DEFAULTS = {
     "role": N_(
         "The community manager (CM) runs the association's communities on social networks and watches over its e-reputation.\n"
-                "+ Publish the association's news and events on Facebook, Instagram, LinkedIn and other social networks\n"
-                "+ Answer comments and private messages on the association's social network accounts\n"
-                "+ Moderate discussions under the association's posts, following the moderation charter\n"
-                "+ Watch what is said about the association online and alert the leaders\n"
-                "+ Plan the editorial calendar with the leaders\n"
-                "+ Advise leaders on how to speak on social networks\n"
-                "- Redesign or update the website -> the webmaster or the board\n"
-                "- Fix the printer, computers or other equipment -> the secretariat\n"
-                "- Write the internal newsletter -> the newsletter team\n"
-                "- Organise events -> the events team\n"
-                "- Handle memberships, donations and payments -> the treasurer"
+        "+ Publish the association's news and events on Facebook, Instagram, LinkedIn and other social networks\n"
+        "+ Answer comments and private messages on the association's social network accounts\n"
+        "+ Moderate discussions under the association's posts, following the moderation charter\n"
+        "+ Watch what is said about the association online and alert the leaders\n"
+        "+ Plan the editorial calendar with the leaders\n"
+        "+ Advise leaders on how to speak on social networks\n"
+        "- Redesign or update the website -> the webmaster or the board\n"
+        "- Fix the printer, computers or other equipment -> the secretariat\n"
+        "- Write the internal newsletter -> the newsletter team\n"
+        "- Organise events -> the events team\n"
+        "- Handle memberships, donations and payments -> the treasurer"
     ),
     "moderation": N_(
         "We moderate after publication: messages appear at once and the CM reads them every working day.\n"

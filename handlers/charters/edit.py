@@ -10,8 +10,8 @@ from handlers.charters.defaults import DEFAULTS, TITLES
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
-from handlers.news.cards import moment
 from handlers.core.permissions import is_cm
+from handlers.news.cards import moment
 from storage.models import Charter
 
 CHARTER_MAX = 3000
@@ -24,7 +24,9 @@ def current(deps: Deps, kind: str, lang: str) -> tuple[str, int]:
         latest = s.scalars(
             select(Charter).where(Charter.kind == kind, Charter.language == lang).order_by(Charter.id.desc()).limit(1)
         ).first()
-        count = s.scalar(select(func.count()).select_from(Charter).where(Charter.kind == kind, Charter.language == lang))
+        count = s.scalar(
+            select(func.count()).select_from(Charter).where(Charter.kind == kind, Charter.language == lang)
+        )
     return (latest.text, count or 0) if latest else (translator(lang)(DEFAULTS[kind]), 0)
 
 
@@ -36,14 +38,18 @@ def command(deps: Deps, req: Request, args: str) -> None:
     _ = translator(lang)
     if "edit" in words:
         if len(kinds) != 1:
-            req.reply.reply(Message(text=Md.of(_("Which charter? /cm charter edit moderation or /cm charter edit speaking"))))
+            req.reply.reply(
+                Message(text=Md.of(_("Which charter? /cm charter edit moderation or /cm charter edit speaking")))
+            )
             return
         edit_form(deps, req, kinds[0])
     elif "history" in words:
         for kind in kinds:
             req.reply.reply(history(deps, kind, lang))
     elif words and not set(words) & set(KINDS):
-        req.reply.reply(Message(text=Md.of(_("I know the charters “moderation” and “speaking”, e.g. /cm charter moderation."))))
+        req.reply.reply(
+            Message(text=Md.of(_("I know the charters “moderation” and “speaking”, e.g. /cm charter moderation.")))
+        )
     else:
         for kind in kinds:
             text, version = current(deps, kind, lang)
@@ -62,7 +68,12 @@ def history(deps: Deps, kind: str, lang: str) -> Message:
             s.scalars(select(Charter).where(Charter.kind == kind, Charter.language == lang).order_by(Charter.id))
         )
     lines = [
-        Md.of(_("• version {n} by {who} on {when}"), n=i, who=UserRef(v.author_id), when=moment(v.created_at, lang, deps.team.timezone))
+        Md.of(
+            _("• version {n} by {who} on {when}"),
+            n=i,
+            who=UserRef(v.author_id),
+            when=moment(v.created_at, lang, deps.team.timezone),
+        )
         for i, v in enumerate(versions, 1)
     ] or [Md.of(_("No version yet: the default text is in force."))]
     return Message(title=_("History: {title}").format(title=_(TITLES[kind])), text=Md.join(lines))
@@ -75,7 +86,11 @@ def edit_form(deps: Deps, req: Request, kind: str) -> None:
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
         return
     text, _version = current(deps, kind, lang)
-    hint = _("One item per line: “+ ” in the role, “- ” not in the role, “-> who” where to go instead.") if kind == "role" else ""
+    hint = (
+        _("One item per line: “+ ” in the role, “- ” not in the role, “-> who” where to go instead.")
+        if kind == "role"
+        else ""
+    )
     req.reply.open_form(
         Form(
             form_id=f"charter.{kind}",
@@ -96,7 +111,11 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
     # Counted in bytes, as Mattermost counts the text a form can hold when it is edited again.
     over = len(text.encode()) - CHARTER_MAX
     if over > 0:
-        return {"text": _("Too long by about {over} characters (accented letters count double): please shorten it.").format(over=over)}
+        return {
+            "text": _("Too long by about {over} characters (accented letters count double): please shorten it.").format(
+                over=over
+            )
+        }
     return {}
 
 

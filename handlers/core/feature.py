@@ -11,8 +11,9 @@ def register(reg: Registry) -> None:
     """The core's own deliveries, and `/cm language`."""
     outbox.register(reg)
     inbox.register(reg)
-    reg.command("cm language", guide.set_language, N_("the language Relais speaks to you"), args="fr|en",
-                aliases=("langue",))
+    reg.command(
+        "cm language", guide.set_language, N_("the language Relais speaks to you"), args="fr|en", aliases=("langue",)
+    )
 
 
 def register_help(reg: Registry) -> None:

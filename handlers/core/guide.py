@@ -10,6 +10,7 @@ from handlers.core.messages import Md, Message
 from handlers.core.permissions import is_cm
 from storage.models import User
 
+
 def help_message(deps: Deps, user_id: str, lang: str, unknown: str = "") -> Message:
     _ = translator(lang)
     listed = [c for c in deps.features.commands if c.listed]

@@ -4,7 +4,8 @@ they are compiled in memory at first use, so there is no build step to forget.""
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def N_(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     po = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po.exists():
@@ -34,6 +35,6 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buf)
 
 
-def translator(language: str):  # type: ignore[no-untyped-def]
+def translator(language: str) -> Callable[[str], str]:
     """The `_` of one language."""
     return translations(language).gettext

@@ -41,21 +41,38 @@ def receive(deps: Deps, key: str, kind: str, payload: dict[str, Any]) -> int | N
     """Store before the ack; None when this key was received already (a platform retry)."""
     now = deps.clock()
     with deps.db.begin() as s:
-        return add_once(s, Inbox, "key", {"key": key[:200], "kind": kind, "payload": payload, "received_at": now,
-                                          "claimed_until": now + LEASE, "attempts": 1})
+        return add_once(
+            s,
+            Inbox,
+            "key",
+            {
+                "key": key[:200],
+                "kind": kind,
+                "payload": payload,
+                "received_at": now,
+                "claimed_until": now + LEASE,
+                "attempts": 1,
+            },
+        )
 
 
 def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: Reply) -> None:
     """Run the request a row holds; then the row is done, whatever the outcome (the
     person was answered, or told something went wrong)."""
-    req = Request(user_id=str(payload.get("user_id", "")), reply=reply, channel_id=str(payload.get("channel", "")),
-                  inbox_id=row_id)
+    req = Request(
+        user_id=str(payload.get("user_id", "")),
+        reply=reply,
+        channel_id=str(payload.get("channel", "")),
+        inbox_id=row_id,
+    )
     if kind == "command":
         router.command(deps, req, str(payload["name"]), str(payload.get("text", "")))
     elif kind == "action":
         router.action(deps, req, str(payload["action_id"]), str(payload.get("value", "")))
     elif kind == "form":
-        router.submit_form(deps, req, str(payload["form_id"]), dict(payload.get("values") or {}), str(payload.get("state", "")))
+        router.submit_form(
+            deps, req, str(payload["form_id"]), dict(payload.get("values") or {}), str(payload.get("state", ""))
+        )
     elif kind == "mention":
         with UnitOfWork(deps, req) as uow:
             uow.send(FollowUp(MENTION, payload, f"mention:{row_id}"))
@@ -64,7 +81,9 @@ def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: 
 
 def _done(deps: Deps, row_id: int) -> None:
     with deps.db.begin() as s:
-        s.execute(update(Inbox).where(Inbox.id == row_id, Inbox.processed_at.is_(None)).values(processed_at=deps.clock()))
+        s.execute(
+            update(Inbox).where(Inbox.id == row_id, Inbox.processed_at.is_(None)).values(processed_at=deps.clock())
+        )
 
 
 def _stale(now: Any) -> Any:

@@ -8,9 +8,10 @@ That split is what keeps a volunteer's `<!channel>` from pinging anybody.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from string import Formatter
-from typing import Callable, Literal, Union
+from typing import Literal, Union
 
 
 @dataclass(frozen=True)

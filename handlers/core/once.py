@@ -7,9 +7,9 @@ each, so a read lock is never upgraded (SQLite would refuse it mid-transaction).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Select, update
+from sqlalchemy import CursorResult, Executable, Select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -17,7 +17,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from handlers.core.context import Deps
 from storage.models import Base
 
-Row = TypeVar("Row", bound=Base)
+
+def changed(session: Session, statement: Executable) -> int:
+    """How many rows an UPDATE changed: the compare-and-set's verdict."""
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount
 
 
 def add_once(session: Session, model: type[Base], key_column: str, values: dict[str, Any]) -> int | None:
@@ -27,20 +31,21 @@ def add_once(session: Session, model: type[Base], key_column: str, values: dict[
     return session.scalar(stmt.returning(model.id))  # type: ignore[attr-defined]
 
 
-def claim(deps: Deps, query: Select[tuple[Row]], still: ColumnElement[bool],
-          values: Callable[[Row], dict[str, Any]]) -> list[Row]:
+def claim(
+    deps: Deps, query: Select[Any], still: ColumnElement[bool], values: Callable[[Any], dict[str, Any]]
+) -> list[Any]:
     """Take the rows `query` finds and `still` holds for, setting `values` on each."""
     with deps.db.begin() as s:
         if s.get_bind().dialect.name == "postgresql":
             rows = list(s.scalars(query.with_for_update(skip_locked=True)))
             for row in rows:
-                s.execute(update(type(row)).where(type(row).id == row.id).values(**values(row)))  # type: ignore[attr-defined]
+                s.execute(update(type(row)).where(type(row).id == row.id).values(**values(row)))
             return rows
         candidates = list(s.scalars(query))
     claimed = []
     for row in candidates:
         with deps.db.begin() as s:
             model = type(row)
-            if s.execute(update(model).where(model.id == row.id, still).values(**values(row))).rowcount:  # type: ignore[attr-defined]
+            if changed(s, update(model).where(model.id == row.id, still).values(**values(row))):
                 claimed.append(row)
     return claimed

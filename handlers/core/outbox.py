@@ -33,9 +33,17 @@ MAX_ATTEMPTS = 8  # about three hours of back-off: 2, 4, 8, 16, 32, 60, 60 minut
 FAILED = "core.failed"
 
 
-def enqueue(session: Session, kind: str, payload: dict[str, Any], *, key: str, due_at: datetime | None = None) -> int | None:
+def enqueue(
+    session: Session, kind: str, payload: dict[str, Any], *, key: str, due_at: datetime | None = None
+) -> int | None:
     """Add a row in the caller's transaction; None if a row with this key exists already."""
-    values: dict[str, Any] = {"kind": kind, "payload": payload, "dedupe_key": key[:200], "attempts": 0, "last_error": ""}
+    values: dict[str, Any] = {
+        "kind": kind,
+        "payload": payload,
+        "dedupe_key": key[:200],
+        "attempts": 0,
+        "last_error": "",
+    }
     if due_at is not None:
         values["due_at"] = due_at
     return add_once(session, Outbox, "dedupe_key", values)
@@ -78,7 +86,9 @@ def deliver(deps: Deps, ids: list[int] | None = None, limit: int = 100) -> set[i
             _failed(deps, row, repr(exc))
             continue
         with deps.db.begin() as s:
-            s.execute(update(Outbox).where(Outbox.id == row.id).values(delivered_at=deps.clock(), attempts=row.attempts + 1))
+            s.execute(
+                update(Outbox).where(Outbox.id == row.id).values(delivered_at=deps.clock(), attempts=row.attempts + 1)
+            )
             more = enqueue_all(s, follow_ups, due_at=deps.clock())
         done.add(row.id)
         done |= deliver(deps, more)
@@ -89,29 +99,50 @@ def _failed(deps: Deps, row: Outbox, error: str) -> None:
     attempts = row.attempts + 1
     now = deps.clock()
     give_up = attempts >= MAX_ATTEMPTS
-    log.warning("delivery %s (%s) failed, attempt %s%s: %s", row.id, row.kind, attempts,
-                " — giving up" if give_up else "", error)
+    log.warning(
+        "delivery %s (%s) failed, attempt %s%s: %s",
+        row.id,
+        row.kind,
+        attempts,
+        " — giving up" if give_up else "",
+        error,
+    )
     with deps.db.begin() as s:
         backoff = min(timedelta(minutes=2**attempts), MAX_BACKOFF)
         s.execute(
             update(Outbox)
             .where(Outbox.id == row.id)
-            .values(attempts=attempts, last_error=error[:500], claimed_until=now + backoff,
-                    failed_at=now if give_up else None)
+            .values(
+                attempts=attempts,
+                last_error=error[:500],
+                claimed_until=now + backoff,
+                failed_at=now if give_up else None,
+            )
         )
         if give_up and row.kind != FAILED:
             for admin in sorted(deps.team.admin_users):
-                enqueue(s, FAILED, {"row": row.id, "kind": row.kind, "error": error[:300], "user": admin},
-                        key=f"failed:{row.id}:{admin}", due_at=now)
+                enqueue(
+                    s,
+                    FAILED,
+                    {"row": row.id, "kind": row.kind, "error": error[:300], "user": admin},
+                    key=f"failed:{row.id}:{admin}",
+                    due_at=now,
+                )
 
 
 def _tell_admin(deps: Deps, row: Outbox) -> list[FollowUp]:
     p = row.payload
     _ = translator(deps.language(p["user"]))
     text = Md.of(
-        _("⚠️ Relais gave up sending a message ({kind}, #{row}) after {n} attempts. The platform said: {error}\n"
-          "Check the channel ids and the bot's access in the settings; this message will not be tried again."),
-        kind=p["kind"], row=p["row"], n=MAX_ATTEMPTS, error=p["error"])
+        _(
+            "⚠️ Relais gave up sending a message ({kind}, #{row}) after {n} attempts. The platform said: {error}\n"
+            "Check the channel ids and the bot's access in the settings; this message will not be tried again."
+        ),
+        kind=p["kind"],
+        row=p["row"],
+        n=MAX_ATTEMPTS,
+        error=p["error"],
+    )
     deps.chat.dm(p["user"], Message(text=text, fallback=_("A message could not be delivered.")))
     return []
 
@@ -125,7 +156,10 @@ def health(deps: Deps) -> dict[str, int]:
     now = deps.clock()
     pending = and_(Outbox.delivered_at.is_(None), Outbox.failed_at.is_(None))
     with deps.db() as s:
-        count = lambda *where: s.scalar(select(func.count()).select_from(Outbox).where(*where)) or 0  # noqa: E731
+
+        def count(*where: Any) -> int:
+            return s.scalar(select(func.count()).select_from(Outbox).where(*where)) or 0
+
         return {
             "due": count(pending, Outbox.due_at <= now),
             "failing": count(pending, Outbox.attempts > 0),

@@ -65,7 +65,7 @@ class Recurring:
     fire time, keyed, so every instance may ask and one row is kept."""
 
     name: str
-    due: Callable[["Deps", datetime], Iterable[FollowUp]]
+    due: Callable[[Deps, datetime], Iterable[FollowUp]]
 
 
 @dataclass
@@ -75,7 +75,7 @@ class Registry:
     forms: dict[str, tuple[Validator, Submitter]] = field(default_factory=dict)
     deliverers: dict[str, Deliver] = field(default_factory=dict)
     recurring: list[Recurring] = field(default_factory=list)
-    mention: Callable[["Deps", str, str], Any] | None = None  # (deps, user id, text) -> the answer
+    mention: Callable[[Deps, str, str], Any] | None = None  # (deps, user id, text) -> the answer
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
 
     def describe(self, slash_command: str, description: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from handlers.core import guide
 from handlers.core.context import Deps, Request
@@ -87,4 +88,3 @@ def mention(deps: Deps, user_id: str, text: str) -> Message:
     answer = deps.features.mention
     assert answer is not None, "no feature answers mentions"
     return answer(deps, user_id, text)  # type: ignore[no-any-return]
-

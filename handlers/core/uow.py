@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers.core import outbox
 from handlers.core.context import Deps, Request
+from handlers.core.once import changed
 from handlers.core.registry import FollowUp
 from storage.models import Inbox
 
@@ -45,9 +46,12 @@ class UnitOfWork:
                 self.session.rollback()
                 return
             inbox_id = self.req.inbox_id if self.req else None
-            if inbox_id is not None and not self.session.execute(
-                update(Inbox).where(Inbox.id == inbox_id, Inbox.processed_at.is_(None)).values(processed_at=self.deps.clock())
-            ).rowcount:
+            if inbox_id is not None and not changed(
+                self.session,
+                update(Inbox)
+                .where(Inbox.id == inbox_id, Inbox.processed_at.is_(None))
+                .values(processed_at=self.deps.clock()),
+            ):
                 self.session.rollback()
                 raise AlreadyProcessed(inbox_id)
             self.session.commit()

@@ -50,8 +50,13 @@ def author_of(entry: ModerationEntry, lang: str) -> str:
 
 def _buttons(entry: ModerationEntry, lang: str) -> list[Button]:
     _ = translator(lang)
-    labels = {"replied": _("Replied"), "hidden": _("Hidden"), "deleted": _("Deleted"), "escalated": _("Escalated"),
-              "ignored": _("Ignored…")}
+    labels = {
+        "replied": _("Replied"),
+        "hidden": _("Hidden"),
+        "deleted": _("Deleted"),
+        "escalated": _("Escalated"),
+        "ignored": _("Ignored…"),
+    }
     buttons = [Button(f"moderation.{h}", label, str(entry.id)) for h, label in labels.items() if h != entry.handling]
     return buttons + [Button("moderation.note", _("Note…"), str(entry.id))]
 
@@ -59,8 +64,12 @@ def _buttons(entry: ModerationEntry, lang: str) -> list[Button]:
 def _event_line(event: ModerationEvent, lang: str, tz: ZoneInfo, *, first: bool) -> Md:
     _ = translator(lang)
     template = _("📝 logged by {who} on {when} ({handling})") if first else _("{handling} by {who} on {when}")
-    line = Md.of(template, handling=handling_label(event.handling, lang), who=UserRef(event.actor_id),
-                 when=moment(event.at, lang, tz))
+    line = Md.of(
+        template,
+        handling=handling_label(event.handling, lang),
+        who=UserRef(event.actor_id),
+        when=moment(event.at, lang, tz),
+    )
     return Md.of("{l} — “{n}”", l=line, n=event.note) if event.note else line
 
 

@@ -27,15 +27,20 @@ def _entry_card(deps: Deps, row: Outbox) -> list[FollowUp]:
     with deps.db() as s:
         entry = s.get(ModerationEntry, row.payload["entry_id"])
         assert entry is not None
-        events = list(s.scalars(select(ModerationEvent).where(ModerationEvent.entry_id == entry.id).order_by(ModerationEvent.id)))
+        events = list(
+            s.scalars(select(ModerationEvent).where(ModerationEvent.entry_id == entry.id).order_by(ModerationEvent.id))
+        )
     card = entry_card(entry, events, deps.team.language, deps.team.timezone)
     if entry.queue_message_id and entry.queue_channel:
         deps.chat.update(MessageRef(entry.queue_channel, entry.queue_message_id), card)
     elif row.kind == POST:
         ref = deps.chat.post(deps.team.queue_channel, card)
         with deps.db.begin() as s:
-            s.execute(update(ModerationEntry).where(ModerationEntry.id == entry.id)
-                      .values(queue_channel=ref.channel, queue_message_id=ref.message_id))
+            s.execute(
+                update(ModerationEntry)
+                .where(ModerationEntry.id == entry.id)
+                .values(queue_channel=ref.channel, queue_message_id=ref.message_id)
+            )
     return []
 
 

@@ -9,12 +9,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handlers.core.context import Deps, Request
-from handlers.core.uow import UnitOfWork
-from handlers.moderation import delivery
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
-from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
+from handlers.core.once import changed
 from handlers.core.permissions import is_cm
+from handlers.core.uow import UnitOfWork
+from handlers.moderation import delivery
+from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
 from handlers.topics.sensitive import all_topics, matches
 from storage.models import EntryTopic, ModerationEntry, ModerationEvent
 
@@ -29,7 +30,9 @@ def _refuse_unless_cm(deps: Deps, req: Request) -> bool:
     if is_cm(deps, req.user_id):
         return False
     _ = translator(req.language)
-    req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can use the moderation log. Nothing was changed."))))
+    req.reply.reply(
+        Message(text=Md.of(_("⛔ Only the CM and admins can use the moderation log. Nothing was changed.")))
+    )
     return True
 
 
@@ -46,13 +49,24 @@ def command(deps: Deps, req: Request, args: str) -> None:
 def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending") -> Form:
     """The full form to log an entry, or (with entry_id) the handling-and-note form for one."""
     _ = translator(lang)
-    handling_field = Field("handling", _("Handling"), kind="select", initial=handling,
-                           options=[Option(k, _(v)) for k, v in HANDLINGS.items()])
+    handling_field = Field(
+        "handling",
+        _("Handling"),
+        kind="select",
+        initial=handling,
+        options=[Option(k, _(v)) for k, v in HANDLINGS.items()],
+    )
     reason = Field("reason", _("Reason, if ignored"), optional=True, max_length=NOTE_MAX)
     note = Field("note", _("Note"), kind="paragraph", optional=True, max_length=NOTE_MAX)
     if entry_id is not None:
-        return Form("moderation.change", _("Handling #{id}").format(id=entry_id), _("Save"),
-                    [handling_field, reason, note], state=str(entry_id), language=lang)
+        return Form(
+            "moderation.change",
+            _("Handling #{id}").format(id=entry_id),
+            _("Save"),
+            [handling_field, reason, note],
+            state=str(entry_id),
+            language=lang,
+        )
     return Form(
         "moderation.log",
         _("Negative message"),
@@ -62,8 +76,13 @@ def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending
             Field("link", _("Link"), optional=True, max_length=LINK_MAX, hint=_("The address of the message, if any")),
             Field("author", _("Author"), optional=True, max_length=AUTHOR_MAX),
             Field("excerpt", _("Excerpt"), kind="paragraph", max_length=EXCERPT_MAX),
-            Field("severity", _("Severity"), kind="select", initial="low",
-                  options=[Option(k, _(v)) for k, v in SEVERITIES.items()]),
+            Field(
+                "severity",
+                _("Severity"),
+                kind="select",
+                initial="low",
+                options=[Option(k, _(v)) for k, v in SEVERITIES.items()],
+            ),
             handling_field,
             reason,
             note,
@@ -146,7 +165,9 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
     if uow.delivered:
         text = Md.of(_("✅ Logged as #{id} and posted in the CM channel."), id=entry_id)
     else:
-        text = Md.of(_("💾 Logged as #{id}. The CM channel cannot be reached right now; the card will follow."), id=entry_id)
+        text = Md.of(
+            _("💾 Logged as #{id}. The CM channel cannot be reached right now; the card will follow."), id=entry_id
+        )
     req.reply.reply(Message(text=text))
 
 
@@ -160,8 +181,9 @@ def click(deps: Deps, req: Request, handling: str, value: str) -> None:
     if entry is None:
         req.reply.reply(Message(text=Md.of(_("This entry no longer exists."))))
     elif handling in ("ignored", "note"):
-        req.reply.open_form(log_form(req.language, entry_id=entry_id,
-                                     handling="ignored" if handling == "ignored" else entry.handling))
+        req.reply.open_form(
+            log_form(req.language, entry_id=entry_id, handling="ignored" if handling == "ignored" else entry.handling)
+        )
     else:
         change(deps, req, entry_id, {"handling": handling})
 
@@ -183,7 +205,7 @@ def change(deps: Deps, req: Request, entry_id: int, values: dict[str, str], *, w
         fields: dict[str, object] = {"handling": handling, "handled_by": req.user_id}
         if handling == "ignored":
             fields["reason"] = reason
-        if s.execute(query.values(**fields)).rowcount:
+        if changed(s, query.values(**fields)):
             event = ModerationEvent(entry_id=entry_id, handling=handling, actor_id=req.user_id, note=note)
             s.add(event)
             s.flush()
@@ -191,7 +213,13 @@ def change(deps: Deps, req: Request, entry_id: int, values: dict[str, str], *, w
     if uow.sent:
         return
     _ = translator(req.language)
-    req.reply.reply(Message(text=Md.of(_("ℹ️ Nothing changed: #{id} is already {h}."), id=entry_id, h=handling_label(handling, req.language))))
+    req.reply.reply(
+        Message(
+            text=Md.of(
+                _("ℹ️ Nothing changed: #{id} is already {h}."), id=entry_id, h=handling_label(handling, req.language)
+            )
+        )
+    )
 
 
 def listing(deps: Deps, req: Request, *, only_open: bool) -> None:
@@ -205,7 +233,11 @@ def listing(deps: Deps, req: Request, *, only_open: bool) -> None:
             query = query.order_by(ModerationEntry.seen_at.desc())
         entries = list(s.scalars(query.limit(LIST_MAX + 1)))
     if not entries:
-        empty = _("No open entry: everything seen was handled.") if only_open else _("The moderation log is empty. /cm log adds an entry.")
+        empty = (
+            _("No open entry: everything seen was handled.")
+            if only_open
+            else _("The moderation log is empty. /cm log adds an entry.")
+        )
         req.reply.reply(Message(text=Md.of(empty)))
         return
     title = _("Open moderation entries, oldest first") if only_open else _("Latest moderation entries")

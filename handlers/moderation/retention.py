@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from handlers.core.context import Deps
 from handlers.core.uow import UnitOfWork
 from handlers.moderation import delivery
-from handlers.core.context import Deps
 from storage.models import ModerationEntry
 
 
@@ -18,12 +18,22 @@ def _anonymize(deps: Deps, which: ColumnElement[bool]) -> int:
     now = deps.clock()
     with UnitOfWork(deps) as uow:
         s = uow.session
-        ids = list(s.scalars(select(ModerationEntry.id).where(which, or_(ModerationEntry.author.is_not(None), ModerationEntry.link.is_not(None)))))
+        ids = list(
+            s.scalars(
+                select(ModerationEntry.id).where(
+                    which, or_(ModerationEntry.author.is_not(None), ModerationEntry.link.is_not(None))
+                )
+            )
+        )
         if not ids:
             return 0
-        s.execute(update(ModerationEntry).where(ModerationEntry.id.in_(ids)).values(author=None, link=None, anonymized_at=now))
+        s.execute(
+            update(ModerationEntry).where(ModerationEntry.id.in_(ids)).values(author=None, link=None, anonymized_at=now)
+        )
         # the cards in the CM channel show the author too: update them
-        posted = s.scalars(select(ModerationEntry.id).where(ModerationEntry.id.in_(ids), ModerationEntry.queue_message_id.is_not(None)))
+        posted = s.scalars(
+            select(ModerationEntry.id).where(ModerationEntry.id.in_(ids), ModerationEntry.queue_message_id.is_not(None))
+        )
         uow.send(*(delivery.update_card(i, f"anonymized:{now.isoformat()}") for i in posted))
     return len(ids)
 

@@ -21,14 +21,28 @@ from sqlalchemy import select
 
 from handlers.core.context import Deps
 from handlers.core.i18n import translator
-from handlers.moderation.log import check, store
-from handlers.moderation.cards import NETWORKS
 from handlers.core.text import fold
+from handlers.moderation.cards import NETWORKS
+from handlers.moderation.log import check, store
 from storage.models import ModerationEntry
 
 COLUMNS = ["seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason", "note"]
-EXPORT_COLUMNS = ["id", "seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason",
-                  "note", "logged_by", "handled_by", "topics", "anonymized_at"]
+EXPORT_COLUMNS = [
+    "id",
+    "seen_at",
+    "network",
+    "link",
+    "author",
+    "excerpt",
+    "severity",
+    "handling",
+    "reason",
+    "note",
+    "logged_by",
+    "handled_by",
+    "topics",
+    "anonymized_at",
+]
 
 
 def _seen_at(raw: str, deps: Deps) -> datetime | None:
@@ -45,7 +59,14 @@ def import_rows(deps: Deps, actor: str, source: TextIO) -> tuple[int, list[tuple
     reader = csv.DictReader(source)
     missing = {"network", "excerpt"} - set(reader.fieldnames or [])
     if missing:
-        return 0, [(1, _("missing columns: {cols} (expected: {all})").format(cols=", ".join(sorted(missing)), all=", ".join(COLUMNS)))]
+        return 0, [
+            (
+                1,
+                _("missing columns: {cols} (expected: {all})").format(
+                    cols=", ".join(sorted(missing)), all=", ".join(COLUMNS)
+                ),
+            )
+        ]
     loaded, problems = 0, []
     labels = {fold(v): k for k, v in NETWORKS.items()} | {k: k for k in NETWORKS}
     for row in reader:
@@ -79,6 +100,19 @@ def export_rows(deps: Deps, out: TextIO) -> int:
 
 
 def _cells(e: ModerationEntry) -> Iterable[object]:
-    return [e.id, e.seen_at.isoformat(), e.network, e.link or "", e.author or "", e.excerpt, e.severity, e.handling,
-            e.reason, e.note, e.logged_by, e.handled_by or "", "; ".join(t.topic for t in e.topics),
-            e.anonymized_at.isoformat() if e.anonymized_at else ""]
+    return [
+        e.id,
+        e.seen_at.isoformat(),
+        e.network,
+        e.link or "",
+        e.author or "",
+        e.excerpt,
+        e.severity,
+        e.handling,
+        e.reason,
+        e.note,
+        e.logged_by,
+        e.handled_by or "",
+        "; ".join(t.topic for t in e.topics),
+        e.anonymized_at.isoformat() if e.anonymized_at else "",
+    ]

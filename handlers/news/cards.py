@@ -114,7 +114,9 @@ def queue_message(news: News, lang: str, tz: ZoneInfo, topics: list[str] | None 
         title=f"📰 {news.title}",
         text=Md.text(news.body) if news.body else None,
         fields=fields,
-        context=Md.join(history) if history else Md.of(_("News #{id} received on {when}"), id=news.id, when=moment(news.created_at, lang, tz)),
+        context=Md.join(history)
+        if history
+        else Md.of(_("News #{id} received on {when}"), id=news.id, when=moment(news.created_at, lang, tz)),
         actions=_buttons(news, lang),
         fallback=_("News to review: {title}").format(title=news.title),
     )

@@ -15,7 +15,13 @@ from handlers.news.cards import queue_message, status_dm
 from handlers.topics.sensitive import all_topics, matches
 from storage.models import News, NewsEvent, Outbox, QueueMessage
 
-POST, UPDATE, STATUS_DM, ANSWER, DELIVERED_DM = "queue_post", "queue_update", "status_dm", "queue_answer", "delivered_dm"
+POST, UPDATE, STATUS_DM, ANSWER, DELIVERED_DM = (
+    "queue_post",
+    "queue_update",
+    "status_dm",
+    "queue_answer",
+    "delivered_dm",
+)
 
 
 def post_card(news_id: int) -> FollowUp:
@@ -24,8 +30,11 @@ def post_card(news_id: int) -> FollowUp:
 
 def after_change(news_id: int, event_id: int, *, answer: bool) -> list[FollowUp]:
     """A decision updates the card and DMs the submitter; an answer goes to the card's thread."""
-    told = FollowUp(ANSWER, {"event_id": event_id}, f"news:{news_id}:answer:{event_id}") if answer else \
-        FollowUp(STATUS_DM, {"event_id": event_id}, f"news:{news_id}:dm:{event_id}")
+    told = (
+        FollowUp(ANSWER, {"event_id": event_id}, f"news:{news_id}:answer:{event_id}")
+        if answer
+        else FollowUp(STATUS_DM, {"event_id": event_id}, f"news:{news_id}:dm:{event_id}")
+    )
     return [FollowUp(UPDATE, {"news_id": news_id}, f"news:{news_id}:update:{event_id}"), told]
 
 

@@ -9,12 +9,12 @@ from typing import TextIO
 from sqlalchemy import select
 
 from handlers.core.context import Deps, Request
-from handlers.core.uow import UnitOfWork
-from handlers.news import delivery
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
-from handlers.news.cards import CATEGORIES, news_line
 from handlers.core.permissions import is_cm
+from handlers.core.uow import UnitOfWork
+from handlers.news import delivery
+from handlers.news.cards import CATEGORIES, news_line
 from storage.models import News, NewsEvent
 
 TITLE_MAX = 150
@@ -50,7 +50,9 @@ def news_form(lang: str) -> Form:
                 initial="other",
             ),
             Field("wished_date", _("Wished publication date"), kind="date", optional=True),
-            Field("links", _("Links"), optional=True, max_length=LINKS_MAX, hint=_("Web addresses, separated by spaces")),
+            Field(
+                "links", _("Links"), optional=True, max_length=LINKS_MAX, hint=_("Web addresses, separated by spaces")
+            ),
         ],
         language=lang,
     )
@@ -83,7 +85,9 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
                 errors["wished_date"] = _("This date is in the past.")
         except ValueError:
             errors["wished_date"] = _("Please give a date as YYYY-MM-DD.")
-    bad_links = [w for w in values.get("links", "").replace(",", " ").split() if not w.startswith(("http://", "https://"))]
+    bad_links = [
+        w for w in values.get("links", "").replace(",", " ").split() if not w.startswith(("http://", "https://"))
+    ]
     if bad_links:
         errors["links"] = _("Links must start with http:// or https:// (check: {link}).").format(link=bad_links[0])
     return errors
@@ -150,9 +154,13 @@ def mine(deps: Deps, req: Request) -> None:
         )
     _ = translator(lang)
     if not items:
-        text = Md.of(_("You have not sent any news yet. Type /news followed by your text, or /news alone for the form."))
+        text = Md.of(
+            _("You have not sent any news yet. Type /news followed by your text, or /news alone for the form.")
+        )
     else:
-        text = Md.of("**{h}**\n{l}", h=_("Your news"), l=Md.join([news_line(n, lang, deps.team.timezone) for n in items]))
+        text = Md.of(
+            "**{h}**\n{l}", h=_("Your news"), l=Md.join([news_line(n, lang, deps.team.timezone) for n in items])
+        )
     req.reply.reply(Message(text=text))
 
 
@@ -179,11 +187,36 @@ def queue(deps: Deps, req: Request) -> None:
 def export_rows(deps: Deps, out: TextIO) -> int:
     """`relais export news`: every item with its current status, for a spreadsheet."""
     writer = csv.writer(out)
-    writer.writerow(["id", "created_at", "author_id", "title", "body", "category", "wished_date", "links", "status", "scheduled_for"])
+    writer.writerow(
+        [
+            "id",
+            "created_at",
+            "author_id",
+            "title",
+            "body",
+            "category",
+            "wished_date",
+            "links",
+            "status",
+            "scheduled_for",
+        ]
+    )
     count = 0
     with deps.db() as s:
         for n in s.scalars(select(News).order_by(News.id).execution_options(yield_per=1000)):
-            writer.writerow([n.id, n.created_at.isoformat(), n.author_id, n.title, n.body, n.category,
-                             n.wished_date or "", n.links, n.status, n.scheduled_for or ""])
+            writer.writerow(
+                [
+                    n.id,
+                    n.created_at.isoformat(),
+                    n.author_id,
+                    n.title,
+                    n.body,
+                    n.category,
+                    n.wished_date or "",
+                    n.links,
+                    n.status,
+                    n.scheduled_for or "",
+                ]
+            )
             count += 1
     return count

@@ -11,12 +11,13 @@ from datetime import date, datetime
 from sqlalchemy import update
 
 from handlers.core.context import Deps, Request
-from handlers.core.uow import UnitOfWork
-from handlers.news import delivery
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
-from handlers.news.cards import STATUSES, moment
+from handlers.core.once import changed
 from handlers.core.permissions import is_cm
+from handlers.core.uow import UnitOfWork
+from handlers.news import delivery
+from handlers.news.cards import STATUSES, moment
 from storage.models import News, NewsEvent
 
 NOTE_MAX = 1000
@@ -34,7 +35,10 @@ TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 # Decisions that need words (or a date) first open a form.
 FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool]]]] = {
     # action: (title, [(field, label, kind, optional)])
-    "schedule": (N_("Schedule the news"), [("date", N_("Publication date"), "date", False), ("note", N_("Note for the submitter"), "paragraph", True)]),
+    "schedule": (
+        N_("Schedule the news"),
+        [("date", N_("Publication date"), "date", False), ("note", N_("Note for the submitter"), "paragraph", True)],
+    ),
     "ask": (N_("Ask for information"), [("note", N_("Question for the author"), "paragraph", False)]),
     "reject": (N_("Reject the news"), [("note", N_("Reason for rejecting"), "paragraph", False)]),
     "answer": (N_("Answer the CM"), [("note", N_("Your answer"), "paragraph", False)]),
@@ -77,7 +81,10 @@ def _form(action: str, news_id: int, lang: str) -> Form:
         form_id=f"news.{action}",
         title=_(title),
         submit=_("Send"),
-        fields=[Field(n, _(label), kind=kind, optional=opt, max_length=NOTE_MAX if kind != "date" else None) for n, label, kind, opt in fields],  # type: ignore[arg-type]
+        fields=[
+            Field(n, _(label), kind=kind, optional=opt, max_length=NOTE_MAX if kind != "date" else None)  # type: ignore[arg-type]
+            for n, label, kind, opt in fields
+        ],
         state=str(news_id),
         language=lang,
     )
@@ -103,7 +110,14 @@ def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> F
 
 def submit(deps: Deps, req: Request, action: str, values: dict[str, str], state: str) -> None:
     when = values.get("date", "")
-    change(deps, req, action, int(state), note=values.get("note", "").strip(), on=date.fromisoformat(when) if when else None)
+    change(
+        deps,
+        req,
+        action,
+        int(state),
+        note=values.get("note", "").strip(),
+        on=date.fromisoformat(when) if when else None,
+    )
 
 
 def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "", on: date | None = None) -> None:
@@ -118,13 +132,15 @@ def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "
         values: dict[str, object] = {"status": status}
         if on is not None:
             values["scheduled_for"] = on
-        changed = refusal is None and s.execute(
-            update(News).where(News.id == news_id, News.status.in_(sources)).values(**values)
-        ).rowcount
-        if refusal is None and not changed:  # nothing was written: the item had already moved on
+        moved = refusal is None and changed(
+            s, update(News).where(News.id == news_id, News.status.in_(sources)).values(**values)
+        )
+        if refusal is None and not moved:  # nothing was written: the item had already moved on
             already = s.get(News, news_id, populate_existing=True)
-        if changed:
-            event = NewsEvent(news_id=news_id, kind="answer" if action == "answer" else status, actor_id=req.user_id, note=note)
+        if moved:
+            event = NewsEvent(
+                news_id=news_id, kind="answer" if action == "answer" else status, actor_id=req.user_id, note=note
+            )
             s.add(event)
             s.flush()
             uow.send(*delivery.after_change(news_id, event.id, answer=action == "answer"))

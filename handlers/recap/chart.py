@@ -11,8 +11,14 @@ from handlers.core.i18n import translator
 from handlers.moderation.cards import HANDLINGS
 from handlers.recap.data import Recap
 
-COLORS = {"pending": "#d9534f", "escalated": "#f0ad4e", "replied": "#5cb85c", "hidden": "#5bc0de",
-          "deleted": "#6f42c1", "ignored": "#adb5bd"}
+COLORS = {
+    "pending": "#d9534f",
+    "escalated": "#f0ad4e",
+    "replied": "#5cb85c",
+    "hidden": "#5bc0de",
+    "deleted": "#6f42c1",
+    "ignored": "#adb5bd",
+}
 
 
 def chart_png(recap: Recap, lang: str) -> bytes:
@@ -26,11 +32,11 @@ def chart_png(recap: Recap, lang: str) -> bytes:
         counts = [recap.per_day[d][handling] for d in days]
         if any(counts):
             ax.bar(range(len(days)), counts, bottom=bottom, color=COLORS[handling], label=_(HANDLINGS[handling]))
-            bottom = [b + c for b, c in zip(bottom, counts)]
+            bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     ax.set_xticks(range(len(days)), [format_date(d, "EEE d", locale=lang) for d in days])
     ax.set_title(_("Negative messages per day — week {week}").format(week=recap.week))
     ax.set_ylim(0, max([*bottom, 1]) * 1.4)  # room for the legend above the tallest bar
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     if recap.total:
         ax.legend(loc="upper right", fontsize="small")
     fig.tight_layout()

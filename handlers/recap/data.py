@@ -77,14 +77,24 @@ def build(session: Session, week: str, tz: ZoneInfo) -> Recap:
     prev_start, _prev_end = bounds(monday - timedelta(days=7), tz)
     in_week = and_(ModerationEntry.seen_at >= start, ModerationEntry.seen_at < end)
     previous = session.scalar(
-        select(func.count()).select_from(ModerationEntry).where(ModerationEntry.seen_at >= prev_start, ModerationEntry.seen_at < start)
+        select(func.count())
+        .select_from(ModerationEntry)
+        .where(ModerationEntry.seen_at >= prev_start, ModerationEntry.seen_at < start)
     )
     by_topic = _grouped(session, EntryTopic.topic, and_(EntryTopic.entry_id == ModerationEntry.id, in_week))
     topics: dict[int, list[str]] = defaultdict(list)
-    for entry_id, topic in session.execute(select(EntryTopic.entry_id, EntryTopic.topic).join(ModerationEntry).where(in_week)):
+    for entry_id, topic in session.execute(
+        select(EntryTopic.entry_id, EntryTopic.topic).join(ModerationEntry).where(in_week)
+    ):
         topics[entry_id].append(topic)
-    columns = (ModerationEntry.id, ModerationEntry.network, ModerationEntry.excerpt, ModerationEntry.handling,
-               ModerationEntry.handled_by, ModerationEntry.seen_at)
+    columns = (
+        ModerationEntry.id,
+        ModerationEntry.network,
+        ModerationEntry.excerpt,
+        ModerationEntry.handling,
+        ModerationEntry.handled_by,
+        ModerationEntry.seen_at,
+    )
     rows = [
         Row(i, n, x, h, by, seen if seen.tzinfo else seen.replace(tzinfo=timezone.utc), tuple(topics.get(i, ())))
         for i, n, x, h, by, seen in session.execute(select(*columns).where(in_week))

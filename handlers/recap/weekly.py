@@ -13,14 +13,14 @@ from sqlalchemy import select
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message, UserRef
-from handlers.moderation.cards import OPEN, handling_label, network_label
 from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Recurring, Registry
 from handlers.core.uow import UnitOfWork
+from handlers.moderation.cards import OPEN, handling_label, network_label
 from handlers.recap.data import Recap, Row, build, last_week, parse_week
 from storage.models import ModerationEntry, Outbox
 
-MAIN_LINES = 15   # entries listed in the recap message itself
+MAIN_LINES = 15  # entries listed in the recap message itself
 THREAD_LINES = 25  # entries per message in its thread
 THREAD_MAX = 100  # beyond this many more, the rest goes in a CSV file instead
 
@@ -37,8 +37,14 @@ def _row_line(row: Row, lang: str, now: datetime) -> Md:
         status = Md.of(_("{h} by {who}"), h=handling_label(row.handling, lang), who=UserRef(row.handled_by))
     else:
         status = Md.of("{h}", h=handling_label(row.handling, lang))
-    return Md.of(_("• #{id} {net} · {status} · “{x}” {t}"), id=row.id, net=network_label(row.network, lang),
-                 status=status, x=excerpt, t=topics)
+    return Md.of(
+        _("• #{id} {net} · {status} · “{x}” {t}"),
+        id=row.id,
+        net=network_label(row.network, lang),
+        status=status,
+        x=excerpt,
+        t=topics,
+    )
 
 
 def _counts(pairs: list[tuple[str, int]], label) -> str:  # type: ignore[no-untyped-def]
@@ -50,12 +56,19 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
     _ = translator(lang)
     sunday = recap.monday + timedelta(days=6)
     title = _("🛡️ Moderation recap — week {week} ({start} – {end})").format(
-        week=recap.week, start=format_date(recap.monday, "d MMM", locale=lang), end=format_date(sunday, "d MMM yyyy", locale=lang))
+        week=recap.week,
+        start=format_date(recap.monday, "d MMM", locale=lang),
+        end=format_date(sunday, "d MMM yyyy", locale=lang),
+    )
     delta = recap.total - recap.previous
     unhandled = sum(1 for r in recap.rows if r.handling in OPEN)
     summary = [
-        Md.of(_("**Negative messages:** {n} ({delta} compared with the week before: {prev})"),
-              n=recap.total, delta=f"{delta:+d}", prev=recap.previous),
+        Md.of(
+            _("**Negative messages:** {n} ({delta} compared with the week before: {prev})"),
+            n=recap.total,
+            delta=f"{delta:+d}",
+            prev=recap.previous,
+        ),
         Md.of(_("**By network:** {counts}"), counts=_counts(recap.by_network, lambda k: network_label(k, lang))),
         Md.of(_("**By handling:** {counts}"), counts=_counts(recap.by_handling, lambda k: handling_label(k, lang))),
         Md.of(_("**Sensitive topics:** {counts}"), counts=_counts(recap.by_topic, lambda k: f"⚠ {k}")),
@@ -73,9 +86,9 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
         where = _("in the attached CSV file") if as_csv else _("in the thread below")
         context = Md.of(_("Messages not listed above: {n}, {where}."), n=len(rest), where=where)
     main = Message(title=title, text=Md.join([Md.join(summary), body], sep="\n\n"), context=context)
-    follow = [] if as_csv else [
-        Message(text=Md.join(rest[i : i + THREAD_LINES])) for i in range(0, len(rest), THREAD_LINES)
-    ]
+    follow = (
+        [] if as_csv else [Message(text=Md.join(rest[i : i + THREAD_LINES])) for i in range(0, len(rest), THREAD_LINES)]
+    )
     return main, follow, as_csv
 
 
@@ -84,7 +97,9 @@ def csv_bytes(recap: Recap, lang: str) -> bytes:
     writer = csv.writer(out)
     writer.writerow(["id", "seen_at", "network", "handling", "handled_by", "topics", "excerpt"])
     for r in recap.rows:
-        writer.writerow([r.id, r.seen_at.isoformat(), r.network, r.handling, r.handled_by or "", "; ".join(r.topics), r.excerpt])
+        writer.writerow(
+            [r.id, r.seen_at.isoformat(), r.network, r.handling, r.handled_by or "", "; ".join(r.topics), r.excerpt]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -108,7 +123,9 @@ def show(deps: Deps, req: Request, week: str) -> None:
     for message in follow:
         req.reply.reply(message)
     if as_csv:
-        req.reply.reply(Message(text=Md.of(_("The full list: relais export moderation, or the weekly post's CSV file."))))
+        req.reply.reply(
+            Message(text=Md.of(_("The full list: relais export moderation, or the weekly post's CSV file.")))
+        )
 
 
 POST, CHART, THREAD, CSV = "recap.post", "recap.chart", "recap.thread", "recap.csv"
@@ -138,8 +155,12 @@ def _chart(deps: Deps, row: Outbox) -> list[FollowUp]:
 
     week, lang = row.payload["week"], deps.team.language
     _ = translator(lang)
-    deps.chat.upload(row.payload["channel"], filename=f"moderation-{week}.png", content=chart_png(build_recap(deps, week), lang),
-                     title=_("Negative messages per day — week {week}").format(week=week))
+    deps.chat.upload(
+        row.payload["channel"],
+        filename=f"moderation-{week}.png",
+        content=chart_png(build_recap(deps, week), lang),
+        title=_("Negative messages per day — week {week}").format(week=week),
+    )
     return []
 
 
@@ -153,9 +174,13 @@ def _thread(deps: Deps, row: Outbox) -> list[FollowUp]:
 def _csv(deps: Deps, row: Outbox) -> list[FollowUp]:
     p, lang = row.payload, deps.team.language
     _ = translator(lang)
-    deps.chat.upload(p["channel"], filename=f"moderation-{p['week']}.csv", content=csv_bytes(build_recap(deps, p["week"]), lang),
-                     title=_("All negative messages — week {week}").format(week=p["week"]),
-                     thread=MessageRef(p["channel"], p["thread"]))
+    deps.chat.upload(
+        p["channel"],
+        filename=f"moderation-{p['week']}.csv",
+        content=csv_bytes(build_recap(deps, p["week"]), lang),
+        title=_("All negative messages — week {week}").format(week=p["week"]),
+        thread=MessageRef(p["channel"], p["thread"]),
+    )
     return []
 
 
@@ -163,7 +188,9 @@ def due(deps: Deps, fired_at: datetime) -> list[FollowUp]:
     """At each RECAP_SCHEDULE time: the week before's recap, if Relais was in use
     (a new install does not post an empty recap for before it existed)."""
     with deps.db() as s:
-        in_use = s.scalar(select(Outbox.id).where(Outbox.kind == POST).limit(1)) or s.scalar(select(ModerationEntry.id).limit(1))
+        in_use = s.scalar(select(Outbox.id).where(Outbox.kind == POST).limit(1)) or s.scalar(
+            select(ModerationEntry.id).limit(1)
+        )
     return [owed(last_week(fired_at, deps.team.timezone))] if in_use else []
 
 

@@ -120,6 +120,4 @@ def mention(deps: Deps, user_id: str, text: str) -> Message:
     line = best_match(text, parse(charter_text(deps, lang))[1])
     if line is not None or set(words(text)) & ROLE_WORDS:
         return answer(deps, lang, text)
-    return Message(
-        text=Md.of(_("👋 Ask me about the CM's role, e.g. “can you fix the printer?”, or type /cm help."))
-    )
+    return Message(text=Md.of(_("👋 Ask me about the CM's role, e.g. “can you fix the printer?”, or type /cm help.")))

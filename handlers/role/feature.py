@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.charters import edit as charters
+from handlers.charters.feature import saver
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
 from handlers.role import answer
@@ -10,7 +11,12 @@ from handlers.role import answer
 
 def register(reg: Registry) -> None:
     reg.command("cm role", answer.show, N_("what the CM does; ask whether something is part of it"), args="[question]")
-    reg.command("cm role edit", lambda d, r, _rest: charters.edit_form(d, r, answer.KIND), N_("edit the role charter"),
-                who="cm", refusal=N_("⛔ Only the CM and admins can edit the charters."))
-    reg.form("charter.role", charters.validate, lambda d, r, v, s: charters.save(d, r, answer.KIND, v, s))
+    reg.command(
+        "cm role edit",
+        lambda d, r, _rest: charters.edit_form(d, r, answer.KIND),
+        N_("edit the role charter"),
+        who="cm",
+        refusal=N_("⛔ Only the CM and admins can edit the charters."),
+    )
+    reg.form("charter.role", charters.validate, saver(answer.KIND))
     reg.mention = answer.mention

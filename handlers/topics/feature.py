@@ -9,7 +9,12 @@ from handlers.topics import sensitive
 
 def register(reg: Registry) -> None:
     reg.command("cm topics", sensitive.command, N_("the sensitive topics"), aliases=("sujets",), open_ended=True)
-    reg.command("cm topics add", lambda d, r, rest: sensitive.command(d, r, "add " + rest),
-                N_("add a sensitive topic (remove: /cm topics remove Name)"), args="Name: keyword, keyword",
-                who="cm", refusal=N_("⛔ Only the CM and admins can change the sensitive topics."),
-                aliases=("sujets add", "topics ajouter", "sujets ajouter"))
+    reg.command(
+        "cm topics add",
+        lambda d, r, rest: sensitive.command(d, r, "add " + rest),
+        N_("add a sensitive topic (remove: /cm topics remove Name)"),
+        args="Name: keyword, keyword",
+        who="cm",
+        refusal=N_("⛔ Only the CM and admins can change the sensitive topics."),
+        aliases=("sujets add", "topics ajouter", "sujets ajouter"),
+    )

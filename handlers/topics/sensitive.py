@@ -47,7 +47,9 @@ def command(deps: Deps, req: Request, args: str) -> None:
     elif verb in ("remove", "supprimer"):
         req.reply.reply(remove(deps, rest, lang))
     elif verb:
-        req.reply.reply(Message(text=Md.of(_("Use /cm topics, /cm topics add Name: keyword, keyword or /cm topics remove Name."))))
+        req.reply.reply(
+            Message(text=Md.of(_("Use /cm topics, /cm topics add Name: keyword, keyword or /cm topics remove Name.")))
+        )
     else:
         req.reply.reply(listing(deps, lang))
 
@@ -57,7 +59,9 @@ def listing(deps: Deps, lang: str) -> Message:
     with deps.db() as s:
         topics = all_topics(s)
     if not topics:
-        return Message(text=Md.of(_("No sensitive topic yet. The CM adds one with /cm topics add Name: keyword, keyword")))
+        return Message(
+            text=Md.of(_("No sensitive topic yet. The CM adds one with /cm topics add Name: keyword, keyword"))
+        )
     lines = [Md.of("⚠ **{n}** — {k}", n=t.name, k=t.keywords or "—") for t in topics]
     return Message(title=_("Sensitive topics"), text=Md.join(lines))
 
@@ -68,9 +72,15 @@ def add(deps: Deps, user_id: str, text: str, lang: str) -> Message:
     name = " ".join(name.split())
     cleaned = ", ".join(k.strip() for k in keywords.split(",") if k.strip())
     if not name:
-        return Message(text=Md.of(_("Give a name, then the keywords: /cm topics add Fusion des antennes: fusion, regroupement")))
+        return Message(
+            text=Md.of(_("Give a name, then the keywords: /cm topics add Fusion des antennes: fusion, regroupement"))
+        )
     if len(name) > NAME_MAX or len(cleaned) > KEYWORDS_MAX:
-        return Message(text=Md.of(_("Too long: the name has at most {n} characters, the keywords {k}."), n=NAME_MAX, k=KEYWORDS_MAX))
+        return Message(
+            text=Md.of(
+                _("Too long: the name has at most {n} characters, the keywords {k}."), n=NAME_MAX, k=KEYWORDS_MAX
+            )
+        )
     try:
         with deps.db.begin() as s:
             same = [t for t in all_topics(s) if fold(t.name) == fold(name)]
@@ -84,7 +94,9 @@ def add(deps: Deps, user_id: str, text: str, lang: str) -> Message:
     with deps.db() as s:
         topic = s.scalar(select(Topic).where(Topic.name == name))
     assert topic is not None
-    return Message(text=Md.of(_("✅ Sensitive topic ⚠ **{name}**, keywords: {k}"), name=topic.name, k=topic.keywords or "—"))
+    return Message(
+        text=Md.of(_("✅ Sensitive topic ⚠ **{name}**, keywords: {k}"), name=topic.name, k=topic.keywords or "—")
+    )
 
 
 def remove(deps: Deps, name: str, lang: str) -> Message:

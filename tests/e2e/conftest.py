@@ -9,10 +9,10 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,10 +21,11 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 
-from bot.scheduler import Ticker
 from bot.bootstrap import Core
 from bot.config import Settings
 from bot.runner import http_app
+from handlers.features import Register
+from bot.scheduler import Ticker
 from tests.fakes.mattermost_api import FakeMattermost
 from tests.fakes.slack_api import FakeSlack
 
@@ -57,29 +58,53 @@ class SlackClient:
     fake: FakeSlack
     core: Core
 
-    def post(self, body: str, content_type: str, headers: dict[str, str] | None = None, *, signed: bool = True) -> httpx.Response:
+    def post(
+        self, body: str, content_type: str, headers: dict[str, str] | None = None, *, signed: bool = True
+    ) -> httpx.Response:
         hdrs = {"Content-Type": content_type, **(sign(body) if signed else {}), **(headers or {})}
         return httpx.post(f"{self.base}/slack/events", content=body, headers=hdrs, timeout=10)
 
     def command(self, user: str, command: str, text: str = "") -> httpx.Response:
-        body = urlencode({
-            "token": "legacy", "team_id": "T1", "team_domain": "asso", "channel_id": "CGENERAL",
-            "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A1", "response_url": self.fake.response_url(), "trigger_id": f"trig-{user}",
-        })
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": "T1",
+                "team_domain": "asso",
+                "channel_id": "CGENERAL",
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": command,
+                "text": text,
+                "api_app_id": "A1",
+                "response_url": self.fake.response_url(),
+                "trigger_id": f"trig-{user}",
+            }
+        )
         return self.post(body, "application/x-www-form-urlencoded")
 
     def interact(self, payload: dict[str, Any]) -> httpx.Response:
         return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
-    def click(self, user: str, action_id: str, value: str, message_ts: str = "", channel: str = QUEUE) -> httpx.Response:
-        return self.interact({
-            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user}, "api_app_id": "A1",
-            "trigger_id": f"trig-{user}", "response_url": self.fake.response_url(),
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
-            "channel": {"id": channel}, "message": {"ts": message_ts},
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
-        })
+    def click(
+        self, user: str, action_id: str, value: str, message_ts: str = "", channel: str = QUEUE
+    ) -> httpx.Response:
+        return self.interact(
+            {
+                "type": "block_actions",
+                "team": {"id": "T1"},
+                "user": {"id": user},
+                "api_app_id": "A1",
+                "trigger_id": f"trig-{user}",
+                "response_url": self.fake.response_url(),
+                "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+                "channel": {"id": channel},
+                "message": {"ts": message_ts},
+                "actions": [
+                    {"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}
+                ],
+            }
+        )
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> httpx.Response:
         """Submit a modal the fake saw opened, filled the way Slack reports input values."""
@@ -96,34 +121,62 @@ class SlackClient:
                 entry = {"type": kind, "value": value}
             state[name] = {element["action_id"]: entry}
         submitted = {**view, "id": "V1", "state": {"values": state}}
-        return self.interact({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": user},
-                              "api_app_id": "A1", "view": submitted})
+        return self.interact(
+            {
+                "type": "view_submission",
+                "team": {"id": "T1"},
+                "user": {"id": user},
+                "api_app_id": "A1",
+                "view": submitted,
+            }
+        )
 
     def mention(self, user: str, text: str, event_id: str, retry: int | None = None) -> httpx.Response:
-        body = json.dumps({
-            "token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback", "event_id": event_id,
-            "event_time": int(time.time()),
-            "event": {"type": "app_mention", "user": user, "text": text, "ts": "1700000099.000100",
-                      "channel": "CGENERAL", "event_ts": "1700000099.000100"},
-        })
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "event": {
+                    "type": "app_mention",
+                    "user": user,
+                    "text": text,
+                    "ts": "1700000099.000100",
+                    "channel": "CGENERAL",
+                    "event_ts": "1700000099.000100",
+                },
+            }
+        )
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
         return self.post(body, "application/json", headers)
 
 
 def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
-        platform="slack", database_url=database_url, language="en", slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET, slack_api_url=api_url, cm_queue_channel=QUEUE, team_channel=TEAM,
-        cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1, tick_seconds=3600,
+        platform="slack",
+        database_url=database_url,
+        language="en",
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=api_url,
+        cm_queue_channel=QUEUE,
+        team_channel=TEAM,
+        cm_users=frozenset({CM}),
+        admin_users=frozenset({ADMIN}),
+        http_timeout=1,
+        tick_seconds=3600,
     )
     values.update(overrides)
     return Settings(**values)
 
 
 @contextmanager
-def running(settings: Settings) -> Iterator[tuple[str, Core]]:
+def running(settings: Settings, features: Iterable[Register] = ()) -> Iterator[tuple[str, Core]]:
     """`relais serve` in-process: uvicorn on a free port, lifespan and scheduler included."""
-    core, app = http_app(settings)
+    core, app = http_app(settings, features)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
@@ -162,31 +215,48 @@ def fake_mattermost() -> Iterator[FakeMattermost]:
 
 def mattermost_settings(database_url: str, fake: FakeMattermost, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
-        platform="mattermost", database_url=database_url, language="en", mattermost_url=fake.url,
-        mattermost_bot_token="mm-bot-token-secret", mattermost_command_tokens=frozenset({"cmdtoken", "hooktoken"}),
-        public_url="https://relais.example.org", cm_queue_channel=QUEUE, team_channel=TEAM,
-        cm_users=frozenset({CM}), admin_users=frozenset({ADMIN}), http_timeout=1, tick_seconds=3600,
+        platform="mattermost",
+        database_url=database_url,
+        language="en",
+        mattermost_url=fake.url,
+        mattermost_bot_token="mm-bot-token-secret",
+        mattermost_command_tokens=frozenset({"cmdtoken", "hooktoken"}),
+        public_url="https://relais.example.org",
+        cm_queue_channel=QUEUE,
+        team_channel=TEAM,
+        cm_users=frozenset({CM}),
+        admin_users=frozenset({ADMIN}),
+        http_timeout=1,
+        tick_seconds=3600,
     )
     values.update(overrides)
     return Settings(**values)
 
 
-@pytest.fixture(params=["slack", "mattermost"])
-def platform(request: pytest.FixtureRequest, clean_engine: Engine, database_url: str) -> Iterator[Any]:
-    """The same user, on each platform in turn."""
+@contextmanager
+def driving(name: str, database_url: str, features: Iterable[Register] = ()) -> Iterator[Any]:
+    """A user on one platform, against `relais serve` with the shipped features (and `features`)."""
     from tests.e2e.drivers import MattermostDriver, SlackDriver
 
-    if request.param == "slack":
+    fake: FakeSlack | FakeMattermost
+    if name == "slack":
         fake = FakeSlack()
-        with serving(slack_settings(database_url, fake.api_url), fake) as client:
-            yield SlackDriver(client)
+        with running(slack_settings(database_url, fake.api_url), features) as (base, core):
+            yield SlackDriver(SlackClient(base=base, fake=fake, core=core))
         assert fake.problems == [], "the real Slack would have refused these"
     else:
         fake = FakeMattermost()
-        with running(mattermost_settings(database_url, fake)) as (base, core):
+        with running(mattermost_settings(database_url, fake), features) as (base, core):
             yield MattermostDriver(base=base, fake=fake, core=core)
         assert fake.problems == [], "the real Mattermost would have refused or logged these"
     fake.close()
+
+
+@pytest.fixture(params=["slack", "mattermost"])
+def platform(request: pytest.FixtureRequest, clean_engine: Engine, database_url: str) -> Iterator[Any]:
+    """The same user, on each platform in turn."""
+    with driving(request.param, database_url) as driver:
+        yield driver
 
 
 def tick(core: Core, ahead: timedelta = timedelta(0)) -> None:

@@ -51,7 +51,9 @@ class SlackDriver:
         return self._in(calls, channel)
 
     def _in(self, calls: list, channel: str) -> list[str]:  # type: ignore[type-arg]
-        return [blocks_text(c.body) for c in calls if c.path == "/api/chat.postMessage" and c.body.get("channel") == channel]
+        return [
+            blocks_text(c.body) for c in calls if c.path == "/api/chat.postMessage" and c.body.get("channel") == channel
+        ]
 
     def dms(self, user: str, n: int) -> list[str]:
         return self.posts(f"D{user}", n)
@@ -87,11 +89,25 @@ class MattermostDriver:
         return f"@{user.lower()}"
 
     def command(self, user: str, command: str, text: str = "", token: str = MM_TOKEN) -> httpx.Response:
-        body = {"channel_id": "chgeneral", "channel_name": "town-square", "command": command, "text": text,
-                "response_url": self.fake.response_url(), "team_domain": "asso", "team_id": "team1", "token": token,
-                "trigger_id": f"trig-{user}", "user_id": user, "user_name": user.lower()}
-        resp = httpx.post(f"{self.base}/mattermost/command", content=urlencode(body),
-                          headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=10)
+        body = {
+            "channel_id": "chgeneral",
+            "channel_name": "town-square",
+            "command": command,
+            "text": text,
+            "response_url": self.fake.response_url(),
+            "team_domain": "asso",
+            "team_id": "team1",
+            "token": token,
+            "trigger_id": f"trig-{user}",
+            "user_id": user,
+            "user_name": user.lower(),
+        }
+        resp = httpx.post(
+            f"{self.base}/mattermost/command",
+            content=urlencode(body),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=10,
+        )
         if token == MM_TOKEN:
             assert resp.status_code == 200
         return resp
@@ -103,12 +119,22 @@ class MattermostDriver:
                 for action in attachment.get("actions", []):
                     context = action["integration"]["context"]
                     if context["action_id"] == action_id and context["value"] == value:
-                        return {"user_id": user, "user_name": user.lower(), "channel_id": QUEUE, "team_id": "team1",
-                                "post_id": "post1", "trigger_id": f"trig-{user}", "type": "", "context": context}
+                        return {
+                            "user_id": user,
+                            "user_name": user.lower(),
+                            "channel_id": QUEUE,
+                            "team_id": "team1",
+                            "post_id": "post1",
+                            "trigger_id": f"trig-{user}",
+                            "type": "",
+                            "context": context,
+                        }
         raise AssertionError(f"no button {action_id} {value} was posted")
 
     def click(self, user: str, action_id: str, value: str, where: str = QUEUE) -> None:
-        resp = httpx.post(f"{self.base}/mattermost/action", json=self.action_payload(user, action_id, value), timeout=10)
+        resp = httpx.post(
+            f"{self.base}/mattermost/action", json=self.action_payload(user, action_id, value), timeout=10
+        )
         assert resp.status_code == 200
         if resp.json().get("ephemeral_text"):
             self.action_replies.append(resp.json()["ephemeral_text"])
@@ -121,8 +147,16 @@ class MattermostDriver:
 
     def submit(self, user: str, form: dict[str, Any], values: dict[str, Any]) -> dict[str, str]:
         d = form["dialog"]
-        payload = {"type": "dialog_submission", "callback_id": d["callback_id"], "state": d["state"], "user_id": user,
-                   "channel_id": "chgeneral", "team_id": "team1", "submission": values, "cancelled": False}
+        payload = {
+            "type": "dialog_submission",
+            "callback_id": d["callback_id"],
+            "state": d["state"],
+            "user_id": user,
+            "channel_id": "chgeneral",
+            "team_id": "team1",
+            "submission": values,
+            "cancelled": False,
+        }
         resp = httpx.post(f"{self.base}/mattermost/dialog", json=payload, timeout=10)
         assert resp.status_code == 200
         return resp.json().get("errors", {})
@@ -132,8 +166,11 @@ class MattermostDriver:
         return self._in(calls, channel)
 
     def _in(self, calls: list, channel: str) -> list[str]:  # type: ignore[type-arg]
-        return [json.dumps(c.body, ensure_ascii=False) for c in calls
-                if c.path == "/api/v4/posts" and c.body.get("channel_id") == channel]
+        return [
+            json.dumps(c.body, ensure_ascii=False)
+            for c in calls
+            if c.path == "/api/v4/posts" and c.body.get("channel_id") == channel
+        ]
 
     def dms(self, user: str, n: int) -> list[str]:
         return self.posts("-".join(["dm", *sorted(["botuserid", user])]), n)
@@ -149,7 +186,9 @@ class MattermostDriver:
         """Command answers came through the response_url; button answers in the call's response."""
         if len(self.action_replies) >= n:
             return self.action_replies
-        calls = self.fake.wait_until(lambda calls: sum(c.path.startswith("/hooks/commands/") for c in calls) + len(self.action_replies) >= n)
+        calls = self.fake.wait_until(
+            lambda calls: sum(c.path.startswith("/hooks/commands/") for c in calls) + len(self.action_replies) >= n
+        )
         return [c.body["text"] for c in calls if c.path.startswith("/hooks/commands/")] + self.action_replies
 
 
@@ -159,7 +198,7 @@ def _mm_uploaded_png(self: MattermostDriver) -> bytes:
     posts = self.fake.wait_until(lambda calls: any(c.body.get("file_ids") for c in calls if c.path == "/api/v4/posts"))
     post = [c.body for c in posts if c.path == "/api/v4/posts" and c.body.get("file_ids")][0]
     assert post["channel_id"] == TEAM
-    return upload[upload.index(b"\x89PNG"):]
+    return upload[upload.index(b"\x89PNG") :]
 
 
 MattermostDriver.uploaded_png = _mm_uploaded_png  # type: ignore[attr-defined]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from handlers.moderation.log import store
 from handlers.recap.data import last_week, parse_week
-from storage.models import ModerationEntry, News, Outbox
+from storage.models import ModerationEntry, News
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, tick
 from tests.fakes import mattermost_api, slack_api
 
@@ -37,8 +37,14 @@ def test_the_news_form_and_its_field_errors(platform):
     assert set(errors) == {"title", "wished_date"} and "limit is 150" in errors["title"]
     with platform.core.deps.db() as s:
         assert s.scalar(select(func.count()).select_from(News)) == 0
-    assert platform.submit(LEADER, form, {"title": "AG", "body": "Assemblée", "category": "event",
-                                          "wished_date": "2099-06-01", "links": ""}) == {}
+    assert (
+        platform.submit(
+            LEADER,
+            form,
+            {"title": "AG", "body": "Assemblée", "category": "event", "wished_date": "2099-06-01", "links": ""},
+        )
+        == {}
+    )
     assert "Jun 1, 2099" in platform.posts(QUEUE, 1)[0]
     assert "Sent to the CM" in platform.dms(LEADER, 1)[0]  # forms are answered by DM
 
@@ -85,9 +91,27 @@ def test_moderation_log_and_its_buttons(platform):
     platform.command(CM, "/cm", "topics add Fusion: fusion")
     platform.command(CM, "/cm", "log")
     form = platform.form()
-    assert platform.submit(CM, form, {"network": "facebook", "excerpt": "", "handling": "ignored"}).keys() == {"excerpt", "reason"}
-    assert platform.submit(CM, form, {"network": "facebook", "excerpt": "Cette fusion, quelle honte", "severity": "high",
-                                      "handling": "pending", "link": "", "author": "", "reason": "", "note": ""}) == {}
+    assert platform.submit(CM, form, {"network": "facebook", "excerpt": "", "handling": "ignored"}).keys() == {
+        "excerpt",
+        "reason",
+    }
+    assert (
+        platform.submit(
+            CM,
+            form,
+            {
+                "network": "facebook",
+                "excerpt": "Cette fusion, quelle honte",
+                "severity": "high",
+                "handling": "pending",
+                "link": "",
+                "author": "",
+                "reason": "",
+                "note": "",
+            },
+        )
+        == {}
+    )
     card = platform.posts(QUEUE, 1)[0]
     assert "Negative message #1" in card and "⚠ Fusion" in card
     platform.click(CM, "moderation.replied", "1")
@@ -121,7 +145,9 @@ def test_platform_down_keeps_the_news_and_the_scheduler_delivers_it(platform):
 def test_weekly_recap_with_its_chart_is_posted_once(platform):
     week = last_week(datetime.now(timezone.utc), platform.core.deps.team.timezone)
     seen = datetime.combine(parse_week(week), datetime.min.time(), platform.core.deps.team.timezone) + timedelta(days=2)
-    store(platform.core.deps, CM, {"network": "x", "excerpt": "Bof", "handling": "pending"}, seen.astimezone(timezone.utc))
+    store(
+        platform.core.deps, CM, {"network": "x", "excerpt": "Bof", "handling": "pending"}, seen.astimezone(timezone.utc)
+    )
     tick(platform.core)
     tick(platform.core, timedelta(hours=3))
     recaps = platform.posts(TEAM, 1)
@@ -130,23 +156,43 @@ def test_weekly_recap_with_its_chart_is_posted_once(platform):
     assert platform.uploaded_png().startswith(b"\x89PNG")
 
 
-LINKS_AND_MARKUP = ("Liens\nVidéo https://www.tiktok.com/@asso_velo/video/7312 et https://fr.wikipedia.org/wiki/Lyon_(ville).\n"
-                    "Écrire à contact@asso-velo.fr, I <3 vélo, C:\\Users\\asso\n1. premier\n===\n@all <!here> viendront")
+LINKS_AND_MARKUP = (
+    "Liens\nVidéo https://www.tiktok.com/@asso_velo/video/7312 et https://fr.wikipedia.org/wiki/Lyon_(ville).\n"
+    "Écrire à contact@asso-velo.fr, I <3 vélo, C:\\Users\\asso\n1. premier\n===\n@all <!here> viendront"
+)
 
 
 def test_links_stay_as_typed_and_mentions_are_still_defused(platform):
     card = send_news(platform, LINKS_AND_MARKUP)
     print(f"\n[{platform.name}] card as sent: {card}")
-    for link in ("https://www.tiktok.com/@asso_velo/video/7312", "https://fr.wikipedia.org/wiki/Lyon_(ville)",
-                 "contact@asso-velo.fr"):
+    for link in (
+        "https://www.tiktok.com/@asso_velo/video/7312",
+        "https://fr.wikipedia.org/wiki/Lyon_(ville)",
+        "contact@asso-velo.fr",
+    ):
         assert link in card, link
     for ping in ("@all", "<!here>"):
         assert ping not in card, ping
     platform.command(CM, "/cm", "log")
-    assert platform.submit(CM, platform.form(), {"network": "tiktok", "excerpt": "@here honte", "severity": "low",
-                                                 "handling": "pending", "note": "voir https://www.tiktok.com/@asso_velo",
-                                                 "link": "https://www.tiktok.com/@asso_velo/video/7312?lang=fr&t=1",
-                                                 "author": "", "reason": ""}) == {}
+    assert (
+        platform.submit(
+            CM,
+            platform.form(),
+            {
+                "network": "tiktok",
+                "excerpt": "@here honte",
+                "severity": "low",
+                "handling": "pending",
+                "note": "voir https://www.tiktok.com/@asso_velo",
+                "link": "https://www.tiktok.com/@asso_velo/video/7312?lang=fr&t=1",
+                "author": "",
+                "reason": "",
+            },
+        )
+        == {}
+    )
     entry = platform.posts(QUEUE, 2)[1]
-    link = "https://www.tiktok.com/@asso_velo/video/7312?lang=fr&" + ("amp;" if platform.name == "slack" else "") + "t=1"
+    link = (
+        "https://www.tiktok.com/@asso_velo/video/7312?lang=fr&" + ("amp;" if platform.name == "slack" else "") + "t=1"
+    )
     assert link in entry and "@here" not in entry

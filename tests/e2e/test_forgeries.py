@@ -44,35 +44,93 @@ def refused_without_change(engine: Engine, forgeries: list[Forgery], caplog: pyt
     assert "FORGED-TEXT" not in caplog.text  # the submitted text is never logged
 
 
-def test_slack_every_payload_kind_and_each_forgery(slack: SlackClient, clean_engine: Engine,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_slack_every_payload_kind_and_each_forgery(
+    slack: SlackClient, clean_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
     driver = SlackDriver(slack)
     driver.command(LEADER, "/news", "Vraie actualité")  # genuine: stored and posted
     driver.posts(QUEUE, 1)
     driver.replies(1)  # the confirmation is the last thing the genuine request does
     form = "application/x-www-form-urlencoded"
-    command = urlencode({"command": "/news", "text": "FORGED-TEXT", "user_id": CM, "response_url": slack.fake.response_url(),
-                         "trigger_id": "t", "channel_id": "C1", "team_id": "T1"})
-    click = urlencode({"payload": json.dumps({"type": "block_actions", "user": {"id": CM}, "team": {"id": "T1"},
-                                              "actions": [{"action_id": "news.reject", "value": "1", "type": "button"}],
-                                              "response_url": slack.fake.response_url(), "trigger_id": "t"})})
-    view = urlencode({"payload": json.dumps({"type": "view_submission", "user": {"id": CM}, "team": {"id": "T1"},
-                                             "view": {"callback_id": "charter.role", "private_metadata": "{}",
-                                                      "state": {"values": {"text": {"text": {"type": "plain_text_input", "value": "FORGED-TEXT"}}}}}})})
-    event = json.dumps({"type": "event_callback", "event_id": "EvF", "team_id": "T1",
-                        "event": {"type": "app_mention", "user": CM, "text": "FORGED-TEXT", "ts": "1.1", "channel": "C1"}})
+    command = urlencode(
+        {
+            "command": "/news",
+            "text": "FORGED-TEXT",
+            "user_id": CM,
+            "response_url": slack.fake.response_url(),
+            "trigger_id": "t",
+            "channel_id": "C1",
+            "team_id": "T1",
+        }
+    )
+    click = urlencode(
+        {
+            "payload": json.dumps(
+                {
+                    "type": "block_actions",
+                    "user": {"id": CM},
+                    "team": {"id": "T1"},
+                    "actions": [{"action_id": "news.reject", "value": "1", "type": "button"}],
+                    "response_url": slack.fake.response_url(),
+                    "trigger_id": "t",
+                }
+            )
+        }
+    )
+    view = urlencode(
+        {
+            "payload": json.dumps(
+                {
+                    "type": "view_submission",
+                    "user": {"id": CM},
+                    "team": {"id": "T1"},
+                    "view": {
+                        "callback_id": "charter.role",
+                        "private_metadata": "{}",
+                        "state": {"values": {"text": {"text": {"type": "plain_text_input", "value": "FORGED-TEXT"}}}},
+                    },
+                }
+            )
+        }
+    )
+    event = json.dumps(
+        {
+            "type": "event_callback",
+            "event_id": "EvF",
+            "team_id": "T1",
+            "event": {"type": "app_mention", "user": CM, "text": "FORGED-TEXT", "ts": "1.1", "channel": "C1"},
+        }
+    )
     now = int(datetime.now().timestamp())
     forgeries: list[Forgery] = []
-    for kind, body, content_type in (("slash command", command, form), ("button click", click, form),
-                                     ("modal submission", view, form), ("app_mention event", event, "application/json")):
+    for kind, body, content_type in (
+        ("slash command", command, form),
+        ("button click", click, form),
+        ("modal submission", view, form),
+        ("app_mention event", event, "application/json"),
+    ):
         forgeries += [
             (f"slack {kind}: no signature", lambda b=body, c=content_type: slack.post(b, c, signed=False)),
-            (f"slack {kind}: wrong signature", lambda b=body, c=content_type: slack.post(b, c, sign(b, secret="not-the-secret"))),
-            (f"slack {kind}: stale timestamp", lambda b=body, c=content_type: slack.post(b, c, sign(b, timestamp=now - 600))),
-            (f"slack {kind}: non-numeric timestamp", lambda b=body, c=content_type: slack.post(
-                b, c, {"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": sign(b)["X-Slack-Signature"]})),
-            (f"slack {kind}: body altered after signing", lambda b=body, c=content_type: slack.post(
-                b.replace("FORGED", "ALTERED") if "FORGED" in b else b + "&x=1", c, sign(b))),
+            (
+                f"slack {kind}: wrong signature",
+                lambda b=body, c=content_type: slack.post(b, c, sign(b, secret="not-the-secret")),
+            ),
+            (
+                f"slack {kind}: stale timestamp",
+                lambda b=body, c=content_type: slack.post(b, c, sign(b, timestamp=now - 600)),
+            ),
+            (
+                f"slack {kind}: non-numeric timestamp",
+                lambda b=body, c=content_type: slack.post(
+                    b, c, {"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": sign(b)["X-Slack-Signature"]}
+                ),
+            ),
+            (
+                f"slack {kind}: body altered after signing",
+                lambda b=body, c=content_type: slack.post(
+                    b.replace("FORGED", "ALTERED") if "FORGED" in b else b + "&x=1", c, sign(b)
+                ),
+            ),
         ]
     refused_without_change(clean_engine, forgeries, caplog)
     assert slack.fake.api_calls("chat.update") == []
@@ -84,8 +142,9 @@ def mm(clean_engine: Engine, database_url: str, fake_mattermost: Any) -> Any:
         yield MattermostDriver(base=base, fake=fake_mattermost, core=core)
 
 
-def test_mattermost_every_endpoint_and_each_forgery(mm: MattermostDriver, clean_engine: Engine,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_mattermost_every_endpoint_and_each_forgery(
+    mm: MattermostDriver, clean_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     mm.command(LEADER, "/news", "Vraie actualité")  # genuine: stored and posted
     mm.posts(QUEUE, 1)
@@ -94,38 +153,100 @@ def test_mattermost_every_endpoint_and_each_forgery(mm: MattermostDriver, clean_
     dialog = mm.form()["dialog"]
     secret = action_secret("mm-bot-token-secret")
     genuine_click = mm.action_payload(CM, "news.reject", "1")
-    submission = {"type": "dialog_submission", "callback_id": "charter.role", "state": dialog["state"], "user_id": CM,
-                  "channel_id": "chgeneral", "team_id": "team1", "submission": {"text": "+ FORGED-TEXT"}, "cancelled": False}
-    sealed = lambda **kw: seal(secret, DialogState(**{"form_id": "charter.role", "user_id": CM, "channel": "c",  # noqa: E731
-                                                      "state": "fr", **kw}), now=time.time())
+    submission = {
+        "type": "dialog_submission",
+        "callback_id": "charter.role",
+        "state": dialog["state"],
+        "user_id": CM,
+        "channel_id": "chgeneral",
+        "team_id": "team1",
+        "submission": {"text": "+ FORGED-TEXT"},
+        "cancelled": False,
+    }
+    sealed = lambda **kw: seal(
+        secret,
+        DialogState(
+            **{
+                "form_id": "charter.role",
+                "user_id": CM,
+                "channel": "c",
+                "state": "fr",
+                **kw,
+            }
+        ),
+        now=time.time(),
+    )
     body, sig = dialog["state"].split(".")
-    post = lambda path, **kw: httpx.post(f"{mm.base}/mattermost/{path}", timeout=10, **kw)  # noqa: E731
-    hook = {"token": "hooktoken", "channel_id": "chgeneral", "user_id": LEADER, "post_id": "p9", "text": "@relais FORGED-TEXT"}
+    post = lambda path, **kw: httpx.post(f"{mm.base}/mattermost/{path}", timeout=10, **kw)
+    hook = {
+        "token": "hooktoken",
+        "channel_id": "chgeneral",
+        "user_id": LEADER,
+        "post_id": "p9",
+        "text": "@relais FORGED-TEXT",
+    }
     forgeries: list[Forgery] = [
         ("mattermost command: wrong token", lambda: mm.command(CM, "/news", "FORGED-TEXT", token="stolen")),
         ("mattermost command: no token", lambda: mm.command(CM, "/news", "FORGED-TEXT", token="")),
         ("mattermost mention webhook: wrong token", lambda: post("mention", json={**hook, "token": "stolen"})),
-        ("mattermost mention webhook: no token", lambda: post("mention", json={k: v for k, v in hook.items() if k != "token"})),
-        ("mattermost button: context altered (another news item)", lambda: post("action", json={
-            **genuine_click, "context": {**genuine_click["context"], "value": "2"}})),
-        ("mattermost button: context altered (other action)", lambda: post("action", json={
-            **genuine_click, "context": {**genuine_click["context"], "action_id": "news.publish"}})),
-        ("mattermost button: unsigned context", lambda: post("action", json={
-            **genuine_click, "context": {"action_id": "news.reject", "value": "1"}})),
+        (
+            "mattermost mention webhook: no token",
+            lambda: post("mention", json={k: v for k, v in hook.items() if k != "token"}),
+        ),
+        (
+            "mattermost button: context altered (another news item)",
+            lambda: post("action", json={**genuine_click, "context": {**genuine_click["context"], "value": "2"}}),
+        ),
+        (
+            "mattermost button: context altered (other action)",
+            lambda: post(
+                "action", json={**genuine_click, "context": {**genuine_click["context"], "action_id": "news.publish"}}
+            ),
+        ),
+        (
+            "mattermost button: unsigned context",
+            lambda: post("action", json={**genuine_click, "context": {"action_id": "news.reject", "value": "1"}}),
+        ),
         ("mattermost button: no context", lambda: post("action", json={"user_id": CM})),
         ("mattermost dialog: no state", lambda: post("dialog", json={**submission, "state": ""})),
-        ("mattermost dialog: unsigned JSON state (the old format)", lambda: post("dialog", json={
-            **submission, "state": json.dumps({"state": "fr", "channel": "c"})})),
-        ("mattermost dialog: state altered", lambda: post("dialog", json={**submission, "state": body[:-2] + "xx." + sig})),
-        ("mattermost dialog: signature altered", lambda: post("dialog", json={**submission, "state": body + "." + "0" * 64})),
-        ("mattermost dialog: expired state", lambda: post("dialog", json={
-            **submission, "state": seal(secret, DialogState("charter.role", CM, "c", "fr"), now=time.time() - DIALOG_TTL - 1)})),
-        ("mattermost dialog: opened for the CM, sent as another user", lambda: post("dialog", json={**submission, "user_id": LEADER})),
-        ("mattermost dialog: opened for the CM, sent as an admin", lambda: post("dialog", json={**submission, "user_id": "UADMIN"})),
-        ("mattermost dialog: state of another form", lambda: post("dialog", json={
-            **submission, "callback_id": "charter.moderation"})),
-        ("mattermost dialog: state for the leader, sent as the CM", lambda: post("dialog", json={
-            **submission, "state": sealed(user_id=LEADER)})),
+        (
+            "mattermost dialog: unsigned JSON state (the old format)",
+            lambda: post("dialog", json={**submission, "state": json.dumps({"state": "fr", "channel": "c"})}),
+        ),
+        (
+            "mattermost dialog: state altered",
+            lambda: post("dialog", json={**submission, "state": body[:-2] + "xx." + sig}),
+        ),
+        (
+            "mattermost dialog: signature altered",
+            lambda: post("dialog", json={**submission, "state": body + "." + "0" * 64}),
+        ),
+        (
+            "mattermost dialog: expired state",
+            lambda: post(
+                "dialog",
+                json={
+                    **submission,
+                    "state": seal(secret, DialogState("charter.role", CM, "c", "fr"), now=time.time() - DIALOG_TTL - 1),
+                },
+            ),
+        ),
+        (
+            "mattermost dialog: opened for the CM, sent as another user",
+            lambda: post("dialog", json={**submission, "user_id": LEADER}),
+        ),
+        (
+            "mattermost dialog: opened for the CM, sent as an admin",
+            lambda: post("dialog", json={**submission, "user_id": "UADMIN"}),
+        ),
+        (
+            "mattermost dialog: state of another form",
+            lambda: post("dialog", json={**submission, "callback_id": "charter.moderation"}),
+        ),
+        (
+            "mattermost dialog: state for the leader, sent as the CM",
+            lambda: post("dialog", json={**submission, "state": sealed(user_id=LEADER)}),
+        ),
     ]
     refused_without_change(clean_engine, forgeries, caplog)
     assert "FORGED-TEXT" not in caplog.text and "refused a dialog submission" in caplog.text
@@ -138,14 +259,25 @@ def test_mattermost_every_endpoint_and_each_forgery(mm: MattermostDriver, clean_
         assert s.scalars(select(Charter.text)).all() == ["+ Animer les réseaux"]
 
 
-def test_mattermost_a_cm_form_is_checked_against_the_person_it_was_opened_for(mm: MattermostDriver,
-                                                                             clean_engine: Engine) -> None:
+def test_mattermost_a_cm_form_is_checked_against_the_person_it_was_opened_for(
+    mm: MattermostDriver, clean_engine: Engine
+) -> None:
     """A genuinely signed state for a leader (say, opened before they lost a role) cannot save a CM form."""
     secret = action_secret("mm-bot-token-secret")
     state = seal(secret, DialogState("charter.role", LEADER, "chgeneral", "fr"), now=time.time())
-    resp = httpx.post(f"{mm.base}/mattermost/dialog", timeout=10, json={
-        "type": "dialog_submission", "callback_id": "charter.role", "state": state, "user_id": LEADER,
-        "channel_id": "chgeneral", "submission": {"text": "+ Tout faire"}, "cancelled": False})
+    resp = httpx.post(
+        f"{mm.base}/mattermost/dialog",
+        timeout=10,
+        json={
+            "type": "dialog_submission",
+            "callback_id": "charter.role",
+            "state": state,
+            "user_id": LEADER,
+            "channel_id": "chgeneral",
+            "submission": {"text": "+ Tout faire"},
+            "cancelled": False,
+        },
+    )
     assert resp.status_code == 200
     dm = mm.dms(LEADER, 1)[0]
     assert "Only the CM and admins" in dm

@@ -21,15 +21,46 @@ from tests.fakes.slack_api import FakeSlack
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40),
-                    st.text(min_size=5000, max_size=20000).map(lambda t: t[:20000]))
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
-                           max_leaves=12)
-KEYS = ["token", "user_id", "user_name", "channel_id", "command", "text", "response_url", "trigger_id", "context",
-        "callback_id", "state", "submission", "cancelled", "post_id", "type", "payload", "actions", "view", "event"]
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=40),
+    st.text(min_size=5000, max_size=20000).map(lambda t: t[:20000]),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+KEYS = [
+    "token",
+    "user_id",
+    "user_name",
+    "channel_id",
+    "command",
+    "text",
+    "response_url",
+    "trigger_id",
+    "context",
+    "callback_id",
+    "state",
+    "submission",
+    "cancelled",
+    "post_id",
+    "type",
+    "payload",
+    "actions",
+    "view",
+    "event",
+]
 payloads = st.dictionaries(st.sampled_from(KEYS), json_values, max_size=8)
-odd_bytes = st.one_of(st.binary(max_size=2000), st.text(max_size=500).map(lambda t: t.encode("utf-16")),
-                      st.text(max_size=500).map(lambda t: t.encode("latin-1", errors="replace")))
+odd_bytes = st.one_of(
+    st.binary(max_size=2000),
+    st.text(max_size=500).map(lambda t: t.encode("utf-16")),
+    st.text(max_size=500).map(lambda t: t.encode("latin-1", errors="replace")),
+)
 CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "text/plain", "", "multipart/form-data"]
 
 
@@ -52,8 +83,10 @@ bodies = st.one_of(
 def servers(clean_engine: Engine, database_url: str) -> Iterator[str]:
     """Slack's endpoint and Mattermost's, each on its own `relais serve`."""
     slack_fake, mm_fake = FakeSlack(), FakeMattermost()
-    with running(slack_settings(database_url, slack_fake.api_url)) as (slack_base, _), \
-            running(mattermost_settings(database_url, mm_fake)) as (mm_base, _):
+    with (
+        running(slack_settings(database_url, slack_fake.api_url)) as (slack_base, _),
+        running(mattermost_settings(database_url, mm_fake)) as (mm_base, _),
+    ):
         yield slack_base, mm_base  # type: ignore[misc]
     slack_fake.close()
     mm_fake.close()
@@ -64,8 +97,9 @@ ENDPOINTS = ["slack/events", "mattermost/command", "mattermost/action", "matterm
 
 @FUZZ
 @given(endpoint=st.sampled_from(ENDPOINTS), body=bodies, content_type=st.sampled_from(CONTENT_TYPES))
-def test_no_endpoint_answers_5xx_and_a_refusal_stores_nothing(servers: Any, clean_engine: Engine, endpoint: str,
-                                                               body: bytes, content_type: str) -> None:
+def test_no_endpoint_answers_5xx_and_a_refusal_stores_nothing(
+    servers: Any, clean_engine: Engine, endpoint: str, body: bytes, content_type: str
+) -> None:
     slack_base, mm_base = servers
     base = slack_base if endpoint.startswith("slack") else mm_base
     before = snapshot(clean_engine)
@@ -81,6 +115,10 @@ def test_slack_signed_garbage_never_answers_5xx(servers: Any, body: bytes, conte
     """Correctly signed, so Bolt parses it: whatever it holds, no 5xx."""
     slack_base, _ = servers
     text = body.decode("utf-8", errors="replace")
-    resp = httpx.post(f"{slack_base}/slack/events", content=text.encode(),
-                      headers={"Content-Type": content_type, **sign(text)}, timeout=10)
+    resp = httpx.post(
+        f"{slack_base}/slack/events",
+        content=text.encode(),
+        headers={"Content-Type": content_type, **sign(text)},
+        timeout=10,
+    )
     assert resp.status_code < 500, (body[:200], resp.status_code, resp.text[:200])

@@ -56,9 +56,18 @@ def test_dialogs_open_from_the_trigger_and_a_cancel_stores_nothing(mm):
     opened = mm.form()
     assert opened["trigger_id"] == f"trig-{LEADER}" and opened["url"] == "https://relais.example.org/mattermost/dialog"
     elements = {e["name"]: e["type"] for e in opened["dialog"]["elements"]}
-    assert elements == {"title": "text", "body": "textarea", "category": "select", "wished_date": "text", "links": "textarea"}
-    resp = httpx.post(f"{mm.base}/mattermost/dialog", json={"type": "dialog_submission", "cancelled": True,
-                                                            "callback_id": "news.submit", "user_id": LEADER}, timeout=10)
+    assert elements == {
+        "title": "text",
+        "body": "textarea",
+        "category": "select",
+        "wished_date": "text",
+        "links": "textarea",
+    }
+    resp = httpx.post(
+        f"{mm.base}/mattermost/dialog",
+        json={"type": "dialog_submission", "cancelled": True, "callback_id": "news.submit", "user_id": LEADER},
+        timeout=10,
+    )
     assert resp.status_code == 200
     with mm.core.deps.db() as s:
         assert s.query(News).count() == 0
@@ -68,11 +77,23 @@ def test_mentions_are_answered_by_the_bot_in_their_thread_once(mm):
     """A mention inside a thread: the answer goes to that thread's root, posted through the API."""
     mm.fake.user_post("rootpost", "chgeneral", "Qui gère l'imprimante ?", user_id=LEADER)
     mm.fake.user_post("postA", "chgeneral", "@relais can you fix the printer?", user_id=LEADER, root_id="rootpost")
-    hook = {"token": "hooktoken", "team_id": "team1", "channel_id": "chgeneral", "user_id": LEADER, "user_name": "uleader",
-            "post_id": "postA", "text": "@relais can you fix the printer?", "trigger_word": "@relais"}
+    hook = {
+        "token": "hooktoken",
+        "team_id": "team1",
+        "channel_id": "chgeneral",
+        "user_id": LEADER,
+        "user_name": "uleader",
+        "post_id": "postA",
+        "text": "@relais can you fix the printer?",
+        "trigger_word": "@relais",
+    }
     assert httpx.post(f"{mm.base}/mattermost/mention", json=hook, timeout=10).json() == {}
     answer = mm.fake.wait_api("/posts")[0]
-    assert answer["root_id"] == "rootpost" and answer["channel_id"] == "chgeneral" and "the secretariat" in answer["message"]
+    assert (
+        answer["root_id"] == "rootpost"
+        and answer["channel_id"] == "chgeneral"
+        and "the secretariat" in answer["message"]
+    )
     assert mm.fake.api_calls("/posts/postA") == [{}]  # the root was looked up
     assert httpx.post(f"{mm.base}/mattermost/mention", json=hook, timeout=10).json() == {}  # redelivered: once
     assert httpx.post(f"{mm.base}/mattermost/mention", json={**hook, "token": "x"}, timeout=10).status_code == 401
@@ -85,7 +106,9 @@ def test_mentions_are_answered_by_the_bot_in_their_thread_once(mm):
 def test_the_fake_refuses_a_reply_to_a_reply_as_the_server_does(fake_mattermost):
     fake_mattermost.user_post("root", "c", "x", user_id=LEADER)
     fake_mattermost.user_post("reply", "c", "y", user_id=LEADER, root_id="root")
-    resp = httpx.post(f"{fake_mattermost.url}/api/v4/posts", json={"channel_id": "c", "message": "z", "root_id": "reply"})
+    resp = httpx.post(
+        f"{fake_mattermost.url}/api/v4/posts", json={"channel_id": "c", "message": "z", "root_id": "reply"}
+    )
     assert resp.status_code == 400 and resp.json()["id"] == "api.post.create_post.root_id.app_error"
     assert fake_mattermost.problems
     fake_mattermost.problems.clear()
@@ -100,50 +123,98 @@ def test_a_rate_limited_post_is_retried_after_retry_after(mm):
 
 def test_markup_in_user_text_stays_text():
     assert escape("| a | b |\n[site](http://x) **gras** @all #1\n# titre") == (
-        "\\| a \\| b \\|\n\\[site\\](http://x) \\*\\*gras\\*\\* @\u2060all #1\n\\# titre")
+        "\\| a \\| b \\|\n\\[site\\](http://x) \\*\\*gras\\*\\* @\u2060all #1\n\\# titre"
+    )
 
 
 def test_mattermost_setup_creates_commands_then_updates_them_when_run_again(tmp_path, fake_mattermost: FakeMattermost):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))}
-    env.update(RELAIS_PLATFORM="mattermost", MATTERMOST_URL=fake_mattermost.url, MATTERMOST_BOT_TOKEN="mm-secret-token",
-               RELAIS_PUBLIC_URL="https://relais.example.org", CM_QUEUE_CHANNEL="q", TEAM_CHANNEL="t", RELAIS_LANGUAGE="en")
-    run = lambda: subprocess.run([sys.executable, "-m", "bot", "mattermost-setup", "--team", "asso"], cwd=tmp_path,  # noqa: E731
-                                 env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))
+    }
+    env.update(
+        RELAIS_PLATFORM="mattermost",
+        MATTERMOST_URL=fake_mattermost.url,
+        MATTERMOST_BOT_TOKEN="mm-secret-token",
+        RELAIS_PUBLIC_URL="https://relais.example.org",
+        CM_QUEUE_CHANNEL="q",
+        TEAM_CHANNEL="t",
+        RELAIS_LANGUAGE="en",
+    )
+    run = lambda: subprocess.run(
+        [sys.executable, "-m", "bot", "mattermost-setup", "--team", "asso"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     first = run()
     assert first.returncode == 0, first.stderr
     assert "MATTERMOST_COMMAND_TOKENS=cmdtokennews,cmdtokencm,hooktoken" in first.stdout
     created = [c for c in fake_mattermost.calls if c.path == "/api/v4/commands" and c.method == "POST"]
     assert [(c.body["trigger"], c.body["url"], c.body["method"], c.body["team_id"]) for c in created] == [
         ("news", "https://relais.example.org/mattermost/command", "P", "team1"),
-        ("cm", "https://relais.example.org/mattermost/command", "P", "team1")]
+        ("cm", "https://relais.example.org/mattermost/command", "P", "team1"),
+    ]
     hook = fake_mattermost.api_calls("/hooks/outgoing")[-1]
-    assert hook["trigger_words"] == ["@relais"] and hook["callback_urls"] == ["https://relais.example.org/mattermost/mention"]
+    assert hook["trigger_words"] == ["@relais"] and hook["callback_urls"] == [
+        "https://relais.example.org/mattermost/mention"
+    ]
 
     env["RELAIS_PUBLIC_URL"] = "https://relais.asso.org"  # moved: run it again
     second = run()
     assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr
     assert "MATTERMOST_COMMAND_TOKENS=cmdtokennews,cmdtokencm,hooktoken" in second.stdout
-    assert len([c for c in fake_mattermost.calls if c.method == "POST" and c.path.endswith(("/commands", "/outgoing"))]) == 3
-    assert sorted(c["url"] for c in fake_mattermost.commands.values()) == ["https://relais.asso.org/mattermost/command"] * 2
-    assert [h["callback_urls"] for h in fake_mattermost.outgoing_hooks.values()] == [["https://relais.asso.org/mattermost/mention"]]
+    assert (
+        len([c for c in fake_mattermost.calls if c.method == "POST" and c.path.endswith(("/commands", "/outgoing"))])
+        == 3
+    )
+    assert (
+        sorted(c["url"] for c in fake_mattermost.commands.values())
+        == ["https://relais.asso.org/mattermost/command"] * 2
+    )
+    assert [h["callback_urls"] for h in fake_mattermost.outgoing_hooks.values()] == [
+        ["https://relais.asso.org/mattermost/mention"]
+    ]
     assert all(c.headers.get("Authorization") == "Bearer mm-secret-token" for c in fake_mattermost.calls)
     assert "mm-secret-token" not in first.stdout + first.stderr + second.stdout + second.stderr
 
 
 def test_serve_refuses_to_start_without_command_tokens(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))}
-    env.update(RELAIS_PLATFORM="mattermost", MATTERMOST_URL="http://127.0.0.1:1", MATTERMOST_BOT_TOKEN="x",
-               RELAIS_PUBLIC_URL="https://relais.example.org", CM_QUEUE_CHANNEL="q", TEAM_CHANNEL="t")
-    result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))
+    }
+    env.update(
+        RELAIS_PLATFORM="mattermost",
+        MATTERMOST_URL="http://127.0.0.1:1",
+        MATTERMOST_BOT_TOKEN="x",
+        RELAIS_PUBLIC_URL="https://relais.example.org",
+        CM_QUEUE_CHANNEL="q",
+        TEAM_CHANNEL="t",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2 and "relais mattermost-setup --team" in result.stderr
 
 
 def test_escaping_writes_only_what_mattermost_reads_as_syntax(mm):
-    mm.command(LEADER, "/news", "Liens\nI <3 vélo, C:\\Users\\asso\n1. premier\nTitre\n===\n> cité\n- tiret\n**gras** _it_ `code`")
+    mm.command(
+        LEADER,
+        "/news",
+        "Liens\nI <3 vélo, C:\\Users\\asso\n1. premier\nTitre\n===\n> cité\n- tiret\n**gras** _it_ `code`",
+    )
     message = mm.fake.wait_api("/posts")[0]["message"]
     print("\n[mattermost] message as sent:", repr(message))
-    for shown in ("I <3 vélo", "C:\\Users\\asso", "1\\. premier", "\u200b===", "\\> cité", "\\- tiret",
-                  "\\*\\*gras\\*\\* \\_it\\_ \\`code\\`"):
+    for shown in (
+        "I <3 vélo",
+        "C:\\Users\\asso",
+        "1\\. premier",
+        "\u200b===",
+        "\\> cité",
+        "\\- tiret",
+        "\\*\\*gras\\*\\* \\_it\\_ \\`code\\`",
+    ):
         assert shown in message, shown
     reply = mm.fake.wait_until(lambda calls: any(c.path.startswith("/hooks/commands/") for c in calls))
     answer = [c.body for c in reply if c.path.startswith("/hooks/commands/")][0]
@@ -175,7 +246,9 @@ def test_an_update_that_changes_the_message_late_still_updates_the_attachment(fa
     from bot.platforms.mattermost_api import MattermostAPI
     from handlers.core.messages import Md, Message
 
-    chat = MattermostChat(MattermostAPI(fake_mattermost.url, "tok"), public_url="https://r.example.org", bot_token="tok")
+    chat = MattermostChat(
+        MattermostAPI(fake_mattermost.url, "tok"), public_url="https://r.example.org", bot_token="tok"
+    )
     ref = chat.post("c1", Message(title="Avant", text=Md.text("texte"), fields=[("Statut", Md.text("nouvelle"))]))
     fake_mattermost.edit_limit = 60
     fake_mattermost.age_posts(3600)

@@ -12,8 +12,14 @@ from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, Outbox
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text, serving, slack_settings, tick
 
-ENTRY = {"network": "facebook", "link": "https://facebook.com/p/1", "author": "Jean <b>Dupont</b>",
-         "excerpt": "Honteux <!channel>, cette fusion des antennes !", "severity": "high", "handling": "pending"}
+ENTRY = {
+    "network": "facebook",
+    "link": "https://facebook.com/p/1",
+    "author": "Jean <b>Dupont</b>",
+    "excerpt": "Honteux <!channel>, cette fusion des antennes !",
+    "severity": "high",
+    "handling": "pending",
+}
 
 
 def log_entry(slack: SlackClient, values: dict) -> dict:
@@ -28,16 +34,29 @@ def test_topics_then_a_logged_entry_is_posted_escaped_with_its_topic_and_buttons
     assert "Fusion des antennes" in blocks_text(slack.fake.wait_for("/response/1")[0])
     view = log_entry(slack, ENTRY)
     kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"]}
-    assert kinds == {"network": "static_select", "link": "plain_text_input", "author": "plain_text_input",
-                     "excerpt": "plain_text_input", "severity": "static_select", "handling": "static_select",
-                     "reason": "plain_text_input", "note": "plain_text_input"}
+    assert kinds == {
+        "network": "static_select",
+        "link": "plain_text_input",
+        "author": "plain_text_input",
+        "excerpt": "plain_text_input",
+        "severity": "static_select",
+        "handling": "static_select",
+        "reason": "plain_text_input",
+        "note": "plain_text_input",
+    }
     card = slack.fake.wait_api("chat.postMessage")[0]
     text_ = blocks_text(card)
     assert card["channel"] == QUEUE and "⚠ Fusion des antennes" in text_
     assert "<!channel>" not in text_ and "&lt;!channel&gt;" in text_ and "&lt;b&gt;Dupont" in text_
     buttons = [e["action_id"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["moderation.replied", "moderation.hidden", "moderation.deleted", "moderation.escalated",
-                       "moderation.ignored", "moderation.note"]
+    assert buttons == [
+        "moderation.replied",
+        "moderation.hidden",
+        "moderation.deleted",
+        "moderation.escalated",
+        "moderation.ignored",
+        "moderation.note",
+    ]
     confirmation = slack.fake.wait_api("chat.postMessage", 2)[1]  # modals answer by DM
     assert confirmation["channel"] == f"D{CM}" and "Logged as #1" in blocks_text(confirmation)
 
@@ -60,7 +79,9 @@ def test_handling_buttons_update_the_card_and_ignored_asks_a_reason(slack):
     slack.click(CM, "moderation.ignored", "1", "1700000000.000001")
     view = slack.fake.wait_api("views.open", 2)[1]["view"]
     assert view["callback_id"] == "moderation.change"
-    assert slack.submit(CM, view, {"handling": "ignored"}).json()["errors"] == {"reason": "Say why this message is ignored."}
+    assert slack.submit(CM, view, {"handling": "ignored"}).json()["errors"] == {
+        "reason": "Say why this message is ignored."
+    }
     slack.submit(CM, view, {"handling": "ignored", "reason": "Troll connu", "note": "Vu avec le bureau"})
     update = slack.fake.wait_api("chat.update", 2)[1]
     assert "Troll connu" in blocks_text(update) and "Vu avec le bureau" in blocks_text(update)
@@ -101,7 +122,11 @@ def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engi
         tables = inspect(first.core.engine).get_table_names()
         assert "apscheduler_jobs" not in tables and "recap_runs" not in tables  # jobs live in memory
     posts = recap_posts(first)
-    assert len(posts) == 1 and f"week {week}" in blocks_text(posts[0]) and "Negative messages:* 1 (+1" in blocks_text(posts[0])
+    assert (
+        len(posts) == 1
+        and f"week {week}" in blocks_text(posts[0])
+        and "Negative messages:* 1 (+1" in blocks_text(posts[0])
+    )
     upload = fake_slack.api_calls("files.getUploadURLExternal")[0]
     assert upload["filename"] == f"moderation-{week}.png"
     sent = [c.body["content"] for c in fake_slack.calls if c.path.startswith("/upload/")][0]

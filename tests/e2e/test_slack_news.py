@@ -18,7 +18,10 @@ def send_news(slack: SlackClient, text: str = "Fête des bénévoles samedi 14h\
 def test_quick_news_is_posted_to_the_queue_with_buttons(slack):
     post = send_news(slack)
     assert post["channel"] == QUEUE
-    assert post["blocks"][0] == {"type": "section", "text": {"type": "mrkdwn", "text": "*📰 Fête des bénévoles samedi 14h*"}}
+    assert post["blocks"][0] == {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "*📰 Fête des bénévoles samedi 14h*"},
+    }
     text = blocks_text(post)
     assert "Venez nombreux !" in text and f"<@{LEADER}>" in text
     buttons = [e["action_id"] for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -33,10 +36,24 @@ def test_news_form_opens_a_modal_and_its_submission_is_queued(slack):
     view = opened["view"]
     assert opened["trigger_id"] == f"trig-{LEADER}" and view["callback_id"] == "news.submit"
     kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"]}
-    assert kinds == {"title": "plain_text_input", "body": "plain_text_input", "category": "static_select",
-                     "wished_date": "datepicker", "links": "plain_text_input"}
-    response = slack.submit(LEADER, view, {"title": "AG", "body": "Assemblée générale", "category": "event",
-                                           "wished_date": "2099-06-01", "links": "https://asso.example/ag"})
+    assert kinds == {
+        "title": "plain_text_input",
+        "body": "plain_text_input",
+        "category": "static_select",
+        "wished_date": "datepicker",
+        "links": "plain_text_input",
+    }
+    response = slack.submit(
+        LEADER,
+        view,
+        {
+            "title": "AG",
+            "body": "Assemblée générale",
+            "category": "event",
+            "wished_date": "2099-06-01",
+            "links": "https://asso.example/ag",
+        },
+    )
     assert response.status_code == 200 and response.text == ""
     post = slack.fake.wait_api("chat.postMessage")[0]
     assert "Event" in blocks_text(post) and "Jun 1, 2099" in blocks_text(post)

@@ -6,7 +6,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from storage.models import News, Outbox
 from tests.e2e.conftest import CM, LEADER, QUEUE, TOKEN, SlackClient, blocks_text, client_get, sign, tick
@@ -44,7 +44,9 @@ def test_unsigned_forged_and_stale_requests_get_401_and_do_nothing(slack):
     body = "command=%2Fnews&text=forged&user_id=UX&response_url=http%3A%2F%2F127.0.0.1%3A1%2F"
     form = "application/x-www-form-urlencoded"
     assert slack.post(body, form, signed=False).status_code == 401
-    assert slack.post(body, form, {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "soon"}).status_code == 401
+    assert (
+        slack.post(body, form, {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "soon"}).status_code == 401
+    )
     assert slack.post(body, form, sign(body, secret="not-the-secret")).status_code == 401
     assert slack.post(body, form, sign(body, timestamp=int(datetime.now().timestamp()) - 3600)).status_code == 401
     with slack.core.deps.db() as s:
@@ -55,7 +57,14 @@ def test_unsigned_forged_and_stale_requests_get_401_and_do_nothing(slack):
 def test_healthz_reports_the_database(slack):
     response = client_get(slack, "/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "platform": "slack", "due": 0, "failing": 0, "failed": 0}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "platform": "slack",
+        "due": 0,
+        "failing": 0,
+        "failed": 0,
+    }
 
 
 def test_a_rate_limited_post_is_retried_by_the_client(slack):
@@ -140,7 +149,9 @@ def test_long_text_is_split_between_words_never_inside_an_escape_or_a_mention():
     joined = " ".join(sections)
     assert joined.count("<@U123ABC>") == 1 and joined.count("&amp;") == 740 and joined.count("&lt;b&gt;") == 800
     for section in sections:
-        assert not section.endswith(("&", "&amp", "&lt", "<@U123", "<")) and not section.startswith(("amp;", "lt;", "@U"))
+        assert not section.endswith(("&", "&amp", "&lt", "<@U123", "<")) and not section.startswith(
+            ("amp;", "lt;", "@U")
+        )
     assert _chunks("a" * 2998 + "&amp;&amp;", 3000) == ["a" * 2998, "&amp;&amp;"]
     assert _chunks("mot " * 1000, 3000)[0].endswith("mot")
 
@@ -148,8 +159,14 @@ def test_long_text_is_split_between_words_never_inside_an_escape_or_a_mention():
 def test_the_fake_refuses_blocks_over_slacks_limits(fake_slack):
     import httpx
 
-    resp = httpx.post(fake_slack.api_url + "chat.postMessage", json={
-        "channel": "C1", "text": "x", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "a" * 3001}}]})
+    resp = httpx.post(
+        fake_slack.api_url + "chat.postMessage",
+        json={
+            "channel": "C1",
+            "text": "x",
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "a" * 3001}}],
+        },
+    )
     assert resp.json() == {"ok": False, "error": "invalid_blocks"}
     assert fake_slack.problems == ["chat.postMessage: section text over 3000 characters"]
     fake_slack.problems.clear()

@@ -14,10 +14,14 @@ from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import FakeSocketMode
 
 
-def test_a_command_over_socket_mode_is_acked_and_answered(clean_engine: Engine, database_url: str, fake_slack: FakeSlack):
+def test_a_command_over_socket_mode_is_acked_and_answered(
+    clean_engine: Engine, database_url: str, fake_slack: FakeSlack
+):
     sockets = FakeSocketMode()
     fake_slack.socket_url = sockets.url
-    settings = slack_settings(database_url, fake_slack.api_url, slack_app_token="xapp-1-A1-fake", slack_signing_secret="")
+    settings = slack_settings(
+        database_url, fake_slack.api_url, slack_app_token="xapp-1-A1-fake", slack_signing_secret=""
+    )
     chat = slack_platform.SlackChat(slack_platform.web_client(settings))
     core = bootstrap(settings, chat)
     app = slack_platform.build_app(settings, core.deps, chat)
@@ -30,15 +34,28 @@ def test_a_command_over_socket_mode_is_acked_and_answered(clean_engine: Engine, 
         await running[0].start_async()
 
     main = loop.create_task(connect())
-    thread = threading.Thread(target=lambda: loop.run_until_complete(asyncio.gather(main, return_exceptions=True)), daemon=True)
+    thread = threading.Thread(
+        target=lambda: loop.run_until_complete(asyncio.gather(main, return_exceptions=True)), daemon=True
+    )
     thread.start()
     try:
-        ack = sockets.send({
-            "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
-            "payload": {"command": "/cm", "text": "role can you fix the printer?", "user_id": LEADER,
-                        "channel_id": "CGENERAL", "team_id": "T1", "api_app_id": "A1",
-                        "response_url": fake_slack.response_url(), "trigger_id": "trig"},
-        })
+        ack = sockets.send(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": {
+                    "command": "/cm",
+                    "text": "role can you fix the printer?",
+                    "user_id": LEADER,
+                    "channel_id": "CGENERAL",
+                    "team_id": "T1",
+                    "api_app_id": "A1",
+                    "response_url": fake_slack.response_url(),
+                    "trigger_id": "trig",
+                },
+            }
+        )
         assert ack == {"envelope_id": "env-1"}
         assert fake_slack.api_calls("apps.connections.open")
         answer = fake_slack.wait_for("/response/1")[0]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 
@@ -75,7 +76,7 @@ class RecordingServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(length) if length else b""
                 path = urlparse(self.path).path
@@ -96,7 +97,9 @@ class RecordingServer:
                 if failure and failure.hang:
                     server.released.wait(timeout=30)
                     return
-                status, payload = (failure.status, failure.body) if failure else server.respond(self.command, path, body)
+                status, payload = (
+                    (failure.status, failure.body) if failure else server.respond(self.command, path, body)
+                )
                 html = bool(failure and failure.html)
                 data = failure.html.encode() if failure and html else json.dumps(payload).encode()
                 self.send_response(status)

@@ -17,7 +17,9 @@ from tests.fakes.http_server import Failure, RecordingServer
 
 BOT_ID = "botuserid"
 SERVER_ERROR = Failure(status=500, body={"id": "app.internal", "message": "boom", "status_code": 500})
-RATELIMITED = Failure(status=429, body={"id": "api.context.rate_limit", "status_code": 429}, headers={"Retry-After": "1"})
+RATELIMITED = Failure(
+    status=429, body={"id": "api.context.rate_limit", "status_code": 429}, headers={"Retry-After": "1"}
+)
 PROXY_ERROR = Failure(status=502, html="<html><body><h1>502 Bad Gateway</h1>nginx</body></html>")
 
 DIALOG_TITLE_MAX = 24
@@ -33,7 +35,7 @@ def _error(status: int, error_id: str) -> tuple[int, dict[str, Any]]:
 
 def dialog_problems(request: dict[str, Any]) -> list[str]:
     """OpenDialogRequest.IsValid, as the server checks it (lengths in bytes)."""
-    size = lambda value: len(str(value or "").encode())  # noqa: E731
+    size = lambda value: len(str(value or "").encode())
     problems = []
     if not request.get("url") or not request.get("trigger_id"):
         problems.append("empty url or trigger id")
@@ -47,7 +49,9 @@ def dialog_problems(request: dict[str, Any]) -> list[str]:
             problems.append(f"duplicate dialog element {name!r}")
         names.add(name)
         if not element.get("display_name") or size(element["display_name"]) > ELEMENT_DISPLAY_NAME_MAX:
-            problems.append(f"{name!r}: display_name {element.get('display_name')!r} is {size(element.get('display_name'))} bytes")
+            problems.append(
+                f"{name!r}: display_name {element.get('display_name')!r} is {size(element.get('display_name'))} bytes"
+            )
         if not name or size(name) > ELEMENT_NAME_MAX:
             problems.append(f"{name!r}: invalid name")
         if size(element.get("help_text")) > ELEMENT_HELP_TEXT_MAX:
@@ -59,7 +63,9 @@ def dialog_problems(request: dict[str, Any]) -> list[str]:
             if size(element.get(key)) > TEXT_MAX[kind]:
                 problems.append(f"{name!r}: {key} is {size(element.get(key))} bytes, over {TEXT_MAX[kind]} for {kind}")
         if kind == "text" and int(element.get("max_length") or 0) > TEXT_MAX["text"]:
-            problems.append(f"{name!r}: a text element holds {TEXT_MAX['text']} characters, asked {element['max_length']}")
+            problems.append(
+                f"{name!r}: a text element holds {TEXT_MAX['text']} characters, asked {element['max_length']}"
+            )
         if int(element.get("min_length") or 0) > int(element.get("max_length") or 0):
             problems.append(f"{name!r}: min length over max length")
         if kind == "select" and element.get("default"):
@@ -96,8 +102,15 @@ class FakeMattermost(RecordingServer):
 
     def user_post(self, post_id: str, channel_id: str, message: str, *, user_id: str, root_id: str = "") -> None:
         """A post a person made (the fake did not create it through the API)."""
-        self.posts[post_id] = {"id": post_id, "channel_id": channel_id, "message": message, "user_id": user_id,
-                               "root_id": root_id, "create_at": int(time.time() * 1000), "props": {}}
+        self.posts[post_id] = {
+            "id": post_id,
+            "channel_id": channel_id,
+            "message": message,
+            "user_id": user_id,
+            "root_id": root_id,
+            "create_at": int(time.time() * 1000),
+            "props": {},
+        }
 
     def age_posts(self, seconds: int) -> None:
         """Make every post older, as if the card had been posted that long ago."""
@@ -112,9 +125,16 @@ class FakeMattermost(RecordingServer):
                 self.problems.append(f"post refused: root_id {root_id} is {'unknown' if root is None else 'a reply'}")
                 return _error(400, "api.post.create_post.root_id.app_error")
         post_id = f"post{next(self._ids)}"
-        self.posts[post_id] = {"id": post_id, "user_id": BOT_ID, "create_at": int(time.time() * 1000),
-                               "root_id": root_id, "message": body.get("message", ""), "props": body.get("props") or {},
-                               "channel_id": body.get("channel_id"), "file_ids": body.get("file_ids") or []}
+        self.posts[post_id] = {
+            "id": post_id,
+            "user_id": BOT_ID,
+            "create_at": int(time.time() * 1000),
+            "root_id": root_id,
+            "message": body.get("message", ""),
+            "props": body.get("props") or {},
+            "channel_id": body.get("channel_id"),
+            "file_ids": body.get("file_ids") or [],
+        }
         return 201, self.posts[post_id]
 
     def _patch_post(self, post_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -165,7 +185,13 @@ class FakeMattermost(RecordingServer):
         """Slash commands and outgoing webhooks: created, listed, updated (kept with their tokens)."""
         kind = "commands" if parts[0] == "commands" else "hooks" if parts[:2] == ["hooks", "outgoing"] else ""
         store = self.commands if kind == "commands" else self.outgoing_hooks
-        ident = parts[1] if kind == "commands" and len(parts) == 2 else parts[2] if kind == "hooks" and len(parts) == 3 else ""
+        ident = (
+            parts[1]
+            if kind == "commands" and len(parts) == 2
+            else parts[2]
+            if kind == "hooks" and len(parts) == 3
+            else ""
+        )
         if not kind:
             return _error(404, "api.context.404.app_error")
         if method == "POST" and not ident:

@@ -35,8 +35,11 @@ def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def view_problems(view: dict[str, Any]) -> list[str]:
-    problems = [f"modal {key} over 24 characters" for key in ("title", "submit", "close")
-                if len((view.get(key) or {}).get("text", "")) > 24]
+    problems = [
+        f"modal {key} over 24 characters"
+        for key in ("title", "submit", "close")
+        if len((view.get(key) or {}).get("text", "")) > 24
+    ]
     for block in view.get("blocks") or []:
         element = block.get("element") or {}
         if int(element.get("max_length") or 0) > 3000 or len(element.get("initial_value") or "") > 3000:
@@ -81,8 +84,16 @@ class FakeSlack(RecordingServer):
             files = json.loads(body["files"]) if isinstance(body.get("files"), str) else body.get("files", [])
             return 200, {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         if method == "auth.test":
-            return 200, {"ok": True, "url": "https://asso.slack.com/", "team": "Asso", "user": "relais",
-                         "team_id": "T1", "user_id": BOT_USER, "bot_id": "B1", "is_enterprise_install": False}
+            return 200, {
+                "ok": True,
+                "url": "https://asso.slack.com/",
+                "team": "Asso",
+                "user": "relais",
+                "team_id": "T1",
+                "user_id": BOT_USER,
+                "bot_id": "B1",
+                "is_enterprise_install": False,
+            }
         if method in ("chat.postMessage", "chat.update", "views.open"):
             blocks = body.get("blocks")
             parsed = json.loads(blocks) if isinstance(blocks, str) else blocks or []

@@ -56,13 +56,15 @@ class RecordingChat:
         self.dms.append((user_id, message))
         return MessageRef(f"D-{user_id}", f"dm{len(self.dms)}")
 
-    def upload(self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None) -> None:
+    def upload(
+        self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
+    ) -> None:
         self._check()
         if self.uploads_fail:
             raise ChatError("files.upload_v2: internal_error")
         self.uploads.append((channel, filename, content, thread))
 
-    def reply_to(self, user_id: str, where: dict[str, str]) -> "RecordingReply":
+    def reply_to(self, user_id: str, where: dict[str, str]) -> RecordingReply:
         return RecordingReply()
 
 
@@ -89,7 +91,13 @@ def chat() -> RecordingChat:
 
 @pytest.fixture
 def deps(clean_engine: Engine, chat: RecordingChat) -> Deps:
-    team = Team(queue_channel="C-QUEUE", team_channel="C-TEAM", language="en", cm_users=frozenset({"cm"}), admin_users=frozenset({"admin"}))
+    team = Team(
+        queue_channel="C-QUEUE",
+        team_channel="C-TEAM",
+        language="en",
+        cm_users=frozenset({"cm"}),
+        admin_users=frozenset({"admin"}),
+    )
     return Deps(db=make_sessions(clean_engine), chat=chat, team=team)
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.platforms.mattermost_render import ELEMENT_LABEL_MAX, HELP_TEXT_MAX, TITLE_MAX, clip_bytes, clip_title, dialog
-from handlers.moderation import log as moderation
 from handlers.core import router
 from handlers.core.context import Deps
 from handlers.core.messages import Form
+from handlers.moderation import log as moderation
 from tests.fakes.mattermost_api import dialog_problems
 from tests.unit.conftest import as_user
 
@@ -40,19 +40,32 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
 def test_every_dialog_fits_mattermost_limits(deps: Deps, lang: str) -> None:
     forms = every_form(deps, lang)
     ids = {f.form_id for f in forms}
-    assert ids == {"news.submit", "charter.role", "charter.moderation", "charter.speaking", "moderation.log",
-                   "news.schedule", "news.reject", "news.ask", "news.answer", "moderation.change"}
-    size = lambda text: len(text.encode())  # noqa: E731
+    assert ids == {
+        "news.submit",
+        "charter.role",
+        "charter.moderation",
+        "charter.speaking",
+        "moderation.log",
+        "news.schedule",
+        "news.reject",
+        "news.ask",
+        "news.answer",
+        "moderation.change",
+    }
+    size = lambda text: len(text.encode())
     for form in forms:
         print(f"[{lang}] {form.form_id}: title {form.title!r} = {size(form.title)} bytes")
         assert len(clip_title(form.title).encode()) <= TITLE_MAX
         for field in form.fields:
-            print(f"    {field.name}: {field.label!r} = {size(field.label)} bytes; help {size(field.hint)} bytes;"
-                  f" max {field.max_length}")
+            print(
+                f"    {field.name}: {field.label!r} = {size(field.label)} bytes; help {size(field.hint)} bytes;"
+                f" max {field.max_length}"
+            )
             assert size(field.label) <= ELEMENT_LABEL_MAX, (form.form_id, field.label)
             assert size(field.hint) <= HELP_TEXT_MAX, (form.form_id, field.hint)
-        rendered = dialog(form, trigger_id="t", url="https://relais.example.org/mattermost/dialog", state="s",
-                          date_hint="AAAA-MM-JJ")
+        rendered = dialog(
+            form, trigger_id="t", url="https://relais.example.org/mattermost/dialog", state="s", date_hint="AAAA-MM-JJ"
+        )
         assert dialog_problems(rendered) == [], form.form_id
 
 

@@ -7,15 +7,21 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from handlers.core import router
-from handlers.moderation.spreadsheet import export_rows, import_rows
+from handlers.core import inbox, router
 from handlers.moderation import retention
-from handlers.core import inbox
+from handlers.moderation.spreadsheet import export_rows, import_rows
 from storage.models import Inbox, ModerationEntry, ModerationEvent
 from tests.unit.conftest import as_user, text_of
 
-ENTRY = {"network": "facebook", "link": "https://facebook.com/p/1", "author": "Jean Dupont",
-         "excerpt": "Honteux, cette fusion des antennes !", "severity": "high", "handling": "pending", "note": ""}
+ENTRY = {
+    "network": "facebook",
+    "link": "https://facebook.com/p/1",
+    "author": "Jean Dupont",
+    "excerpt": "Honteux, cette fusion des antennes !",
+    "severity": "high",
+    "handling": "pending",
+    "note": "",
+}
 
 
 def add_topic(deps, text="Fusion des antennes: fusion, regroupement, antenne"):  # type: ignore[no-untyped-def]
@@ -54,7 +60,9 @@ def test_topic_matching_ignores_case_accents_plurals_and_needs_whole_words(deps,
     router.command(deps, leader, "news", "Compte rendu des ELECTIONS\nLe regroupement des antennes avance")
     card = text_of(chat.posts[0][1])
     assert "⚠ Élections" in card and "⚠ Fusion des antennes" in card
-    router.command(deps, leader, "news", "Devotion\nvoter n'est pas vote-r")  # 'vote' only inside other words... and once alone
+    router.command(
+        deps, leader, "news", "Devotion\nvoter n'est pas vote-r"
+    )  # 'vote' only inside other words... and once alone
     assert "⚠ Élections" in text_of(chat.posts[1][1])
     router.command(deps, leader, "news", "Devotion et antennes-relais")
     assert "Sensitive topics" not in text_of(chat.posts[2][1])
@@ -101,12 +109,23 @@ def test_the_form_refuses_bad_values_field_by_field_and_stores_nothing(deps):
     cm, reply = as_user("cm")
     router.command(deps, cm, "cm", "log")
     assert reply.forms[0].form_id == "moderation.log"
-    errors = router.validate_form(deps, cm, "moderation.log", {
-        "network": "myspace", "excerpt": " ", "severity": "apocalyptic", "handling": "ignored", "reason": "",
-        "link": "facebook.com/x"})
+    errors = router.validate_form(
+        deps,
+        cm,
+        "moderation.log",
+        {
+            "network": "myspace",
+            "excerpt": " ",
+            "severity": "apocalyptic",
+            "handling": "ignored",
+            "reason": "",
+            "link": "facebook.com/x",
+        },
+    )
     assert set(errors) == {"network", "excerpt", "severity", "reason", "link"}
     assert router.validate_form(deps, cm, "moderation.log", {**ENTRY, "handling": "banished"}) == {
-        "handling": "Choose a handling from the list."}
+        "handling": "Choose a handling from the list."
+    }
     with deps.db() as s:
         assert s.scalars(select(ModerationEntry)).all() == []
 
@@ -131,14 +150,24 @@ def test_handling_changes_update_the_card_once_and_keep_who_when_note(deps, chat
     form = reply.forms[-1]
     assert form.form_id == "moderation.change" and form.fields[0].initial == "ignored"
     assert router.validate_form(deps, cm, "moderation.change", {"handling": "ignored", "reason": ""}) == {
-        "reason": "Say why this message is ignored."}
-    router.submit_form(deps, cm, "moderation.change", {"handling": "ignored", "reason": "Troll connu", "note": "Vu avec le bureau"}, form.state)
+        "reason": "Say why this message is ignored."
+    }
+    router.submit_form(
+        deps,
+        cm,
+        "moderation.change",
+        {"handling": "ignored", "reason": "Troll connu", "note": "Vu avec le bureau"},
+        form.state,
+    )
     card = text_of(chat.updates[-1][1])
     assert "ignored — Troll connu" in card and "Vu avec le bureau" in card and "replied by @cm" in card
     with deps.db() as s:
         events = s.scalars(select(ModerationEvent).order_by(ModerationEvent.id)).all()
     assert [(e.handling, e.actor_id, e.note) for e in events] == [
-        ("pending", "cm", ""), ("replied", "cm", ""), ("ignored", "cm", "Vu avec le bureau")]
+        ("pending", "cm", ""),
+        ("replied", "cm", ""),
+        ("ignored", "cm", "Vu avec le bureau"),
+    ]
 
 
 def test_log_list_and_open_entries(deps):
@@ -158,7 +187,7 @@ def test_csv_import_reports_bad_rows_by_line_and_loads_the_rest(deps):
         "2026-11-03,myspace,,,Bof,low,pending,,\n"
         "2026-11-04,instagram,,,Mauvais,,ignored,,\n"
         "2026-13-01,x,,,Date fausse,,,,\n"
-        "2026-11-05T14:30,X,https://x.com/1,Paul,\"Texte, avec virgule\",high,,,\n"
+        '2026-11-05T14:30,X,https://x.com/1,Paul,"Texte, avec virgule",high,,,\n'
     )
     loaded, problems = import_rows(deps, "import", source)
     assert loaded == 2
@@ -183,13 +212,19 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
     with deps.db() as s:
         entries = s.scalars(select(ModerationEntry).order_by(ModerationEntry.id)).all()
     assert [(e.author, e.link is None, e.handling) for e in entries] == [
-        (None, True, "pending"), (None, True, "pending"), ("Marie", False, "pending")]
+        (None, True, "pending"),
+        (None, True, "pending"),
+        ("Marie", False, "pending"),
+    ]
     assert "removed after the retention period" in text_of(chat.updates[-1][1])  # cards updated too
     assert retention.forget_author(deps, "Jean Dupont") == 0
     assert retention.expire(deps, 365) == 0
     with deps.db.begin() as s:  # Marie's entry was seen 400 days ago
-        s.execute(update(ModerationEntry).where(ModerationEntry.id == 3).values(
-            seen_at=datetime.now(timezone.utc) - timedelta(days=400)))
+        s.execute(
+            update(ModerationEntry)
+            .where(ModerationEntry.id == 3)
+            .values(seen_at=datetime.now(timezone.utc) - timedelta(days=400))
+        )
     with deps.db.begin() as s:  # a retried delivery remembered 8 days ago, and one from today
         s.add(Inbox(key="old", kind="mention", processed_at=datetime.now(timezone.utc) - timedelta(days=8)))
         s.add(Inbox(key="new", kind="mention", processed_at=datetime.now(timezone.utc)))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handlers.core import outbox
-from handlers.core import router
+from handlers.core import outbox, router
 from storage.models import News, Outbox
 from tests.unit.conftest import as_user, text_of
 
@@ -65,13 +64,22 @@ def test_form_errors_name_the_field_and_store_nothing(deps):
 
 def test_form_submission_stores_every_field(deps, chat):
     req, reply = as_user("leader")
-    values = {"title": "AG", "body": "Assemblée générale", "category": "event", "wished_date": "2099-03-01",
-              "links": "https://asso.example/ag, https://asso.example/pv"}
+    values = {
+        "title": "AG",
+        "body": "Assemblée générale",
+        "category": "event",
+        "wished_date": "2099-03-01",
+        "links": "https://asso.example/ag, https://asso.example/pv",
+    }
     assert router.validate_form(deps, req, "news.submit", values) == {}
     router.submit_form(deps, req, "news.submit", values, "")
     with deps.db() as s:
         news = s.scalars(select(News)).one()
-    assert (news.category, str(news.wished_date), news.links) == ("event", "2099-03-01", "https://asso.example/ag https://asso.example/pv")
+    assert (news.category, str(news.wished_date), news.links) == (
+        "event",
+        "2099-03-01",
+        "https://asso.example/ag https://asso.example/pv",
+    )
     card = text_of(chat.posts[0][1])
     assert "Event" in card and "Mar 1, 2099" in card
 
@@ -102,7 +110,10 @@ def test_news_mine_lists_my_items_only(deps):
 
 
 def test_a_quoted_value_is_quoted_on_every_line():
-    from tests.unit.conftest import PLAIN
     from handlers.core.messages import Md
+    from tests.unit.conftest import PLAIN
 
-    assert PLAIN.render(Md.of("Votre texte :\n> {t}\nFin", t="ligne 1\n\nligne 3")) == "Votre texte :\n> ligne 1\n> \n> ligne 3\nFin"
+    assert (
+        PLAIN.render(Md.of("Votre texte :\n> {t}\nFin", t="ligne 1\n\nligne 3"))
+        == "Votre texte :\n> ligne 1\n> \n> ligne 3\nFin"
+    )

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from handlers.recap import weekly as recap
 from handlers.core import outbox, router
 from handlers.moderation.log import store
+from handlers.recap import weekly as recap
 from handlers.recap.data import bounds, last_week, parse_week
 from storage.models import Outbox
 from tests.unit.conftest import as_user, text_of
@@ -56,7 +56,12 @@ def test_recap_counts_compares_and_lists_unhandled_first(deps):
     assert data.by_network == [("facebook", 2), ("instagram", 2)]
     assert dict(data.by_handling) == {"pending": 1, "replied": 1, "escalated": 1, "hidden": 1}
     assert data.by_topic == [("Fusion", 2)]
-    assert [r.excerpt for r in data.rows] == ["la fusion est une honte", "encore la fusion", "réglé vite", "dimanche soir"]
+    assert [r.excerpt for r in data.rows] == [
+        "la fusion est une honte",
+        "encore la fusion",
+        "réglé vite",
+        "dimanche soir",
+    ]
     main, follow, as_csv = recap.messages(data, "en", at(23, 10))
     text = text_of(main)
     assert "Moderation recap — week 2026-W47 (16 Nov – 22 Nov 2026)" in text

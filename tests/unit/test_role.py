@@ -15,7 +15,11 @@ from tests.unit.conftest import as_user, text_of
         ("fr", "PEUX-TU REPARER L'IMPRIMANTE", ["Cela ne fait pas partie", "le secrétariat"]),
         ("fr", "tu peux refaire le site web ?", ["Cela ne fait pas partie", "le webmestre ou le bureau"]),
         ("fr", "Peux-tu publier notre événement sur Facebook ?", ["Oui, cela fait partie", "Publier les actualités"]),
-        ("en", "can you post our event on Facebook?", ["Yes, this is part of the CM's role", "Publish the association's news and events"]),
+        (
+            "en",
+            "can you post our event on Facebook?",
+            ["Yes, this is part of the CM's role", "Publish the association's news and events"],
+        ),
         ("en", "could you fix the printers?", ["not part of the CM's role", "the secretariat"]),
         ("en", "will you write the internal newsletter", ["not part", "the newsletter team"]),
     ],
@@ -38,7 +42,10 @@ def test_role_alone_shows_both_lists(deps):
     req, reply = as_user("leader")
     router.command(deps, req, "cm", "role")
     assert "Part of the CM's role" in reply.last and "Not part of the CM's role" in reply.last
-    assert "✅ Publish" in reply.last and "🚫 Fix the printer, computers or other equipment → the secretariat" in reply.last
+    assert (
+        "✅ Publish" in reply.last
+        and "🚫 Fix the printer, computers or other equipment → the secretariat" in reply.last
+    )
 
 
 def test_only_the_cm_edits_and_the_new_text_is_used(deps):
@@ -50,7 +57,13 @@ def test_only_the_cm_edits_and_the_new_text_is_used(deps):
     form = reply.forms[0]
     assert "+ Publish the association's news" in form.fields[0].initial
     assert router.validate_form(deps, cm, "charter.role", {"text": "  "}) == {"text": "The charter cannot be empty."}
-    router.submit_form(deps, cm, "charter.role", {"text": "We animate.\n+ Film videos\n- Wash the van -> the logistics team"}, form.state)
+    router.submit_form(
+        deps,
+        cm,
+        "charter.role",
+        {"text": "We animate.\n+ Film videos\n- Wash the van -> the logistics team"},
+        form.state,
+    )
     assert "saved (version 1)" in reply.last
     router.command(deps, leader, "cm", "role can you wash the van?")
     assert "the logistics team" in leader_reply.last

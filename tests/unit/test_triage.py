@@ -53,7 +53,9 @@ def test_schedule_asks_a_date_then_stores_who_when_why(deps, chat):
     router.action(deps, cm, "news.schedule", "1")
     form = reply.forms[0]
     assert form.form_id == "news.schedule" and form.state == "1" and form.fields[0].kind == "date"
-    assert router.validate_form(deps, cm, "news.schedule", {"date": "2001-01-01"}) == {"date": "This date is in the past."}
+    assert router.validate_form(deps, cm, "news.schedule", {"date": "2001-01-01"}) == {
+        "date": "This date is in the past."
+    }
     assert "date" in router.validate_form(deps, cm, "news.schedule", {"date": "31/12/2099"})
     router.submit_form(deps, cm, "news.schedule", {"date": "2099-12-31", "note": "Avec la photo"}, form.state)
     with deps.db() as s:
