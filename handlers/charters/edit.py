@@ -34,7 +34,7 @@ def command(deps: Deps, req: Request, args: str) -> None:
     """Words in any order: a kind, and `edit` or `history`."""
     words = args.casefold().split()
     kinds = [w for w in words if w in KINDS] or list(KINDS)
-    lang = deps.language(req.user_id)
+    lang = req.language
     _ = translator(lang)
     if "edit" in words:
         if len(kinds) != 1:
@@ -80,7 +80,7 @@ def history(deps: Deps, kind: str, lang: str) -> Message:
 
 
 def edit_form(deps: Deps, req: Request, kind: str) -> None:
-    lang = deps.language(req.user_id)
+    lang = req.language
     _ = translator(lang)
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
@@ -104,7 +104,7 @@ def edit_form(deps: Deps, req: Request, kind: str) -> None:
 
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    _ = translator(deps.language(req.user_id))
+    _ = translator(req.language)
     text = values.get("text", "").strip()
     if not text:
         return {"text": _("The charter cannot be empty.")}
@@ -121,7 +121,7 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
 
 def save(deps: Deps, req: Request, kind: str, values: dict[str, str], state: str) -> None:
     lang = state if state in ("fr", "en") else deps.team.language
-    _ = translator(deps.language(req.user_id))
+    _ = translator(req.language)
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
         return

@@ -27,13 +27,13 @@ def help_message(deps: Deps, user_id: str, lang: str, unknown: str = "") -> Mess
 
 
 def show(deps: Deps, req: Request, unknown: str = "") -> None:
-    req.reply.reply(help_message(deps, req.user_id, req.language or deps.language(req.user_id), unknown))
+    req.reply.reply(help_message(deps, req.user_id, req.language, unknown))
 
 
 def set_language(deps: Deps, req: Request, choice: str) -> None:
     choice = choice.strip().casefold()
     if choice not in LANGUAGES:
-        _ = translator(deps.language(req.user_id))
+        _ = translator(req.language)
         req.reply.reply(Message(text=Md.of(_("Please choose fr or en, e.g. /cm language en."))))
         return
     with deps.db.begin() as s:

@@ -27,9 +27,9 @@ from handlers.core.registry import FollowUp, Registry
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
-CLAIM = timedelta(minutes=2)
+CLAIM = timedelta(minutes=1)  # longer than any one delivery with the SDK's own retries
 MAX_BACKOFF = timedelta(hours=1)
-MAX_ATTEMPTS = 8  # about three hours of back-off: 2, 4, 8, 16, 32, 60, 60 minutes
+MAX_ATTEMPTS = 8  # about two hours of back-off: 30 s, 1, 2, 4, 8, 16, 32, 60 minutes
 FAILED = "core.failed"
 
 
@@ -108,7 +108,7 @@ def _failed(deps: Deps, row: Outbox, error: str) -> None:
         error,
     )
     with deps.db.begin() as s:
-        backoff = min(timedelta(minutes=2**attempts), MAX_BACKOFF)
+        backoff = min(timedelta(seconds=15 * 2**attempts), MAX_BACKOFF)
         s.execute(
             update(Outbox)
             .where(Outbox.id == row.id)

@@ -17,7 +17,7 @@ from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Recurring, Registry
 from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_label, network_label
-from handlers.recap.data import Recap, Row, build, last_week, parse_week
+from handlers.recap.data import Recap, Row, bounds, build, last_week, parse_week
 from storage.models import ModerationEntry, Outbox
 
 MAIN_LINES = 15  # entries listed in the recap message itself
@@ -110,7 +110,7 @@ def build_recap(deps: Deps, week: str) -> Recap:
 
 def show(deps: Deps, req: Request, week: str) -> None:
     """`/cm recap [YYYY-Www]`: the recap for the person asking, default last week."""
-    lang = deps.language(req.user_id)
+    lang = req.language
     _ = translator(lang)
     week = week.strip() or last_week(datetime.now(timezone.utc), deps.team.timezone)
     try:
@@ -185,13 +185,15 @@ def _csv(deps: Deps, row: Outbox) -> list[FollowUp]:
 
 
 def due(deps: Deps, fired_at: datetime) -> list[FollowUp]:
-    """At each RECAP_SCHEDULE time: the week before's recap, if Relais was in use
-    (a new install does not post an empty recap for before it existed)."""
+    """At each RECAP_SCHEDULE time: the week before's recap, if Relais was in use by the
+    end of that week (a new install does not post an empty recap for before it existed)."""
+    week = last_week(fired_at, deps.team.timezone)
+    _start, end = bounds(parse_week(week), deps.team.timezone)
     with deps.db() as s:
-        in_use = s.scalar(select(Outbox.id).where(Outbox.kind == POST).limit(1)) or s.scalar(
-            select(ModerationEntry.id).limit(1)
+        in_use = s.scalar(select(Outbox.id).where(Outbox.kind == POST, Outbox.created_at < end).limit(1)) or s.scalar(
+            select(ModerationEntry.id).where(ModerationEntry.seen_at < end).limit(1)
         )
-    return [owed(last_week(fired_at, deps.team.timezone))] if in_use else []
+    return [owed(week)] if in_use else []
 
 
 def post_now(deps: Deps, week: str) -> str:

@@ -83,7 +83,7 @@ def best_match(question: str, lines: list[Line]) -> Line | None:
 
 
 def show(deps: Deps, req: Request, question: str) -> None:
-    lang = deps.language(req.user_id)
+    lang = req.language
     req.reply.reply(answer(deps, lang, question))
 
 

@@ -37,7 +37,7 @@ def matches(text: str, topics: list[Topic]) -> list[str]:
 
 def command(deps: Deps, req: Request, args: str) -> None:
     verb, _sep, rest = args.strip().partition(" ")
-    lang = deps.language(req.user_id)
+    lang = req.language
     _ = translator(lang)
     verb = verb.casefold()
     if verb in ("add", "ajouter", "remove", "supprimer") and not is_cm(deps, req.user_id):

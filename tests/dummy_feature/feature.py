@@ -10,11 +10,15 @@ from handlers.core.registry import Registry
 
 
 def hello(deps: Deps, req: Request, rest: str) -> None:
-    req.reply.reply(Message(text=Md.of("Hello {who}", who=rest or "there"), actions=[Button("dummy.press", "Press", "42")]))
+    req.reply.reply(
+        Message(text=Md.of("Hello {who}", who=rest or "there"), actions=[Button("dummy.press", "Press", "42")])
+    )
 
 
 def press(deps: Deps, req: Request, verb: str, value: str) -> None:
-    form = Form("dummy.form", "Dummy form", "Send", [Field("word", "A word", max_length=20)], state=value, language="en")
+    form = Form(
+        "dummy.form", "Dummy form", "Send", [Field("word", "A word", max_length=20)], state=value, language="en"
+    )
     req.reply.open_form(form)
 
 

@@ -24,8 +24,8 @@ from sqlalchemy import Engine
 from bot.bootstrap import Core
 from bot.config import Settings
 from bot.runner import http_app
-from handlers.features import Register
 from bot.scheduler import Ticker
+from handlers.features import Register
 from tests.fakes.mattermost_api import FakeMattermost
 from tests.fakes.slack_api import FakeSlack
 

@@ -34,8 +34,12 @@ def test_a_feature_from_its_own_folder_works_on_each_platform(name, clean_engine
 def test_a_feature_from_its_own_folder_works_on_the_console(clean_engine: Engine):
     out = io.StringIO()
     screen = Screen(out)
-    deps = Deps(db=make_sessions(clean_engine), chat=ConsoleChat(screen, "en"), team=Team(queue_channel="q", language="en"),
-                features=registry([dummy.register]))
+    deps = Deps(
+        db=make_sessions(clean_engine),
+        chat=ConsoleChat(screen, "en"),
+        team=Team(queue_channel="q", language="en"),
+        features=registry([dummy.register]),
+    )
     typed = iter(["", "bonjour"])
     console = Console(deps, screen, read=lambda _prompt: next(typed))
     console.handle("/cm dummy Alice")

@@ -19,6 +19,7 @@ class Call:
     body: dict[str, Any]
     headers: dict[str, str]
     method: str = "POST"
+    failed: bool = False  # the fake answered with a failure: the platform did not take it
 
 
 @dataclass
@@ -39,6 +40,8 @@ class RecordingServer:
         self.calls: list[Call] = []
         self.problems: list[str] = []  # what the real platform would refuse or log: tests fail on any
         self.failures: dict[str, list[Failure]] = {}
+        self.flaky: dict[str, tuple[Failure, int, int]] = {}  # path -> (failure, every, burst)
+        self.counts: dict[str, int] = {}
         self.changed = threading.Condition()
         self.released = threading.Event()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -53,6 +56,10 @@ class RecordingServer:
 
     def fail(self, path: str, failure: Failure, times: int = 1) -> None:
         self.failures.setdefault(path, []).extend([failure] * times)
+
+    def fail_now_and_then(self, path: str, failure: Failure, every: int, burst: int = 2) -> None:
+        """Fail `burst` calls in a row out of every `every`: more than a client's one quick retry absorbs."""
+        self.flaky[path] = (failure, every, burst)
 
     def calls_to(self, path: str) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.path == path]
@@ -92,7 +99,11 @@ class RecordingServer:
                 with server.changed:
                     pending = server.failures.get(path)
                     failure = pending.pop(0) if pending else None
-                    server.calls.append(Call(path, body, dict(self.headers), self.command))
+                    server.counts[path] = count = server.counts.get(path, 0) + 1
+                    if failure is None and path in server.flaky:
+                        flaky, every, burst = server.flaky[path]
+                        failure = flaky if count % every < burst else None
+                    server.calls.append(Call(path, body, dict(self.headers), self.command, failed=failure is not None))
                     server.changed.notify_all()
                 if failure and failure.hang:
                     server.released.wait(timeout=30)

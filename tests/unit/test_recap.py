@@ -138,6 +138,7 @@ def test_the_recap_is_owed_only_when_relais_is_in_use(deps):
     assert recap.due(deps, monday_10) == []  # new install, nothing logged: no empty recap
     entry(deps, at(17))
     assert [r.key for r in recap.due(deps, monday_10)] == ["recap:2026-W47"]
+    assert recap.due(deps, monday_10 - timedelta(days=7)) == []  # W46 ended before Relais was used
 
 
 def test_recap_on_demand(deps):
