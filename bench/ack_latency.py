@@ -1,10 +1,15 @@
-"""How fast Relais acknowledges Slack, against a bare Bolt AsyncApp that only acks.
+"""How fast Relais acknowledges Slack and gets the work done, against two
+baselines run in the same invocation, each its own process under uvicorn on
+127.0.0.1, receiving the same signed `/news` commands from 20 concurrent clients:
 
-Both servers run as their own processes under uvicorn on 127.0.0.1 and receive
-the same signed `/news` slash commands from 20 concurrent clients; Relais also
-stores each item and posts it to a local fake Web API after the ack. Reported:
-throughput, p50/p95 ack latency and the server's peak memory, with Relais's
-ratio to the baseline measured in the same run.
+- ack-only: a bare Bolt AsyncApp that only acks (the framework's own speed);
+- same-work: a bare Bolt AsyncApp doing the least same work as Relais — ack,
+  insert the row with `sqlite3`, `chat.postMessage` with `AsyncWebClient`, POST
+  to the `response_url` — with nothing of Relais's safety (no inbox, no outbox).
+
+Reported for each: time until ready (process start to /healthz), resident memory
+when idle, ack throughput and p50/p95/p99 latency, peak memory, and the time until
+every item is posted; then Relais's ratios to the baselines.
 
     python bench/ack_latency.py [--requests 600] [--concurrency 20]
 """
@@ -22,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -34,8 +38,9 @@ SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 
 
-def baseline_server(port: int, api_url: str) -> None:
-    """The baseline: Bolt's AsyncApp behind its Starlette adapter, acking and nothing else."""
+def baseline_server(port: int, api_url: str, same_work: bool = False, db: str = "") -> None:
+    """A baseline: Bolt's AsyncApp behind its Starlette adapter, acking and nothing else,
+    or (same_work) also storing, posting and answering, in the listener after the ack."""
     import uvicorn
     from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
     from slack_bolt.async_app import AsyncApp
@@ -46,9 +51,35 @@ def baseline_server(port: int, api_url: str) -> None:
 
     app = AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token=TOKEN, base_url=api_url))
 
-    @app.command("/news")
-    async def ack_only(ack):  # type: ignore[no-untyped-def]
-        await ack()
+    if same_work:
+        import sqlite3
+
+        from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+        conn = sqlite3.connect(db, check_same_thread=False)
+        conn.execute("CREATE TABLE IF NOT EXISTS news (id INTEGER PRIMARY KEY, author TEXT, title TEXT, body TEXT)")
+
+        def insert(author: str, text: str) -> int:
+            title, _sep, body = text.partition("\n")
+            with conn:
+                return (
+                    conn.execute(
+                        "INSERT INTO news (author, title, body) VALUES (?, ?, ?)", (author, title, body)
+                    ).lastrowid
+                    or 0
+                )
+
+        @app.command("/news")
+        async def same(ack, command, client):  # type: ignore[no-untyped-def]
+            await ack()
+            news_id = await asyncio.to_thread(insert, command["user_id"], command["text"])
+            await client.chat_postMessage(channel="CQUEUE", text=f"News to review: {command['text']}")
+            await AsyncWebhookClient(command["response_url"]).send(text=f"Sent to the CM (#{news_id})")
+    else:
+
+        @app.command("/news")
+        async def ack_only(ack):  # type: ignore[no-untyped-def]
+            await ack()
 
     handler = AsyncSlackRequestHandler(app)
 
@@ -68,23 +99,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+def wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> float:
+    """Seconds from now until the server answers /healthz."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < 30:
+        assert proc.poll() is None, "the server exited"
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
+                return time.perf_counter() - started
         except httpx.HTTPError:
             pass
-        time.sleep(0.1)
+        time.sleep(0.01)
     raise SystemExit(f"server on port {port} did not start")
 
 
-def peak_rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS:") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def peak_rss_mb(pid: int) -> float:
+    return rss_mb(pid, "VmHWM:")
 
 
 async def load(port: int, requests: int, concurrency: int, response_url: str) -> tuple[float, list[float]]:
@@ -125,92 +162,86 @@ async def load(port: int, requests: int, concurrency: int, response_url: str) ->
         return time.perf_counter() - started, latencies
 
 
-def run(
-    name: str,
-    cmd: list[str],
-    env: dict[str, str],
-    port: int,
-    args: argparse.Namespace,
-    response_url: str,
-    done: Callable[[], None] = lambda: None,
-) -> dict[str, float]:
+def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argparse.Namespace) -> dict[str, float]:
+    """One server on its own fake Slack: ready time, idle memory, acks, and time until all is posted."""
+    from tests.fakes.slack_api import FakeSlack
+
+    fake = FakeSlack()
+    cmd = [part.replace("{API}", fake.api_url) for part in cmd]
+    env = {**env, "SLACK_API_URL": fake.api_url}
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     try:
-        wait_healthy(port)
+        ready = wait_healthy(port, proc)
+        time.sleep(1)  # idle: what it holds before any work
+        idle = rss_mb(proc.pid)
         started = time.perf_counter()
-        elapsed, lat = asyncio.run(load(port, args.requests, args.concurrency, response_url))
-        done()
-        finished = time.perf_counter() - started
+        elapsed, lat = asyncio.run(load(port, args.requests, args.concurrency, fake.response_url()))
+        wanted = args.requests + 1  # and the warm-up's
+        posted = lambda calls: sum(c.path == "/api/chat.postMessage" for c in calls) >= wanted
+        if name != "ack-only":
+            fake.wait_until(posted, timeout=600)
+        all_posted = time.perf_counter() - started
         lat.sort()
         result = {
+            "ready": ready,
+            "idle": idle,
             "rps": len(lat) / elapsed,
             "p50": statistics.median(lat) * 1000,
             "p95": lat[int(len(lat) * 0.95)] * 1000,
+            "p99": lat[int(len(lat) * 0.99)] * 1000,
             "rss": peak_rss_mb(proc.pid),
+            "posted": all_posted if name != "ack-only" else float("nan"),
         }
         print(
-            f"{name:<10} {result['rps']:8.0f} req/s   p50 {result['p50']:7.1f} ms   p95 {result['p95']:7.1f} ms   "
-            f"peak RSS {result['rss']:6.1f} MB   all work done in {finished:5.1f} s",
+            f"{name:<10} ready {ready:5.2f} s  idle {idle:5.1f} MB  {result['rps']:5.0f} req/s  "
+            f"p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms  p99 {result['p99']:6.1f} ms  "
+            f"peak {result['rss']:5.1f} MB  all posted {result['posted']:5.1f} s",
             flush=True,
         )
         return result
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        fake.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--serve-baseline", nargs=2, metavar=("PORT", "API_URL"))
+    parser.add_argument("--serve-baseline", nargs=4, metavar=("PORT", "API_URL", "MODE", "DB"))
     args = parser.parse_args()
     if args.serve_baseline:
-        baseline_server(int(args.serve_baseline[0]), args.serve_baseline[1])
+        port, api, mode, db = args.serve_baseline
+        baseline_server(int(port), api, same_work=mode == "same-work", db=db)
         return
 
-    from tests.fakes.slack_api import FakeSlack
-
-    fake = FakeSlack()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "DATABASE_URL"))}
     print(f"{args.requests} signed /news commands, {args.concurrency} concurrent clients, {os.cpu_count()} cores")
-    base_port = free_port()
-    baseline = run(
-        "baseline",
-        [sys.executable, __file__, "--serve-baseline", str(base_port), fake.api_url],
-        env,
-        base_port,
-        args,
-        fake.response_url(),
-    )
+    results = {}
     with tempfile.TemporaryDirectory() as tmp:
+        for mode in ("ack-only", "same-work"):
+            port = free_port()
+            cmd = [sys.executable, __file__, "--serve-baseline", str(port), "{API}", mode, f"{tmp}/{mode}.db"]
+            results[mode] = run(mode, cmd, env, port, args)
         port = free_port()
         relais_env = {
             **env,
             "RELAIS_PLATFORM": "slack",
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": fake.api_url,
             "CM_QUEUE_CHANNEL": "CQUEUE",
             "TEAM_CHANNEL": "CTEAM",
             "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.db"),
         }
-        queued = args.requests + 1
-        relais = run(
-            "relais",
-            [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-            relais_env,
-            port,
-            args,
-            fake.response_url(),
-            lambda: fake.wait_for(fake.api("chat.postMessage"), queued, timeout=600),
-        )
-    fake.close()
+        cmd = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
+        results["relais"] = run("relais", cmd, relais_env, port, args)
+    ack, same, relais = results["ack-only"], results["same-work"], results["relais"]
     print(
-        f"ratio      {relais['rps'] / baseline['rps']:8.2f} x     p50 {relais['p50'] / baseline['p50']:7.2f} x    "
-        f"p95 {relais['p95'] / baseline['p95']:7.2f} x    peak RSS {relais['rss'] / baseline['rss']:6.2f} x"
+        f"ratios     all posted {relais['posted'] / same['posted']:.2f}x same-work   "
+        f"ack p99 {relais['p99'] / ack['p99']:.2f}x ack-only   throughput {relais['rps'] / ack['rps']:.2f}x ack-only   "
+        f"ready {relais['ready'] / ack['ready']:.2f}x   idle RSS {relais['idle'] / ack['idle']:.2f}x"
     )
-    print(f"relais stored and posted all {queued} news to the fake queue ('all work done': acks plus background work)")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA busy_timeout = 10000")
             cur.execute("PRAGMA foreign_keys = ON")
+            # WAL: readers never wait for the writer, and a commit is one append to the log.
+            if dbapi_conn.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+                cur.execute("PRAGMA journal_mode = WAL")
             cur.close()
 
     return engine

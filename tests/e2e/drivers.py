@@ -80,7 +80,7 @@ class MattermostDriver:
     base: str
     fake: FakeMattermost
     core: Core
-    action_replies: list[str] = field(default_factory=list)
+    action_replies: list[tuple[int, str]] = field(default_factory=list)  # (calls recorded before it, text)
     name: str = "mattermost"
     post_path: str = "/api/v4/posts"
     tries_per_call: int = 3  # the call and two retries with back-off
@@ -137,7 +137,7 @@ class MattermostDriver:
         )
         assert resp.status_code == 200
         if resp.json().get("ephemeral_text"):
-            self.action_replies.append(resp.json()["ephemeral_text"])
+            self.action_replies.append((len(self.fake.calls), resp.json()["ephemeral_text"]))
 
     def form(self, n: int = 1) -> dict[str, Any]:
         return self.fake.wait_api("/actions/dialogs/open", n)[n - 1]
@@ -183,13 +183,13 @@ class MattermostDriver:
         return len(self.fake.patches())
 
     def replies(self, n: int) -> list[str]:
-        """Command answers came through the response_url; button answers in the call's response."""
-        if len(self.action_replies) >= n:
-            return self.action_replies
+        """Everything the person was told, in order: command answers came through the
+        response_url, button answers in the call's response."""
         calls = self.fake.wait_until(
             lambda calls: sum(c.path.startswith("/hooks/commands/") for c in calls) + len(self.action_replies) >= n
         )
-        return [c.body["text"] for c in calls if c.path.startswith("/hooks/commands/")] + self.action_replies
+        hooks = [(i, c.body["text"]) for i, c in enumerate(calls) if c.path.startswith("/hooks/commands/")]
+        return [text for _at, text in sorted(hooks + self.action_replies, key=lambda pair: pair[0])]
 
 
 def _mm_uploaded_png(self: MattermostDriver) -> bytes:

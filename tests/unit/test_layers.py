@@ -24,3 +24,36 @@ def test_core_layers_import_no_platform(layer):
             )
             for name in names:
                 assert name.split(".")[0] not in FORBIDDEN, f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_the_web_layer_does_not_reach_into_storage():
+    """bot/web.py serves HTTP; what it reports comes from the handlers (outbox.health)."""
+    path = ROOT / "bot" / "web.py"
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        assert not any(n.split(".")[0] in ("storage", "sqlalchemy") for n in names), f"bot/web.py imports {names}"
+
+
+def test_the_outbox_and_the_core_import_no_feature():
+    """Features register with the core; the core never names one."""
+    features = {"news", "role", "charters", "topics", "moderation", "recap"}
+    for path in (ROOT / "handlers" / "core").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                parts = node.module.split(".")
+                assert not (parts[0] == "handlers" and len(parts) > 1 and parts[1] in features), (
+                    f"{path.relative_to(ROOT)} imports {node.module}"
+                )
+
+
+def test_no_job_store_is_shared_through_the_database():
+    """APScheduler's job stores must never be shared between schedulers: jobs live in memory."""
+    for folder in ("bot", "handlers", "storage"):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert "SQLAlchemyJobStore" not in path.read_text(), path
