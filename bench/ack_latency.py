@@ -26,8 +26,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -59,9 +61,11 @@ def baseline_server(port: int, api_url: str, same_work: bool = False, db: str = 
         conn = sqlite3.connect(db, check_same_thread=False)
         conn.execute("CREATE TABLE IF NOT EXISTS news (id INTEGER PRIMARY KEY, author TEXT, title TEXT, body TEXT)")
 
+        lock = threading.Lock()  # one connection, one writer at a time
+
         def insert(author: str, text: str) -> int:
             title, _sep, body = text.partition("\n")
-            with conn:
+            with lock, conn:
                 return (
                     conn.execute(
                         "INSERT INTO news (author, title, body) VALUES (?, ?, ?)", (author, title, body)
@@ -162,24 +166,47 @@ async def load(port: int, requests: int, concurrency: int, response_url: str) ->
         return time.perf_counter() - started, latencies
 
 
-def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argparse.Namespace) -> dict[str, float]:
-    """One server on its own fake Slack: ready time, idle memory, acks, and time until all is posted."""
+def serve_fake(port_file: str) -> None:
+    """The fake Slack, in a process of its own: answering the servers' posts must not
+    take the load generator's CPU. GET /bench/posted says how many posts it took."""
     from tests.fakes.slack_api import FakeSlack
 
-    fake = FakeSlack()
-    cmd = [part.replace("{API}", fake.api_url) for part in cmd]
-    env = {**env, "SLACK_API_URL": fake.api_url}
+    class CountingSlack(FakeSlack):
+        def _respond(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+            if path == "/bench/posted":
+                with self.changed:
+                    return 200, {"posted": sum(c.path == "/api/chat.postMessage" for c in self.calls)}
+            return super()._respond(method, path, body)
+
+    fake = CountingSlack()
+    Path(port_file).write_text(fake.base)
+    threading.Event().wait()
+
+
+def start_fake(tmp: str) -> tuple[subprocess.Popen[bytes], str]:
+    port_file = Path(tmp) / f"fake-{time.monotonic_ns()}"
+    proc = subprocess.Popen([sys.executable, __file__, "--serve-fake", str(port_file)], cwd=ROOT)
+    while not port_file.exists() or not port_file.read_text():
+        time.sleep(0.02)
+    return proc, port_file.read_text()
+
+
+def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argparse.Namespace) -> dict[str, float]:
+    """One server on its own fake Slack: ready time, idle memory, acks, and time until all is posted."""
+    fake_proc, fake = start_fake(tempfile.gettempdir())
+    api_url = f"{fake}/api/"
+    cmd = [part.replace("{API}", api_url) for part in cmd]
+    env = {**env, "SLACK_API_URL": api_url}
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     try:
         ready = wait_healthy(port, proc)
         time.sleep(1)  # idle: what it holds before any work
         idle = rss_mb(proc.pid)
         started = time.perf_counter()
-        elapsed, lat = asyncio.run(load(port, args.requests, args.concurrency, fake.response_url()))
+        elapsed, lat = asyncio.run(load(port, args.requests, args.concurrency, f"{fake}/response/1"))
         wanted = args.requests + 1  # and the warm-up's
-        posted = lambda calls: sum(c.path == "/api/chat.postMessage" for c in calls) >= wanted
-        if name != "ack-only":
-            fake.wait_until(posted, timeout=600)
+        while name != "ack-only" and httpx.get(f"{fake}/bench/posted", timeout=5).json()["posted"] < wanted:
+            time.sleep(0.02)
         all_posted = time.perf_counter() - started
         lat.sort()
         result = {
@@ -202,7 +229,7 @@ def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argpars
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-        fake.close()
+        fake_proc.kill()
 
 
 def main() -> None:
@@ -210,7 +237,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--serve-baseline", nargs=4, metavar=("PORT", "API_URL", "MODE", "DB"))
+    parser.add_argument("--serve-fake", metavar="PORT_FILE")
     args = parser.parse_args()
+    if args.serve_fake:
+        serve_fake(args.serve_fake)
+        return
     if args.serve_baseline:
         port, api, mode, db = args.serve_baseline
         baseline_server(int(port), api, same_work=mode == "same-work", db=db)

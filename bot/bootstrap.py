@@ -40,10 +40,18 @@ def team(
     )
 
 
-def bootstrap(settings: Settings, chat: Chat, team_: Team | None = None, features: Iterable[Register] = ()) -> Core:
+def bootstrap(
+    settings: Settings,
+    chat: Chat,
+    team_: Team | None = None,
+    features: Iterable[Register] = (),
+    *,
+    migrations: bool = True,
+) -> Core:
     """Open the database, apply pending migrations, wire the features to a platform.
     `features` adds to the shipped ones (a test's own feature, for instance)."""
     engine = make_engine(settings.database_url)
-    migrate(engine)
+    if migrations:
+        migrate(engine)
     deps = Deps(db=make_sessions(engine), chat=chat, team=team_ or team(settings), features=registry(features))
     return Core(settings=settings, engine=engine, deps=deps)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Iterable
 
 from slack_bolt.async_app import AsyncApp
@@ -11,9 +12,13 @@ from starlette.applications import Starlette
 
 from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
+from bot.intake import Intake, Item
 from bot.scheduler import Ticker
 from bot.web import create_app
+from handlers.core.ports import Chat
 from handlers.features import Register
+
+HandOn = Callable[[Item], None]
 
 log = logging.getLogger("relais")
 
@@ -32,12 +37,32 @@ def console(settings: Settings) -> None:
     console_platform.run(lambda chat: bootstrap(settings, chat, console_team).deps, settings.language)
 
 
-def slack_app(settings: Settings, features: Iterable[Register] = ()) -> tuple[Core, AsyncApp]:
+def mattermost_chat(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.platforms.mattermost import MattermostChat
+    from bot.platforms.mattermost_api import MattermostAPI
+
+    api = MattermostAPI(settings.mattermost_url, settings.mattermost_bot_token, timeout=settings.http_timeout)
+    return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
+
+
+def platform_core(settings: Settings, features: Iterable[Register] = (), *, migrations: bool = True) -> Core:
+    """The Slack or Mattermost chat, wired to the database and the features."""
+    if settings.platform == "mattermost":
+        chat: Chat = mattermost_chat(settings)
+    else:
+        from bot.platforms import slack
+
+        chat = slack.SlackChat(slack.web_client(settings))
+    return bootstrap(settings, chat, features=features, migrations=migrations)
+
+
+def slack_app(
+    settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None
+) -> tuple[Core, AsyncApp]:
     from bot.platforms import slack
 
-    chat = slack.SlackChat(slack.web_client(settings))
-    core = bootstrap(settings, chat, features=features)
-    return core, slack.build_app(settings, core.deps, chat)
+    core = platform_core(settings, features)
+    return core, slack.build_app(settings, core.deps, core.deps.chat, Intake(core.deps, hand_on))  # type: ignore[arg-type]
 
 
 def with_scheduler(core: Core) -> Callable[[], Callable[[], None]]:
@@ -49,31 +74,38 @@ def with_scheduler(core: Core) -> Callable[[], Callable[[], None]]:
     return start
 
 
-def mattermost_chat(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.platforms.mattermost import MattermostChat
-    from bot.platforms.mattermost_api import MattermostAPI
-
-    api = MattermostAPI(settings.mattermost_url, settings.mattermost_bot_token, timeout=settings.http_timeout)
-    return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
-
-
-def http_app(settings: Settings, features: Iterable[Register] = ()) -> tuple[Core, Starlette]:
+def http_app(
+    settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None
+) -> tuple[Core, Starlette]:
     """The app `relais serve` runs: Slack's endpoint, or Mattermost's, and /healthz.
-    `features` adds to the shipped ones (see handlers/features.py)."""
+    `features` adds to the shipped ones (see handlers/features.py). With `hand_on`,
+    requests are processed and the ticker runs elsewhere (the worker process)."""
+    ticker = None if hand_on else with_scheduler
     if settings.platform == "mattermost":
         from bot.platforms.mattermost import routes
 
-        chat = mattermost_chat(settings)
-        core = bootstrap(settings, chat, features=features)
-        return core, create_app(core, extra=routes(settings, core.deps, chat), on_start=with_scheduler(core))
-    core, app = slack_app(settings, features)
-    return core, create_app(core, slack=app, on_start=with_scheduler(core))
+        core = platform_core(settings, features)
+        extra = routes(settings, core.deps, core.deps.chat, Intake(core.deps, hand_on))  # type: ignore[arg-type]
+        return core, create_app(core, extra=extra, on_start=ticker(core) if ticker else None)
+    core, app = slack_app(settings, features, hand_on)
+    return core, create_app(core, slack=app, on_start=ticker(core) if ticker else None)
 
 
 def serve(settings: Settings, port: int) -> None:
+    """The HTTP process acks and stores; a forked worker process processes what was
+    stored and runs the ticker, so processing never slows the acks down (each has a
+    core of its own on a 2-core machine)."""
+    import multiprocessing
+
     import uvicorn
 
-    _core, app = http_app(settings)
+    from bot import worker
+
+    forking = multiprocessing.get_context("fork")
+    queue: multiprocessing.Queue[Item] = forking.Queue()
+    core, app = http_app(settings, hand_on=queue.put)
+    core.engine.dispose()  # no database connection crosses the fork
+    forking.Process(target=worker.main, args=(settings, queue, os.getpid()), name="relais-worker", daemon=True).start()
     log.info("Relais listening on port %s (%s)", port, settings.platform)
     uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning")
 

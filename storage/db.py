@@ -22,8 +22,11 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout = 10000")
             cur.execute("PRAGMA foreign_keys = ON")
             # WAL: readers never wait for the writer, and a commit is one append to the log.
+            # synchronous=NORMAL: a commit survives the process being killed (the log is
+            # written before the commit returns); only a power cut can lose the last commits.
             if dbapi_conn.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
                 cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA synchronous = NORMAL")
             cur.close()
 
     return engine

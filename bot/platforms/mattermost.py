@@ -12,7 +12,6 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -22,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
+from bot.intake import Intake
 from bot.platforms.mattermost_api import EDIT_TIME_LIMIT, MattermostAPI, MattermostError
 from bot.platforms.mattermost_render import (
     DialogState,
@@ -139,19 +139,11 @@ class MattermostReply:
         )
 
 
-def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
+def routes(settings: Settings, deps: Deps, chat: MattermostChat, intake: Intake) -> list[Route]:
     """Each request is stored in the inbox before it is answered, then processed
     from there: commands and dialog submissions after the answer, in a worker
     thread; button calls before it, since their answer carries what they say."""
-    background: set[asyncio.Task[Any]] = set()
-
-    def later(fn: Callable[..., Any], *args: Any) -> None:
-        task = asyncio.get_running_loop().create_task(asyncio.to_thread(fn, *args))
-        background.add(task)
-        task.add_done_callback(background.discard)
-
-    async def received(key: str, kind: str, payload: dict[str, Any]) -> int | None:
-        return await asyncio.to_thread(inbox.receive, deps, key, kind, payload)
+    received = intake.receive
 
     def token_ok(token: Any) -> bool:
         return bool(token) and str(token) in settings.mattermost_command_tokens
@@ -175,8 +167,7 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
             "text": str(form.get("text", "")),
         }
         row = await received(inbox.new_key("mattermost"), "command", payload)
-        if row is not None:
-            later(inbox.process, deps, row, "command", payload, chat.reply_to(user_id, where))
+        intake.process(row, "command", payload)
         return Response(status_code=200)
 
     async def action(http: HttpRequest) -> Response:
@@ -229,8 +220,7 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
             "state": opened.state,
         }
         row = await received(inbox.new_key("mattermost"), "form", stored)
-        if row is not None:
-            later(inbox.process, deps, row, "form", stored, req.reply)
+        intake.process(row, "form", stored)
         return JSONResponse({})
 
     async def mention(http: HttpRequest) -> Response:
@@ -251,8 +241,7 @@ def routes(settings: Settings, deps: Deps, chat: MattermostChat) -> list[Route]:
             "text": _MENTION.sub("", str(payload.get("text", ""))),
         }
         row = await received(f"mattermost-post:{post_id}", "mention", stored)
-        if row is not None:
-            later(inbox.process, deps, row, "mention", stored, chat.reply_to(str(stored["user_id"]), {}))
+        intake.process(row, "mention", stored)
         return JSONResponse({})
 
     def thread_root(post_id: str) -> str:

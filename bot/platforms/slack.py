@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
+from bot.intake import Intake
 from bot.platforms.slack_blocks import message_args, modal, submitted_values
 from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
@@ -124,7 +125,7 @@ class SlackReply:
         _call("views.open", lambda: self.chat.client.views_open(trigger_id=self.trigger_id, view=view))
 
 
-def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
+def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -> AsyncApp:
     """One listener per kind of request, for the commands and button prefixes the
     features declare. Each request is stored in the inbox before its ack, then
     processed from there in a worker thread."""
@@ -135,13 +136,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
     commands = "|".join(re.escape(c) for c in deps.features.slash_commands)
     prefixes = "|".join(re.escape(p) for p in deps.features.buttons)
 
-    async def received(key: str, kind: str, payload: dict[str, Any]) -> int | None:
-        return await asyncio.to_thread(inbox.receive, deps, key, kind, payload)
-
-    async def process(row: int | None, kind: str, payload: dict[str, Any]) -> None:
-        if row is not None:
-            reply = chat.reply_to(payload["user_id"], payload["reply"])
-            await asyncio.to_thread(inbox.process, deps, row, kind, payload, reply)
+    received, process = intake.receive, intake.process
 
     @app.command(re.compile(rf"^/({commands})$"))
     async def on_command(ack: Any, command: dict[str, Any]) -> None:
@@ -159,7 +154,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
         }
         row = await received(inbox.new_key("slack"), "command", payload)
         await ack()
-        await process(row, "command", payload)
+        process(row, "command", payload)
 
     @app.action(re.compile(rf"^({prefixes})\."))
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
@@ -182,7 +177,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
         key = inbox.new_key("slack")
         row = await received(key, "action", payload)
         await ack()
-        await process(row, "action", payload)
+        process(row, "action", payload)
 
     @app.view(re.compile(".*"))
     async def on_view(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -205,7 +200,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
         }
         row = await received(inbox.new_key("slack"), "form", payload)
         await ack()
-        await process(row, "form", payload)
+        process(row, "form", payload)
 
     @app.middleware
     async def store_mention(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:
@@ -228,7 +223,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat) -> AsyncApp:
     @app.event("app_mention")
     async def on_mention(context: Any) -> None:
         row, payload = context.get("inbox", (None, {}))
-        await process(row, "mention", payload)
+        process(row, "mention", payload)
 
     return app
 

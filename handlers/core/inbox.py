@@ -39,21 +39,24 @@ def new_key(platform: str) -> str:
 
 def receive(deps: Deps, key: str, kind: str, payload: dict[str, Any]) -> int | None:
     """Store before the ack; None when this key was received already (a platform retry)."""
+    return receive_many(deps, [(key, kind, payload)])[0]
+
+
+def receive_many(deps: Deps, items: list[tuple[str, str, dict[str, Any]]]) -> list[int | None]:
+    """Several requests that arrived together, in one transaction (one disk sync for all)."""
     now = deps.clock()
     with deps.db.begin() as s:
-        return add_once(
-            s,
-            Inbox,
-            "key",
-            {
-                "key": key[:200],
-                "kind": kind,
-                "payload": payload,
-                "received_at": now,
-                "claimed_until": now + LEASE,
-                "attempts": 1,
-            },
-        )
+        return [
+            add_once(s, Inbox, "key", {"key": key[:200], "kind": kind, "payload": payload, "received_at": now,
+                                       "claimed_until": now + LEASE, "attempts": 1})
+            for key, kind, payload in items
+        ]  # fmt: skip
+
+
+def process_stored(deps: Deps, row_id: int, kind: str, payload: dict[str, Any]) -> None:
+    """Process a row with the answer path its adapter stored (response_url, DM...)."""
+    reply = deps.chat.reply_to(str(payload.get("user_id", "")), dict(payload.get("reply") or {}))
+    process(deps, row_id, kind, payload, reply)
 
 
 def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: Reply) -> None:
@@ -80,6 +83,9 @@ def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: 
 
 
 def _done(deps: Deps, row_id: int) -> None:
+    with deps.db() as s:  # a read first: most use cases marked it in their own transaction
+        if s.scalar(select(Inbox.processed_at).where(Inbox.id == row_id)) is not None:
+            return
     with deps.db.begin() as s:
         s.execute(
             update(Inbox).where(Inbox.id == row_id, Inbox.processed_at.is_(None)).values(processed_at=deps.clock())
@@ -101,9 +107,7 @@ def replay(deps: Deps, limit: int = 50) -> int:
             _done(deps, row.id)
             continue
         log.info("taking up inbox row %s (%s) left unprocessed", row.id, row.kind)
-        payload = row.payload
-        reply = deps.chat.reply_to(str(payload.get("user_id", "")), dict(payload.get("reply") or {}))
-        process(deps, row.id, row.kind, payload, reply)
+        process_stored(deps, row.id, row.kind, row.payload)
     return len(taken)
 
 

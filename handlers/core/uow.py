@@ -36,7 +36,7 @@ class UnitOfWork:
 
     def send(self, *rows: FollowUp) -> list[int]:
         """Owe these messages, in this transaction; returns the ids of the rows added."""
-        ids = outbox.enqueue_all(self.session, rows, due_at=self.deps.clock())
+        ids = outbox.enqueue_all(self.session, rows, due_at=self.deps.clock(), claimed=True)
         self.sent += ids
         return ids
 
@@ -57,4 +57,4 @@ class UnitOfWork:
             self.session.commit()
         finally:
             self.session.close()
-        self.delivered = outbox.deliver(self.deps, self.sent)
+        self.delivered = outbox.deliver_claimed(self.deps, self.sent)

@@ -8,6 +8,7 @@ import threading
 from sqlalchemy import Engine
 
 from bot.bootstrap import bootstrap
+from bot.intake import Intake
 from bot.platforms import slack as slack_platform
 from tests.e2e.conftest import LEADER, blocks_text, slack_settings
 from tests.fakes.slack_api import FakeSlack
@@ -24,7 +25,7 @@ def test_a_command_over_socket_mode_is_acked_and_answered(
     )
     chat = slack_platform.SlackChat(slack_platform.web_client(settings))
     core = bootstrap(settings, chat)
-    app = slack_platform.build_app(settings, core.deps, chat)
+    app = slack_platform.build_app(settings, core.deps, chat, Intake(core.deps))
     loop = asyncio.new_event_loop()
     handler = slack_platform.socket_mode_handler  # made inside the loop, as `relais` does
     running: list = []
