@@ -11,7 +11,7 @@ Reported for each: time until ready (process start to /healthz), resident memory
 when idle, ack throughput and p50/p95/p99 latency, peak memory, and the time until
 every item is posted; then Relais's ratios to the baselines.
 
-    python bench/ack_latency.py [--requests 600] [--concurrency 20]
+    python bench/ack_latency.py [--requests 600] [--concurrency 20] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -237,6 +237,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--serve-baseline", nargs=4, metavar=("PORT", "API_URL", "MODE", "DB"))
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--serve-fake", metavar="PORT_FILE")
     args = parser.parse_args()
     if args.serve_fake:
@@ -249,24 +250,35 @@ def main() -> None:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "DATABASE_URL"))}
     print(f"{args.requests} signed /news commands, {args.concurrency} concurrent clients, {os.cpu_count()} cores")
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for mode in ("ack-only", "same-work"):
+    rounds: dict[str, list[dict[str, float]]] = {"ack-only": [], "same-work": [], "relais": []}
+    for round_ in range(args.rounds):  # the servers take turns, each round on fresh databases
+        with tempfile.TemporaryDirectory() as tmp:
+            for mode in ("ack-only", "same-work"):
+                port = free_port()
+                cmd = [sys.executable, __file__, "--serve-baseline", str(port), "{API}", mode, f"{tmp}/{mode}.db"]
+                rounds[mode].append(run(mode, cmd, env, port, args))
             port = free_port()
-            cmd = [sys.executable, __file__, "--serve-baseline", str(port), "{API}", mode, f"{tmp}/{mode}.db"]
-            results[mode] = run(mode, cmd, env, port, args)
-        port = free_port()
-        relais_env = {
-            **env,
-            "RELAIS_PLATFORM": "slack",
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "CM_QUEUE_CHANNEL": "CQUEUE",
-            "TEAM_CHANNEL": "CTEAM",
-            "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.db"),
-        }
-        cmd = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
-        results["relais"] = run("relais", cmd, relais_env, port, args)
+            relais_env = {
+                **env,
+                "RELAIS_PLATFORM": "slack",
+                "SLACK_BOT_TOKEN": TOKEN,
+                "SLACK_SIGNING_SECRET": SECRET,
+                "CM_QUEUE_CHANNEL": "CQUEUE",
+                "TEAM_CHANNEL": "CTEAM",
+                "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.db"),
+            }
+            if "DATABASE_URL" in os.environ and round_:
+                print("(PostgreSQL: the same database again; its tables keep the earlier rounds' rows)")
+            cmd = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
+            rounds["relais"].append(run("relais", cmd, relais_env, port, args))
+    results = {name: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for name, runs in rounds.items()}
+    print(f"medians of {args.rounds} rounds:")
+    for name, r in results.items():
+        print(
+            f"{name:<10} ready {r['ready']:5.2f} s  idle {r['idle']:5.1f} MB  {r['rps']:5.0f} req/s  "
+            f"p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
+            f"peak {r['rss']:5.1f} MB  all posted {r['posted']:5.1f} s"
+        )
     ack, same, relais = results["ack-only"], results["same-work"], results["relais"]
     print(
         f"ratios     all posted {relais['posted'] / same['posted']:.2f}x same-work   "

@@ -11,6 +11,7 @@ from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.permissions import is_cm
+from handlers.core.uow import UnitOfWork
 from handlers.news.cards import moment
 from storage.models import Charter
 
@@ -125,7 +126,7 @@ def save(deps: Deps, req: Request, kind: str, values: dict[str, str], state: str
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
         return
-    with deps.db.begin() as s:
-        s.add(Charter(kind=kind, language=lang, text=values["text"].strip(), author_id=req.user_id))
+    with UnitOfWork(deps, req) as uow:
+        uow.session.add(Charter(kind=kind, language=lang, text=values["text"].strip(), author_id=req.user_id))
     _text, version = current(deps, kind, lang)
     req.reply.reply(Message(text=Md.of(_("✅ {title} saved (version {n})."), title=_(TITLES[kind]), n=version)))

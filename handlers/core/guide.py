@@ -8,6 +8,7 @@ from handlers.core.context import Deps, Request
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.messages import Md, Message
 from handlers.core.permissions import is_cm
+from handlers.core.uow import UnitOfWork
 from storage.models import User
 
 
@@ -36,7 +37,8 @@ def set_language(deps: Deps, req: Request, choice: str) -> None:
         _ = translator(req.language)
         req.reply.reply(Message(text=Md.of(_("Please choose fr or en, e.g. /cm language en."))))
         return
-    with deps.db.begin() as s:
+    with UnitOfWork(deps, req) as uow:
+        s = uow.session
         user = s.scalar(select(User).where(User.platform_id == req.user_id))
         if user is None:
             s.add(User(platform_id=req.user_id, language=choice))

@@ -13,6 +13,7 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.permissions import is_cm
 from handlers.core.text import fold, words
+from handlers.core.uow import UnitOfWork
 from storage.models import Topic
 
 NAME_MAX = 80
@@ -43,7 +44,7 @@ def command(deps: Deps, req: Request, args: str) -> None:
     if verb in ("add", "ajouter", "remove", "supprimer") and not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can change the sensitive topics."))))
     elif verb in ("add", "ajouter"):
-        req.reply.reply(add(deps, req.user_id, rest, lang))
+        req.reply.reply(add(deps, req, rest, lang))
     elif verb in ("remove", "supprimer"):
         req.reply.reply(remove(deps, rest, lang))
     elif verb:
@@ -66,7 +67,7 @@ def listing(deps: Deps, lang: str) -> Message:
     return Message(title=_("Sensitive topics"), text=Md.join(lines))
 
 
-def add(deps: Deps, user_id: str, text: str, lang: str) -> Message:
+def add(deps: Deps, req: Request, text: str, lang: str) -> Message:
     _ = translator(lang)
     name, _sep, keywords = text.partition(":")
     name = " ".join(name.split())
@@ -82,13 +83,14 @@ def add(deps: Deps, user_id: str, text: str, lang: str) -> Message:
             )
         )
     try:
-        with deps.db.begin() as s:
+        with UnitOfWork(deps, req) as uow:
+            s = uow.session
             same = [t for t in all_topics(s) if fold(t.name) == fold(name)]
             if same:
                 same[0].keywords = ", ".join(filter(None, [same[0].keywords, cleaned]))
                 name = same[0].name
             else:
-                s.add(Topic(name=name, keywords=cleaned, created_by=user_id))
+                s.add(Topic(name=name, keywords=cleaned, created_by=req.user_id))
     except IntegrityError:  # the same name added at the same moment by someone else
         return Message(text=Md.of(_("This topic already exists: {name}."), name=name))
     with deps.db() as s:

@@ -19,7 +19,7 @@ from bot.config import Settings
 from handlers.moderation.log import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import News
-from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient
+from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text
 from tests.e2e.processes import Serve, own_database
 from tests.fakes.http_server import Failure
 from tests.fakes.slack_api import FakeSlack
@@ -28,10 +28,10 @@ PARIS = ZoneInfo("Europe/Paris")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def posted(fake: FakeSlack, channel: str) -> list[str]:
-    """Texts the fake accepted in a channel (top-level posts only)."""
+def posted(fake: FakeSlack, channel: str, whole: bool = False) -> list[str]:
+    """Texts the fake accepted in a channel (top-level posts only); `whole`: with their blocks."""
     return [
-        str(c.body.get("text", ""))
+        blocks_text(c.body) if whole else str(c.body.get("text", ""))
         for c in fake.calls
         if c.path == "/api/chat.postMessage" and not c.failed and c.body.get("channel") == channel
         and "thread_ts" not in c.body
@@ -95,13 +95,13 @@ def test_two_instances_on_one_postgresql_do_each_thing_once(database_url: str, t
             a.stop()
             b.stop()
     queue = Counter(t.removeprefix("News to review: ") for t in posted(fake, QUEUE))
-    dms = Counter(posted(fake, "DULEADER"))
+    dms = Counter(posted(fake, "DULEADER", whole=True))
     failed = sum(c.failed for c in fake.calls)
     print(json.dumps({"news posted": len(queue), "posted twice": [t for t, n in queue.items() if n > 1],
                       "DMs": sum(dms.values()), "recaps": len(posted(fake, TEAM)),
                       "failed platform calls": failed, "healthz": a_health}))  # fmt: skip
     assert sorted(queue) == titles and set(queue.values()) == {1}
-    status_dms = [t for t in dms if t.startswith("News about your submission")]
+    status_dms = [t for t in dms if "News about your submission" in t]
     assert len(status_dms) == 20 and set(dms.values()) == {1}  # plus one "has now reached the CM" per late post
     assert len(posted(fake, TEAM)) == 1
     assert failed > 0  # the platform did fail now and then
