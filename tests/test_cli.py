@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect
 
 from bot.config import ConfigError, Settings
 from bot.logs import RedactSecrets
+from tests.conftest import ROOT
 
 
 def relais(
@@ -236,3 +237,15 @@ def test_console_guardrails_session(tmp_path):
 def test_a_command_typed_inside_a_form_cancels_it_and_runs(tmp_path):
     out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/news\n/cm help\n/quit\n").stdout
     assert "Form cancelled; nothing was sent." in out and "Relais — commands" in out
+
+
+def test_serving_loads_the_chart_library_only_when_a_recap_is_drawn(tmp_path):
+    """matplotlib is most of a recap's memory: `relais serve` loads it when it draws a chart, not at start."""
+    code = (
+        "import sys; from bot.config import Settings; from bot.runner import http_app; "
+        f"http_app(Settings(platform='slack', database_url='sqlite:///{tmp_path}/r.db', slack_bot_token='xoxb-1', "
+        "slack_signing_secret='s', cm_queue_channel='q')); print('matplotlib' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -66,3 +66,4 @@ class Request:
     channel_id: str = ""
     language: str = ""  # looked up once, when the request reaches the router
     inbox_id: int | None = None  # the inbox row this request was processed from
+    marked: set[int] = field(default_factory=set)  # inbox rows a unit of work marked processed

@@ -79,13 +79,11 @@ def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: 
     elif kind == "mention":
         with UnitOfWork(deps, req) as uow:
             uow.send(FollowUp(MENTION, payload, f"mention:{row_id}"))
-    _done(deps, row_id)
+    if row_id not in req.marked:  # a use case that wrote nothing: mark it here
+        _done(deps, row_id)
 
 
 def _done(deps: Deps, row_id: int) -> None:
-    with deps.db() as s:  # a read first: most use cases marked it in their own transaction
-        if s.scalar(select(Inbox.processed_at).where(Inbox.id == row_id)) is not None:
-            return
     with deps.db.begin() as s:
         s.execute(
             update(Inbox).where(Inbox.id == row_id, Inbox.processed_at.is_(None)).values(processed_at=deps.clock())

@@ -49,11 +49,22 @@ def enqueue(
     return add_once(session, Outbox, "dedupe_key", values)
 
 
-def enqueue_all(session: Session, rows: Iterable[FollowUp], due_at: datetime, *, claimed: bool = False) -> list[int]:
-    """Add rows; `claimed`: already taken by the caller, who sends them after the commit."""
-    until = due_at + CLAIM if claimed else None
-    added = (enqueue(session, r.kind, r.payload, key=r.key, due_at=due_at, claimed_until=until) for r in rows)
+def enqueue_all(session: Session, rows: Iterable[FollowUp], due_at: datetime) -> list[int]:
+    """Add rows for whoever delivers what is due (the ticker)."""
+    added = (enqueue(session, r.kind, r.payload, key=r.key, due_at=due_at) for r in rows)
     return [i for i in added if i is not None]
+
+
+def enqueue_claimed(session: Session, rows: Iterable[FollowUp], now: datetime) -> list[Outbox]:
+    """Add rows the caller sends itself right after the commit (`deliver_claimed`): they
+    are claimed from the start, and handed back as they are, so no write claims them
+    and no read loads them again."""
+    added = []
+    for r in rows:
+        row_id = enqueue(session, r.kind, r.payload, key=r.key, due_at=now, claimed_until=now + CLAIM)
+        if row_id is not None:
+            added.append(Outbox(id=row_id, kind=r.kind, payload=r.payload, dedupe_key=r.key, attempts=0))
+    return added
 
 
 def _claimable(now: datetime) -> Any:
@@ -80,15 +91,9 @@ def deliver(deps: Deps, ids: list[int] | None = None, limit: int = 100) -> set[i
     return _send(deps, _claim(deps, ids, limit))
 
 
-def deliver_claimed(deps: Deps, ids: list[int]) -> set[int]:
-    """Send rows the caller added already claimed (a use case's, a delivery's follow-ups):
-    no claim to write, so a busy SQLite database sees one write less per message."""
-    if not ids:
-        return set()
-    with deps.db() as s:
-        query = select(Outbox).where(Outbox.id.in_(ids), Outbox.delivered_at.is_(None)).order_by(Outbox.id)
-        rows = list(s.scalars(query))
-    return _send(deps, rows)
+def deliver_claimed(deps: Deps, rows: list[Outbox]) -> set[int]:
+    """Send rows the caller added already claimed (a use case's, a delivery's follow-ups)."""
+    return _send(deps, rows) if rows else set()
 
 
 def _send(deps: Deps, rows: list[Outbox]) -> set[int]:
@@ -108,7 +113,7 @@ def _send(deps: Deps, rows: list[Outbox]) -> set[int]:
                 update(Outbox).where(Outbox.id == row.id).values(delivered_at=deps.clock(), attempts=row.attempts + 1)
             )
             s.execute(sent)
-            more = enqueue_all(s, follow_ups, due_at=deps.clock(), claimed=True)
+            more = enqueue_claimed(s, follow_ups, deps.clock())
         done.add(row.id)
         done |= deliver_claimed(deps, more)
     return done

@@ -14,7 +14,7 @@ from handlers.core import outbox
 from handlers.core.context import Deps, Request
 from handlers.core.once import changed
 from handlers.core.registry import FollowUp
-from storage.models import Inbox
+from storage.models import Inbox, Outbox
 
 
 class AlreadyProcessed(Exception):
@@ -26,7 +26,7 @@ class UnitOfWork:
 
     def __init__(self, deps: Deps, req: Request | None = None) -> None:
         self.deps, self.req = deps, req
-        self.sent: list[int] = []
+        self.sent: list[Outbox] = []
         self.delivered: set[int] = set()
 
     def __enter__(self) -> UnitOfWork:
@@ -35,10 +35,11 @@ class UnitOfWork:
         return self
 
     def send(self, *rows: FollowUp) -> list[int]:
-        """Owe these messages, in this transaction; returns the ids of the rows added."""
-        ids = outbox.enqueue_all(self.session, rows, due_at=self.deps.clock(), claimed=True)
-        self.sent += ids
-        return ids
+        """Owe these messages, in this transaction; returns the ids of the rows added
+        (a key owed already adds nothing)."""
+        added = outbox.enqueue_claimed(self.session, rows, self.deps.clock())
+        self.sent += added
+        return [row.id for row in added]
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         try:
@@ -55,6 +56,8 @@ class UnitOfWork:
                 self.session.rollback()
                 raise AlreadyProcessed(inbox_id)
             self.session.commit()
+            if inbox_id is not None and self.req is not None:
+                self.req.marked.add(inbox_id)
         finally:
             self.session.close()
         self.delivered = outbox.deliver_claimed(self.deps, self.sent)
