@@ -202,6 +202,9 @@ def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argpars
         ready = wait_healthy(port, proc)
         time.sleep(1)  # idle: what it holds before any work
         idle = rss_mb(proc.pid)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        if children:  # relais serve's worker process, forked from it (shared pages count in both)
+            print(f"{name:<10} worker process idle {rss_mb(int(children[0])):5.1f} MB", flush=True)
         started = time.perf_counter()
         elapsed, lat = asyncio.run(load(port, args.requests, args.concurrency, f"{fake}/response/1"))
         wanted = args.requests + 1  # and the warm-up's
