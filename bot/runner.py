@@ -92,9 +92,9 @@ def http_app(
 
 
 def serve(settings: Settings, port: int) -> None:
-    """The HTTP process acks and stores; a forked worker process processes what was
-    stored and runs the ticker, so processing never slows the acks down (each has a
-    core of its own on a 2-core machine)."""
+    """The HTTP process acks and stores; forked worker processes process what was
+    stored, and the first runs the ticker (bot/worker.py), so the work never slows
+    the acks down."""
     import multiprocessing
 
     import uvicorn
@@ -102,10 +102,12 @@ def serve(settings: Settings, port: int) -> None:
     from bot import worker
 
     forking = multiprocessing.get_context("fork")
-    queue: multiprocessing.Queue[Item] = forking.Queue()
-    core, app = http_app(settings, hand_on=queue.put)
+    handover = worker.Handover(forking)
+    core, app = http_app(settings, hand_on=handover.put)
     core.engine.dispose()  # no database connection crosses the fork
-    forking.Process(target=worker.main, args=(settings, queue, os.getpid()), name="relais-worker", daemon=True).start()
+    for n in range(worker.workers()):
+        args = (settings, handover, os.getpid(), n == 0)
+        forking.Process(target=worker.main, args=args, name=f"relais-worker-{n}", daemon=True).start()
     log.info("Relais listening on port %s (%s)", port, settings.platform)
     uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning")
 

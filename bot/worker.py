@@ -1,14 +1,21 @@
-"""The worker process of `relais serve`: it processes what the HTTP process stored
-in the inbox and runs this instance's ticker. It is forked from the HTTP process
-and ends when that process ends, however it ends (even by SIGKILL)."""
+"""The worker processes of `relais serve`: they process what the HTTP process
+stored in the inbox, and the first one runs this instance's ticker. They are
+forked from the HTTP process and end when it ends, however it ends (even by
+SIGKILL).
+
+Acks come first: a worker waits for a pause in the requests (QUIET) before it
+processes, unless the request has waited MAX_WAIT already. A burst of commands is
+acknowledged at the framework's own pace; the work follows at once, on every core."""
 
 from __future__ import annotations
 
 import logging
 import os
 import queue
+import time
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.queues import Queue
+from multiprocessing.context import ForkContext
+from typing import Any
 
 from bot.config import Settings
 from bot.intake import Item
@@ -16,15 +23,38 @@ from bot.scheduler import Ticker
 from handlers.core import inbox
 
 log = logging.getLogger(__name__)
-THREADS = 2  # platform calls wait on the network; more writers would only queue on SQLite
+THREADS = 2  # per worker process: platform calls wait on the network; more writers only queue on SQLite
+QUIET = 0.05  # seconds without a new request
+MAX_WAIT = 1.0  # seconds a request may wait for that pause
 
 
-def main(settings: Settings, handed_on: Queue[Item], parent: int) -> None:
+class Handover:
+    """From the HTTP process to the workers: each stored request, and when the last one came."""
+
+    def __init__(self, forking: ForkContext) -> None:
+        self.items: Any = forking.Queue()
+        self.last: Any = forking.Value("d", 0.0, lock=False)  # CLOCK_MONOTONIC is the same in every process
+
+    def put(self, item: Item) -> None:
+        now = time.monotonic()
+        self.last.value = now
+        self.items.put((now, item))
+
+    def wait_for_a_pause(self, handed_at: float) -> None:
+        while time.monotonic() - self.last.value < QUIET and time.monotonic() - handed_at < MAX_WAIT:
+            time.sleep(QUIET / 2)
+
+
+def workers() -> int:
+    return min(2, os.cpu_count() or 1)
+
+
+def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> None:
     from bot.runner import platform_core
 
-    os.nice(19)  # acks first: during a burst the HTTP process gets the CPU, the work follows
+    os.nice(19)  # acks first: when requests and work compete for the CPU, requests win
     core = platform_core(settings, migrations=False)  # its own connections and clients
-    ticker = Ticker(core).start()
+    ticker = Ticker(core).start() if ticking else None
 
     def process(item: Item) -> None:
         try:
@@ -35,8 +65,10 @@ def main(settings: Settings, handed_on: Queue[Item], parent: int) -> None:
     with ThreadPoolExecutor(THREADS, thread_name_prefix="relais-worker") as pool:
         while os.getppid() == parent:
             try:
-                item = handed_on.get(timeout=1)
+                handed_at, item = handover.items.get(timeout=1)
             except queue.Empty:
                 continue
+            handover.wait_for_a_pause(handed_at)
             pool.submit(process, item)
-    ticker.stop()
+    if ticker:
+        ticker.stop()
