@@ -100,7 +100,7 @@ def _send(deps: Deps, rows: list[Outbox]) -> set[int]:
     done: set[int] = set()
     for row in rows:
         try:
-            follow_ups = deps.features.deliverers[row.kind](deps, row)
+            results = deps.features.deliverers[row.kind](deps, row)
         except ChatError as exc:
             _failed(deps, row, str(exc))
             continue
@@ -113,7 +113,8 @@ def _send(deps: Deps, rows: list[Outbox]) -> set[int]:
                 update(Outbox).where(Outbox.id == row.id).values(delivered_at=deps.clock(), attempts=row.attempts + 1)
             )
             s.execute(sent)
-            more = enqueue_claimed(s, follow_ups, deps.clock())
+            s.add_all(r for r in results if not isinstance(r, FollowUp))  # what the delivery recorded
+            more = enqueue_claimed(s, (r for r in results if isinstance(r, FollowUp)), deps.clock())
         done.add(row.id)
         done |= deliver_claimed(deps, more)
     return done

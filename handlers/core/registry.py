@@ -5,7 +5,7 @@ feature is a folder under handlers/ and one line in handlers/features.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -15,7 +15,7 @@ from handlers.core.messages import FormErrors
 
 if TYPE_CHECKING:
     from handlers.core.context import Deps, Request
-    from storage.models import Outbox
+    from storage.models import Base, Outbox
 
 Who = Literal["anyone", "cm", "admin"]
 CommandRun = Callable[["Deps", "Request", str], None]
@@ -33,7 +33,7 @@ class FollowUp:
     key: str
 
 
-Deliver = Callable[["Deps", "Outbox"], list[FollowUp]]
+Deliver = Callable[["Deps", "Outbox"], "Sequence[FollowUp | Base]"]
 """Sends one outbox row; raises ChatError when the platform refuses, returns what comes next."""
 
 

@@ -13,7 +13,7 @@ from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Registry
 from handlers.news.cards import queue_message, status_dm
 from handlers.topics.sensitive import all_topics, matches
-from storage.models import News, NewsEvent, Outbox, QueueMessage
+from storage.models import Base, News, NewsEvent, Outbox, QueueMessage
 
 POST, UPDATE, STATUS_DM, ANSWER, DELIVERED_DM = (
     "queue_post",
@@ -45,7 +45,7 @@ def _news(s: Session, news_id: int) -> tuple[News, list[str]]:
     return news, matches(f"{news.title}\n{news.body}", all_topics(s))
 
 
-def _queue_post(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _queue_post(deps: Deps, row: Outbox) -> list[FollowUp | Base]:
     with deps.db() as s:
         news, topics = _news(s, row.payload["news_id"])
     message = queue_message(news, deps.team.language, deps.team.timezone, topics)
@@ -53,10 +53,12 @@ def _queue_post(deps: Deps, row: Outbox) -> list[FollowUp]:
         deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
         return []
     ref = deps.chat.post(deps.team.queue_channel, message)
-    with deps.db.begin() as s:
-        s.add(QueueMessage(news_id=news.id, channel=ref.channel, message_id=ref.message_id))
+    # Where the card is, kept in the same transaction as "delivered".
+    posted: list[FollowUp | Base] = [QueueMessage(news_id=news.id, channel=ref.channel, message_id=ref.message_id)]
     # A late delivery: the submitter was told it was only saved, so tell them now.
-    return [FollowUp(DELIVERED_DM, {"news_id": news.id}, f"news:{news.id}:delivered")] if row.attempts else []
+    if row.attempts:
+        posted.append(FollowUp(DELIVERED_DM, {"news_id": news.id}, f"news:{news.id}:delivered"))
+    return posted
 
 
 def _queue_update(deps: Deps, row: Outbox) -> list[FollowUp]:
