@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.context import ForkContext
@@ -23,7 +24,7 @@ from bot.scheduler import Ticker
 from handlers.core import inbox
 
 log = logging.getLogger(__name__)
-THREADS = 2  # per worker process: platform calls wait on the network; more writers only queue on SQLite
+THREADS = 2  # per worker process: platform calls wait on the network; more threads only fight for the GIL
 QUIET = 0.05  # seconds without a new request
 MAX_WAIT = 1.0  # seconds a request may wait for that pause
 
@@ -56,17 +57,24 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
     core = platform_core(settings, migrations=False)  # its own connections and clients
     ticker = Ticker(core).start() if ticking else None
 
+    free = threading.Semaphore(THREADS)  # take a request only with a thread free for it: the workers share fairly
+
     def process(item: Item) -> None:
         try:
             inbox.process_stored(core.deps, *item)
         except Exception:  # what was stored stays stored; the ticker takes the row up again
             log.exception("processing inbox row %s failed", item[0])
+        finally:
+            free.release()
 
     with ThreadPoolExecutor(THREADS, thread_name_prefix="relais-worker") as pool:
         while os.getppid() == parent:
+            if not free.acquire(timeout=1):
+                continue
             try:
                 handed_at, item = handover.items.get(timeout=1)
             except queue.Empty:
+                free.release()
                 continue
             handover.wait_for_a_pause(handed_at)
             pool.submit(process, item)
