@@ -7,6 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from bot import logs
 from bot.config import ConfigError, Settings
 
@@ -16,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="relais", description="Relais: the channel between an association's leaders and its community manager."
     )
     sub = parser.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="HTTP server for Slack (POST /slack/events) and GET /healthz")
+    serve = sub.add_parser(
+        "serve", help="HTTP server for Slack (/slack/events) or Mattermost (/mattermost/...), and GET /healthz"
+    )
     serve.add_argument("--port", type=int, default=None, help="default: PORT from the settings (3000)")
     sub.add_parser("console", help="try Relais in this terminal, whatever the settings say")
     sub.add_parser("migrate", help="apply pending database migrations and exit")
@@ -50,9 +54,29 @@ def main(argv: list[str] | None = None) -> int:
     quiet = console or args.command in ("recap", "import", "export", "forget", "migrate", "mattermost-setup")
     logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO)
 
+    try:
+        return _run(args, settings, console)
+    except FileNotFoundError as exc:
+        print(f"relais: no such file or folder: {exc.filename}", file=sys.stderr)
+    except PermissionError as exc:
+        print(f"relais: not allowed to write or read {exc.filename}: check the folder's permissions", file=sys.stderr)
+    except OperationalError as exc:  # the database cannot be opened or written
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"relais: the database cannot be used ({reason}): check DATABASE_URL and its folder", file=sys.stderr)
+    return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
     from bot import cli_commands as tasks
     from bot import runner
 
+    if args.command == "serve" and settings.platform == "console":
+        print(
+            "relais: `relais serve` answers Slack or Mattermost: set RELAIS_PLATFORM=slack or mattermost "
+            "(see .env.example), or run `relais` alone to try Relais in this terminal",
+            file=sys.stderr,
+        )
+        return 2
     if args.command == "recap":
         return tasks.recap_command(settings, args.week, args.post)
     if args.command == "import":

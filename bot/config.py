@@ -27,6 +27,34 @@ class ConfigError(Exception):
         self.problems = problems
 
 
+def _database_url(url: str, problems: list[str]) -> str:
+    """A database Relais can open and that keeps what it is given; PostgreSQL addresses
+    are read with the psycopg driver Relais ships, whichever way they are written."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    example = "sqlite:///relais.db or postgresql+psycopg://user:password@host/database"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        problems.append(f"DATABASE_URL: not a database address (got {url!r}); e.g. {example}")
+        return url
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            problems.append(
+                "DATABASE_URL: a SQLite database in memory keeps nothing once Relais stops; "
+                "give a file, e.g. sqlite:///relais.db"
+            )
+        return url
+    if backend in ("postgresql", "postgres"):
+        if parsed.drivername != "postgresql+psycopg":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed.render_as_string(hide_password=False)
+    problems.append(f"DATABASE_URL: Relais runs on SQLite or PostgreSQL (got {backend!r}); e.g. {example}")
+    return url
+
+
 def _ids(value: str) -> frozenset[str]:
     return frozenset(v.strip() for v in value.split(",") if v.strip())
 
@@ -110,7 +138,7 @@ class Settings:
             )
         settings = cls(
             platform=platform,
-            database_url=get("DATABASE_URL", "sqlite:///relais.db"),
+            database_url=_database_url(get("DATABASE_URL", "sqlite:///relais.db"), problems),
             language=language,
             timezone=tz,
             cm_queue_channel=get("CM_QUEUE_CHANNEL"),

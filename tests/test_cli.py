@@ -249,3 +249,28 @@ def test_serving_loads_the_chart_library_only_when_a_recap_is_drawn(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (["import", "moderation", "missing.csv"], {}, "no such file or folder: missing.csv"),
+        (["export", "news", "--out", "no-folder/news.csv"], {}, "no such file or folder: no-folder/news.csv"),
+        (["migrate"], {"DATABASE_URL": "nonsense"}, "DATABASE_URL: not a database address"),
+        (["migrate"], {"DATABASE_URL": "sqlite:///"}, "in memory keeps nothing"),
+        (["migrate"], {"DATABASE_URL": "mysql://x/y"}, "Relais runs on SQLite or PostgreSQL"),
+        (["migrate"], {"DATABASE_URL": "sqlite:///a-file/relais.db"}, "the database cannot be used"),
+        (["serve"], {}, "set RELAIS_PLATFORM=slack or mattermost"),
+    ],
+)
+def test_a_persons_mistake_gets_one_line_and_exit_code_2(tmp_path, args, env, said):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = relais(args, tmp_path, env)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and said in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_postgresql_address_is_read_with_the_shipped_driver():
+    settings = Settings.from_env({"DATABASE_URL": "postgresql://u:p@db.example.org/relais"}, dotenv=False)
+    assert settings.database_url == "postgresql+psycopg://u:p@db.example.org/relais"
