@@ -134,7 +134,7 @@ def test_console_form_asks_again_only_the_fields_at_fault(tmp_path):
             [
                 "x" * 151,  # title: too long
                 "Une ligne",
-                "",  # body (paragraph, ends with an empty line)
+                ".",  # body (paragraph, ends with a single .)
                 "1",  # category: Event
                 "2001-01-01",  # wished date: in the past
                 "",  # links
@@ -193,31 +193,31 @@ def test_console_guardrails_session(tmp_path):
         "https://facebook.com/asso/posts/1",
         "Jean Dupont",
         "La fusion des antennes est une honte !",
-        "",
+        ".",
         "3",
         "1",
         "",
-        "",
+        ".",
         "/cm log",
         "2",
         "",
         "Marie",
         "Vos bénévoles ne répondent jamais.",
-        "",
+        ".",
         "2",
         "1",
         "",
-        "",
+        ".",
         "/cm log",
         "3",
         "",
         "",
         "Spam : achetez des abonnés",
-        "",
+        ".",
         "1",
         "6",
         "",
-        "",
+        ".",
         "Pub automatique",
         "1",
         f"/cm recap {this_week}",
@@ -234,9 +234,45 @@ def test_console_guardrails_session(tmp_path):
     assert recap.index("#2 Instagram") < recap.index("#1 Facebook")  # still to handle comes first
 
 
-def test_a_command_typed_inside_a_form_cancels_it_and_runs(tmp_path):
-    out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/news\n/cm help\n/quit\n").stdout
-    assert "Form cancelled; nothing was sent." in out and "Relais — commands" in out
+def test_a_command_typed_inside_a_form_asks_before_cancelling_it(tmp_path):
+    session = [
+        "/news",
+        "Assemblée générale",  # title
+        "/cm help",  # a command in the middle of the form: asked first
+        "no",  # keep the form: the body is asked again
+        "//2 est le numéro de la salle",  # // starts a line with a slash
+        "",  # an empty line: a new paragraph
+        "Ordre du jour à venir.",
+        ".",
+        "/cm help",
+        "yes",  # now cancel it and run the command
+        "/news",
+        "/quit",  # quits, even inside a form
+        "/cm help",  # never read
+    ]
+    out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="\n".join(session) + "\n").stdout
+    assert "Cancel this form and run /cm help? (yes/no)" in out
+    assert "The form goes on. To start a line with a slash, type it twice: //" in out
+    assert out.count("Form cancelled; nothing was sent.") == 1 and out.count("Relais — commands") == 1
+
+
+def test_a_form_takes_paragraphs_and_a_leading_slash(tmp_path):
+    session = [
+        "/news",
+        "Assemblée générale",
+        "/2 salles",
+        "",
+        "Ordre du jour à venir.",
+        ".",
+        "1",
+        "",
+        "",
+        "/news mine",
+        "/quit",
+    ]
+    session[2] = "//2 salles"
+    out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="\n".join(session) + "\n").stdout
+    assert "📰 Assemblée générale\n/2 salles\n\nOrdre du jour à venir." in out
 
 
 def test_serving_loads_the_chart_library_only_when_a_recap_is_drawn(tmp_path):

@@ -103,6 +103,13 @@ class CommandInstead(Exception):
         self.line = line
 
 
+class Quit(Exception):
+    """/quit typed anywhere, even inside a form."""
+
+
+YES = ("y", "yes", "o", "oui")
+
+
 class Console:
     def __init__(self, deps: Deps, screen: Screen, read: Callable[[str], str] = input) -> None:
         self.deps, self.screen, self.read = deps, screen, read
@@ -125,12 +132,14 @@ class Console:
         while True:
             try:
                 line = self.read(f"{self.user}> ").strip()
+                if line in ("/quit", "/exit"):
+                    return
+                self.handle(line)
             except (EOFError, KeyboardInterrupt):
                 self.say("")
                 return
-            if line in ("/quit", "/exit"):
+            except Quit:
                 return
-            self.handle(line)
 
     def handle(self, line: str) -> None:
         reply = ConsoleReply(self.screen, self.user, self.deps.language(self.user))
@@ -185,10 +194,21 @@ class Console:
         router.submit_form(self.deps, req, form.form_id, values, form.state)
 
     def _read(self, prompt: str) -> str:
-        line = self.read(prompt)
-        if line.startswith("/"):
-            raise CommandInstead(line)
-        return line
+        """A form's answer. `//` starts it with a slash; `/quit` quits; another command
+        cancels the form only once the person says so, keeping what they typed."""
+        _ = self._
+        while True:
+            line = self.read(prompt)
+            if line.startswith("//"):
+                return line[1:]
+            if line.strip() in ("/quit", "/exit"):
+                raise Quit
+            if not line.startswith("/"):
+                return line
+            answer = self.read(_("Cancel this form and run {command}? (yes/no) ").format(command=line.strip()))
+            if answer.strip().casefold() in YES:
+                raise CommandInstead(line)
+            self.say(_("The form goes on. To start a line with a slash, type it twice: //"))
 
     def ask(self, field) -> str:  # type: ignore[no-untyped-def]
         _ = self._
@@ -205,11 +225,15 @@ class Console:
         if field.kind == "paragraph":
             if field.initial:
                 self.say(_("Current text:") + "\n" + field.initial)
-            self.say(_("{label}: type your text, then an empty line to finish.").format(label=label))
+            self.say(
+                _(
+                    "{label}: type your text; an empty line starts a new paragraph, a line with a single . ends it."
+                ).format(label=label)
+            )
             lines = []
-            while (line := self._read("… ")) != "":
+            while (line := self._read("… ")).strip() != ".":
                 lines.append(line)
-            return "\n".join(lines) if lines else field.initial
+            return "\n".join(lines).strip("\n") if lines else field.initial
         return self._read(f"{label}: ").strip()
 
 
