@@ -310,3 +310,10 @@ def test_a_persons_mistake_gets_one_line_and_exit_code_2(tmp_path, args, env, sa
 def test_a_postgresql_address_is_read_with_the_shipped_driver():
     settings = Settings.from_env({"DATABASE_URL": "postgresql://u:p@db.example.org/relais"}, dotenv=False)
     assert settings.database_url == "postgresql+psycopg://u:p@db.example.org/relais"
+
+
+def test_after_a_restart_the_queue_shows_each_waiting_item_with_its_buttons(tmp_path):
+    relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/news Loto du club\n/quit\n")
+    out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/as cm\n/cm queue\n1\n/quit\n").stdout
+    assert "#1 Loto du club" in out and "[1] Approve   [2] Schedule   [3] Ask for info   [4] Reject" in out
+    assert "── #cm-queue · message 1 (updated) ──" in out and "approved by @cm" in out

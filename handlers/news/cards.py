@@ -122,6 +122,17 @@ def queue_message(news: News, lang: str, tz: ZoneInfo, topics: list[str] | None 
     )
 
 
+def decision_card(news: News, lang: str, tz: ZoneInfo) -> Message:
+    """One waiting item with its buttons, as `/cm queue` shows it: the CM can decide from
+    there, even on an item whose card in the queue channel is far up (or was posted
+    before a restart)."""
+    return Message(
+        text=news_line(news, lang, tz, with_author=True),
+        actions=_buttons(news, lang),
+        fallback=translator(lang)("News to review: {title}").format(title=news.title),
+    )
+
+
 def news_line(news: News, lang: str, tz: ZoneInfo, *, with_author: bool = False) -> Md:
     _ = translator(lang)
     line = Md.of(

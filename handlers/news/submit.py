@@ -14,13 +14,14 @@ from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.core.permissions import is_cm
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery
-from handlers.news.cards import CATEGORIES, news_line
+from handlers.news.cards import CATEGORIES, decision_card, news_line
 from storage.models import News, NewsEvent
 
 TITLE_MAX = 150
 BODY_MAX = 3000
 LINKS_MAX = 1000
 LIST_MAX = 20
+CARDS_MAX = 5  # waiting items shown with their buttons by /cm queue
 
 
 def command(deps: Deps, req: Request, text: str) -> None:
@@ -182,6 +183,8 @@ def queue(deps: Deps, req: Request) -> None:
     if len(items) > LIST_MAX:
         lines.append(Md.of(_("… and more: decide on these first.")))
     req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("News waiting for a decision"), l=Md.join(lines))))
+    for news in items[:CARDS_MAX]:  # the oldest, each with its buttons
+        req.reply.reply(decision_card(news, lang, deps.team.timezone))
 
 
 def export_rows(deps: Deps, out: TextIO) -> int:

@@ -116,9 +116,16 @@ def test_publish_after_approval_and_queue_lists_pending_oldest_first(deps, chat)
     router.action(deps, cm, "news.approve", "2")
     router.action(deps, cm, "news.publish", "2")
     router.command(deps, cm, "cm", "queue")
-    listing = reply.last
+    listing, *cards = [text_of(m) for m in reply.replies[-3:]]
     assert listing.index("Premier") < listing.index("Troisième") and "Second" not in listing
     assert "by @leader" in listing
+    assert ["Premier" in cards[0], "Troisième" in cards[1]] == [True, True]  # each with its buttons, oldest first
+    assert [b.action_id for b in reply.replies[-2].actions] == [
+        "news.approve",
+        "news.schedule",
+        "news.ask",
+        "news.reject",
+    ]
     leader, leader_reply = as_user("leader")
     router.command(deps, leader, "cm", "queue")
     assert "Only the CM" in leader_reply.last
