@@ -28,7 +28,7 @@ def _chat(settings: Settings) -> Chat:
         return mattermost_chat(settings)
     from bot.platforms.console import ConsoleChat, Screen
 
-    return ConsoleChat(Screen(sys.stdout), settings.language)
+    return ConsoleChat(Screen(sys.stdout, settings.language), settings.language)
 
 
 def _core(settings: Settings) -> Core:
@@ -61,7 +61,7 @@ def recap_command(settings: Settings, week: str | None, post: bool) -> int:
         return 0 if outcome != "owed" else 1
     from bot.platforms.console import Screen
 
-    screen = Screen(sys.stdout)
+    screen = Screen(sys.stdout, settings.language)
     main, follow, _as_csv = recap.messages(
         recap.build_recap(core.deps, week), settings.language, datetime.now(timezone.utc)
     )

@@ -119,11 +119,11 @@ def test_console_session_leader_sends_and_cm_approves(tmp_path):
     assert "── visible seulement par @leader ──" in out and "sees this" not in out
     assert "── #cm-queue · message 1 ──\n📰 Fête des bénévoles samedi 14h\nVenez nombreux au local !" in out
     assert "[1] Approuver   [2] Programmer   [3] Demander des précisions   [4] Refuser" in out
-    assert "✅ Envoyé au/à la CM : Fête des bénévoles samedi 14h (n°1)" in out
+    assert "✅ Envoyé au/à la CM : Fête des bénévoles samedi 14h (n°1)" in out
     assert "── #cm-queue · message 1 (modifié) ──" in out and "approuvée par @cm" in out
     assert "── message privé à @leader · message 2 ──" in out and "a été approuvée par @cm" in out
-    assert "Adressez-vous plutôt à : le secrétariat" in out
-    assert "Je ne connais pas « /cm frobnicate »" in out
+    assert "Adressez-vous plutôt à : le secrétariat" in out
+    assert "Je ne connais pas « /cm frobnicate »" in out
     assert (tmp_path / "relais.db").exists()  # SQLite out of the box, in the current folder
 
 
@@ -160,13 +160,13 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
     )
     imported = relais(["import", "moderation", "log.csv"], tmp_path)
     assert imported.returncode == 1  # some rows were refused
-    assert "Entrées chargées : 2. Lignes refusées : 1." in imported.stdout
-    assert "ligne 3 : network: Choisissez un réseau dans la liste." in imported.stderr
+    assert "Entrées chargées : 2. Lignes refusées : 1." in imported.stdout
+    assert "ligne 3 : network: Choisissez un réseau dans la liste." in imported.stderr
     exported = relais(["export", "moderation", "--out", "out.csv"], tmp_path)
-    assert exported.returncode == 0 and "Lignes écrites : 2." in exported.stderr
+    assert exported.returncode == 0 and "Lignes écrites : 2." in exported.stderr
     assert (tmp_path / "out.csv").read_text().splitlines()[0].startswith("id,seen_at,network,link,author,excerpt")
     forgot = relais(["forget", "--author", "jean dupont"], tmp_path)
-    assert "Entrées qui ne montrent plus cet auteur : 1." in forgot.stdout
+    assert "Entrées qui ne montrent plus cet auteur : 1." in forgot.stdout
     assert "Jean Dupont" not in relais(["export", "moderation"], tmp_path).stdout
     printed = relais(["recap", "--week", "2026-W47"], tmp_path, {"RELAIS_LANGUAGE": "en"})
     assert printed.returncode == 0 and "Moderation recap — week 2026-W47" in printed.stdout

@@ -24,10 +24,11 @@ CM, ADMIN = "cm", "admin"
 class Screen:
     """What the person at the keyboard sees, and the buttons they can press by number."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, language: str = "en") -> None:
         self.out = out
         self.buttons: dict[int, Button] = {}
         self.messages = 0
+        self.colon = "\u202f: " if language == "fr" else ": "  # French puts a narrow space before a colon
 
     def show(self, where: str, message: Message) -> None:
         lines = [f"── {where} ──"]
@@ -35,7 +36,7 @@ class Screen:
             lines.append(message.title)
         if message.text:
             lines.append(PLAIN.render(message.text))
-        lines += [f"  {label}: {PLAIN.render(value)}" for label, value in message.fields]
+        lines += [f"  {label}{self.colon}{PLAIN.render(value)}" for label, value in message.fields]
         if message.context:
             lines.append(PLAIN.render(message.context))
         if message.actions:
@@ -243,5 +244,5 @@ def console_team_users(cm_users: frozenset[str], admin_users: frozenset[str]) ->
 
 
 def run(deps_factory: Callable[[ConsoleChat], Deps], language: str, out: TextIO = sys.stdout) -> None:
-    screen = Screen(out)
+    screen = Screen(out, language)
     Console(deps_factory(ConsoleChat(screen, language)), screen).run()

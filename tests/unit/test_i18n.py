@@ -36,3 +36,15 @@ def test_english_catalog_lists_every_message():
     with (LOCALES / "en" / "LC_MESSAGES" / "relais.po").open("rb") as fp:
         catalog = read_po(fp)
     assert source_messages() <= {m.id for m in catalog if m.id}
+
+
+def test_french_puts_a_narrow_no_break_space_before_double_punctuation():
+    """« Statut : », « Réseau : », « pourquoi ? » — as French is printed (U+202F)."""
+    with (LOCALES / "fr" / "LC_MESSAGES" / "relais.po").open("rb") as fp:
+        catalog = read_po(fp)
+    for entry in catalog:
+        if not entry.id or not entry.string:
+            continue
+        text = entry.string
+        assert not re.search(r"[ \u00a0][:;?!»]|«[ \u00a0]", text), f"a plain space instead of U+202F: {text!r}"
+        assert not re.search(r"[\w)*][;?!](\s|$)|[\w)*»]:(\s|$)", text), f"no space before the sign: {text!r}"
