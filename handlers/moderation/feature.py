@@ -11,7 +11,13 @@ REFUSAL = N_("⛔ Only the CM and admins can use the moderation log. Nothing was
 
 def register(reg: Registry) -> None:
     reg.command(
-        "cm log", log.command, N_("log a negative message seen online"), who="cm", refusal=REFUSAL, aliases=("journal",)
+        "cm log",
+        log.command,
+        N_("log a negative message seen online"),
+        who="cm",
+        refusal=REFUSAL,
+        aliases=("journal",),
+        open_ended=True,  # extra words get this command's usage, not the general help
     )
     reg.command(
         "cm log list",

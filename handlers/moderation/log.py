@@ -40,8 +40,13 @@ def command(deps: Deps, req: Request, args: str) -> None:
     if _refuse_unless_cm(deps, req):
         return
     words = args.casefold().split()
-    if words[:1] == ["list"] or words[:1] == ["liste"]:
-        listing(deps, req, only_open=len(words) > 1 and words[1] in ("open", "ouvertes", "ouverts"))
+    opened = ("open", "ouvertes", "ouverts")
+    if words[:1] in (["list"], ["liste"]) and (words[1:] == [] or (len(words) == 2 and words[1] in opened)):
+        listing(deps, req, only_open=len(words) > 1)
+    elif words:  # words the command does not take: say how it is used rather than ignore them
+        _ = translator(req.language)
+        usage = _("/cm log opens the form to log a negative message; /cm log list [open] lists the log.")
+        req.reply.reply(Message(text=Md.of(_("I do not know “{cmd}”.") + " " + usage, cmd=f"/cm log {args.strip()}")))
     else:
         req.reply.open_form(log_form(req.language))
 

@@ -69,10 +69,10 @@ def listing(deps: Deps, lang: str) -> Message:
 
 def add(deps: Deps, req: Request, text: str, lang: str) -> Message:
     _ = translator(lang)
-    name, _sep, keywords = text.partition(":")
+    name, colon, keywords = text.partition(":")
     name = " ".join(name.split())
-    cleaned = ", ".join(k.strip() for k in keywords.split(",") if k.strip())
-    if not name:
+    cleaned = _unique_keywords(keywords.split(","))
+    if not name or not colon or not cleaned:
         return Message(
             text=Md.of(_("Give a name, then the keywords: /cm topics add Fusion des antennes: fusion, regroupement"))
         )
@@ -87,7 +87,7 @@ def add(deps: Deps, req: Request, text: str, lang: str) -> Message:
             s = uow.session
             same = [t for t in all_topics(s) if fold(t.name) == fold(name)]
             if same:
-                same[0].keywords = ", ".join(filter(None, [same[0].keywords, cleaned]))
+                same[0].keywords = _unique_keywords([*same[0].keywords.split(","), *cleaned.split(",")])
                 name = same[0].name
             else:
                 s.add(Topic(name=name, keywords=cleaned, created_by=req.user_id))
@@ -101,8 +101,20 @@ def add(deps: Deps, req: Request, text: str, lang: str) -> Message:
     )
 
 
+def _unique_keywords(keywords: list[str]) -> str:
+    """Each keyword once, whatever its case or accents; the first spelling is kept."""
+    seen: dict[str, str] = {}
+    for keyword in keywords:
+        keyword = " ".join(keyword.split())
+        if keyword and fold(keyword) not in seen:
+            seen[fold(keyword)] = keyword
+    return ", ".join(seen.values())
+
+
 def remove(deps: Deps, name: str, lang: str) -> Message:
     _ = translator(lang)
+    if not name.strip():
+        return Message(text=Md.of(_("Which topic? Give its name: /cm topics remove Name (/cm topics lists them).")))
     with deps.db.begin() as s:
         ids = [t.id for t in all_topics(s) if fold(t.name) == fold(name.strip())]
         if ids:

@@ -233,3 +233,25 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
     with deps.db() as s:
         assert s.get(ModerationEntry, 3).author is None
         assert s.scalars(select(Inbox.key)).all() == ["new"]
+
+
+def test_topics_need_a_name_a_colon_and_keywords_each_once(deps):
+    for typed in ("Budget", "Budget:", "Budget: , ,", ": budget"):
+        assert "Give a name, then the keywords" in add_topic(deps, typed).last, typed
+    assert (
+        "keywords: subvention, Élections"
+        in add_topic(deps, "Budget: subvention, Élections, SUBVENTION, elections").last
+    )
+    assert "keywords: subvention, Élections, trésorerie" in add_topic(deps, "budget: Subvention, trésorerie").last
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "topics remove")
+    assert "Which topic? Give its name" in reply.last
+
+
+def test_extra_words_after_cm_log_get_its_usage(deps):
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "log foo")
+    router.command(deps, cm, "cm", "log list foo")
+    assert [("I do not know “/cm log foo”" in text_of(m)) for m in reply.replies] == [True, False]
+    assert "I do not know “/cm log list foo”" in text_of(reply.replies[1]) and "/cm log list [open]" in reply.last
+    assert reply.forms == []
