@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -95,7 +96,12 @@ def export_command(settings: Settings, what: str, out: Path | None) -> int:
 
 
 def forget_command(settings: Settings, author: str) -> int:
-    changed = retention.forget_author(_core(settings).deps, author)
+    """Prints how many entries changed; on the console the updated cards have nowhere to go."""
+    from bot.platforms.console import ConsoleChat, Screen
+
+    quiet = settings.platform == "console"
+    core = _core(settings) if not quiet else bootstrap(settings, ConsoleChat(Screen(io.StringIO()), settings.language))
+    changed = retention.forget_author(core.deps, author)
     _ = translator(settings.language)
     print(_("Entries that no longer show this author: {n}.").format(n=changed))
     return 0

@@ -159,6 +159,7 @@ class ModerationEntry(Base):
     handled_by: Mapped[str | None] = mapped_column(String(64))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymized_why: Mapped[str | None] = mapped_column(String(10))  # retention | request
     topics: Mapped[list[EntryTopic]] = relationship(lazy="selectin", cascade="all, delete-orphan")
     queue_channel: Mapped[str | None] = mapped_column(String(64))
     queue_message_id: Mapped[str | None] = mapped_column(String(64))

@@ -44,6 +44,8 @@ def handling_label(handling: str, lang: str) -> str:
 def author_of(entry: ModerationEntry, lang: str) -> str:
     _ = translator(lang)
     if entry.anonymized_at:
+        if entry.anonymized_why == "request":
+            return _("(erased at the person's request)")
         return _("(removed after the retention period)")
     return entry.author or _("(unknown)")
 
