@@ -24,7 +24,7 @@ from handlers.core.i18n import translator
 from handlers.core.text import fold
 from handlers.moderation.cards import NETWORKS
 from handlers.moderation.log import check, store
-from storage.models import ModerationEntry
+from storage.models import ModerationEntry, ModerationEvent
 
 COLUMNS = ["seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason", "note"]
 EXPORT_COLUMNS = [
@@ -42,6 +42,7 @@ EXPORT_COLUMNS = [
     "handled_by",
     "topics",
     "anonymized_at",
+    "history",  # every change of handling: when, who, handling — note (one per line)
 ]
 
 
@@ -94,9 +95,20 @@ def export_rows(deps: Deps, out: TextIO) -> int:
     count = 0
     with deps.db() as s:
         for entry in s.scalars(select(ModerationEntry).order_by(ModerationEntry.id).execution_options(yield_per=1000)):
-            writer.writerow(_cells(entry))
+            events = s.scalars(
+                select(ModerationEvent).where(ModerationEvent.entry_id == entry.id).order_by(ModerationEvent.id)
+            )
+            writer.writerow([*_cells(entry), _history(events)])
             count += 1
     return count
+
+
+def _history(events: Iterable[ModerationEvent]) -> str:
+    """Every change of handling, one per line: when, who, what, and the note given with it."""
+    return "\n".join(
+        " ".join(filter(None, [e.at.isoformat(), e.actor_id, e.handling, f"— {e.note}" if e.note else ""]))
+        for e in events
+    )
 
 
 def _cells(e: ModerationEntry) -> Iterable[object]:

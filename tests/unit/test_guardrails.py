@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import datetime, timedelta, timezone
 
@@ -255,3 +256,14 @@ def test_extra_words_after_cm_log_get_its_usage(deps):
     assert [("I do not know “/cm log foo”" in text_of(m)) for m in reply.replies] == [True, False]
     assert "I do not know “/cm log list foo”" in text_of(reply.replies[1]) and "/cm log list [open]" in reply.last
     assert reply.forms == []
+
+
+def test_the_export_carries_each_entrys_handling_history(deps):
+    log_entry(deps, author="Jean")
+    cm, _reply = as_user("cm")
+    router.submit_form(deps, cm, "moderation.change", {"handling": "replied", "note": "Répondu en public"}, "1")
+    out = io.StringIO()
+    export_rows(deps, out)
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    first, second = row["history"].splitlines()
+    assert first.endswith(" cm pending") and second.endswith(" cm replied — Répondu en public")
