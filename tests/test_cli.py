@@ -122,7 +122,7 @@ def test_console_session_leader_sends_and_cm_approves(tmp_path):
     assert "✅ Envoyé au/à la CM : Fête des bénévoles samedi 14h (n°1)" in out
     assert "── #cm-queue · message 1 (modifié) ──" in out and "approuvée par @cm" in out
     assert "── message privé à @leader · message 2 ──" in out and "a été approuvée par @cm" in out
-    assert "Adressez-vous plutôt à : le secrétariat" in out
+    assert "Adressez-vous plutôt au secrétariat." in out
     assert "Je ne connais pas « /cm frobnicate »" in out
     assert (tmp_path / "relais.db").exists()  # SQLite out of the box, in the current folder
 

@@ -66,6 +66,20 @@ def render(text: str, lang: str) -> Md:
     return Md.join(parts)
 
 
+def addressed(where: str, lang: str) -> str:
+    """Who to go to, as the sentence needs it: French says « Adressez-vous plutôt au
+    secrétariat », so `-> le secrétariat` and `-> au secrétariat` both read well."""
+    if lang != "fr":
+        return where
+    lowered = where.casefold()
+    if lowered.startswith(("à ", "au ", "aux ", "auprès ", "chez ")):
+        return where
+    for article, contracted in (("le ", "au "), ("les ", "aux ")):
+        if lowered.startswith(article):
+            return contracted + where[len(article) :]
+    return "à " + where
+
+
 def _significant(text: str) -> set[str]:
     return {w for w in words(text) if len(w) > 2 and w not in STOP}
 
@@ -104,9 +118,9 @@ def answer(deps: Deps, lang: str, question: str) -> Message:
         reply = Md.of(_("✅ Yes, this is part of the CM's role:\n> {line}"), line=line.what)
     elif line.where:
         reply = Md.of(
-            _("🚫 This is not part of the CM's role:\n> {line}\n\nPlease ask instead: **{where}**."),
+            _("🚫 This is not part of the CM's role:\n> {line}\n\nPlease ask **{where}** instead."),
             line=line.what,
-            where=line.where,
+            where=addressed(line.where, lang),
         )
     else:
         reply = Md.of(_("🚫 This is not part of the CM's role:\n> {line}"), line=line.what)

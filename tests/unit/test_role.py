@@ -11,16 +11,24 @@ from tests.unit.conftest import as_user, text_of
 @pytest.mark.parametrize(
     ("language", "question", "expected"),
     [
-        ("fr", "peux-tu réparer l'imprimante ?", ["Cela ne fait pas partie", "Réparer l'imprimante", "le secrétariat"]),
-        ("fr", "PEUX-TU REPARER L'IMPRIMANTE", ["Cela ne fait pas partie", "le secrétariat"]),
-        ("fr", "tu peux refaire le site web ?", ["Cela ne fait pas partie", "le webmestre ou le bureau"]),
+        (
+            "fr",
+            "peux-tu réparer l'imprimante ?",
+            ["Cela ne fait pas partie", "Réparer l'imprimante", "Adressez-vous plutôt au secrétariat."],
+        ),
+        ("fr", "PEUX-TU REPARER L'IMPRIMANTE", ["Cela ne fait pas partie", "au secrétariat"]),
+        (
+            "fr",
+            "tu peux refaire le site web ?",
+            ["Cela ne fait pas partie", "Adressez-vous plutôt au webmestre ou au bureau."],
+        ),
         ("fr", "Peux-tu publier notre événement sur Facebook ?", ["Oui, cela fait partie", "Publier les actualités"]),
         (
             "en",
             "can you post our event on Facebook?",
             ["Yes, this is part of the CM's role", "Publish the association's news and events"],
         ),
-        ("en", "could you fix the printers?", ["not part of the CM's role", "the secretariat"]),
+        ("en", "could you fix the printers?", ["not part of the CM's role", "Please ask the secretariat instead."]),
         ("en", "will you write the internal newsletter", ["not part", "the newsletter team"]),
     ],
 )
@@ -98,3 +106,12 @@ def test_language_choice(deps):
     assert "je vous parle en français" in reply.last
     router.command(deps, leader, "cm", "aide")
     assert "vos actualités et où elles en sont" in reply.last
+
+
+def test_where_to_go_instead_reads_naturally_in_french():
+    from handlers.role.answer import addressed
+
+    assert [addressed(w, "fr") for w in ("le secrétariat", "au secrétariat", "les trésoriers", "la présidente", "Paul")] == [
+        "au secrétariat", "au secrétariat", "aux trésoriers", "à la présidente", "à Paul"
+    ]  # fmt: skip
+    assert addressed("the secretariat", "en") == "the secretariat"
