@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from handlers.charters import edit as charters
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
-from handlers.core.messages import Md, Message
+from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.text import words
 
 KIND = "role"
@@ -47,6 +47,23 @@ def parse(text: str) -> tuple[list[str], list[Line]]:
         elif raw:
             intro.append(raw)
     return intro, lines
+
+
+def validate_charter(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+    """The charters' own checks, then each `+`/`-` line must name a task."""
+    errors = charters.validate(deps, req, values)
+    if errors:
+        return errors
+    _ = translator(req.language)
+    for number, raw in enumerate(values.get("text", "").strip().splitlines(), 1):
+        raw = raw.strip()
+        if raw[:1] in ("+", "-") and not raw.startswith("->") and not raw[1:].partition("->")[0].strip():
+            return {
+                "text": _("Line {n}: write the task after “{sign}”, e.g. “+ Publish the news”.").format(
+                    n=number, sign=raw[0]
+                )
+            }
+    return {}
 
 
 def render(text: str, lang: str) -> Md:

@@ -18,5 +18,5 @@ def register(reg: Registry) -> None:
         who="cm",
         refusal=N_("⛔ Only the CM and admins can edit the charters."),
     )
-    reg.form("charter.role", charters.validate, saver(answer.KIND))
+    reg.form("charter.role", answer.validate_charter, saver(answer.KIND))
     reg.mention = answer.mention

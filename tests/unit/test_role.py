@@ -115,3 +115,11 @@ def test_where_to_go_instead_reads_naturally_in_french():
         "au secrétariat", "au secrétariat", "aux trésoriers", "à la présidente", "à Paul"
     ]  # fmt: skip
     assert addressed("the secretariat", "en") == "the secretariat"
+
+
+def test_a_charter_line_without_its_task_is_refused_with_its_number(deps):
+    cm, _reply = as_user("cm")
+    good = "Le/la CM anime nos réseaux.\n+ Publier les actualités\n- Réparer l'imprimante -> au secrétariat"
+    assert router.validate_form(deps, cm, "charter.role", {"text": good}) == {}
+    assert "Line 2" in router.validate_form(deps, cm, "charter.role", {"text": "Intro\n+\n- x"})["text"]
+    assert "Line 3" in router.validate_form(deps, cm, "charter.role", {"text": "Intro\n+ x\n- -> personne"})["text"]
