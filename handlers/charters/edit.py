@@ -20,14 +20,12 @@ KINDS = ("moderation", "speaking")  # shown by /cm charter; "role" has /cm role
 
 
 def current(deps: Deps, kind: str, lang: str) -> tuple[str, int]:
-    """The charter in force in a language, and its version number (0 = the default)."""
+    """The association's charter and its version number. One text and one history per
+    kind, whatever the language it was written in or is read in; until the CM's first
+    edit, the shipped default in the reader's language (version 0)."""
     with deps.db() as s:
-        latest = s.scalars(
-            select(Charter).where(Charter.kind == kind, Charter.language == lang).order_by(Charter.id.desc()).limit(1)
-        ).first()
-        count = s.scalar(
-            select(func.count()).select_from(Charter).where(Charter.kind == kind, Charter.language == lang)
-        )
+        latest = s.scalars(select(Charter).where(Charter.kind == kind).order_by(Charter.id.desc()).limit(1)).first()
+        count = s.scalar(select(func.count()).select_from(Charter).where(Charter.kind == kind))
     return (latest.text, count or 0) if latest else (translator(lang)(DEFAULTS[kind]), 0)
 
 
@@ -65,9 +63,7 @@ def _version_line(version: int, lang: str) -> Md:
 def history(deps: Deps, kind: str, lang: str) -> Message:
     _ = translator(lang)
     with deps.db() as s:
-        versions = list(
-            s.scalars(select(Charter).where(Charter.kind == kind, Charter.language == lang).order_by(Charter.id))
-        )
+        versions = list(s.scalars(select(Charter).where(Charter.kind == kind).order_by(Charter.id)))
     lines = [
         Md.of(
             _("• version {n} by {who} on {when}"),

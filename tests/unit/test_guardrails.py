@@ -267,3 +267,14 @@ def test_the_export_carries_each_entrys_handling_history(deps):
     row = next(csv.DictReader(io.StringIO(out.getvalue())))
     first, second = row["history"].splitlines()
     assert first.endswith(" cm pending") and second.endswith(" cm replied — Répondu en public")
+
+
+def test_one_charter_per_association_whatever_the_language(deps):
+    cm, _reply = as_user("cm")
+    router.command(deps, cm, "cm", "language fr")
+    router.submit_form(deps, cm, "charter.moderation", {"text": "Nous modérons après publication."}, "fr")
+    reader, reply = as_user("reader")  # the team's language is English
+    router.command(deps, reader, "cm", "charter moderation")
+    assert "Nous modérons après publication." in reply.last and "Version 1" in reply.last
+    router.command(deps, reader, "cm", "charter moderation history")
+    assert "version 1 by @cm" in reply.last
