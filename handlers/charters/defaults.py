@@ -22,7 +22,7 @@ DEFAULTS = {
         "+ Advise leaders on how to speak on social networks\n"
         "- Redesign or update the website -> the webmaster or the board\n"
         "- Fix the printer, computers or other equipment -> the secretariat\n"
-        "- Write the internal newsletter -> the newsletter team\n"
+        "- Write the internal newsletter (bulletin, mailing) -> the newsletter team\n"
         "- Organise events -> the events team\n"
         "- Handle memberships, donations and payments -> the treasurer"
     ),

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import snowballstemmer
+
 from handlers.charters import edit as charters
+from handlers.charters.defaults import DEFAULTS
 from handlers.core.context import Deps, Request
-from handlers.core.i18n import translator
+from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.text import words
 
@@ -26,6 +29,10 @@ STOP = set(
 )
 
 
+_FRENCH = snowballstemmer.stemmer("french")
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
 def charter_text(deps: Deps, lang: str) -> str:
     return charters.current(deps, KIND, lang)[0]
 
@@ -35,6 +42,7 @@ class Line:
     in_scope: bool
     what: str
     where: str
+    synonyms: str = ""  # `(newsletter, infolettre)` at the end of the task: more words it answers to
 
 
 def parse(text: str) -> tuple[list[str], list[Line]]:
@@ -43,7 +51,10 @@ def parse(text: str) -> tuple[list[str], list[Line]]:
         raw = raw.strip()
         if raw[:2] in ("+ ", "- "):
             what, _arrow, where = raw[2:].partition("->")
-            lines.append(Line(raw[0] == "+", what.strip(), where.strip()))
+            what, synonyms = what.strip(), ""
+            if what.endswith(")") and "(" in what:
+                what, _paren, synonyms = what[:-1].rpartition("(")
+            lines.append(Line(raw[0] == "+", what.strip(), where.strip(), synonyms.strip()))
         elif raw:
             intro.append(raw)
     return intro, lines
@@ -98,19 +109,33 @@ def addressed(where: str, lang: str) -> str:
 
 
 def _significant(text: str) -> set[str]:
-    return {w for w in words(text) if len(w) > 2 and w not in STOP}
+    """The stems of the words that say something, in French and in English (Snowball):
+    "gères" and "gérer", "newsletters" and "newsletter" meet."""
+    found = [w for w in words(text) if len(w) > 2 and w not in STOP]
+    return set(_FRENCH.stemWords(found)) | set(_ENGLISH.stemWords(found))
 
 
-def best_match(question: str, lines: list[Line]) -> Line | None:
-    """The charter line sharing most words with the question; ties go to the shorter line."""
+def best_match(question: str, lines: list[Line], also: list[list[Line]] | None = None) -> Line | None:
+    """The charter line sharing most word stems with the question; ties go to the shorter
+    line. `also` holds the same lines in other languages: a question in English is
+    understood by a French charter that is still the shipped default."""
     asked = _significant(question)
     scored = []
-    for line in lines:
-        line_words = _significant(line.what)
-        shared = len(asked & line_words)
-        if shared:
-            scored.append((shared, -len(line_words), line))
+    for i, line in enumerate(lines):
+        best = (0, 0)
+        for version in [line, *(other[i] for other in also or [] if i < len(other))]:
+            line_words = _significant(f"{version.what} {version.synonyms}")
+            best = max(best, (len(asked & line_words), -len(line_words)))
+        if best[0]:
+            scored.append((*best, line))
     return max(scored, key=lambda t: (t[0], t[1]))[2] if scored else None
+
+
+def _defaults_elsewhere(deps: Deps, lang: str) -> list[list[Line]]:
+    """While the role charter is the shipped default, its other languages' lines."""
+    if charters.current(deps, KIND, lang)[1]:
+        return []
+    return [parse(translator(other)(DEFAULTS[KIND]))[1] for other in LANGUAGES if other != lang]
 
 
 def show(deps: Deps, req: Request, question: str) -> None:
@@ -125,7 +150,7 @@ def answer(deps: Deps, lang: str, question: str) -> Message:
     title = _("The CM's role")
     if not question.strip():
         return Message(title=title, text=render(text, lang))
-    line = best_match(question, parse(text)[1])
+    line = best_match(question, parse(text)[1], _defaults_elsewhere(deps, lang))
     if line is None:
         intro = Md.of(
             _("🤔 I could not find this in the CM's role charter. Here it is; if in doubt, ask the CM directly.")
@@ -148,7 +173,7 @@ def mention(deps: Deps, user_id: str, text: str) -> Message:
     """A mention of the bot: a role question gets the role answer, anything else a hint."""
     lang = deps.language(user_id)
     _ = translator(lang)
-    line = best_match(text, parse(charter_text(deps, lang))[1])
+    line = best_match(text, parse(charter_text(deps, lang))[1], _defaults_elsewhere(deps, lang))
     if line is not None or set(words(text)) & ROLE_WORDS:
         return answer(deps, lang, text)
     return Message(text=Md.of(_("👋 Ask me about the CM's role, e.g. “can you fix the printer?”, or type /cm help.")))

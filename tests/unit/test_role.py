@@ -123,3 +123,28 @@ def test_a_charter_line_without_its_task_is_refused_with_its_number(deps):
     assert router.validate_form(deps, cm, "charter.role", {"text": good}) == {}
     assert "Line 2" in router.validate_form(deps, cm, "charter.role", {"text": "Intro\n+\n- x"})["text"]
     assert "Line 3" in router.validate_form(deps, cm, "charter.role", {"text": "Intro\n+ x\n- -> personne"})["text"]
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "expected"),
+    [
+        ("fr", "tu gères la newsletter ?", "Rédiger la lettre d'information interne"),
+        ("fr", "can you answer negative comments on Facebook?", "Répondre aux commentaires"),
+        ("en", "tu peux répondre aux commentaires ?", "Answer comments and private messages"),
+    ],
+)
+def test_role_questions_match_stems_synonyms_and_the_other_language(deps, language, question, expected):
+    req, reply = as_user("leader")
+    router.command(deps, req, "cm", f"language {language}")
+    router.command(deps, req, "cm", f"role {question}")
+    assert expected in reply.last
+    assert "(newsletter" not in reply.last  # synonyms help the matching, they are not quoted
+
+
+def test_synonyms_the_cm_adds_on_a_line_are_understood(deps):
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "language fr")
+    text = "Le rôle du CM.\n+ Animer le groupe des bénévoles (whatsapp, messagerie)\n- Tenir la caisse -> au trésorier"
+    router.submit_form(deps, cm, "charter.role", {"text": text}, "fr")
+    router.command(deps, cm, "cm", "role tu t'occupes du WhatsApp ?")
+    assert "Animer le groupe des bénévoles" in reply.last and "whatsapp" not in reply.last
