@@ -12,7 +12,7 @@ from handlers.core.i18n import translator
 from handlers.core.ports import Chat
 from handlers.features import registry
 from handlers.moderation import retention
-from handlers.moderation.spreadsheet import export_rows, import_rows
+from handlers.moderation.spreadsheet import decode, export_rows, import_rows
 from handlers.news import submit as news
 from handlers.recap import weekly as recap
 
@@ -74,8 +74,7 @@ def recap_command(settings: Settings, week: str | None, post: bool) -> int:
 def import_command(settings: Settings, path: Path) -> int:
     core = _core(settings)
     _ = translator(settings.language)
-    with path.open(newline="", encoding="utf-8-sig") as source:
-        loaded, problems = import_rows(core.deps, "import", source)
+    loaded, problems = import_rows(core.deps, "import", io.StringIO(decode(path.read_bytes())))
     for line, problem in problems:
         print(_("line {line}: {problem}").format(line=line, problem=problem), file=sys.stderr)
     print(_("Entries loaded: {n}. Rows refused: {bad}.").format(n=loaded, bad=len(problems)))

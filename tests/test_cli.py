@@ -317,3 +317,25 @@ def test_after_a_restart_the_queue_shows_each_waiting_item_with_its_buttons(tmp_
     out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/as cm\n/cm queue\n1\n/quit\n").stdout
     assert "#1 Loto du club" in out and "[1] Approve   [2] Schedule   [3] Ask for info   [4] Reject" in out
     assert "── #cm-queue · message 1 (updated) ──" in out and "approved by @cm" in out
+
+
+def test_a_french_excel_file_imports_and_says_why_a_line_is_refused(tmp_path):
+    rows = [
+        "Date;Réseau;Lien;Auteur;Extrait;Gravité;Traitement;Raison;Note",
+        "17/11/2026 10:30;Facebook;https://fb.com/1;Jean Dupont;Honteux, vraiment;high;pending;;",
+        "2026-11-18;instagram;;;Déçue;low;replied;;Répondu en privé",
+        "19/11/2026;x;;;Trop;low;pending;;une note; avec un point-virgule",
+        "01/01/2099;facebook;;;Futur;low;pending;;",
+        "18/11/2026;myspace;;;Bof;low;pending;;",
+    ]
+    (tmp_path / "export excel.csv").write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
+    imported = relais(["import", "moderation", "export excel.csv"], tmp_path, {"RELAIS_LANGUAGE": "en"})
+    assert "Traceback" not in imported.stderr
+    assert "Entries loaded: 2. Rows refused: 3." in imported.stdout
+    refused = imported.stderr.splitlines()
+    assert refused[0].startswith("line 4: 10 cells where the header has 9")
+    assert refused[1] == "line 5: seen_at: This date is in the future."
+    assert refused[2].startswith("line 6: network:") and "Allowed: facebook, instagram" in refused[2]
+    exported = relais(["export", "moderation"], tmp_path).stdout
+    assert "Honteux, vraiment" in exported and "Déçue" in exported and "Répondu en privé" in exported
+    assert "2026-11-17T09:30:00+00:00" in exported  # 10:30 in Paris

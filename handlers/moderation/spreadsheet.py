@@ -4,7 +4,10 @@
 
     seen_at, network, link, author, excerpt, severity, handling, reason, note
 
-seen_at is YYYY-MM-DD or YYYY-MM-DDTHH:MM (team time zone; empty = now);
+seen_at is YYYY-MM-DD or DD/MM/YYYY, with or without a time (team time zone;
+empty = now; a date in the future is refused); French header names work too
+(date, réseau, lien, auteur, extrait, gravité, traitement, raison, note), and
+so do `;` or tab separators and Windows-1252 files, as French Excel saves them;
 network, severity and handling take the values of the /cm log form
 (facebook, instagram, x, linkedin, youtube, tiktok, website, other;
 low, medium, high; pending, replied, hidden, deleted, escalated, ignored).
@@ -13,6 +16,7 @@ A bad row is reported with its line number; the other rows still load."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import TextIO
@@ -22,7 +26,7 @@ from sqlalchemy import select
 from handlers.core.context import Deps
 from handlers.core.i18n import translator
 from handlers.core.text import fold
-from handlers.moderation.cards import NETWORKS
+from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.log import check, store
 from storage.models import ModerationEntry, ModerationEvent
 
@@ -46,19 +50,62 @@ EXPORT_COLUMNS = [
 ]
 
 
+# Header names as spreadsheets write them, French included, folded (case, accents, spaces).
+ALIASES = {
+    "seen_at": "seen_at", "seen at": "seen_at", "date": "seen_at", "vu le": "seen_at",
+    "network": "network", "reseau": "network",
+    "link": "link", "lien": "link",
+    "author": "author", "auteur": "author", "auteure": "author", "auteur·e": "author",
+    "excerpt": "excerpt", "extrait": "excerpt", "message": "excerpt",
+    "severity": "severity", "gravite": "severity",
+    "handling": "handling", "traitement": "handling",
+    "reason": "reason", "raison": "reason",
+    "note": "note",
+}  # fmt: skip
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+TIME_FORMATS = ("", " %H:%M", "T%H:%M", " %H:%M:%S", "T%H:%M:%S")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without its BOM, else what charset-normalizer recognises (French
+    Excel saves Windows-1252)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("cp1252", errors="replace")
+
+
 def _seen_at(raw: str, deps: Deps) -> datetime | None:
+    """YYYY-MM-DD or DD/MM/YYYY, with or without a time, in the team's time zone."""
     raw = raw.strip()
     if not raw:
         return None
-    moment = datetime.fromisoformat(raw)
+    for day in DATE_FORMATS:
+        for time in TIME_FORMATS:
+            try:
+                moment = datetime.strptime(raw, day + time)
+            except ValueError:
+                continue
+            return moment.replace(tzinfo=deps.team.timezone).astimezone(timezone.utc)
+    moment = datetime.fromisoformat(raw)  # anything else ISO, with its offset; ValueError if not
     return (moment if moment.tzinfo else moment.replace(tzinfo=deps.team.timezone)).astimezone(timezone.utc)
 
 
 def import_rows(deps: Deps, actor: str, source: TextIO) -> tuple[int, list[tuple[int, str]]]:
-    """Load what is valid; returns how many loaded and (line, problem) for the rest."""
+    """Load what is valid; returns how many loaded and (line, problem) for the rest.
+    The separator (`,` `;` or tab) is detected, and header names may be French."""
     _ = translator(deps.team.language)
-    reader = csv.DictReader(source)
-    missing = {"network", "excerpt"} - set(reader.fieldnames or [])
+    text = source.read()
+    try:  # the header row says it best: texts further down may hold commas or semicolons
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = [ALIASES.get(" ".join(fold(h).replace("_", " ").split()), fold(h).strip()) for h in next(reader, [])]
+    missing = {"network", "excerpt"} - set(header)
     if missing:
         return 0, [
             (
@@ -70,17 +117,36 @@ def import_rows(deps: Deps, actor: str, source: TextIO) -> tuple[int, list[tuple
         ]
     loaded, problems = 0, []
     labels = {fold(v): k for k, v in NETWORKS.items()} | {k: k for k in NETWORKS}
-    for row in reader:
+    now = deps.clock()
+    for cells in reader:
         line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(
+                (
+                    line,
+                    _("{n} cells where the header has {m}: a separator inside a text? Put the text in quotes.").format(
+                        n=len(cells), m=len(header)
+                    ),
+                )
+            )
+            continue
+        row = dict(zip(header, cells, strict=True))
         values = {k: (row.get(k) or "").strip() for k in COLUMNS}
         values["network"] = labels.get(fold(values["network"]), values["network"])
         values["severity"] = values["severity"].lower() or "low"
         values["handling"] = values["handling"].lower() or "pending"
         errors = check(values, deps.team.language)
+        for name, allowed in (("network", NETWORKS), ("severity", SEVERITIES), ("handling", HANDLINGS)):
+            if name in errors:
+                errors[name] += " " + _("Allowed: {values}.").format(values=", ".join(allowed))
         try:
             seen_at = _seen_at(values["seen_at"], deps)
+            if seen_at is not None and seen_at > now:
+                errors["seen_at"] = _("This date is in the future.")
         except ValueError:
-            errors["seen_at"] = _("Please give a date as YYYY-MM-DD.")
+            errors["seen_at"] = _("Please give a date as YYYY-MM-DD or DD/MM/YYYY, with or without a time.")
         if errors:
             problems.append((line, "; ".join(f"{k}: {v}" for k, v in errors.items())))
             continue
