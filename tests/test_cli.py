@@ -339,3 +339,15 @@ def test_a_french_excel_file_imports_and_says_why_a_line_is_refused(tmp_path):
     exported = relais(["export", "moderation"], tmp_path).stdout
     assert "Honteux, vraiment" in exported and "Déçue" in exported and "Répondu en privé" in exported
     assert "2026-11-17T09:30:00+00:00" in exported  # 10:30 in Paris
+
+
+def test_a_date_typed_as_people_write_it_is_understood_and_said_back(tmp_path):
+    session = [
+        "/news", "Vide-grenier", "Au local", ".", "1", "samedi", "",  # title, text, category, date, links
+        "/news", "Loto", ".", "1", "31/02", "",  # a day that does not exist: only the date is asked again
+        "12/12", "/quit",
+    ]  # fmt: skip
+    out = relais([], tmp_path, {}, stdin="\n".join(session) + "\n").stdout
+    assert "Date de publication souhaitée\u202f: samedi " in out  # the date understood, in full
+    assert "Cette date n'existe pas\u202f: 31/02." in out and "Date de publication souhaitée\u202f: " in out
+    assert " 12 décembre " in out

@@ -222,7 +222,7 @@ class Console:
             chosen = field.options[index].value if 0 <= index < len(field.options) else raw
             return chosen or field.initial
         if field.kind == "date":
-            return self._read(f"{label} ({_('YYYY-MM-DD')}): ").strip()
+            return self._read(f"{label} ({_('e.g. 12/12, samedi, 2026-12-12')}): ").strip()
         if field.kind == "paragraph":
             if field.initial:
                 self.say(_("Current text:") + "\n" + field.initial)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
+from datetime import date
 from typing import TextIO
 
 from sqlalchemy import select
 
 from handlers.core.context import Deps, Request
+from handlers.core.dates import read_date, said
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.core.permissions import is_cm
@@ -80,12 +81,10 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
     if values.get("category", "other") not in CATEGORIES:
         errors["category"] = _("Please choose a category from the list.")
     wished = values.get("wished_date", "")
-    if wished:
-        try:
-            if date.fromisoformat(wished) < datetime.now(deps.team.timezone).date():
-                errors["wished_date"] = _("This date is in the past.")
-        except ValueError:
-            errors["wished_date"] = _("Please give a date as YYYY-MM-DD.")
+    if wished.strip():
+        _day, problem = read_date(wished, deps.team.timezone, req.language)
+        if problem:
+            errors["wished_date"] = problem
     bad_links = [
         w for w in values.get("links", "").replace(",", " ").split() if not w.startswith(("http://", "https://"))
     ]
@@ -102,7 +101,7 @@ def submit_form(deps: Deps, req: Request, values: dict[str, str]) -> None:
         title=values["title"].strip(),
         body=values.get("body", "").strip(),
         category=values.get("category") or "other",
-        wished_date=date.fromisoformat(wished) if wished else None,
+        wished_date=read_date(wished, deps.team.timezone, req.language)[0] if wished.strip() else None,
         links=" ".join(values.get("links", "").replace(",", " ").split()),
     )
 
@@ -135,6 +134,8 @@ def _store_and_send(
     _ = translator(req.language)
     if uow.delivered:
         text = Md.of(_("✅ Sent to the CM: **{title}** (#{id}). Follow it with /news mine."), title=title, id=news_id)
+        if wished_date:
+            text = Md.join([text, Md.of(_("Wished publication date: {day}."), day=said(wished_date, req.language))])
     else:
         text = Md.of(
             _(

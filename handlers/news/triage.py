@@ -6,11 +6,12 @@ request or two CMs at once change the item once and DM the submitter once.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import update
 
 from handlers.core.context import Deps, Request
+from handlers.core.dates import read_date
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.once import changed
@@ -98,11 +99,9 @@ def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> F
         if not value and not optional:
             errors[name] = _("This field is required.")
         elif kind == "date" and value:
-            try:
-                if date.fromisoformat(value) < datetime.now(deps.team.timezone).date():
-                    errors[name] = _("This date is in the past.")
-            except ValueError:
-                errors[name] = _("Please give a date as YYYY-MM-DD.")
+            problem = read_date(value, deps.team.timezone, req.language)[1]
+            if problem:
+                errors[name] = problem
         elif len(value) > NOTE_MAX:
             errors[name] = _("{size} characters; the limit is {limit}.").format(size=len(value), limit=NOTE_MAX)
     return errors
@@ -116,7 +115,7 @@ def submit(deps: Deps, req: Request, action: str, values: dict[str, str], state:
         action,
         int(state),
         note=values.get("note", "").strip(),
-        on=date.fromisoformat(when) if when else None,
+        on=read_date(when, deps.team.timezone, req.language)[0] if when.strip() else None,
     )
 
 

@@ -56,8 +56,12 @@ def test_schedule_asks_a_date_then_stores_who_when_why(deps, chat):
     assert router.validate_form(deps, cm, "news.schedule", {"date": "2001-01-01"}) == {
         "date": "This date is in the past."
     }
-    assert "date" in router.validate_form(deps, cm, "news.schedule", {"date": "31/12/2099"})
-    router.submit_form(deps, cm, "news.schedule", {"date": "2099-12-31", "note": "Avec la photo"}, form.state)
+    assert router.validate_form(deps, cm, "news.schedule", {"date": "31/02/2099"}) == {
+        "date": "This date does not exist: 31/02/2099."  # not "wrong format": the day is impossible
+    }
+    assert "did not understand" in router.validate_form(deps, cm, "news.schedule", {"date": "bientôt"})["date"]
+    assert router.validate_form(deps, cm, "news.schedule", {"date": "31/12/2099"}) == {}  # as French speakers write it
+    router.submit_form(deps, cm, "news.schedule", {"date": "31/12/2099", "note": "Avec la photo"}, form.state)
     with deps.db() as s:
         news = s.get(News, 1)
         event = s.scalars(select(NewsEvent).where(NewsEvent.kind == "scheduled")).one()
