@@ -217,12 +217,12 @@ class Console:
         if field.kind == "select":
             for i, option in enumerate(field.options, 1):
                 self.say(f"  {i}. {option.label}")
-            raw = self._read(f"{label} [1-{len(field.options)}]: ").strip()
+            raw = self._read(f"{label} [1-{len(field.options)}]{self.screen.colon}").strip()
             index = int(raw) - 1 if raw.isdigit() else -1
             chosen = field.options[index].value if 0 <= index < len(field.options) else raw
             return chosen or field.initial
         if field.kind == "date":
-            return self._read(f"{label} ({_('e.g. 12/12, samedi, 2026-12-12')}): ").strip()
+            return self._read(f"{label} ({_('e.g. 12/12, samedi, 2026-12-12')}){self.screen.colon}").strip()
         if field.kind == "paragraph":
             if field.initial:
                 self.say(_("Current text:") + "\n" + field.initial)
@@ -235,7 +235,7 @@ class Console:
             while (line := self._read("… ")).strip() != ".":
                 lines.append(line)
             return "\n".join(lines).strip("\n") if lines else field.initial
-        return self._read(f"{label}: ").strip()
+        return self._read(f"{label}{self.screen.colon}").strip()
 
 
 def console_team_users(cm_users: frozenset[str], admin_users: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
