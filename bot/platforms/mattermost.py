@@ -284,7 +284,7 @@ def autocomplete(features: Registry, language: str) -> list[tuple[str, str, str]
             words = command.path.split()
             if words[0] != top or not command.listed:
                 continue
-            usage = " ".join([*words[1:], command.args]).strip()
+            usage = " ".join([*words[1:], _(command.args) if command.args else ""]).strip()
             first = words[1] if len(words) > 1 else ""
             if usage and (first not in shortest or len(words) < shortest[first][0]):
                 shortest[first] = (len(words), usage)

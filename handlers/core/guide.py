@@ -17,7 +17,7 @@ def help_message(deps: Deps, user_id: str, lang: str, unknown: str = "") -> Mess
     listed = [c for c in deps.features.commands if c.listed]
     listed.sort(key=lambda c: c.who != "anyone")  # stable: what anyone can do first, in feature order
     lines = [
-        Md.of("• `{u}` — {w}", u=c.usage, w=_(c.help) + ("" if c.who == "anyone" else " " + _("(CM)")))
+        Md.of("• `{u}` — {w}", u=c.usage(_), w=_(c.help) + ("" if c.who == "anyone" else " " + _("(CM)")))
         for c in listed
         if c.who == "anyone" or is_cm(deps, user_id)
     ]

@@ -53,9 +53,10 @@ class Command:
     listed: bool = True
     open_ended: bool = False  # takes further words even without declared args
 
-    @property
-    def usage(self) -> str:
-        return f"/{self.path} {self.args}".rstrip()
+    def usage(self, _: Callable[[str], str] | None = None) -> str:
+        """`/cm recap [YYYY-Www]`, with its placeholders in the reader's language when `_` is given."""
+        args = _(self.args) if _ and self.args else self.args
+        return f"/{self.path} {args}".rstrip()
 
 
 @dataclass(frozen=True)

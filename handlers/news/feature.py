@@ -11,7 +11,7 @@ from handlers.news import delivery, submit, triage
 
 def register(reg: Registry) -> None:
     reg.describe("news", N_("Send a news item to the community manager"))
-    reg.command("news", submit.command, N_("send a news item to the CM (first line = title)"), args="<text>")
+    reg.command("news", submit.command, N_("send a news item to the CM (first line = title)"), args=N_("<text>"))
     reg.command("news", submit.command, N_("open the news form (category, date, links)"))
     reg.command(
         "news mine", lambda d, r, _rest: submit.mine(d, r), N_("your news and where they stand"), aliases=("moi", "mes")

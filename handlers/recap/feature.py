@@ -8,5 +8,7 @@ from handlers.recap import weekly
 
 
 def register(reg: Registry) -> None:
-    reg.command("cm recap", weekly.show, N_("the moderation recap of a week (default: last week)"), args="[YYYY-Www]")
+    reg.command(
+        "cm recap", weekly.show, N_("the moderation recap of a week (default: last week)"), args=N_("[YYYY-Www]")
+    )
     weekly.register(reg)

@@ -13,7 +13,7 @@ def register(reg: Registry) -> None:
         "cm topics add",
         lambda d, r, rest: sensitive.command(d, r, "add " + rest),
         N_("add a sensitive topic (remove: /cm topics remove Name)"),
-        args="Name: keyword, keyword",
+        args=N_("Name: keyword, keyword"),
         who="cm",
         refusal=N_("⛔ Only the CM and admins can change the sensitive topics."),
         aliases=("sujets add", "topics ajouter", "sujets ajouter"),

@@ -148,3 +148,10 @@ def test_synonyms_the_cm_adds_on_a_line_are_understood(deps):
     router.submit_form(deps, cm, "charter.role", {"text": text}, "fr")
     router.command(deps, cm, "cm", "role tu t'occupes du WhatsApp ?")
     assert "Animer le groupe des bénévoles" in reply.last and "whatsapp" not in reply.last
+
+
+def test_french_help_shows_french_placeholders(deps):
+    req, reply = as_user("leader")
+    router.command(deps, req, "cm", "language fr")
+    router.command(deps, req, "cm", "help")
+    assert "/news <texte>" in reply.last and "/cm recap [AAAA-Sss]" in reply.last
