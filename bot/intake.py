@@ -18,6 +18,14 @@ log = logging.getLogger(__name__)
 Item = tuple[int, str, dict[str, Any]]  # inbox row id, kind, payload
 
 
+def process(deps: Deps, item: Item) -> None:
+    """Process a stored request; a failure is logged, and the row stays for the ticker."""
+    try:
+        inbox.process_stored(deps, *item)
+    except Exception:
+        log.exception("processing inbox row %s failed", item[0])
+
+
 class Intake:
     def __init__(self, deps: Deps, hand_on: Callable[[Item], None] | None = None) -> None:
         """`hand_on` sends a stored request to be processed elsewhere; by default it is
@@ -59,7 +67,7 @@ class Intake:
         if self.hand_on is not None:
             self.hand_on((row, kind, payload))
         else:
-            self._keep(asyncio.ensure_future(asyncio.to_thread(inbox.process_stored, self.deps, row, kind, payload)))
+            self._keep(asyncio.ensure_future(asyncio.to_thread(process, self.deps, (row, kind, payload))))
 
     def _keep(self, task: asyncio.Future[Any]) -> None:
         self.background.add(task)

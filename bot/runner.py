@@ -80,15 +80,18 @@ def http_app(
     """The app `relais serve` runs: Slack's endpoint, or Mattermost's, and /healthz.
     `features` adds to the shipped ones (see handlers/features.py). With `hand_on`,
     requests are processed and the ticker runs elsewhere (the worker process)."""
-    ticker = None if hand_on else with_scheduler
+
+    def on_start(core: Core) -> Callable[[], Callable[[], None]] | None:
+        return None if hand_on else with_scheduler(core)
+
     if settings.platform == "mattermost":
         from bot.platforms.mattermost import routes
 
         core = platform_core(settings, features)
         extra = routes(settings, core.deps, core.deps.chat, Intake(core.deps, hand_on))  # type: ignore[arg-type]
-        return core, create_app(core, extra=extra, on_start=ticker(core) if ticker else None)
+        return core, create_app(core, extra=extra, on_start=on_start(core))
     core, app = slack_app(settings, features, hand_on)
-    return core, create_app(core, slack=app, on_start=ticker(core) if ticker else None)
+    return core, create_app(core, slack=app, on_start=on_start(core))
 
 
 def serve(settings: Settings, port: int) -> None:

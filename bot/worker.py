@@ -18,10 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.context import ForkContext
 from typing import Any
 
+from bot import intake
 from bot.config import Settings
 from bot.intake import Item
 from bot.scheduler import Ticker
-from handlers.core import inbox
 
 log = logging.getLogger(__name__)
 THREADS = 2  # per worker process: platform calls wait on the network; more threads only fight for the GIL
@@ -61,9 +61,7 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
 
     def process(item: Item) -> None:
         try:
-            inbox.process_stored(core.deps, *item)
-        except Exception:  # what was stored stays stored; the ticker takes the row up again
-            log.exception("processing inbox row %s failed", item[0])
+            intake.process(core.deps, item)
         finally:
             free.release()
 

@@ -47,14 +47,11 @@ class Deps:
     features: Registry = field(default_factory=_all_features)
     clock: Callable[[], datetime] = _utcnow  # tests move time forward instead of rewinding rows
 
-    def language_of(self, session: Session, user_id: str) -> str:
-        chosen = session.scalar(select(User.language).where(User.platform_id == user_id))
-        return chosen or self.team.language
-
     def language(self, user_id: str) -> str:
         """The language to answer this person in, outside any transaction."""
         with self.db() as session:
-            return self.language_of(session, user_id)
+            chosen = session.scalar(select(User.language).where(User.platform_id == user_id))
+        return chosen or self.team.language
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select
 
 from handlers.core import router
 from handlers.core.context import Deps, Request
 from handlers.core.once import add_once, claim
 from handlers.core.ports import MessageRef, Reply
 from handlers.core.registry import FollowUp, Registry
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import UnitOfWork, mark_processed
 from storage.models import Inbox, Outbox
 
 log = logging.getLogger(__name__)
@@ -85,9 +85,7 @@ def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: 
 
 def _done(deps: Deps, row_id: int) -> None:
     with deps.db.begin() as s:
-        s.execute(
-            update(Inbox).where(Inbox.id == row_id, Inbox.processed_at.is_(None)).values(processed_at=deps.clock())
-        )
+        mark_processed(s, row_id, deps.clock())
 
 
 def _stale(now: Any) -> Any:

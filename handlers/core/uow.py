@@ -5,6 +5,7 @@ crash leaves either the change with its messages owed, or nothing."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy import update
@@ -15,6 +16,12 @@ from handlers.core.context import Deps, Request
 from handlers.core.once import changed
 from handlers.core.registry import FollowUp
 from storage.models import Inbox, Outbox
+
+
+def mark_processed(session: Session, inbox_id: int, now: datetime) -> bool:
+    """The inbox row is done, in the caller's transaction; False if it was done already."""
+    done = update(Inbox).where(Inbox.id == inbox_id, Inbox.processed_at.is_(None)).values(processed_at=now)
+    return bool(changed(session, done))
 
 
 class AlreadyProcessed(Exception):
@@ -47,12 +54,7 @@ class UnitOfWork:
                 self.session.rollback()
                 return
             inbox_id = self.req.inbox_id if self.req else None
-            if inbox_id is not None and not changed(
-                self.session,
-                update(Inbox)
-                .where(Inbox.id == inbox_id, Inbox.processed_at.is_(None))
-                .values(processed_at=self.deps.clock()),
-            ):
+            if inbox_id is not None and not mark_processed(self.session, inbox_id, self.deps.clock()):
                 self.session.rollback()
                 raise AlreadyProcessed(inbox_id)
             self.session.commit()
