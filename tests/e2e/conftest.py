@@ -154,14 +154,13 @@ class SlackClient:
         return self.post(body, "application/json", headers)
 
 
-def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = dict(
-        platform="slack",
+def team_settings(platform: str, database_url: str, **values: Any) -> Settings:
+    """The team every end-to-end test plays: English, one CM, one admin, quick timeouts,
+    and a ticker the tests run themselves (`tick`)."""
+    common: dict[str, Any] = dict(
+        platform=platform,
         database_url=database_url,
         language="en",
-        slack_bot_token=TOKEN,
-        slack_signing_secret=SECRET,
-        slack_api_url=api_url,
         cm_queue_channel=QUEUE,
         team_channel=TEAM,
         cm_users=frozenset({CM}),
@@ -169,8 +168,12 @@ def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Setting
         http_timeout=1,
         tick_seconds=3600,
     )
-    values.update(overrides)
-    return Settings(**values)
+    return Settings(**{**common, **values})
+
+
+def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:
+    slack: dict[str, Any] = dict(slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=api_url)
+    return team_settings("slack", database_url, **{**slack, **overrides})
 
 
 @contextmanager
@@ -214,23 +217,13 @@ def fake_mattermost() -> Iterator[FakeMattermost]:
 
 
 def mattermost_settings(database_url: str, fake: FakeMattermost, **overrides: Any) -> Settings:
-    values: dict[str, Any] = dict(
-        platform="mattermost",
-        database_url=database_url,
-        language="en",
+    mattermost: dict[str, Any] = dict(
         mattermost_url=fake.url,
         mattermost_bot_token="mm-bot-token-secret",
         mattermost_command_tokens=frozenset({"cmdtoken", "hooktoken"}),
         public_url="https://relais.example.org",
-        cm_queue_channel=QUEUE,
-        team_channel=TEAM,
-        cm_users=frozenset({CM}),
-        admin_users=frozenset({ADMIN}),
-        http_timeout=1,
-        tick_seconds=3600,
     )
-    values.update(overrides)
-    return Settings(**values)
+    return team_settings("mattermost", database_url, **{**mattermost, **overrides})
 
 
 @contextmanager
