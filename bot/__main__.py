@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot import logs
 from bot.config import ConfigError, Settings
+from handlers.core.i18n import translator
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,22 +48,32 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
+        _ = translator(exc.language)
         for problem in exc.problems:
-            print(f"relais: configuration problem: {problem}", file=sys.stderr)
+            print(_("relais: configuration problem: {problem}").format(problem=problem), file=sys.stderr)
         return 2
     console = args.command == "console" or (args.command is None and settings.platform == "console")
     quiet = console or args.command in ("recap", "import", "export", "forget", "migrate", "mattermost-setup")
-    logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO)
+    logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO, tracebacks=not quiet)
 
+    _ = translator(settings.language)
     try:
         return _run(args, settings, console)
     except FileNotFoundError as exc:
-        print(f"relais: no such file or folder: {exc.filename}", file=sys.stderr)
+        print(_("relais: no such file or folder: {name}").format(name=exc.filename), file=sys.stderr)
     except PermissionError as exc:
-        print(f"relais: not allowed to write or read {exc.filename}: check the folder's permissions", file=sys.stderr)
+        print(
+            _("relais: not allowed to write or read {name}: check the folder's permissions").format(name=exc.filename),
+            file=sys.stderr,
+        )
     except OperationalError as exc:  # the database cannot be opened or written
         reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
-        print(f"relais: the database cannot be used ({reason}): check DATABASE_URL and its folder", file=sys.stderr)
+        print(
+            _("relais: the database cannot be used ({reason}): check DATABASE_URL and its folder").format(
+                reason=reason
+            ),
+            file=sys.stderr,
+        )
     return 2
 
 
@@ -70,10 +81,13 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
     from bot import cli_commands as tasks
     from bot import runner
 
+    _ = translator(settings.language)
     if args.command == "serve" and settings.platform == "console":
         print(
-            "relais: `relais serve` answers Slack or Mattermost: set RELAIS_PLATFORM=slack or mattermost "
-            "(see .env.example), or run `relais` alone to try Relais in this terminal",
+            _(
+                "relais: `relais serve` answers Slack or Mattermost: set RELAIS_PLATFORM=slack or mattermost "
+                "(see .env.example), or run `relais` alone to try Relais in this terminal"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -91,12 +105,12 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
         from storage.db import make_engine, migrate
 
         migrate(make_engine(settings.database_url))
-        print("relais: the database is up to date")
+        print(_("relais: the database is up to date"))
     elif console:
         runner.console(settings)
     elif settings.platform == "mattermost" and not settings.mattermost_command_tokens:
         print(
-            "relais: MATTERMOST_COMMAND_TOKENS is empty: run `relais mattermost-setup --team NAME` first",
+            _("relais: MATTERMOST_COMMAND_TOKENS is empty: run `relais mattermost-setup --team NAME` first"),
             file=sys.stderr,
         )
         return 2

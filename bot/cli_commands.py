@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
-from handlers.core.i18n import translator
+from handlers.core.i18n import number, translator
 from handlers.core.ports import Chat
 from handlers.features import registry
 from handlers.moderation import retention
@@ -77,7 +77,11 @@ def import_command(settings: Settings, path: Path) -> int:
     loaded, problems = import_rows(core.deps, "import", io.StringIO(decode(path.read_bytes())))
     for line, problem in problems:
         print(_("line {line}: {problem}").format(line=line, problem=problem), file=sys.stderr)
-    print(_("Entries loaded: {n}. Rows refused: {bad}.").format(n=loaded, bad=len(problems)))
+    print(
+        _("Entries loaded: {n}. Rows refused: {bad}.").format(
+            n=number(loaded, settings.language), bad=number(len(problems), settings.language)
+        )
+    )
     return 1 if problems else 0
 
 
@@ -90,7 +94,7 @@ def export_command(settings: Settings, what: str, out: Path | None) -> int:
         with out.open("w", newline="", encoding="utf-8") as target:
             count = writer(core.deps, target)
     _ = translator(settings.language)
-    print(_("Rows written: {n}.").format(n=count), file=sys.stderr)
+    print(_("Rows written: {n}.").format(n=number(count, settings.language)), file=sys.stderr)
     return 0
 
 
@@ -102,7 +106,7 @@ def forget_command(settings: Settings, author: str) -> int:
     core = _core(settings) if not quiet else bootstrap(settings, ConsoleChat(Screen(io.StringIO()), settings.language))
     changed = retention.forget_author(core.deps, author)
     _ = translator(settings.language)
-    print(_("Entries that no longer show this author: {n}.").format(n=changed))
+    print(_("Entries that no longer show this author: {n}.").format(n=number(changed, settings.language)))
     return 0
 
 

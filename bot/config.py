@@ -4,11 +4,13 @@ problem is reported on its own line naming the variable, and Relais stops."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
+
+from handlers.core.i18n import LANGUAGES, translator
 
 PLATFORMS = ("console", "slack", "mattermost")
 SECRETS = (
@@ -19,40 +21,68 @@ SECRETS = (
     "mattermost_command_tokens",
 )
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Schedule = tuple[str, int, int]  # (day_of_week as cron reads it, hour, minute), local time
 
 
 class ConfigError(Exception):
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], language: str) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.language = language  # the one the problems are written in
 
 
-def _database_url(url: str, problems: list[str]) -> str:
+def _database_url(url: str, problems: list[str], _: Callable[[str], str]) -> str:
     """A database Relais can open and that keeps what it is given; PostgreSQL addresses
     are read with the psycopg driver Relais ships, whichever way they are written."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    example = "sqlite:///relais.db or postgresql+psycopg://user:password@host/database"
+    example = "sqlite:///relais.db, postgresql+psycopg://user:password@host/database"
     try:
         parsed = make_url(url)
     except ArgumentError:
-        problems.append(f"DATABASE_URL: not a database address (got {url!r}); e.g. {example}")
+        problems.append(
+            _("DATABASE_URL: not a database address (got {got}); e.g. {example}").format(got=repr(url), example=example)
+        )
         return url
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             problems.append(
-                "DATABASE_URL: a SQLite database in memory keeps nothing once Relais stops; "
-                "give a file, e.g. sqlite:///relais.db"
+                _(
+                    "DATABASE_URL: a SQLite database in memory keeps nothing once Relais stops; "
+                    "give a file, e.g. sqlite:///relais.db"
+                )
             )
         return url
     if backend in ("postgresql", "postgres"):
         if parsed.drivername != "postgresql+psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
         return parsed.render_as_string(hide_password=False)
-    problems.append(f"DATABASE_URL: Relais runs on SQLite or PostgreSQL (got {backend!r}); e.g. {example}")
+    problems.append(
+        _("DATABASE_URL: Relais runs on SQLite or PostgreSQL (got {got}); e.g. {example}").format(
+            got=repr(backend), example=example
+        )
+    )
     return url
+
+
+def _schedule(name: str, raw: str, problems: list[str], _: Callable[[str], str]) -> Schedule | None:
+    """`day hour minute` as cron reads it: `fri 10 0`, `mon,thu 9 30`, `mon-fri 9 0`; empty turns it off."""
+    if not raw:
+        return None
+    parts = raw.lower().split()
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        days = [d for chunk in parts[0].split(",") for d in chunk.split("-")]
+        ranges_ok = all(chunk.count("-") <= 1 for chunk in parts[0].split(","))
+        if days and ranges_ok and all(d in DAYS for d in days) and int(parts[1]) < 24 and int(parts[2]) < 60:
+            return (parts[0], int(parts[1]), int(parts[2]))
+    problems.append(
+        _("{name}: expected 'days hour minute' such as 'mon 9 0', 'mon,thu 9 0' or 'mon-fri 9 0' (got {got})").format(
+            name=name, got=repr(raw)
+        )
+    )
+    return None
 
 
 def _ids(value: str) -> frozenset[str]:
@@ -70,7 +100,7 @@ class Settings:
     leaders_channel: str = ""
     cm_users: frozenset[str] = frozenset()
     admin_users: frozenset[str] = frozenset()
-    recap_schedule: tuple[str, int, int] = ("mon", 9, 0)
+    recap_schedule: Schedule | None = ("mon", 9, 0)
     slack_bot_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -103,42 +133,37 @@ class Settings:
         def get(name: str, default: str = "") -> str:
             return env.get(name, default).strip()
 
+        language = get("RELAIS_LANGUAGE", "fr").lower()
+        _ = translator(language if language in LANGUAGES else "fr")  # problems are told in the team's language
+        if language not in LANGUAGES:
+            problems.append(_("RELAIS_LANGUAGE: must be fr or en (got {got})").format(got=repr(language)))
+
         def integer(name: str, default: int) -> int:
             raw = get(name, str(default))
             if not raw.isdigit():
-                problems.append(f"{name}: must be a whole number (got {raw!r})")
+                problems.append(_("{name}: must be a whole number (got {got})").format(name=name, got=repr(raw)))
                 return default
             return int(raw)
 
         platform = get("RELAIS_PLATFORM", "console").lower()
         if platform not in PLATFORMS:
-            problems.append(f"RELAIS_PLATFORM: must be one of {', '.join(PLATFORMS)} (got {platform!r})")
-        language = get("RELAIS_LANGUAGE", "fr").lower()
-        if language not in ("fr", "en"):
-            problems.append(f"RELAIS_LANGUAGE: must be fr or en (got {language!r})")
+            problems.append(
+                _("RELAIS_PLATFORM: must be one of {choices} (got {got})").format(
+                    choices=", ".join(PLATFORMS), got=repr(platform)
+                )
+            )
         try:
             tz = ZoneInfo(get("RELAIS_TIMEZONE", "Europe/Paris"))
         except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"RELAIS_TIMEZONE: unknown time zone {get('RELAIS_TIMEZONE')!r} (e.g. Europe/Paris)")
-            tz = ZoneInfo("Europe/Paris")
-        schedule = get("RECAP_SCHEDULE", "mon 9 0").split()
-        recap: tuple[str, int, int] = ("mon", 9, 0)
-        if (
-            len(schedule) == 3
-            and schedule[0].lower() in DAYS
-            and schedule[1].isdigit()
-            and schedule[2].isdigit()
-            and int(schedule[1]) < 24
-            and int(schedule[2]) < 60
-        ):
-            recap = (schedule[0].lower(), int(schedule[1]), int(schedule[2]))
-        else:
             problems.append(
-                f"RECAP_SCHEDULE: expected 'day hour minute' such as 'mon 9 0' (got {get('RECAP_SCHEDULE')!r})"
+                _("RELAIS_TIMEZONE: unknown time zone {got} (e.g. Europe/Paris)").format(
+                    got=repr(get("RELAIS_TIMEZONE"))
+                )
             )
+            tz = ZoneInfo("Europe/Paris")
         settings = cls(
             platform=platform,
-            database_url=_database_url(get("DATABASE_URL", "sqlite:///relais.db"), problems),
+            database_url=_database_url(get("DATABASE_URL", "sqlite:///relais.db"), problems, _),
             language=language,
             timezone=tz,
             cm_queue_channel=get("CM_QUEUE_CHANNEL"),
@@ -146,7 +171,7 @@ class Settings:
             leaders_channel=get("LEADERS_CHANNEL"),
             cm_users=_ids(get("CM_USERS")),
             admin_users=_ids(get("ADMIN_USERS")),
-            recap_schedule=recap,
+            recap_schedule=_schedule("RECAP_SCHEDULE", get("RECAP_SCHEDULE", "mon 9 0"), problems, _),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_app_token=get("SLACK_APP_TOKEN"),
@@ -160,30 +185,30 @@ class Settings:
             moderation_retention_days=integer("MODERATION_RETENTION_DAYS", 365),
             tick_seconds=max(1, integer("RELAIS_TICK_SECONDS", 10)),
         )
-        problems += settings._platform_problems()
+        problems += settings._platform_problems(_)
         if problems:
-            raise ConfigError(problems)
+            raise ConfigError(problems, language if language in LANGUAGES else "fr")
         return settings
 
-    def _platform_problems(self) -> list[str]:
+    def _platform_problems(self, _: Callable[[str], str]) -> list[str]:
         problems = []
         if self.platform == "mattermost":
             if not self.mattermost_url.startswith(("http://", "https://")):
-                problems.append("MATTERMOST_URL: missing or not a web address (e.g. https://chat.example.org)")
+                problems.append(_("MATTERMOST_URL: missing or not a web address (e.g. https://chat.example.org)"))
             if not self.mattermost_bot_token:
-                problems.append("MATTERMOST_BOT_TOKEN: missing (the bot account's access token)")
+                problems.append(_("MATTERMOST_BOT_TOKEN: missing (the bot account's access token)"))
             if not self.public_url.startswith(("http://", "https://")):
-                problems.append("RELAIS_PUBLIC_URL: missing or not a web address (where Mattermost reaches Relais)")
+                problems.append(_("RELAIS_PUBLIC_URL: missing or not a web address (where Mattermost reaches Relais)"))
         if self.platform in ("slack", "mattermost"):
             if not self.cm_queue_channel:
-                problems.append("CM_QUEUE_CHANNEL: missing (the channel id where news land)")
+                problems.append(_("CM_QUEUE_CHANNEL: missing (the channel id where news land)"))
             if not self.team_channel:
-                problems.append("TEAM_CHANNEL: missing (the channel id for the weekly moderation recap)")
+                problems.append(_("TEAM_CHANNEL: missing (the channel id for the weekly moderation recap)"))
         if self.platform == "slack":
             if not self.slack_bot_token.startswith("xoxb-"):
-                problems.append("SLACK_BOT_TOKEN: missing or not a bot token (it starts with xoxb-)")
+                problems.append(_("SLACK_BOT_TOKEN: missing or not a bot token (it starts with xoxb-)"))
             if self.slack_app_token and not self.slack_app_token.startswith("xapp-"):
-                problems.append("SLACK_APP_TOKEN: not an app-level token (it starts with xapp-)")
+                problems.append(_("SLACK_APP_TOKEN: not an app-level token (it starts with xapp-)"))
             if not self.slack_app_token and not self.slack_signing_secret:
-                problems.append("SLACK_SIGNING_SECRET: missing (needed to check requests in HTTP mode)")
+                problems.append(_("SLACK_SIGNING_SECRET: missing (needed to check requests in HTTP mode)"))
         return problems

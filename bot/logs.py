@@ -14,22 +14,42 @@ class RedactSecrets(logging.Filter):
         super().__init__()
         self.secrets = [s for s in secrets if len(s) >= 6]
 
+    def redact(self, text: str) -> str:
+        clean = _TOKEN.sub(r"\1-***", text)
+        for secret in self.secrets:
+            clean = clean.replace(secret, "***")
+        return clean
+
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
         if text.startswith("As you gave `client` as well"):
             return False  # Bolt reads SLACK_BOT_TOKEN itself; our client carries the same token
-        clean = _TOKEN.sub(r"\1-***", text)
-        for secret in self.secrets:
-            clean = clean.replace(secret, "***")
+        clean = self.redact(text)
         if clean != text:
             record.msg, record.args = clean, None
         return True
 
 
-def setup(secrets: list[str], level: int = logging.INFO) -> None:
+class Formatter(logging.Formatter):
+    """Tracebacks are for a server's log; in a terminal a person sees one line per problem.
+    Either way what an exception says is redacted too."""
+
+    def __init__(self, redact: RedactSecrets, tracebacks: bool) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.redactor, self.tracebacks = redact, tracebacks
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]
+        if self.tracebacks:
+            return self.redactor.redact(super().formatException(ei))
+        first = str(ei[1]).splitlines()[0] if str(ei[1]) else ""
+        return self.redactor.redact(f"  ({ei[0].__name__}: {first})")
+
+
+def setup(secrets: list[str], level: int = logging.INFO, *, tracebacks: bool = True) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    redact = RedactSecrets(secrets)
+    handler.setFormatter(Formatter(redact, tracebacks))
+    handler.addFilter(redact)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

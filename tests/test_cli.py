@@ -45,16 +45,25 @@ def test_each_bad_setting_is_named_on_its_own_line(tmp_path):
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert all(line.startswith("relais: configuration problem: ") for line in lines)
-    named = [line.split(": ")[2] for line in lines]
+    # the language asked for is not one Relais speaks, so the problems are told in French, the default
+    assert all(line.startswith("relais\u202f: problème de configuration\u202f: ") for line in lines), lines
+    named = [line.split("\u202f: ")[2] for line in lines]
     assert named == ["RELAIS_LANGUAGE", "PORT", "CM_QUEUE_CHANNEL", "TEAM_CHANNEL", "SLACK_SIGNING_SECRET"]
+    assert "PORT\u202f: un nombre entier est attendu (reçu 'eighty')" in result.stderr
     assert "xoxb-secret-value-123" not in result.stderr + result.stdout
 
 
-def test_settings_from_a_dotenv_file(tmp_path):
+def test_settings_from_a_dotenv_file_told_in_the_teams_language(tmp_path):
+    (tmp_path / ".env").write_text("RELAIS_TIMEZONE=Mars/Olympus\nRELAIS_LANGUAGE=en\n")
+    result = relais([], tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == "relais: configuration problem: RELAIS_TIMEZONE: unknown time zone 'Mars/Olympus' (e.g. Europe/Paris)\n"
+    )
     (tmp_path / ".env").write_text("RELAIS_TIMEZONE=Mars/Olympus\n")
     result = relais([], tmp_path)
-    assert result.returncode == 2 and "RELAIS_TIMEZONE: unknown time zone 'Mars/Olympus'" in result.stderr
+    assert "RELAIS_TIMEZONE\u202f: fuseau horaire inconnu 'Mars/Olympus'" in result.stderr
 
 
 def test_settings_defaults_and_secrets_hidden_from_repr():
@@ -78,7 +87,16 @@ def test_settings_defaults_and_secrets_hidden_from_repr():
                 "RECAP_SCHEDULE": "monday 25 0",
             }
         )
-    assert [p.split(":")[0] for p in err.value.problems] == ["RECAP_SCHEDULE", "SLACK_BOT_TOKEN"]
+    assert [p.split(":")[0].strip() for p in err.value.problems] == ["RECAP_SCHEDULE", "SLACK_BOT_TOKEN"]
+    lists = (
+        Settings.from_env({"RECAP_SCHEDULE": "mon,thu 9 30"}).recap_schedule,
+        Settings.from_env({"RECAP_SCHEDULE": "mon-fri 8 0"}).recap_schedule,
+    )
+    assert lists == (("mon,thu", 9, 30), ("mon-fri", 8, 0))
+    assert Settings.from_env({"RECAP_SCHEDULE": ""}).recap_schedule is None  # empty turns it off
+    for bad in ("mon-fri-sun 9 0", "mon,xyz 9 0", "mon 9", "mon 9 60"):
+        with pytest.raises(ConfigError):
+            Settings.from_env({"RECAP_SCHEDULE": bad})
 
 
 def test_log_records_never_carry_a_token():
@@ -119,7 +137,7 @@ def test_console_session_leader_sends_and_cm_approves(tmp_path):
     assert "── visible seulement par @leader ──" in out and "sees this" not in out
     assert "── #cm-queue · message 1 ──\n📰 Fête des bénévoles samedi 14h\nVenez nombreux au local !" in out
     assert "[1] Approuver   [2] Programmer   [3] Demander des précisions   [4] Refuser" in out
-    assert "✅ Envoyé au/à la CM : Fête des bénévoles samedi 14h (n°1)" in out
+    assert "✅ Envoyé au/à la CM : «\u202fFête des bénévoles samedi 14h\u202f» (n°1)" in out
     assert "── #cm-queue · message 1 (modifié) ──" in out and "approuvée par @cm" in out
     assert "── message privé à @leader · message 2 ──" in out and "a été approuvée par @cm" in out
     assert "Adressez-vous plutôt au secrétariat." in out
@@ -301,10 +319,19 @@ def test_serving_loads_the_chart_library_only_when_a_recap_is_drawn(tmp_path):
 )
 def test_a_persons_mistake_gets_one_line_and_exit_code_2(tmp_path, args, env, said):
     (tmp_path / "a-file").write_text("not a folder")
-    result = relais(args, tmp_path, env)
+    result = relais(args, tmp_path, {"RELAIS_LANGUAGE": "en", **env})
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and said in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_french_team_is_told_its_mistakes_in_french(tmp_path):
+    result = relais(["export", "news", "--out", "no-folder/news.csv"], tmp_path)
+    assert result.stderr == "relais\u202f: ce fichier ou ce dossier n'existe pas\u202f: no-folder/news.csv\n"
+    result = relais(["migrate"], tmp_path, {"DATABASE_URL": "sqlite:///"})
+    assert result.stderr.startswith(
+        "relais\u202f: problème de configuration\u202f: DATABASE_URL\u202f: une base SQLite"
+    )
 
 
 def test_a_postgresql_address_is_read_with_the_shipped_driver():
@@ -351,3 +378,15 @@ def test_a_date_typed_as_people_write_it_is_understood_and_said_back(tmp_path):
     assert "Date de publication souhaitée\u202f: samedi " in out  # the date understood, in full
     assert "Cette date n'existe pas\u202f: 31/02." in out and "Date de publication souhaitée\u202f: " in out
     assert " 12 décembre " in out
+
+
+def test_a_read_only_database_gives_the_typed_text_back_in_one_line_not_a_traceback(tmp_path):
+    assert relais(["migrate"], tmp_path).returncode == 0
+    read_only = {"DATABASE_URL": "sqlite:///file:relais.db?mode=ro&uri=true"}
+    result = relais([], tmp_path, read_only, stdin="/news Fête des bénévoles\\nVenez nombreux !\n/quit\n")
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Ce que vous avez tapé, à copier\u202f:\n> /news Fête des bénévoles\n> Venez nombreux !" in result.stdout
+    form = "/news\nFête des bénévoles\nVenez nombreux !\n\nÀ 14 h.\n.\n5\nsamedi\n\n/quit\n"
+    result = relais([], tmp_path, read_only, stdin=form)
+    assert "> Fête des bénévoles\n> \n> Venez nombreux !\n> \n> À 14 h.\n> \n> other\n> \n> samedi\n\n" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

@@ -10,6 +10,11 @@ TITLES = {
     "moderation": N_("Moderation charter"),
     "speaking": N_("Speaking charter"),
 }
+SAVED = {  # one sentence per charter, so French agrees with each title
+    "role": N_("✅ The CM's role saved (version {n})."),
+    "moderation": N_("✅ Moderation charter saved (version {n})."),
+    "speaking": N_("✅ Speaking charter saved (version {n})."),
+}
 
 DEFAULTS = {
     "role": N_(

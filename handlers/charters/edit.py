@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handlers.charters.defaults import DEFAULTS, TITLES
+from handlers.charters.defaults import DEFAULTS, SAVED, TITLES
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
@@ -125,4 +125,4 @@ def save(deps: Deps, req: Request, kind: str, values: dict[str, str], state: str
     with UnitOfWork(deps, req) as uow:
         uow.session.add(Charter(kind=kind, language=lang, text=values["text"].strip(), author_id=req.user_id))
     _text, version = current(deps, kind, lang)
-    req.reply.reply(Message(text=Md.of(_("✅ {title} saved (version {n})."), title=_(TITLES[kind]), n=version)))
+    req.reply.reply(Message(text=Md.of(_(SAVED[kind]), n=version)))

@@ -36,7 +36,7 @@ class Team:
     timezone: ZoneInfo = ZoneInfo("Europe/Paris")
     cm_users: frozenset[str] = frozenset()
     admin_users: frozenset[str] = frozenset()
-    schedules: tuple[tuple[str, tuple[str, int, int]], ...] = ()  # (name, (day_of_week, hour, minute))
+    schedules: tuple[tuple[str, tuple[str, int, int] | None], ...] = ()  # (name, (days, hour, minute) or off)
 
 
 @dataclass(frozen=True)

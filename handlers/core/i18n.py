@@ -38,3 +38,10 @@ def translations(language: str) -> gettext.NullTranslations:
 def translator(language: str) -> Callable[[str], str]:
     """The `_` of one language."""
     return translations(language).gettext
+
+
+def number(value: int, language: str) -> str:
+    """A count as the language writes it: 3 569 in French (narrow no-break space), 3,569 in English."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=language)

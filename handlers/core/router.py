@@ -38,13 +38,26 @@ def guarded(fn: F) -> F:
         except Exception:
             log.exception("%s failed for %s", fn.__name__, req.user_id)
             _ = translator(req.language)
-            text = _("⚠️ Something went wrong on my side. What was already saved is kept; please try again in a moment.")
+            text = Md.of(
+                _("⚠️ Something went wrong on my side. What was already saved is kept; please try again in a moment.")
+            )
+            typed = _typed(fn.__name__, args)
+            if typed:  # e.g. a read-only database: the person copies their text instead of retyping it
+                text = Md.of("{t}\n{h}\n> {typed}", t=text, h=_("What you typed, to copy:"), typed=typed)
             try:
-                req.reply.reply(Message(text=Md.of(text)))
+                req.reply.reply(Message(text=text))
             except Exception:
                 log.warning("could not tell %s about the failure", req.user_id)
 
     return run  # type: ignore[return-value]
+
+
+def _typed(use_case: str, args: tuple[Any, ...]) -> str:
+    """What the person wrote in the request that failed: a command's text or a form's fields."""
+    if use_case == "command":
+        return f"/{args[0]} {args[1]}".strip() if str(args[1]).strip() else ""
+    values = next((a for a in args if isinstance(a, dict)), {})
+    return "\n\n".join(str(v).strip() for v in values.values() if str(v).strip())
 
 
 @guarded

@@ -150,11 +150,11 @@ def status_dm(news: News, event: NewsEvent, lang: str) -> Message:
     _ = translator(lang)
     who = UserRef(event.actor_id)
     texts = {
-        "approved": _("Your news **{title}** was approved by {who}."),
-        "scheduled": _("Your news **{title}** is scheduled for {date} by {who}."),
-        "needs_info": _("{who} needs more information about your news **{title}**:\n> {note}"),
-        "rejected": _("Your news **{title}** was not kept by {who}. Reason: {note}"),
-        "published": _("Your news **{title}** is published. Thank you!"),
+        "approved": _("Your news “{title}” was approved by {who}."),
+        "scheduled": _("Your news “{title}” is scheduled for {date} by {who}."),
+        "needs_info": _("{who} needs more information about your news “{title}”:\n> {note}"),
+        "rejected": _("Your news “{title}” was not kept by {who}. Reason: {note}"),
+        "published": _("Your news “{title}” is published. Thank you!"),
     }
     scheduled = day(news.scheduled_for, lang) if news.scheduled_for else ""
     text = Md.of(texts[event.kind], title=news.title, who=who, note=event.note, date=scheduled)

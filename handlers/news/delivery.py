@@ -89,7 +89,7 @@ def _queue_answer(deps: Deps, row: Outbox) -> list[FollowUp]:
     if news.queue_message is None:
         return []
     _ = translator(deps.team.language)
-    text = Md.of(_("💬 Answer from the submitter about **{title}**:\n> {note}"), title=news.title, note=event.note)
+    text = Md.of(_("💬 Answer from the submitter about “{title}”:\n> {note}"), title=news.title, note=event.note)
     deps.chat.post(
         news.queue_message.channel,
         Message(text=text, fallback=_("New answer about: {title}").format(title=news.title)),
@@ -102,7 +102,7 @@ def _delivered_dm(deps: Deps, row: Outbox) -> list[FollowUp]:
     with deps.db() as s:
         news, _topics = _news(s, row.payload["news_id"])
     _ = translator(deps.language(news.author_id))
-    text = Md.of(_("📬 Your news **{title}** has now reached the CM."), title=news.title)
+    text = Md.of(_("📬 Your news “{title}” has now reached the CM."), title=news.title)
     deps.chat.dm(news.author_id, Message(text=text, fallback=_("Your news has reached the CM.")))
     return []
 

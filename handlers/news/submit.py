@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.core.context import Deps, Request
 from handlers.core.dates import read_date, said
-from handlers.core.i18n import translator
+from handlers.core.i18n import number, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.core.permissions import is_cm
 from handlers.core.uow import UnitOfWork
@@ -60,14 +60,15 @@ def news_form(lang: str) -> Form:
     )
 
 
-def _length_errors(_, values: dict[str, str]) -> FormErrors:  # type: ignore[no-untyped-def]
+def _length_errors(lang: str, values: dict[str, str]) -> FormErrors:
+    _ = translator(lang)
     limits = {
         "title": (TITLE_MAX, _("The title has {size} characters; the limit is {limit}.")),
         "body": (BODY_MAX, _("The text has {size} characters; the limit is {limit}.")),
         "links": (LINKS_MAX, _("The links have {size} characters; the limit is {limit}.")),
     }
     return {
-        name: message.format(size=len(values.get(name, "")), limit=limit)
+        name: message.format(size=number(len(values.get(name, "")), lang), limit=number(limit, lang))
         for name, (limit, message) in limits.items()
         if len(values.get(name, "")) > limit
     }
@@ -75,7 +76,7 @@ def _length_errors(_, values: dict[str, str]) -> FormErrors:  # type: ignore[no-
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
     _ = translator(req.language)
-    errors = _length_errors(_, values)
+    errors = _length_errors(req.language, values)
     if not values.get("title", "").strip():
         errors["title"] = _("Please give a title.")
     if values.get("category", "other") not in CATEGORIES:
@@ -111,7 +112,7 @@ def quick_submit(deps: Deps, req: Request, text: str) -> None:
     and give the text back so the volunteer can shorten it without retyping."""
     title, _sep, body = text.partition("\n")
     _ = translator(req.language)
-    errors = _length_errors(_, {"title": title.strip(), "body": body.strip()})
+    errors = _length_errors(req.language, {"title": title.strip(), "body": body.strip()})
     if errors:
         hint = _("Nothing was saved. Shorten it, or type /news alone to use the form. Your text:")
         req.reply.reply(Message(text=Md.of("⚠️ {e}\n{h}\n> {t}", e=" ".join(errors.values()), h=hint, t=text)))
@@ -133,13 +134,13 @@ def _store_and_send(
         uow.send(delivery.post_card(news_id))
     _ = translator(req.language)
     if uow.delivered:
-        text = Md.of(_("✅ Sent to the CM: **{title}** (#{id}). Follow it with /news mine."), title=title, id=news_id)
+        text = Md.of(_("✅ Sent to the CM: “{title}” (#{id}). Follow it with /news mine."), title=title, id=news_id)
         if wished_date:
             text = Md.join([text, Md.of(_("Wished publication date: {day}."), day=said(wished_date, req.language))])
     else:
         text = Md.of(
             _(
-                "💾 Saved as #{id}: **{title}**. The CM's channel cannot be reached right now; "
+                "💾 Saved as #{id}: “{title}”. The CM's channel cannot be reached right now; "
                 "I will deliver it automatically and tell you when it is done."
             ),
             title=title,

@@ -11,7 +11,7 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from handlers.core.context import Deps, Request
-from handlers.core.i18n import translator
+from handlers.core.i18n import number, translator
 from handlers.core.messages import Md, Message, UserRef
 from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Recurring, Registry
@@ -47,8 +47,8 @@ def _row_line(row: Row, lang: str, now: datetime) -> Md:
     )
 
 
-def _counts(pairs: list[tuple[str, int]], label) -> str:  # type: ignore[no-untyped-def]
-    return " · ".join(f"{label(k)} {n}" for k, n in pairs) or "—"
+def _counts(pairs: list[tuple[str, int]], label, lang: str) -> str:  # type: ignore[no-untyped-def]
+    return " · ".join(f"{label(k)} {number(n, lang)}" for k, n in pairs) or "—"
 
 
 def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Message], bool]:
@@ -57,7 +57,7 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
     sunday = recap.monday + timedelta(days=6)
     title = _("🛡️ Moderation recap — week {week} ({start} – {end})").format(
         week=recap.week,
-        start=format_date(recap.monday, "d MMM", locale=lang),
+        start=format_date(recap.monday, "d MMM" if recap.monday.year == sunday.year else "d MMM yyyy", locale=lang),
         end=format_date(sunday, "d MMM yyyy", locale=lang),
     )
     delta = recap.total - recap.previous
@@ -65,14 +65,16 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
     summary = [
         Md.of(
             _("**Negative messages:** {n} ({delta} compared with the week before: {prev})"),
-            n=recap.total,
-            delta=f"{delta:+d}",
-            prev=recap.previous,
+            n=number(recap.total, lang),
+            delta=("+" if delta >= 0 else "-") + number(abs(delta), lang),
+            prev=number(recap.previous, lang),
         ),
-        Md.of(_("**By network:** {counts}"), counts=_counts(recap.by_network, lambda k: network_label(k, lang))),
-        Md.of(_("**By handling:** {counts}"), counts=_counts(recap.by_handling, lambda k: handling_label(k, lang))),
-        Md.of(_("**Sensitive topics:** {counts}"), counts=_counts(recap.by_topic, lambda k: f"⚠ {k}")),
-        Md.of(_("**Still to handle:** {n}"), n=unhandled),
+        Md.of(_("**By network:** {counts}"), counts=_counts(recap.by_network, lambda k: network_label(k, lang), lang)),
+        Md.of(
+            _("**By handling:** {counts}"), counts=_counts(recap.by_handling, lambda k: handling_label(k, lang), lang)
+        ),
+        Md.of(_("**Sensitive topics:** {counts}"), counts=_counts(recap.by_topic, lambda k: f"⚠ {k}", lang)),
+        Md.of(_("**Still to handle:** {n}"), n=number(unhandled, lang)),
     ]
     lines = [_row_line(r, lang, now) for r in recap.rows]
     rest = lines[MAIN_LINES:]
@@ -84,7 +86,7 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
     as_csv = len(rest) > THREAD_MAX
     if rest:
         where = _("in the attached CSV file") if as_csv else _("in the thread below")
-        context = Md.of(_("Messages not listed above: {n}, {where}."), n=len(rest), where=where)
+        context = Md.of(_("Messages not listed above: {n}, {where}."), n=number(len(rest), lang), where=where)
     main = Message(title=title, text=Md.join([Md.join(summary), body], sep="\n\n"), context=context)
     follow = (
         [] if as_csv else [Message(text=Md.join(rest[i : i + THREAD_LINES])) for i in range(0, len(rest), THREAD_LINES)]

@@ -48,3 +48,17 @@ def test_french_puts_a_narrow_no_break_space_before_double_punctuation():
         text = entry.string
         assert not re.search(r"[ \u00a0][:;?!»]|«[ \u00a0]", text), f"a plain space instead of U+202F: {text!r}"
         assert not re.search(r"[\w)*][;?!](\s|$)|[\w)*»]:(\s|$)", text), f"no space before the sign: {text!r}"
+
+
+def test_french_agrees_with_each_charter_and_quotes_titles_in_sentences():
+    from handlers.charters.defaults import SAVED
+    from handlers.core.i18n import translator
+
+    _ = translator("fr")
+    assert [_(SAVED[k]).format(n=2) for k in ("role", "moderation", "speaking")] == [
+        "✅ Rôle du/de la CM enregistré (version 2).",
+        "✅ Charte de modération enregistrée (version 2).",
+        "✅ Charte de prise de parole enregistrée (version 2).",
+    ]
+    said = _("Your news “{title}” was approved by {who}.").format(title="Fête des bénévoles", who="@cm")
+    assert said == "Votre actualité «\u202fFête des bénévoles\u202f» a été approuvée par @cm."

@@ -48,7 +48,14 @@ def test_too_long_title_is_refused_with_the_limit_and_the_text_given_back(deps, 
 def test_too_long_body_is_refused(deps):
     req, reply = as_user("leader")
     router.command(deps, req, "news", "Title\n" + "b" * 3001)
-    assert "3001 characters; the limit is 3000" in reply.last
+    assert "The text has 3,001 characters; the limit is 3,000." in reply.last
+    req, reply = as_user("leader")
+    from dataclasses import replace
+
+    from handlers.news import submit
+
+    submit.quick_submit(deps, replace(req, language="fr"), "Titre\n" + "b" * 3569)  # as the router finds it
+    assert "Le texte fait 3\u202f569 caractères\u202f; la limite est de 3\u202f000." in reply.last
     assert count_news(deps) == 0
 
 

@@ -150,3 +150,14 @@ def test_recap_on_demand(deps):
     assert "“2026-W99” is not a week" in reply.last
     router.command(deps, leader, "cm", "recap")
     assert "Moderation recap — week" in reply.last
+
+
+def test_a_week_across_new_year_is_written_in_full_and_counts_grouped_in_french(deps):
+    main, _follow, _csv = recap.messages(recap.build_recap(deps, "2020-W01"), "fr", at(23, 10))
+    assert "semaine 2020-W01 (30 déc. 2019 – 5 janv. 2020)" in main.title
+    data = replace(recap.build_recap(deps, WEEK), total=3569, previous=1200)
+    text = text_of(recap.messages(data, "fr", at(23, 10))[0])
+    assert (
+        "Messages négatifs\u202f: 3\u202f569 (+2\u202f369 par rapport à la semaine précédente\u202f: 1\u202f200)"
+        in text
+    )
