@@ -179,7 +179,7 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
     imported = relais(["import", "moderation", "log.csv"], tmp_path)
     assert imported.returncode == 1  # some rows were refused
     assert "Entrées chargées : 2. Lignes refusées : 1." in imported.stdout
-    assert "ligne 3 : network: Choisissez un réseau dans la liste." in imported.stderr
+    assert "ligne 3 : network : Choisissez un réseau dans la liste." in imported.stderr
     exported = relais(["export", "moderation", "--out", "out.csv"], tmp_path)
     assert exported.returncode == 0 and "Lignes écrites : 2." in exported.stderr
     assert (tmp_path / "out.csv").read_text().splitlines()[0].startswith("id,seen_at,network,link,author,excerpt")
@@ -350,7 +350,7 @@ def test_a_french_excel_file_imports_and_says_why_a_line_is_refused(tmp_path):
     rows = [
         "Date;Réseau;Lien;Auteur;Extrait;Gravité;Traitement;Raison;Note",
         "17/11/2026 10:30;Facebook;https://fb.com/1;Jean Dupont;Honteux, vraiment;high;pending;;",
-        "2026-11-18;instagram;;;Déçue;low;replied;;Répondu en privé",
+        "2026-11-18;instagram;;;Déçue;Moyenne;répondu;;Répondu en privé",
         "19/11/2026;x;;;Trop;low;pending;;une note; avec un point-virgule",
         "01/01/2099;facebook;;;Futur;low;pending;;",
         "18/11/2026;myspace;;;Bof;low;pending;;",
@@ -361,10 +361,10 @@ def test_a_french_excel_file_imports_and_says_why_a_line_is_refused(tmp_path):
     assert "Entries loaded: 2. Rows refused: 3." in imported.stdout
     refused = imported.stderr.splitlines()
     assert refused[0].startswith("line 4: 10 cells where the header has 9")
-    assert refused[1] == "line 5: seen_at: This date is in the future."
-    assert refused[2].startswith("line 6: network:") and "Allowed: facebook, instagram" in refused[2]
+    assert refused[1] == "line 5: Date: This date is in the future."  # the column as the file names it
+    assert refused[2].startswith("line 6: Réseau:") and "Allowed: Facebook, Instagram" in refused[2]
     exported = relais(["export", "moderation"], tmp_path).stdout
-    assert "Honteux, vraiment" in exported and "Déçue" in exported and "Répondu en privé" in exported
+    assert "Honteux, vraiment" in exported and "Déçue,medium,replied" in exported and "Répondu en privé" in exported
     assert "2026-11-17T09:30:00+00:00" in exported  # 10:30 in Paris
 
 

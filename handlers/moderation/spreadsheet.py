@@ -24,7 +24,7 @@ from typing import TextIO
 from sqlalchemy import select
 
 from handlers.core.context import Deps
-from handlers.core.i18n import translator
+from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.text import fold
 from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.log import check, store
@@ -62,6 +62,8 @@ ALIASES = {
     "reason": "reason", "raison": "reason",
     "note": "note",
 }  # fmt: skip
+# The values of the /cm log form, as a spreadsheet may write them: key, label in either language.
+VALUE_ALIASES = {"moyen": "medium", "eleve": "high", "haut": "high", "bas": "low", "remonte": "escalated"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 TIME_FORMATS = ("", " %H:%M", "T%H:%M", " %H:%M:%S", "T%H:%M:%S")
 
@@ -76,6 +78,15 @@ def decode(data: bytes) -> str:
 
         best = from_bytes(data).best()
         return str(best) if best is not None else data.decode("cp1252", errors="replace")
+
+
+def _readings(choices: dict[str, str]) -> dict[str, str]:
+    """Folded key or label, in every language Relais speaks, to the key."""
+    read = {k: k for k in choices} | {a: k for a, k in VALUE_ALIASES.items() if k in choices}
+    for lang in LANGUAGES:
+        _ = translator(lang)
+        read |= {fold(_(label)).strip(): key for key, label in choices.items()}
+    return read
 
 
 def _seen_at(raw: str, deps: Deps) -> datetime | None:
@@ -104,7 +115,8 @@ def import_rows(deps: Deps, actor: str, source: TextIO) -> tuple[int, list[tuple
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    header = [ALIASES.get(" ".join(fold(h).replace("_", " ").split()), fold(h).strip()) for h in next(reader, [])]
+    first = next(reader, [])
+    header = [ALIASES.get(" ".join(fold(h).replace("_", " ").split()), fold(h).strip()) for h in first]
     missing = {"network", "excerpt"} - set(header)
     if missing:
         return 0, [
@@ -115,8 +127,10 @@ def import_rows(deps: Deps, actor: str, source: TextIO) -> tuple[int, list[tuple
                 ),
             )
         ]
+    named = dict(zip(header, (h.strip() for h in first), strict=False))  # each column as the file names it
     loaded, problems = 0, []
-    labels = {fold(v): k for k, v in NETWORKS.items()} | {k: k for k in NETWORKS}
+    choices = {"network": NETWORKS, "severity": SEVERITIES, "handling": HANDLINGS}
+    readings = {name: _readings(values) for name, values in choices.items()}
     now = deps.clock()
     for cells in reader:
         line = reader.line_num
@@ -134,13 +148,13 @@ def import_rows(deps: Deps, actor: str, source: TextIO) -> tuple[int, list[tuple
             continue
         row = dict(zip(header, cells, strict=True))
         values = {k: (row.get(k) or "").strip() for k in COLUMNS}
-        values["network"] = labels.get(fold(values["network"]), values["network"])
-        values["severity"] = values["severity"].lower() or "low"
-        values["handling"] = values["handling"].lower() or "pending"
+        for name, default in (("network", ""), ("severity", "low"), ("handling", "pending")):
+            typed = values[name]
+            values[name] = readings[name].get(fold(typed).strip(), typed) if typed else default
         errors = check(values, deps.team.language)
-        for name, allowed in (("network", NETWORKS), ("severity", SEVERITIES), ("handling", HANDLINGS)):
+        for name, allowed in choices.items():
             if name in errors:
-                errors[name] += " " + _("Allowed: {values}.").format(values=", ".join(allowed))
+                errors[name] += " " + _("Allowed: {values}.").format(values=", ".join(_(v) for v in allowed.values()))
         try:
             seen_at = _seen_at(values["seen_at"], deps)
             if seen_at is not None and seen_at > now:
@@ -148,7 +162,14 @@ def import_rows(deps: Deps, actor: str, source: TextIO) -> tuple[int, list[tuple
         except ValueError:
             errors["seen_at"] = _("Please give a date as YYYY-MM-DD or DD/MM/YYYY, with or without a time.")
         if errors:
-            problems.append((line, "; ".join(f"{k}: {v}" for k, v in errors.items())))
+            problems.append(
+                (
+                    line,
+                    "; ".join(
+                        _("{column}: {problem}").format(column=named.get(k, k), problem=v) for k, v in errors.items()
+                    ),
+                )
+            )
             continue
         store(deps, actor, values, seen_at)
         loaded += 1
