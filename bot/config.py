@@ -85,6 +85,21 @@ def _schedule(name: str, raw: str, problems: list[str], _: Callable[[str], str])
     return None
 
 
+def _country(code: str, problems: list[str], _: Callable[[str], str]) -> str:
+    """A country the `holidays` package knows (ISO code), or empty for no holidays."""
+    if not code:
+        return ""
+    from holidays.utils import list_supported_countries
+
+    if code not in list_supported_countries():
+        problems.append(
+            _("HOLIDAYS_COUNTRY: unknown country code {got} (e.g. FR, BE, CH, CA; empty for none)").format(
+                got=repr(code)
+            )
+        )
+    return code
+
+
 def _ids(value: str) -> frozenset[str]:
     return frozenset(v.strip() for v in value.split(",") if v.strip())
 
@@ -101,6 +116,13 @@ class Settings:
     cm_users: frozenset[str] = frozenset()
     admin_users: frozenset[str] = frozenset()
     recap_schedule: Schedule | None = ("mon", 9, 0)
+    news_call_schedule: Schedule | None = ("fri", 10, 0)
+    cm_digest_schedule: Schedule | None = ("mon-fri", 9, 0)
+    tip_schedule: Schedule | None = None
+    queue_reminder_days: int = 3
+    answer_reminder_days: int = 2
+    moderation_reminder_hours: int = 24
+    holidays_country: str = "FR"
     slack_bot_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -172,6 +194,13 @@ class Settings:
             cm_users=_ids(get("CM_USERS")),
             admin_users=_ids(get("ADMIN_USERS")),
             recap_schedule=_schedule("RECAP_SCHEDULE", get("RECAP_SCHEDULE", "mon 9 0"), problems, _),
+            news_call_schedule=_schedule("NEWS_CALL_SCHEDULE", get("NEWS_CALL_SCHEDULE", "fri 10 0"), problems, _),
+            cm_digest_schedule=_schedule("CM_DIGEST_SCHEDULE", get("CM_DIGEST_SCHEDULE", "mon-fri 9 0"), problems, _),
+            tip_schedule=_schedule("TIP_SCHEDULE", get("TIP_SCHEDULE"), problems, _),
+            queue_reminder_days=integer("QUEUE_REMINDER_DAYS", 3),
+            answer_reminder_days=max(1, integer("ANSWER_REMINDER_DAYS", 2)),
+            moderation_reminder_hours=max(1, integer("MODERATION_REMINDER_HOURS", 24)),
+            holidays_country=_country(get("HOLIDAYS_COUNTRY", "FR").upper(), problems, _),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_app_token=get("SLACK_APP_TOKEN"),

@@ -7,7 +7,7 @@ instances do each thing exactly once."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -15,22 +15,10 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.bootstrap import Core
 from handlers.core import inbox, outbox
 from handlers.core.context import Deps
+from handlers.core.schedule import cron, last_fire, working
 from handlers.moderation import retention
 
 log = logging.getLogger(__name__)
-
-
-def trigger(schedule: tuple[str, int, int], deps: Deps) -> CronTrigger:
-    day, hour, minute = schedule
-    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=deps.team.timezone)
-
-
-def last_fire(cron: CronTrigger, now: datetime, lookback: timedelta = timedelta(days=8)) -> datetime | None:
-    """The latest fire time at or before `now` (None if none in the look-back window)."""
-    fire, last = cron.get_next_fire_time(None, now - lookback), None
-    while fire is not None and fire <= now:
-        last, fire = fire, cron.get_next_fire_time(fire, fire + timedelta(seconds=1))
-    return last
 
 
 class Ticker:
@@ -46,16 +34,21 @@ class Ticker:
         )
 
     def owe_recurring(self) -> None:
-        schedules = dict(self.deps.team.schedules)
+        team = self.deps.team
+        schedules = dict(team.schedules)
         now = self.deps.clock()
         for recurring in self.deps.features.recurring:
             schedule = schedules.get(recurring.name)
-            fired = last_fire(trigger(schedule, self.deps), now) if schedule else None
-            if fired is None:
+            fired = last_fire(cron(schedule, team.timezone), now) if schedule else None
+            if fired is None or (recurring.grace is not None and now - fired > recurring.grace):
                 continue
+            if recurring.skips_holidays:  # keyed by the day it goes out: a holiday's and the next day's are one
+                fired = working(fired, team.timezone, team.holidays_country)
             with self.deps.db.begin() as s:
                 if outbox.enqueue_all(s, recurring.due(self.deps, fired), due_at=fired):
                     log.info("%s owed for %s", recurring.name, fired.isoformat())
+        for watch in self.deps.features.watches:  # conditions that make something due (an item waiting too long)
+            watch(self.deps)
 
     def tick(self) -> None:
         for step in (self.owe_recurring, lambda: inbox.replay(self.deps), lambda: outbox.deliver(self.deps)):

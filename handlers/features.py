@@ -11,6 +11,7 @@ from handlers.core.registry import Registry
 from handlers.moderation import feature as moderation
 from handlers.news import feature as news
 from handlers.recap import feature as recap
+from handlers.reminders import feature as reminders
 from handlers.role import feature as role
 from handlers.topics import feature as topics
 
@@ -23,6 +24,7 @@ FEATURES: tuple[Register, ...] = (
     topics.register,
     moderation.register,
     recap.register,
+    reminders.register,
     core.register_help,
 )
 

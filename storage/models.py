@@ -43,6 +43,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str | None] = mapped_column(String(8))
+    away_until: Mapped[date | None] = mapped_column(Date)  # a CM away: what is theirs goes to the admins
 
 
 class News(Base):
@@ -183,3 +184,41 @@ class ModerationEvent(Base):
     actor_id: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Reminder(Base):
+    """A person's reminder: to themselves, a channel or someone, once or on a rhythm.
+    Each occurrence is an outbox row keyed by its day, so it is sent once."""
+
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(10))  # me | channel | person
+    target_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    repeat: Mapped[str] = mapped_column(String(10), default="never")  # never | daily | workdays | weekly | monthly
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class OnboardingStep(Base):
+    """One step of the CM's first weeks; `week` counts from the day the plan starts."""
+
+    __tablename__ = "onboarding_steps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    week: Mapped[int] = mapped_column(Integer)
+    owner: Mapped[str] = mapped_column(String(64), default="")  # a person id, or empty: the CM
+    command: Mapped[str] = mapped_column(String(60), default="")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class TeamState(Base):
+    """Small facts about the team that outlive a restart (when the onboarding plan started)."""
+
+    __tablename__ = "team_state"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -69,6 +69,9 @@ class ConsoleChat:
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(f"@{user_id}", message)
 
+    def can_post(self, channel: str) -> bool:
+        return True  # every channel of the console is Relais's
+
     def upload(
         self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
     ) -> None:

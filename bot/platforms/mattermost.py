@@ -79,6 +79,15 @@ class MattermostChat:
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(self.api.direct_channel(user_id), message)
 
+    def can_post(self, channel: str) -> bool:
+        try:
+            self.api.call("GET", f"/channels/{channel}/members/{self.api.me()['id']}")
+        except MattermostError as exc:
+            if exc.status in (403, 404):
+                return False
+            raise
+        return True
+
     def upload(
         self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
     ) -> None:

@@ -203,6 +203,8 @@ def _element(field: Field, date_hint: str) -> dict[str, Any]:
     }
     if field.kind == "select":
         element.update(type="select", options=[{"text": o.label, "value": o.value} for o in field.options])
+    elif field.kind == "person":
+        element.update(type="select", data_source="users")
     else:
         # A one-line input holds 150 characters on Mattermost: longer answers get a text area.
         long = field.kind == "paragraph" or (field.max_length or 0) > TEXT_MAX

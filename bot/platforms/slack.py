@@ -80,6 +80,18 @@ class SlackChat:
         resp = _call("conversations.open", lambda: self.client.conversations_open(users=user_id))
         return self.post(resp["channel"]["id"], message)
 
+    def can_post(self, channel: str) -> bool:
+        try:
+            info = self.client.conversations_info(channel=channel)
+        except SlackApiError as exc:
+            if exc.response.get("error") in ("channel_not_found", "not_in_channel"):
+                return False
+            raise ChatError(f"conversations.info: {exc.response.get('error')}") from None
+        except (SlackClientError, OSError) as exc:
+            raise ChatError(f"conversations.info: {type(exc).__name__}") from None
+        found = info.get("channel") or {}
+        return bool(found.get("is_member") or found.get("is_im"))
+
     def upload(
         self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
     ) -> None:

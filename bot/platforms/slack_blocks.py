@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
     StaticSelectElement,
+    UserSelectElement,
 )
 from slack_sdk.models.blocks import (
     Option as SlackOption,
@@ -124,6 +125,8 @@ def _element(field: Field) -> Any:
         return StaticSelectElement(action_id=field.name, options=options, initial_option=initial)
     if field.kind == "date":
         return DatePickerElement(action_id=field.name, initial_date=field.initial or None)
+    if field.kind == "person":
+        return UserSelectElement(action_id=field.name, initial_user=field.initial or None)
     return PlainTextInputElement(
         action_id=field.name,
         multiline=field.kind == "paragraph",
@@ -164,6 +167,8 @@ def submitted_values(view: dict[str, Any]) -> dict[str, str]:
                 values[block_id] = (state.get("selected_option") or {}).get("value", "")
             elif kind == "datepicker":
                 values[block_id] = state.get("selected_date") or ""
+            elif kind == "users_select":
+                values[block_id] = state.get("selected_user") or ""
             else:
                 values[block_id] = state.get("value") or ""
     return values

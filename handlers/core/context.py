@@ -37,6 +37,11 @@ class Team:
     cm_users: frozenset[str] = frozenset()
     admin_users: frozenset[str] = frozenset()
     schedules: tuple[tuple[str, tuple[str, int, int] | None], ...] = ()  # (name, (days, hour, minute) or off)
+    leaders_channel: str = ""
+    queue_reminder_days: int = 3
+    answer_reminder_days: int = 2
+    moderation_reminder_hours: int = 24
+    holidays_country: str = ""  # no reminder on this country's public holidays
 
 
 @dataclass(frozen=True)

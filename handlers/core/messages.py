@@ -106,11 +106,12 @@ class Option:
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a form. kind decides the widget: a line, a paragraph, a menu or a date."""
+    """One input of a form. kind decides the widget: a line, a paragraph, a menu, a date,
+    or a person chosen from the team (the platform's own user picker; the value is their id)."""
 
     name: str
     label: str
-    kind: Literal["line", "paragraph", "select", "date"] = "line"
+    kind: Literal["line", "paragraph", "select", "date", "person"] = "line"
     optional: bool = False
     max_length: int | None = None
     options: list[Option] = field(default_factory=list)

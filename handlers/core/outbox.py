@@ -55,6 +55,21 @@ def enqueue_all(session: Session, rows: Iterable[FollowUp], due_at: datetime) ->
     return [i for i in added if i is not None]
 
 
+def owe(deps: Deps, rows: Iterable[tuple[FollowUp, datetime]]) -> int:
+    """Rows a condition made due (each with its due time), for the ticker: those whose key
+    is already there are left alone without a write, so asking at every tick costs a read."""
+    wanted = {r.key[:200]: (r, due) for r, due in rows}
+    if not wanted:
+        return 0
+    with deps.db() as s:
+        known = set(s.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(list(wanted)))))
+    missing = [v for k, v in wanted.items() if k not in known]
+    if not missing:
+        return 0
+    with deps.db.begin() as s:
+        return sum(enqueue(s, r.kind, r.payload, key=r.key, due_at=due) is not None for r, due in missing)
+
+
 def enqueue_claimed(session: Session, rows: Iterable[FollowUp], now: datetime) -> list[Outbox]:
     """Add rows the caller sends itself right after the commit (`deliver_claimed`): they
     are claimed from the start, and handed back as they are, so no write claims them

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
 from handlers.core.context import Deps
+from storage.models import User
 
 
 def is_cm(deps: Deps, user_id: str) -> bool:
@@ -11,3 +16,29 @@ def is_cm(deps: Deps, user_id: str) -> bool:
 
 def is_admin(deps: Deps, user_id: str) -> bool:
     return user_id in deps.team.admin_users
+
+
+def cm_inbox(deps: Deps, today: date) -> list[str]:
+    """Who receives what is for the CM today: the CMs who are not away, or the admins
+    while every CM is away."""
+    cms = sorted(deps.team.cm_users)
+    with deps.db() as s:
+        away = set(s.scalars(select(User.platform_id).where(User.platform_id.in_(cms), User.away_until >= today)))
+    present = [c for c in cms if c not in away]
+    return present if present or not cms else sorted(deps.team.admin_users) or cms
+
+
+def cm_back_on(deps: Deps, today: date) -> date | None:
+    """While every CM is away, the day the first one is back."""
+    cms = sorted(deps.team.cm_users)
+    if not cms:
+        return None
+    with deps.db() as s:
+        away = [
+            until
+            for until in s.scalars(select(User.away_until).where(User.platform_id.in_(cms), User.away_until >= today))
+            if until is not None
+        ]
+    if len(away) < len(cms):
+        return None
+    return min(away) + timedelta(days=1)

@@ -28,6 +28,11 @@ class Chat(Protocol):
 
     def dm(self, user_id: str, message: Message) -> MessageRef: ...
 
+    def can_post(self, channel: str) -> bool:
+        """Whether Relais is in this channel, so a reminder can be refused when it is set,
+        not fail when it falls due. Raises ChatError if the platform does not answer."""
+        ...
+
     def upload(
         self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
     ) -> None: ...

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from handlers.core.i18n import N_
@@ -67,6 +67,8 @@ class Recurring:
 
     name: str
     due: Callable[[Deps, datetime], Iterable[FollowUp]]
+    skips_holidays: bool = False  # a reminder: on a public holiday it goes out the next working day
+    grace: timedelta | None = None  # a fire time older than this (Relais was stopped) is skipped
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Registry:
     forms: dict[str, tuple[Validator, Submitter]] = field(default_factory=dict)
     deliverers: dict[str, Deliver] = field(default_factory=dict)
     recurring: list[Recurring] = field(default_factory=list)
+    watches: list[Callable[[Deps], None]] = field(default_factory=list)  # run at each tick, enqueue keyed rows
     mention: Callable[[Deps, str, str], Any] | None = None  # (deps, user id, text) -> the answer
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
 
@@ -99,6 +102,11 @@ class Registry:
 
     def every(self, recurring: Recurring) -> None:
         self.recurring.append(recurring)
+
+    def watch(self, check: Callable[[Deps], None]) -> None:
+        """`check` looks for what a condition made due and enqueues it under a key, at every
+        tick of every instance: the key makes it once."""
+        self.watches.append(check)
 
     @staticmethod
     def _unique(name: str, table: dict[str, Any]) -> None:

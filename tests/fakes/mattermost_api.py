@@ -68,7 +68,9 @@ def dialog_problems(request: dict[str, Any]) -> list[str]:
             )
         if int(element.get("min_length") or 0) > int(element.get("max_length") or 0):
             problems.append(f"{name!r}: min length over max length")
-        if kind == "select" and element.get("default"):
+        if kind == "select" and element.get("data_source") not in (None, "", "users", "channels", "dynamic"):
+            problems.append(f"{name!r}: invalid data_source {element['data_source']!r}")
+        if kind == "select" and element.get("default") and not element.get("data_source"):
             if element["default"] not in [o.get("value") for o in element.get("options") or []]:
                 problems.append(f"{name!r}: default value not in options")
     return problems
@@ -84,6 +86,7 @@ class FakeMattermost(RecordingServer):
         self.edit_limit: int | None = None  # seconds, like ServiceSettings.PostEditTimeLimit (-1/None = none)
         self.commands: dict[str, dict[str, Any]] = {}
         self.outgoing_hooks: dict[str, dict[str, Any]] = {}
+        self.outside: set[str] = set()  # channels the bot is not a member of: posting there is forbidden
 
     def response_url(self) -> str:
         return f"{self.base}/hooks/commands/{next(self._hooks)}"
@@ -161,7 +164,13 @@ class FakeMattermost(RecordingServer):
         if route.startswith("/users/"):
             return 200, {"id": parts[1], "username": parts[1].lower()}
         if route == "/posts":
+            if body.get("channel_id") in self.outside:
+                return _error(403, "api.context.permissions.app_error")
             return self._create_post(body)
+        if parts[0] == "channels" and len(parts) == 4 and parts[2] == "members" and method == "GET":
+            if parts[1] in self.outside:
+                return _error(404, "app.channel.get_member.missing.app_error")
+            return 200, {"channel_id": parts[1], "user_id": parts[3], "roles": "channel_user"}
         if route.endswith("/patch") and method == "PUT":
             return self._patch_post(parts[1], body)
         if parts[0] == "posts" and len(parts) == 2 and method == "GET":

@@ -54,6 +54,7 @@ class FakeSlack(RecordingServer):
         self.api_url = f"{self.base}/api/"
         self._responses = itertools.count(1)
         self.socket_url = ""  # where apps.connections.open sends Socket Mode clients
+        self.outside: set[str] = set()  # channels the bot is not a member of: posting there fails
 
     def response_url(self) -> str:
         return f"{self.base}/response/{next(self._responses)}"
@@ -102,6 +103,11 @@ class FakeSlack(RecordingServer):
             if problems:
                 self.problems.extend(f"{method}: {p}" for p in problems)
                 return 200, {"ok": False, "error": "invalid_blocks" if method != "views.open" else "invalid_arguments"}
+        if method == "chat.postMessage" and body.get("channel") in self.outside:
+            return 200, {"ok": False, "error": "not_in_channel"}
+        if method == "conversations.info":
+            channel = body.get("channel", "")
+            return 200, {"ok": True, "channel": {"id": channel, "is_member": channel not in self.outside}}
         if method in ("chat.postMessage", "chat.update"):
             ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
             return 200, {"ok": True, "channel": body["channel"], "ts": ts, "message": {"text": body.get("text", "")}}

@@ -37,6 +37,7 @@ class RecordingChat:
     uploads: list[tuple[str, str, bytes, MessageRef | None]] = field(default_factory=list)
     down: bool = False
     uploads_fail: bool = False
+    outside: set[str] = field(default_factory=set)  # channels Relais is not in
 
     def _check(self) -> None:
         if self.down:
@@ -55,6 +56,10 @@ class RecordingChat:
         self._check()
         self.dms.append((user_id, message))
         return MessageRef(f"D-{user_id}", f"dm{len(self.dms)}")
+
+    def can_post(self, channel: str) -> bool:
+        self._check()
+        return channel not in self.outside
 
     def upload(
         self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None

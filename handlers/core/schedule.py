@@ -1,0 +1,78 @@
+"""When recurring things fall, in the team's local time: APScheduler's CronTrigger
+computes fire times (time zone and daylight saving included), and the `holidays`
+package says which days are public holidays. Nothing here keeps state: what must
+happen is always a keyed outbox row."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+Schedule = tuple[str, int, int]  # (days as cron writes them, hour, minute)
+
+
+def cron(schedule: Schedule, tz: ZoneInfo) -> CronTrigger:
+    days, hour, minute = schedule
+    return CronTrigger(day_of_week=days, hour=hour, minute=minute, timezone=tz)
+
+
+def last_fire(trigger: Any, now: datetime, lookback: timedelta = timedelta(days=8)) -> datetime | None:
+    """The latest fire time at or before `now` (None if none in the look-back window)."""
+    fire, last = trigger.get_next_fire_time(None, now - lookback), None
+    while fire is not None and fire <= now:
+        last, fire = fire, trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return last
+
+
+@cache
+def _holidays(country: str, year: int) -> frozenset[date]:
+    import holidays  # loaded when a reminder is first due, not at start
+
+    return frozenset(holidays.country_holidays(country, years=year))
+
+
+def is_holiday(day: date, country: str) -> bool:
+    return bool(country) and day in _holidays(country, day.year)
+
+
+def working(moment: datetime, tz: ZoneInfo, country: str) -> datetime:
+    """`moment`, or — if it falls on a public holiday — the same local time on the next
+    working day (neither a holiday nor a weekend)."""
+    local = moment.astimezone(tz)
+    day = local.date()
+    if not is_holiday(day, country):
+        return moment
+    day += timedelta(days=1)
+    while day.weekday() >= 5 or is_holiday(day, country):
+        day += timedelta(days=1)
+    return datetime.combine(day, time(local.hour, local.minute), tz).astimezone(moment.tzinfo)
+
+
+def local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+OPENS, CLOSES = time(9, 0), time(19, 0)
+
+
+def office_hours(now: datetime, tz: ZoneInfo, country: str) -> datetime:
+    """When a nudge that a condition made due goes out: now during a working day's
+    hours (9:00–19:00, Monday to Friday, not a public holiday), else at 9:00 on the
+    next working day. Nobody is nudged at night for an item that waited all day."""
+    local = now.astimezone(tz)
+    day = local.date()
+
+    def workday(d: date) -> bool:
+        return d.weekday() < 5 and not is_holiday(d, country)
+
+    if workday(day) and OPENS <= local.time() < CLOSES:
+        return now
+    if not (workday(day) and local.time() < OPENS):
+        day += timedelta(days=1)
+        while not workday(day):
+            day += timedelta(days=1)
+    return datetime.combine(day, OPENS, tz).astimezone(now.tzinfo)

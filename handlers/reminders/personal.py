@@ -1,0 +1,262 @@
+"""Anyone's own reminders: `/cm remind` (a form), `/cm remind list`, `/cm remind delete N`.
+A reminder's rhythm is a trigger APScheduler computes in the team's time zone, so
+"every Monday at 9:00" stays at 9:00 across daylight saving; each occurrence is an
+outbox row keyed by the reminder and the day it goes out."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import select, update
+
+from handlers.core import outbox
+from handlers.core.context import Deps, Request
+from handlers.core.dates import read_moment, said_moment
+from handlers.core.i18n import N_, translator
+from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
+from handlers.core.once import changed
+from handlers.core.permissions import is_cm
+from handlers.core.ports import ChatError
+from handlers.core.registry import FollowUp, Registry
+from handlers.core.schedule import last_fire, local_day, working
+from handlers.core.uow import UnitOfWork
+from storage.models import Reminder
+
+TEXT_MAX = 1000
+LIST_MAX = 25
+TARGETS = {"me": N_("Me"), "channel": N_("This channel"), "person": N_("A person")}
+REPEATS = {
+    "never": N_("Never"),
+    "daily": N_("Every day"),
+    "workdays": N_("Working days (Monday to Friday)"),
+    "weekly": N_("Every week"),
+    "monthly": N_("Every month"),
+}
+GRACE = timedelta(hours=12)  # an occurrence missed by more than this (Relais was stopped) is skipped
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def trigger(reminder: Reminder, deps: Deps) -> Any:
+    """The reminder's rhythm, from its first occurrence, in local time."""
+    tz = deps.team.timezone
+    first = reminder.first_at.astimezone(tz)
+    if reminder.repeat == "never":
+        return DateTrigger(run_date=first)
+    fields: dict[str, Any] = {"hour": first.hour, "minute": first.minute}
+    if reminder.repeat == "workdays":
+        fields["day_of_week"] = "mon-fri"
+    elif reminder.repeat == "weekly":
+        fields["day_of_week"] = DAYS[first.weekday()]
+    elif reminder.repeat == "monthly":
+        fields["day"] = first.day  # a month without that day is skipped, as calendars do
+    return CronTrigger(start_date=first, timezone=tz, **fields)
+
+
+def next_at(reminder: Reminder, deps: Deps, now: datetime) -> datetime | None:
+    fire = trigger(reminder, deps).get_next_fire_time(None, now)
+    return working(fire, deps.team.timezone, deps.team.holidays_country) if fire else None
+
+
+def command(deps: Deps, req: Request, rest: str) -> None:
+    req.reply.open_form(_form(req.language))
+
+
+def _form(lang: str) -> Form:
+    _ = translator(lang)
+    return Form(
+        form_id="reminders.new",
+        title=_("New reminder"),
+        submit=_("Save"),
+        fields=[
+            Field("target", _("For"), kind="select", options=[Option(k, _(v)) for k, v in TARGETS.items()],
+                  initial="me"),
+            Field("person", _("The person (if for a person)"), kind="person", optional=True),
+            Field("text", _("Reminder"), kind="paragraph", max_length=TEXT_MAX),
+            Field("when", _("First time"), hint=_("e.g. demain 9h, lundi 18h, 12/12 14:30")),
+            Field("repeat", _("Repeat"), kind="select", options=[Option(k, _(v)) for k, v in REPEATS.items()],
+                  initial="never"),
+        ],
+        language=lang,
+    )  # fmt: skip
+
+
+def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+    _ = translator(req.language)
+    errors: FormErrors = {}
+    text = values.get("text", "").strip()
+    if not text:
+        errors["text"] = _("Write what to remind.")
+    elif len(text) > TEXT_MAX:
+        errors["text"] = _("{size} characters; the limit is {limit}.").format(size=len(text), limit=TEXT_MAX)
+    target = values.get("target") or "me"
+    if target not in TARGETS:
+        errors["target"] = _("Choose who the reminder is for.")
+    if target == "person" and not values.get("person", "").strip():
+        errors["person"] = _("Choose the person.")
+    if (values.get("repeat") or "never") not in REPEATS:
+        errors["repeat"] = _("Choose how often.")
+    moment, problem = read_moment(values.get("when", ""), deps.team.timezone, req.language, deps.clock())
+    if moment is None:
+        errors["when"] = problem
+    return errors
+
+
+def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> None:
+    _ = translator(req.language)
+    errors = validate(deps, req, values)
+    if errors:  # the console and a replayed request come here without the platform's check
+        req.reply.reply(Message(text=Md.of("⚠️ {e}", e=" ".join(errors.values()))))
+        return
+    target = values.get("target") or "me"
+    target_id = {"me": req.user_id, "channel": req.channel_id, "person": values.get("person", "").strip()}[target]
+    if target == "channel":
+        try:
+            inside = deps.chat.can_post(target_id)
+        except ChatError:
+            inside = True  # the platform did not say: the reminder is kept, and its delivery will tell
+        if not inside:
+            req.reply.reply(
+                Message(
+                    text=Md.of(
+                        _("⚠️ I am not in this channel, so I could not post the reminder here. Invite me to it "
+                          "(or choose “Me” or a person), then try again. Your text:\n> {t}"),
+                        t=values["text"].strip(),
+                    )
+                )
+            )  # fmt: skip
+            return
+    moment = read_moment(values["when"], deps.team.timezone, req.language, deps.clock())[0]
+    assert moment is not None
+    with UnitOfWork(deps, req) as uow:
+        reminder = Reminder(
+            owner_id=req.user_id,
+            target=target,
+            target_id=target_id,
+            text=values["text"].strip(),
+            first_at=moment,
+            repeat=values.get("repeat") or "never",
+        )
+        uow.session.add(reminder)
+        uow.session.flush()
+        number, repeat = reminder.id, reminder.repeat
+        first = next_at(reminder, deps, deps.clock())
+    where = {"me": _("for you"), "channel": _("in this channel"), "person": _("for {who}")}[target]
+    req.reply.reply(
+        Message(
+            text=Md.of(
+                _("⏰ Reminder #{n} saved, {where}: {repeat}, first on {when}."),
+                n=number,
+                where=Md.of(where, who=UserRef(target_id)),
+                repeat=_(REPEATS[repeat]).lower(),
+                when=said_moment(first or moment, deps.team.timezone, req.language),
+            )
+        )
+    )
+
+
+def listing(deps: Deps, req: Request, rest: str) -> None:
+    _ = translator(req.language)
+    with deps.db() as s:
+        mine = list(
+            s.scalars(
+                select(Reminder)
+                .where(Reminder.owner_id == req.user_id, Reminder.deleted_at.is_(None))
+                .order_by(Reminder.id)
+                .limit(LIST_MAX)
+            )
+        )
+    now = deps.clock()
+    lines = []
+    for r in mine:
+        upcoming = next_at(r, deps, now)
+        lines.append(
+            Md.of(
+                _("• #{n} {text} — {repeat} — next: {when}"),
+                n=r.id,
+                text=r.text.splitlines()[0][:80],
+                repeat=_(REPEATS[r.repeat]).lower(),
+                when=said_moment(upcoming, deps.team.timezone, req.language) if upcoming else _("none (done)"),
+            )
+        )
+    if not lines:
+        req.reply.reply(Message(text=Md.of(_("You have no reminder. Type /cm remind to set one."))))
+        return
+    hint = _("Delete one with /cm remind delete N.")
+    req.reply.reply(Message(text=Md.of("**{h}**\n{l}\n{hint}", h=_("Your reminders"), l=Md.join(lines), hint=hint)))
+
+
+def delete(deps: Deps, req: Request, rest: str) -> None:
+    _ = translator(req.language)
+    number = rest.strip().lstrip("#")
+    if not number.isdigit():
+        req.reply.reply(Message(text=Md.of(_("Which reminder? Type /cm remind delete N; /cm remind list gives N."))))
+        return
+    with UnitOfWork(deps, req) as uow:
+        reminder = uow.session.get(Reminder, int(number))
+        allowed = reminder is not None and (reminder.owner_id == req.user_id or is_cm(deps, req.user_id))
+        gone = allowed and changed(
+            uow.session,
+            update(Reminder)
+            .where(Reminder.id == int(number), Reminder.deleted_at.is_(None))
+            .values(deleted_at=deps.clock()),
+        )
+    if reminder is None or (reminder.deleted_at is not None and not gone):
+        text = _("There is no reminder #{n}; /cm remind list shows yours.")
+    elif not allowed:
+        text = _("⛔ Reminder #{n} is someone else's: only they, the CM or an admin can delete it.")
+    else:
+        text = _("🗑️ Reminder #{n} deleted.")
+    req.reply.reply(Message(text=Md.of(text.format(n=number))))
+
+
+def watch(deps: Deps) -> None:
+    """Each live reminder's latest occurrence up to now, keyed by the day it goes out."""
+    now = deps.clock()
+    rows: list[tuple[FollowUp, datetime]] = []
+    with deps.db() as s:
+        live = list(s.scalars(select(Reminder).where(Reminder.deleted_at.is_(None))))
+    for r in live:
+        fired = last_fire(trigger(r, deps), now)
+        if fired is None or now - fired > GRACE:
+            continue
+        moment = working(fired, deps.team.timezone, deps.team.holidays_country)
+        rows.append(
+            (
+                FollowUp("reminders.personal", {"id": r.id}, f"remind:{r.id}:{local_day(moment, deps.team.timezone)}"),
+                moment,
+            )
+        )
+    outbox.owe(deps, rows)
+
+
+def _deliver(deps: Deps, row: Any) -> list[FollowUp]:
+    with deps.db() as s:
+        r = s.get(Reminder, row.payload["id"])
+    if r is None or r.deleted_at is not None:
+        return []
+    lang = deps.language(r.target_id) if r.target != "channel" else deps.team.language
+    _ = translator(lang)
+    if r.target == "me":
+        message = Message(title=_("⏰ Reminder"), text=Md.text(r.text), fallback=_("Reminder"))
+        deps.chat.dm(r.owner_id, message)
+        return []
+    text = Md.of(_("From {who}:") + "\n{t}", who=UserRef(r.owner_id), t=r.text)
+    message = Message(title=_("⏰ Reminder"), text=text, fallback=_("Reminder"))
+    if r.target == "person":
+        deps.chat.dm(r.target_id, message)
+    else:
+        deps.chat.post(r.target_id, message)
+    return []
+
+
+def register(reg: Registry) -> None:
+    reg.command("cm remind", command, N_("set a reminder for you, this channel or someone (a form)"))
+    reg.command("cm remind list", listing, N_("your reminders and when they next go out"), aliases=("remind liste",))
+    reg.command("cm remind delete", delete, N_("delete a reminder"), args=N_("<N>"),
+                aliases=("remind supprimer",))  # fmt: skip
+    reg.form("reminders.new", validate, submit)
+    reg.deliverer("reminders.personal", _deliver)
+    reg.watch(watch)
