@@ -1,0 +1,263 @@
+"""Reminders: when they go out (local time, daylight saving, public holidays), to whom
+(the CM, or the admins while the CM is away), and once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.bootstrap import Core
+from bot.config import Settings
+from bot.scheduler import Ticker
+from handlers.core import router
+from handlers.core.context import Deps
+from handlers.reminders import personal, team
+from storage.models import News, NewsEvent, Outbox, Reminder
+from tests.unit.conftest import RecordingChat, as_user, text_of
+
+PARIS = ZoneInfo("Europe/Paris")
+SCHEDULES = (("news_call", ("fri", 10, 0)), ("cm_digest", ("mon-fri", 9, 0)))
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=PARIS)  # type: ignore[misc]
+
+
+@pytest.fixture
+def rhythm(deps: Deps) -> Deps:
+    """The team of the README's defaults: news call on Fridays at 10, digest on working
+    days at 9, French public holidays."""
+    return replace(
+        deps,
+        team=replace(
+            deps.team,
+            timezone=PARIS,
+            leaders_channel="C-LEADERS",
+            schedules=SCHEDULES,
+            holidays_country="FR",
+        ),
+    )
+
+
+def run(deps: Deps, start: datetime, end: datetime, step: timedelta = timedelta(hours=1)) -> None:
+    """The ticker of one instance, at every `step` from `start` to `end` (the clock moved, not slept)."""
+    core = Core(settings=Settings(), engine=deps.db.kw["bind"], deps=deps)
+    moment = start
+    while moment <= end:
+        Ticker(core, replace(deps, clock=lambda m=moment: m.astimezone(timezone.utc))).tick()
+        moment += step
+
+
+def sent(deps: Deps, *kinds: str) -> list[str]:
+    """Each delivered row of these kinds: its kind and when it went out, in Paris time."""
+    with deps.db() as s:
+        rows = s.scalars(select(Outbox).where(Outbox.kind.in_(kinds)).order_by(Outbox.delivered_at, Outbox.id))
+        return [
+            f"{r.kind.removeprefix('reminders.')} {r.delivered_at.astimezone(PARIS):%a %d %b %H:%M %Z}"
+            for r in rows
+            if r.delivered_at
+        ]
+
+
+def waiting_news(deps: Deps, created: datetime) -> None:
+    with deps.db.begin() as s:
+        s.add(News(author_id="leader", title="Loto du club", created_at=created.astimezone(timezone.utc)))
+
+
+def weekly_reminder(deps: Deps, first: datetime) -> None:
+    with deps.db.begin() as s:
+        s.add(
+            Reminder(
+                owner_id="leader",
+                target="me",
+                target_id="leader",
+                text="Envoyer les photos au CM",
+                first_at=first,
+                repeat="weekly",
+                created_at=first - timedelta(days=1),
+            )
+        )
+
+
+KINDS = ("reminders.news_call", "reminders.digest_head", "reminders.personal")
+
+
+def test_local_times_hold_across_the_change_to_summer_time(rhythm: Deps, capsys: pytest.CaptureFixture[str]) -> None:
+    waiting_news(rhythm, local(2026, 3, 10, 12))
+    weekly_reminder(rhythm, local(2026, 3, 18, 18))  # Wednesdays at 18:00
+    run(rhythm, local(2026, 3, 23, 0), local(2026, 4, 1, 23))  # summer time starts on Sunday 29 March
+    times = sent(rhythm, *KINDS)
+    print("\nlast week of March:", *times, sep="\n  ")
+    assert times == [
+        "digest_head Mon 23 Mar 09:00 CET",
+        "digest_head Tue 24 Mar 09:00 CET",
+        "digest_head Wed 25 Mar 09:00 CET",
+        "personal Wed 25 Mar 18:00 CET",
+        "digest_head Thu 26 Mar 09:00 CET",
+        "digest_head Fri 27 Mar 09:00 CET",
+        "news_call Fri 27 Mar 10:00 CET",
+        "digest_head Mon 30 Mar 09:00 CEST",
+        "digest_head Tue 31 Mar 09:00 CEST",
+        "digest_head Wed 01 Apr 09:00 CEST",
+        "personal Wed 01 Apr 18:00 CEST",
+    ]
+
+
+def test_local_times_hold_across_the_change_to_winter_time(rhythm: Deps, capsys: pytest.CaptureFixture[str]) -> None:
+    waiting_news(rhythm, local(2026, 10, 1, 12))
+    weekly_reminder(rhythm, local(2026, 10, 14, 18))
+    run(rhythm, local(2026, 10, 19, 0), local(2026, 10, 28, 23))  # winter time starts on Sunday 25 October
+    times = sent(rhythm, *KINDS)
+    print("\nlast week of October:", *times, sep="\n  ")
+    assert times == [
+        "digest_head Mon 19 Oct 09:00 CEST",
+        "digest_head Tue 20 Oct 09:00 CEST",
+        "digest_head Wed 21 Oct 09:00 CEST",
+        "personal Wed 21 Oct 18:00 CEST",
+        "digest_head Thu 22 Oct 09:00 CEST",
+        "digest_head Fri 23 Oct 09:00 CEST",
+        "news_call Fri 23 Oct 10:00 CEST",
+        "digest_head Mon 26 Oct 09:00 CET",
+        "digest_head Tue 27 Oct 09:00 CET",
+        "digest_head Wed 28 Oct 09:00 CET",
+        "personal Wed 28 Oct 18:00 CET",
+    ]
+
+
+def test_a_public_holiday_moves_each_reminder_to_the_next_working_day_once(
+    rhythm: Deps, chat: RecordingChat, capsys: pytest.CaptureFixture[str]
+) -> None:
+    waiting_news(rhythm, local(2026, 11, 1, 12))
+    weekly_reminder(rhythm, local(2026, 11, 4, 18))  # Wednesdays; 11 November is a Wednesday
+    run(rhythm, local(2026, 11, 10, 0), local(2026, 11, 13, 23))
+    november = sent(rhythm, *KINDS)
+    print("\naround 11 November:", *november, sep="\n  ")
+    assert november == [
+        "digest_head Tue 10 Nov 09:00 CET",
+        "digest_head Thu 12 Nov 09:00 CET",  # Wednesday's and Thursday's digest are one
+        "personal Thu 12 Nov 18:00 CET",
+        "digest_head Fri 13 Nov 09:00 CET",
+        "news_call Fri 13 Nov 10:00 CET",
+    ]
+    with rhythm.db.begin() as s:
+        s.execute(update(Reminder).values(first_at=local(2026, 12, 18, 18), repeat="weekly"))  # Fridays now
+    run(rhythm, local(2026, 12, 23, 0), local(2026, 12, 29, 23))  # 25 December is a Friday
+    christmas = sent(rhythm, *KINDS)[len(november) :]
+    print("around 25 December:", *christmas, sep="\n  ")
+    assert christmas == [
+        "digest_head Wed 23 Dec 09:00 CET",
+        "digest_head Thu 24 Dec 09:00 CET",
+        "digest_head Mon 28 Dec 09:00 CET",
+        "news_call Mon 28 Dec 10:00 CET",
+        "personal Mon 28 Dec 18:00 CET",
+        "digest_head Tue 29 Dec 09:00 CET",
+    ]
+    call = next(m for c, m, _t in chat.posts if c == "C-LEADERS")
+    assert "Any news for the CM this week?" in text_of(call) and call.actions[0].action_id == "reminders.news"
+    digest = [text_of(m) for u, m in chat.dms if u == "cm"][:2]
+    assert "1 news waiting for a decision for more than 3 days" in digest[0]
+    assert "#1 Loto du club" in digest[1] and "[Approve]" in digest[1]
+
+
+def test_while_the_cm_is_away_the_admins_get_what_was_for_the_cm(rhythm: Deps, chat: RecordingChat) -> None:
+    waiting_news(rhythm, local(2026, 11, 16, 12))
+    cm, reply = as_user("cm")
+    clock = local(2026, 11, 20, 8).astimezone(timezone.utc)
+    away = replace(rhythm, clock=lambda: clock)
+    router.command(away, cm, "cm", "away until 27/11/2026")
+    assert "away until Friday 27 November 2026 included" in reply.last
+    run(rhythm, local(2026, 11, 20, 9), local(2026, 11, 23, 10))
+    to_admin = [text_of(m) for u, m in chat.dms if u == "admin"]
+    assert not [u for u, _m in chat.dms if u == "cm"]
+    assert len(to_admin) == 4  # Friday's and Monday's digests: the count, then the card
+    assert "Loto du club" in to_admin[1] and "[Approve]" in to_admin[1]
+    call = next(text_of(m) for c, m, _t in chat.posts if c == "C-LEADERS")
+    assert "The CM is away and back on Nov 28, 2026" in call
+    router.command(away, cm, "cm", "away off")
+    run(rhythm, local(2026, 11, 24, 9), local(2026, 11, 24, 9))
+    assert [u for u, _m in chat.dms][-2:] == ["cm", "cm"]
+
+
+def test_a_question_left_unanswered_reminds_the_submitter_then_tells_the_cm(rhythm: Deps, chat: RecordingChat) -> None:
+    asked = local(2026, 11, 16, 10)
+    with rhythm.db.begin() as s:
+        news = News(author_id="leader", title="Loto", status="needs_info", created_at=asked - timedelta(hours=1))
+        s.add(news)
+        s.flush()
+        s.add(NewsEvent(news_id=news.id, kind="needs_info", actor_id="cm", note="Quelle heure ?", at=asked))
+    run(rhythm, local(2026, 11, 18, 9), local(2026, 11, 20, 12), step=timedelta(hours=3))
+    reminders = [text_of(m) for u, m in chat.dms if u == "leader"]
+    assert len(reminders) == 1 and "still waiting for your answer" in reminders[0] and "[Answer]" in reminders[0]
+    told = [text_of(m) for c, m, t in chat.posts if c == "C-QUEUE"]
+    assert len(told) == 1 and "@leader has not answered your question about “Loto” for 4 days" in told[0]
+
+
+def test_a_personal_reminder_is_said_back_listed_and_deleted_by_its_owner_only(
+    rhythm: Deps, chat: RecordingChat
+) -> None:
+    now = local(2026, 11, 26, 20).astimezone(timezone.utc)
+    at_now = replace(rhythm, clock=lambda: now)
+    leader, reply = as_user("leader")
+    router.command(at_now, leader, "cm", "remind")
+    form = reply.forms[0]
+    assert form.form_id == "reminders.new"
+    bad = {"target": "person", "person": "", "text": "", "when": "hier 9h", "repeat": "weekly"}
+    assert set(router.validate_form(at_now, leader, form.form_id, bad)) == {"person", "text", "when"}
+    values = {"target": "me", "text": "Photos du loto", "when": "lundi 9h", "repeat": "weekly"}
+    router.submit_form(at_now, leader, form.form_id, values, form.state)
+    assert "Reminder #1 saved, for you: every week, first on Monday 30 November 2026 at 09:00." in reply.last
+    chat.outside.add("C-GENERAL")
+    router.submit_form(at_now, leader, form.form_id, {**values, "target": "channel"}, form.state)
+    assert "I am not in this channel" in reply.last and "> Photos du loto" in reply.last
+    router.command(at_now, leader, "cm", "remind list")
+    assert "#1 Photos du loto — every week — next: Monday 30 November 2026 at 09:00" in reply.last
+    other, other_reply = as_user("someone")
+    router.command(at_now, other, "cm", "remind delete 1")
+    assert "someone else's" in other_reply.last
+    router.command(at_now, leader, "cm", "remind delete 1")
+    assert "Reminder #1 deleted." in reply.last
+    with rhythm.db() as s:
+        assert s.scalar(select(Reminder.deleted_at)) is not None
+    assert personal.next_at is not None and team.GRACE == timedelta(hours=12)
+
+
+def test_two_instances_ticking_together_send_each_reminder_once(rhythm: Deps, chat: RecordingChat) -> None:
+    """Two tickers, each with its own engine (as two `relais serve` have), on the same clock."""
+    import threading
+
+    from sqlalchemy import create_engine
+
+    from storage.db import make_sessions
+
+    waiting_news(rhythm, local(2026, 11, 1, 12))
+    weekly_reminder(rhythm, local(2026, 11, 4, 18))
+    url = rhythm.db.kw["bind"].url
+    other = replace(rhythm, db=make_sessions(create_engine(url)))
+    errors: list[BaseException] = []
+
+    def instance(deps: Deps) -> None:
+        try:
+            run(deps, local(2026, 11, 10, 0), local(2026, 11, 13, 23))
+        except BaseException as exc:  # pragma: no cover - shown by the assert below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=instance, args=(d,)) for d in (rhythm, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sent(rhythm, *KINDS) == [
+        "digest_head Tue 10 Nov 09:00 CET",
+        "digest_head Thu 12 Nov 09:00 CET",
+        "personal Thu 12 Nov 18:00 CET",
+        "digest_head Fri 13 Nov 09:00 CET",
+        "news_call Fri 13 Nov 10:00 CET",
+    ]
+    assert [u for u, _m in chat.dms].count("cm") == 6  # three digests (the count, then the card), each once
+    assert [u for u, _m in chat.dms].count("leader") == 1
+    assert len([c for c, _m, _t in chat.posts if c == "C-LEADERS"]) == 1
