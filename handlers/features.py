@@ -13,6 +13,7 @@ from handlers.news import feature as news
 from handlers.recap import feature as recap
 from handlers.reminders import feature as reminders
 from handlers.role import feature as role
+from handlers.tips import feature as tips
 from handlers.topics import feature as topics
 
 Register = Callable[[Registry], None]
@@ -25,6 +26,7 @@ FEATURES: tuple[Register, ...] = (
     moderation.register,
     recap.register,
     reminders.register,
+    tips.register,
     core.register_help,
 )
 

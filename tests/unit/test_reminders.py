@@ -261,3 +261,21 @@ def test_two_instances_ticking_together_send_each_reminder_once(rhythm: Deps, ch
     assert [u for u, _m in chat.dms].count("cm") == 6  # three digests (the count, then the card), each once
     assert [u for u, _m in chat.dms].count("leader") == 1
     assert len([c for c, _m, _t in chat.posts if c == "C-LEADERS"]) == 1
+
+
+def test_tips_never_repeat_twice_in_a_row_and_the_weekly_one_goes_to_the_leaders(
+    rhythm: Deps, chat: RecordingChat
+) -> None:
+    from handlers.tips.bank import TIPS
+
+    assert len(TIPS) >= 20
+    leader, reply = as_user("leader")
+    shown = []
+    for _ in range(30):
+        router.command(rhythm, leader, "cm", "tip")
+        shown.append(reply.replies[-1].title)
+    assert all(a != b for a, b in zip(shown, shown[1:], strict=False)) and shown[0].startswith("💡 Tip ")
+    weekly = replace(rhythm, team=replace(rhythm.team, schedules=(("tip", ("mon", 10, 0)),)))
+    run(weekly, local(2026, 11, 2, 9), local(2026, 11, 24, 11), step=timedelta(hours=1))
+    posted = [m.title for c, m, _t in chat.posts if c == "C-LEADERS"]
+    assert len(posted) == 4 and all(a != b for a, b in zip(posted, posted[1:], strict=False))

@@ -1,0 +1,53 @@
+"""`/cm tip`, and the weekly tip in LEADERS_CHANNEL (TIP_SCHEDULE, off by default).
+The weekly tip follows the bank in order, one per week, so two weeks in a row never
+repeat; `/cm tip` picks another one than the last it gave."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from handlers.core.context import Deps, Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message
+from handlers.core.registry import FollowUp, Recurring, Registry
+from handlers.core.schedule import local_day
+from handlers.core.uow import UnitOfWork
+from handlers.tips.bank import TIPS
+from storage.models import Outbox, TeamState
+
+LAST = "tip:last"
+
+
+def _message(index: int, lang: str) -> Message:
+    _ = translator(lang)
+    return Message(title=_("💡 Tip {n}/{total}").format(n=index + 1, total=len(TIPS)), text=Md.text(_(TIPS[index])))
+
+
+def show(deps: Deps, req: Request, _rest: str) -> None:
+    with UnitOfWork(deps, req) as uow:
+        state = uow.session.get(TeamState, LAST)
+        last = int(state.value) if state else -1
+        index = random.choice([i for i in range(len(TIPS)) if i != last])
+        if state is None:
+            uow.session.add(TeamState(key=LAST, value=str(index)))
+        else:
+            state.value = str(index)
+    req.reply.reply(_message(index, req.language))
+
+
+def _due(deps: Deps, moment: datetime) -> list[FollowUp]:
+    day = local_day(moment, deps.team.timezone)
+    week = day.toordinal() // 7  # one more each week: consecutive weeks never give the same tip
+    return [FollowUp("tips.weekly", {"index": week % len(TIPS)}, f"tip:{day}")]
+
+
+def _post(deps: Deps, row: Outbox) -> list[FollowUp]:
+    if deps.team.leaders_channel:
+        deps.chat.post(deps.team.leaders_channel, _message(row.payload["index"], deps.team.language))
+    return []
+
+
+def register(reg: Registry) -> None:
+    reg.every(Recurring("tip", _due, skips_holidays=True, grace=timedelta(hours=12)))
+    reg.deliverer("tips.weekly", _post)
