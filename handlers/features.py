@@ -10,6 +10,7 @@ from handlers.core import feature as core
 from handlers.core.registry import Registry
 from handlers.moderation import feature as moderation
 from handlers.news import feature as news
+from handlers.onboarding import feature as onboarding
 from handlers.recap import feature as recap
 from handlers.reminders import feature as reminders
 from handlers.role import feature as role
@@ -26,6 +27,7 @@ FEATURES: tuple[Register, ...] = (
     moderation.register,
     recap.register,
     reminders.register,
+    onboarding.register,
     tips.register,
     core.register_help,
 )
