@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from handlers.charters import feature as charters
 from handlers.core import feature as core
 from handlers.core.registry import Registry
+from handlers.home import feature as home
 from handlers.moderation import feature as moderation
 from handlers.news import feature as news
 from handlers.onboarding import feature as onboarding
@@ -29,6 +30,7 @@ FEATURES: tuple[Register, ...] = (
     reminders.register,
     onboarding.register,
     tips.register,
+    home.register,
     core.register_help,
 )
 

@@ -44,6 +44,7 @@ class User(Base):
     platform_id: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str | None] = mapped_column(String(8))
     away_until: Mapped[date | None] = mapped_column(Date)  # a CM away: what is theirs goes to the admins
+    home_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # opened the home tab: keep it current
 
 
 class News(Base):

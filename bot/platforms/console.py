@@ -69,6 +69,9 @@ class ConsoleChat:
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(f"@{user_id}", message)
 
+    def publish_home(self, user_id: str, message: Message) -> None:
+        """The console has no home tab: /cm home shows the same."""
+
     def can_post(self, channel: str) -> bool:
         return True  # every channel of the console is Relais's
 

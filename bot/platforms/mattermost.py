@@ -79,6 +79,9 @@ class MattermostChat:
     def dm(self, user_id: str, message: Message) -> MessageRef:
         return self.post(self.api.direct_channel(user_id), message)
 
+    def publish_home(self, user_id: str, message: Message) -> None:
+        """Mattermost has no home tab: /cm home shows the same."""
+
     def can_post(self, channel: str) -> bool:
         try:
             self.api.call("GET", f"/channels/{channel}/members/{self.api.me()['id']}")

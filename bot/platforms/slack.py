@@ -24,7 +24,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.intake import Intake
-from bot.platforms.slack_blocks import message_args, modal, submitted_values
+from bot.platforms.slack_blocks import blocks, message_args, modal, submitted_values
 from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
@@ -79,6 +79,10 @@ class SlackChat:
     def dm(self, user_id: str, message: Message) -> MessageRef:
         resp = _call("conversations.open", lambda: self.client.conversations_open(users=user_id))
         return self.post(resp["channel"]["id"], message)
+
+    def publish_home(self, user_id: str, message: Message) -> None:
+        view = {"type": "home", "blocks": [b.to_dict() for b in blocks(message)]}
+        _call("views.publish", lambda: self.client.views_publish(user_id=user_id, view=view))
 
     def can_post(self, channel: str) -> bool:
         try:
@@ -230,12 +234,23 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
                 await received(f"slack-event:{body.get('event_id', event.get('ts'))}", "mention", payload),
                 payload,
             )
+        elif body.get("type") == "event_callback" and event.get("type") == "app_home_opened":
+            if event.get("tab") == "home":
+                payload = {"user_id": event.get("user", ""), "channel": event.get("channel", ""), "reply": {}}
+                key = f"slack-event:{body.get('event_id', event.get('event_ts'))}"
+                context["inbox"] = (await received(key, "home", payload), payload)
         return await next()
 
     @app.event("app_mention")
     async def on_mention(context: Any) -> None:
         row, payload = context.get("inbox", (None, {}))
         process(row, "mention", payload)
+
+    @app.event("app_home_opened")
+    async def on_home(context: Any) -> None:
+        if "inbox" in context:  # the Messages tab is opened too: only the Home tab has a view
+            row, payload = context["inbox"]
+            process(row, "home", payload)
 
     return app
 

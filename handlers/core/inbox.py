@@ -76,6 +76,8 @@ def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: 
         router.submit_form(
             deps, req, str(payload["form_id"]), dict(payload.get("values") or {}), str(payload.get("state", ""))
         )
+    elif kind == "home":
+        router.home_opened(deps, req)
     elif kind == "mention":
         with UnitOfWork(deps, req) as uow:
             uow.send(FollowUp(MENTION, payload, f"mention:{row_id}"))

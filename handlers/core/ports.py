@@ -28,6 +28,10 @@ class Chat(Protocol):
 
     def dm(self, user_id: str, message: Message) -> MessageRef: ...
 
+    def publish_home(self, user_id: str, message: Message) -> None:
+        """The person's home tab, where the platform has one (Slack's App Home); else nothing."""
+        ...
+
     def can_post(self, channel: str) -> bool:
         """Whether Relais is in this channel, so a reminder can be refused when it is set,
         not fail when it falls due. Raises ChatError if the platform does not answer."""

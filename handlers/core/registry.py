@@ -80,6 +80,7 @@ class Registry:
     recurring: list[Recurring] = field(default_factory=list)
     watches: list[Callable[[Deps], None]] = field(default_factory=list)  # run at each tick, enqueue keyed rows
     mention: Callable[[Deps, str, str], Any] | None = None  # (deps, user id, text) -> the answer
+    home: Callable[[Deps, Request], None] | None = None  # a person opened the platform's home tab
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
 
     def describe(self, slash_command: str, description: str) -> None:

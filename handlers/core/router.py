@@ -97,6 +97,12 @@ def submit_form(deps: Deps, req: Request, form_id: str, values: dict[str, str], 
         form[1](deps, req, values, state)
 
 
+@guarded
+def home_opened(deps: Deps, req: Request) -> None:
+    if deps.features.home is not None:
+        deps.features.home(deps, req)
+
+
 def mention(deps: Deps, user_id: str, text: str) -> Message:
     answer = deps.features.mention
     assert answer is not None, "no feature answers mentions"

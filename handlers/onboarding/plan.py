@@ -234,7 +234,7 @@ def _nudge(deps: Deps, row: Outbox) -> list[FollowUp]:
 
 def register(reg: Registry) -> None:
     reg.command("cm onboarding", command, N_("the plan for the CM's first weeks"), open_ended=True,
-                aliases=("accueil", "integration"))  # fmt: skip
+                aliases=("integration",))  # fmt: skip
     reg.button("onboarding", click)
     reg.deliverer("onboarding.nudge", _nudge)
     reg.watch(watch)

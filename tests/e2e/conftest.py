@@ -117,6 +117,8 @@ class SlackClient:
                 entry = {"type": kind, "selected_option": {"value": value} if value else None}
             elif kind == "datepicker":
                 entry = {"type": kind, "selected_date": value}
+            elif kind == "users_select":
+                entry = {"type": kind, "selected_user": value}
             else:
                 entry = {"type": kind, "value": value}
             state[name] = {element["action_id"]: entry}
@@ -130,6 +132,13 @@ class SlackClient:
                 "view": submitted,
             }
         )
+
+    def home_opened(self, user: str, event_id: str) -> httpx.Response:
+        event = {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home",
+                 "event_ts": "1700000099.000200"}  # fmt: skip
+        body = {"token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+                "event_id": event_id, "event_time": int(time.time()), "event": event}  # fmt: skip
+        return self.post(json.dumps(body), "application/json")
 
     def mention(self, user: str, text: str, event_id: str, retry: int | None = None) -> httpx.Response:
         body = json.dumps(

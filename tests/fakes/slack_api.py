@@ -103,6 +103,17 @@ class FakeSlack(RecordingServer):
             if problems:
                 self.problems.extend(f"{method}: {p}" for p in problems)
                 return 200, {"ok": False, "error": "invalid_blocks" if method != "views.open" else "invalid_arguments"}
+        if method == "views.publish":
+            view = json.loads(body["view"]) if isinstance(body.get("view"), str) else body.get("view") or {}
+            problems = block_problems(view.get("blocks") or [])
+            if view.get("type") != "home" or not body.get("user_id"):
+                problems.append("views.publish needs a user_id and a view of type home")
+            if len(view.get("blocks") or []) > 100:
+                problems.append("a home view holds at most 100 blocks")
+            if problems:
+                self.problems.extend(f"views.publish: {p}" for p in problems)
+                return 200, {"ok": False, "error": "invalid_arguments"}
+            return 200, {"ok": True, "view": {"id": "VH1", "type": "home"}}
         if method == "chat.postMessage" and body.get("channel") in self.outside:
             return 200, {"ok": False, "error": "not_in_channel"}
         if method == "conversations.info":

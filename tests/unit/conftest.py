@@ -38,6 +38,7 @@ class RecordingChat:
     down: bool = False
     uploads_fail: bool = False
     outside: set[str] = field(default_factory=set)  # channels Relais is not in
+    homes: list[tuple[str, Message]] = field(default_factory=list)
 
     def _check(self) -> None:
         if self.down:
@@ -56,6 +57,10 @@ class RecordingChat:
         self._check()
         self.dms.append((user_id, message))
         return MessageRef(f"D-{user_id}", f"dm{len(self.dms)}")
+
+    def publish_home(self, user_id: str, message: Message) -> None:
+        self._check()
+        self.homes.append((user_id, message))
 
     def can_post(self, channel: str) -> bool:
         self._check()

@@ -1,4 +1,4 @@
-"""reminders, a CM's time away, the onboarding plan, team facts
+"""reminders, a CM's time away, who sees a home tab, the onboarding plan, team facts
 
 Revision ID: 0005
 Revises: 0004
@@ -18,6 +18,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("away_until", sa.Date(), nullable=True))
+        batch.add_column(sa.Column("home_seen_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "reminders",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -53,4 +54,5 @@ def downgrade() -> None:
     op.drop_table("onboarding_steps")
     op.drop_table("reminders")
     with op.batch_alter_table("users") as batch:
+        batch.drop_column("home_seen_at")
         batch.drop_column("away_until")
