@@ -196,3 +196,39 @@ def test_links_stay_as_typed_and_mentions_are_still_defused(platform):
         "https://www.tiktok.com/@asso_velo/video/7312?lang=fr&" + ("amp;" if platform.name == "slack" else "") + "t=1"
     )
     assert link in entry and "@here" not in entry
+
+
+def test_a_personal_reminder_with_the_platforms_person_picker_goes_out_once(platform):
+    from storage.models import Outbox, Reminder
+
+    platform.command(LEADER, "/cm", "remind")
+    form = platform.form()
+    assert platform.form_fields(form) == ["target", "person", "text", "when", "repeat"]
+    if platform.name == "slack":
+        picker = next(b["element"] for b in form["blocks"] if b["block_id"] == "person")
+        assert picker["type"] == "users_select"
+    else:
+        picker = next(e for e in form["dialog"]["elements"] if e["name"] == "person")
+        assert (picker["type"], picker["data_source"]) == ("select", "users")
+    errors = platform.submit(LEADER, form, {"target": "person", "text": "", "when": "31/02", "repeat": "never"})
+    assert set(errors) == {"person", "text", "when"} and "does not exist" in errors["when"]
+    values = {"target": "person", "person": CM, "text": "Relire la charte", "when": "demain 9h", "repeat": "never"}
+    assert platform.submit(LEADER, form, values) == {}
+    saved = platform.dms(LEADER, 1)[0]  # a form's answer comes by DM
+    assert "Reminder #1 saved, for " in saved and "first on " in saved
+    with platform.core.deps.db() as s:
+        reminder = s.scalars(select(Reminder)).one()
+    assert (reminder.target, reminder.target_id) == ("person", CM)
+    due = reminder.first_at - datetime.now(timezone.utc) + timedelta(minutes=1)
+    tick(platform.core, due)
+    tick(platform.core, due)
+    got = platform.dms(CM, 1)
+    assert len(got) == 1 and "Relire la charte" in got[0] and platform.mention_of(LEADER) in got[0]
+    with platform.core.deps.db() as s:
+        assert s.scalar(select(func.count()).select_from(Outbox).where(Outbox.kind == "reminders.personal")) == 1
+
+
+def test_the_home_summary_answers_on_every_platform(platform):
+    platform.command(CM, "/cm", "home")
+    desk = platform.replies(1)[0]
+    assert "the CM's desk" in desk and "to handle" in desk

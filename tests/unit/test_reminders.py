@@ -279,3 +279,37 @@ def test_tips_never_repeat_twice_in_a_row_and_the_weekly_one_goes_to_the_leaders
     run(weekly, local(2026, 11, 2, 9), local(2026, 11, 24, 11), step=timedelta(hours=1))
     posted = [m.title for c, m, _t in chat.posts if c == "C-LEADERS"]
     assert len(posted) == 4 and all(a != b for a, b in zip(posted, posted[1:], strict=False))
+
+
+def test_a_close_wished_date_a_publication_day_and_pending_negative_messages_reach_the_cm_once(
+    rhythm: Deps, chat: RecordingChat
+) -> None:
+    from datetime import date
+
+    from handlers.moderation.log import store
+
+    with rhythm.db.begin() as s:
+        s.add(News(author_id="leader", title="Kermesse", wished_date=date(2026, 11, 26),
+                   created_at=local(2026, 11, 23, 10).astimezone(timezone.utc)))  # fmt: skip
+        s.add(News(author_id="leader", title="Concert", status="scheduled", scheduled_for=date(2026, 11, 25),
+                   created_at=local(2026, 11, 20, 10).astimezone(timezone.utc)))  # fmt: skip
+    store(rhythm, "cm", {"network": "facebook", "excerpt": "Honteux", "severity": "high", "handling": "pending"},
+          local(2026, 11, 23, 12).astimezone(timezone.utc))  # fmt: skip
+    run(rhythm, local(2026, 11, 24, 7), local(2026, 11, 26, 20))  # Tuesday 7:00 to Thursday 20:00
+    to_cm = [(m.title, text_of(m)) for u, m in chat.dms if u == "cm"]
+    close = [t for title, t in to_cm if title.startswith("⏰ Wished publication date close")]
+    assert len(close) == 1 and "Kermesse" in close[0] and "[Approve]" in close[0]
+    today = [t for title, t in to_cm if title.startswith("📅 To publish today")]
+    assert len(today) == 1 and "Concert" in today[0] and "[Mark as published]" in today[0]
+    heads = [t for title, t in to_cm if title.startswith("🛡️ Negative messages to handle")]
+    assert len(heads) == 3  # Tuesday, Wednesday, Thursday: at most one a day
+    assert "1 negative messages still pending for more than 24 hours" in heads[0]
+    cards = [t for title, t in to_cm if "Negative message #1" in title]
+    assert len(cards) == 3 and "[Replied]" in cards[0] and "[Ignored…]" in cards[0]
+    with rhythm.db() as s:
+        sent_at = {
+            r.dedupe_key.split(":")[0]: r.delivered_at.astimezone(PARIS).strftime("%a %H:%M")
+            for r in s.scalars(select(Outbox).order_by(Outbox.id))
+            if r.delivered_at and r.kind in ("reminders.card", "reminders.moderation")
+        }
+    assert sent_at["moderation-reminder"] == "Thu 09:00"  # the last one; each went out at 9:00, not at night
