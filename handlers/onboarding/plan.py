@@ -108,7 +108,10 @@ def _plan(deps: Deps, lang: str, start: date, steps: list[OnboardingStep], edita
 
 
 def _steps(s: Session) -> list[OnboardingStep]:
-    return list(s.scalars(select(OnboardingStep).order_by(OnboardingStep.position, OnboardingStep.id)))
+    """In the order they are due: by target week, then in the order they were written."""
+    return list(
+        s.scalars(select(OnboardingStep).order_by(OnboardingStep.week, OnboardingStep.position, OnboardingStep.id))
+    )
 
 
 def command(deps: Deps, req: Request, rest: str) -> None:
