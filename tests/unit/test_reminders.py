@@ -236,20 +236,23 @@ def test_two_instances_ticking_together_send_each_reminder_once(rhythm: Deps, ch
     waiting_news(rhythm, local(2026, 11, 1, 12))
     weekly_reminder(rhythm, local(2026, 11, 4, 18))
     url = rhythm.db.kw["bind"].url
-    other = replace(rhythm, db=make_sessions(create_engine(url)))
+    instances = [rhythm, replace(rhythm, db=make_sessions(create_engine(url)))]
     errors: list[BaseException] = []
 
-    def instance(deps: Deps) -> None:
+    def tick(deps: Deps, moment: datetime) -> None:
         try:
-            run(deps, local(2026, 11, 10, 0), local(2026, 11, 13, 23))
+            run(deps, moment, moment)
         except BaseException as exc:  # pragma: no cover - shown by the assert below
             errors.append(exc)
 
-    threads = [threading.Thread(target=instance, args=(d,)) for d in (rhythm, other)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    moment = local(2026, 11, 10, 0)
+    while moment <= local(2026, 11, 13, 23):  # both instances tick at once, on the same clock, every hour
+        threads = [threading.Thread(target=tick, args=(d, moment)) for d in instances]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        moment += timedelta(hours=1)
     assert errors == []
     assert sent(rhythm, *KINDS) == [
         "digest_head Tue 10 Nov 09:00 CET",
