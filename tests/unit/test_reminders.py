@@ -86,46 +86,47 @@ def weekly_reminder(deps: Deps, first: datetime) -> None:
 KINDS = ("reminders.news_call", "reminders.digest_head", "reminders.personal")
 
 
-def test_local_times_hold_across_the_change_to_summer_time(rhythm: Deps, capsys: pytest.CaptureFixture[str]) -> None:
-    waiting_news(rhythm, local(2026, 3, 10, 12))
-    weekly_reminder(rhythm, local(2026, 3, 18, 18))  # Wednesdays at 18:00
-    run(rhythm, local(2026, 3, 23, 0), local(2026, 4, 1, 23))  # summer time starts on Sunday 29 March
-    times = sent(rhythm, *KINDS)
-    print("\nlast week of March:", *times, sep="\n  ")
-    assert times == [
-        "digest_head Mon 23 Mar 09:00 CET",
-        "digest_head Tue 24 Mar 09:00 CET",
-        "digest_head Wed 25 Mar 09:00 CET",
-        "personal Wed 25 Mar 18:00 CET",
-        "digest_head Thu 26 Mar 09:00 CET",
-        "digest_head Fri 27 Mar 09:00 CET",
-        "news_call Fri 27 Mar 10:00 CET",
-        "digest_head Mon 30 Mar 09:00 CEST",
-        "digest_head Tue 31 Mar 09:00 CEST",
-        "digest_head Wed 01 Apr 09:00 CEST",
-        "personal Wed 01 Apr 18:00 CEST",
-    ]
+SUMMER = [  # summer time starts on Sunday 29 March 2026
+    "digest_head Mon 23 Mar 09:00 CET",
+    "digest_head Tue 24 Mar 09:00 CET",
+    "digest_head Wed 25 Mar 09:00 CET",
+    "personal Wed 25 Mar 18:00 CET",
+    "digest_head Thu 26 Mar 09:00 CET",
+    "digest_head Fri 27 Mar 09:00 CET",
+    "news_call Fri 27 Mar 10:00 CET",
+    "digest_head Mon 30 Mar 09:00 CEST",
+    "digest_head Tue 31 Mar 09:00 CEST",
+    "digest_head Wed 01 Apr 09:00 CEST",
+    "personal Wed 01 Apr 18:00 CEST",
+]
+WINTER = [  # winter time starts on Sunday 25 October 2026
+    "digest_head Mon 19 Oct 09:00 CEST",
+    "digest_head Tue 20 Oct 09:00 CEST",
+    "digest_head Wed 21 Oct 09:00 CEST",
+    "personal Wed 21 Oct 18:00 CEST",
+    "digest_head Thu 22 Oct 09:00 CEST",
+    "digest_head Fri 23 Oct 09:00 CEST",
+    "news_call Fri 23 Oct 10:00 CEST",
+    "digest_head Mon 26 Oct 09:00 CET",
+    "digest_head Tue 27 Oct 09:00 CET",
+    "digest_head Wed 28 Oct 09:00 CET",
+    "personal Wed 28 Oct 18:00 CET",
+]
 
 
-def test_local_times_hold_across_the_change_to_winter_time(rhythm: Deps, capsys: pytest.CaptureFixture[str]) -> None:
-    waiting_news(rhythm, local(2026, 10, 1, 12))
-    weekly_reminder(rhythm, local(2026, 10, 14, 18))
-    run(rhythm, local(2026, 10, 19, 0), local(2026, 10, 28, 23))  # winter time starts on Sunday 25 October
+@pytest.mark.parametrize(
+    ("month", "monday", "first_wednesday", "expected"), [(3, 23, 18, SUMMER), (10, 19, 14, WINTER)]
+)
+def test_local_times_hold_across_daylight_saving(  # type: ignore[no-untyped-def]
+    rhythm: Deps, month, monday, first_wednesday, expected, capsys: pytest.CaptureFixture[str]
+) -> None:
+    waiting_news(rhythm, local(2026, month, 1, 12))
+    weekly_reminder(rhythm, local(2026, month, first_wednesday, 18))  # Wednesdays at 18:00
+    end = local(2026, month, monday, 23) + timedelta(days=9)
+    run(rhythm, local(2026, month, monday, 0), end)
     times = sent(rhythm, *KINDS)
-    print("\nlast week of October:", *times, sep="\n  ")
-    assert times == [
-        "digest_head Mon 19 Oct 09:00 CEST",
-        "digest_head Tue 20 Oct 09:00 CEST",
-        "digest_head Wed 21 Oct 09:00 CEST",
-        "personal Wed 21 Oct 18:00 CEST",
-        "digest_head Thu 22 Oct 09:00 CEST",
-        "digest_head Fri 23 Oct 09:00 CEST",
-        "news_call Fri 23 Oct 10:00 CEST",
-        "digest_head Mon 26 Oct 09:00 CET",
-        "digest_head Tue 27 Oct 09:00 CET",
-        "digest_head Wed 28 Oct 09:00 CET",
-        "personal Wed 28 Oct 18:00 CET",
-    ]
+    print(f"\nthe week of {monday}/{month}:", *times, sep="\n  ")
+    assert times == expected
 
 
 def test_a_public_holiday_moves_each_reminder_to_the_next_working_day_once(
