@@ -108,8 +108,21 @@ def _digest_head(deps: Deps, row: Outbox) -> list[FollowUp]:
     )
     if n > CARDS_MAX:
         text += " " + _("the {k} oldest below; /cm queue shows them all.").format(k=CARDS_MAX)
-    deps.chat.dm(user, Message(title=_("☀️ Your news digest"), text=Md.of(text)))
+    deps.chat.dm(user, Message(title=_("☀️ Your news digest"), text=Md.of(text), context=_standing_in(deps, user)))
     return []
+
+
+def _standing_in(deps: Deps, user: str) -> Md | None:
+    """Said to an admin who receives what is for the CM while the CM is away."""
+    from handlers.core.permissions import cm_back_on
+
+    back = cm_back_on(deps, local_day(deps.clock(), deps.team.timezone))
+    if user in deps.team.cm_users or back is None:
+        return None
+    _ = translator(deps.language(user))
+    return Md.of(
+        _("You receive this while the CM is away; the CM is back on {day}."), day=day(back, deps.language(user))
+    )
 
 
 def _card(deps: Deps, row: Outbox) -> list[FollowUp]:
@@ -260,7 +273,9 @@ def _moderation(deps: Deps, row: Outbox) -> list[FollowUp]:
     )
     if len(entries) > CARDS_MAX:
         text += " " + _("the {k} oldest below; /cm log list open shows them all.").format(k=CARDS_MAX)
-    deps.chat.dm(user, Message(title=_("🛡️ Negative messages to handle"), text=Md.of(text)))
+    deps.chat.dm(
+        user, Message(title=_("🛡️ Negative messages to handle"), text=Md.of(text), context=_standing_in(deps, user))
+    )
     return [
         FollowUp("reminders.entry", {"user": user, "entry": e.id}, f"{row.dedupe_key}:{e.id}")
         for e in entries[:CARDS_MAX]

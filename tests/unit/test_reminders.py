@@ -173,10 +173,13 @@ def test_while_the_cm_is_away_the_admins_get_what_was_for_the_cm(rhythm: Deps, c
     assert "away until Friday 27 November 2026 included" in reply.last
     run(rhythm, local(2026, 11, 20, 9), local(2026, 11, 23, 10))
     to_admin = [text_of(m) for u, m in chat.dms if u == "admin"]
+    print("\nto the admin while the CM is away:", *to_admin, sep="\n---\n")
     assert not [u for u, _m in chat.dms if u == "cm"]
     assert len(to_admin) == 4  # Friday's and Monday's digests: the count, then the card
     assert "Loto du club" in to_admin[1] and "[Approve]" in to_admin[1]
+    assert "You receive this while the CM is away; the CM is back on Nov 28, 2026." in to_admin[0]
     call = next(text_of(m) for c, m, _t in chat.posts if c == "C-LEADERS")
+    print("---\nin the leaders' channel:", call, sep="\n")
     assert "The CM is away and back on Nov 28, 2026" in call
     router.command(away, cm, "cm", "away off")
     run(rhythm, local(2026, 11, 24, 9), local(2026, 11, 24, 9))
@@ -317,3 +320,11 @@ def test_a_close_wished_date_a_publication_day_and_pending_negative_messages_rea
             if r.delivered_at and r.kind in ("reminders.card", "reminders.moderation")
         }
     assert sent_at["moderation-reminder"] == "Thu 09:00"  # the last one; each went out at 9:00, not at night
+
+
+def test_no_digest_when_nothing_waits_long_enough(rhythm: Deps, chat: RecordingChat) -> None:
+    waiting_news(rhythm, local(2026, 11, 23, 12))  # sent on Monday: not yet 3 days old on Wednesday
+    run(rhythm, local(2026, 11, 24, 8), local(2026, 11, 26, 10))  # Thursday 9:00: 2 days 21 hours
+    assert [u for u, _m in chat.dms] == []
+    run(rhythm, local(2026, 11, 27, 8), local(2026, 11, 27, 9))  # Friday 9:00: more than 3 days
+    assert [u for u, _m in chat.dms] == ["cm", "cm"]
