@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 from handlers.core import outbox
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import N_, number, translator
-from handlers.core.messages import Button, Md, Message
+from handlers.core.messages import Md, Message
 from handlers.core.permissions import cm_back_on, is_cm
 from handlers.core.registry import FollowUp, Registry
 from handlers.core.schedule import local_day
 from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import OPEN
 from handlers.news.cards import STATUS_ICONS, STATUSES, day, news_line
+from handlers.news.submit import send_button
 from handlers.onboarding.plan import progress
 from handlers.reminders.personal import next_at
 from storage.models import (
@@ -43,7 +44,7 @@ def view(deps: Deps, user_id: str, lang: str) -> Message:
     tz = deps.team.timezone
     now = deps.clock()
     today = local_day(now, tz)
-    send = Button("home.news", _("Send news"), "form", "primary")
+    send = send_button(lang)
     with deps.db() as s:
         if not is_cm(deps, user_id):
             mine = list(
@@ -119,12 +120,6 @@ def opened(deps: Deps, req: Request) -> None:
         uow.send(FollowUp(PUBLISH, {"user": req.user_id}, f"home:{req.user_id}:open:{req.inbox_id or deps.clock()}"))
 
 
-def click(deps: Deps, req: Request, _verb: str, _value: str) -> None:
-    from handlers.news.submit import news_form
-
-    req.reply.open_form(news_form(req.language))
-
-
 def _version(deps: Deps) -> str:
     """What the home views show, in a few numbers: when it moves, they are published again."""
     with deps.db() as s:
@@ -169,7 +164,6 @@ def _publish(deps: Deps, row: Outbox) -> list[FollowUp]:
 def register(reg: Registry) -> None:
     reg.command("cm home", show, N_("your summary: news, negative messages, first weeks, what comes next"),
                 aliases=("accueil",))  # fmt: skip
-    reg.button("home", click)
     reg.deliverer(PUBLISH, _publish)
     reg.watch(watch)
     reg.home = opened

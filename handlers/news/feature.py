@@ -24,6 +24,7 @@ def register(reg: Registry) -> None:
         refusal=N_("⛔ Only the CM and admins can see the queue."),
     )
     reg.button("news", triage.click)
+    reg.button("newsform", submit.open_form)
     reg.form("news.submit", submit.validate, lambda d, r, v, _state: submit.submit_form(d, r, v))
     for action in triage.FORMS:
         _decision_form(reg, action)

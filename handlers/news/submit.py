@@ -11,7 +11,7 @@ from sqlalchemy import select
 from handlers.core.context import Deps, Request
 from handlers.core.dates import read_date, said
 from handlers.core.i18n import number, translator
-from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
+from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message, Option
 from handlers.core.permissions import is_cm
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery
@@ -58,6 +58,15 @@ def news_form(lang: str) -> Form:
         ],
         language=lang,
     )
+
+
+def send_button(lang: str) -> Button:
+    """ "Send news": opens the news form, wherever Relais offers it (the call for news, the home view)."""
+    return Button("newsform.open", translator(lang)("Send news"), "form", "primary")
+
+
+def open_form(deps: Deps, req: Request, _verb: str, _value: str) -> None:
+    req.reply.open_form(news_form(req.language))
 
 
 def _length_errors(lang: str, values: dict[str, str]) -> FormErrors:

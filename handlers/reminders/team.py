@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.core import outbox
-from handlers.core.context import Deps, Request
+from handlers.core.context import Deps
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.core.ports import MessageRef
@@ -20,7 +20,7 @@ from handlers.core.registry import FollowUp, Recurring, Registry
 from handlers.core.schedule import local_day, office_hours
 from handlers.moderation.cards import entry_card
 from handlers.news.cards import day, decision_card
-from handlers.news.submit import news_form
+from handlers.news.submit import send_button
 from storage.models import ModerationEntry, ModerationEvent, News, NewsEvent, Outbox, QueueMessage
 
 CARDS_MAX = 5  # items sent with their buttons in one nudge; the rest are counted
@@ -62,7 +62,7 @@ def _news_call(deps: Deps, row: Outbox) -> list[FollowUp]:
         Message(
             title=_("📣 Any news for the CM this week?"),
             text=text,
-            actions=[Button("reminders.news", _("Send news"), "form", "primary")],
+            actions=[send_button(deps.team.language)],
         ),
     )
     return []
@@ -292,16 +292,10 @@ def _entry(deps: Deps, row: Outbox) -> list[FollowUp]:
     return []
 
 
-def click(deps: Deps, req: Request, verb: str, value: str) -> None:
-    """The call for news's button opens the news form."""
-    req.reply.open_form(news_form(req.language))
-
-
 def register(reg: Registry) -> None:
     reg.every(Recurring("news_call", _news_call_due, skips_holidays=True, grace=GRACE))
     reg.every(Recurring("cm_digest", _digest_due, skips_holidays=True, grace=GRACE))
     reg.watch(watch)
-    reg.button("reminders", click)
     deliverers: dict[str, Any] = {
         "reminders.news_call": _news_call,
         "reminders.digest": _digest,

@@ -32,7 +32,7 @@ def published(fake: FakeSlack, user: str, words: str) -> None:
 def test_the_home_tab_shows_each_person_their_part_and_follows_changes(slack):
     assert slack.home_opened(LEADER, "Ev-home-1").status_code == 200
     published(slack.fake, LEADER, "You have not sent any news yet.")
-    assert '"action_id": "home.news"' in homes(slack.fake, LEADER)[-1]
+    assert '"action_id": "newsform.open"' in homes(slack.fake, LEADER)[-1]
     slack.home_opened(CM, "Ev-home-2")
     published(slack.fake, CM, "the CM's desk")
     desk = homes(slack.fake, CM)[-1]
@@ -46,7 +46,7 @@ def test_the_home_tab_shows_each_person_their_part_and_follows_changes(slack):
     tick(slack.core)
     tick(slack.core)
     assert len(slack.fake.api_calls("views.publish")) == before  # nothing changed: nothing published
-    slack.click(LEADER, "home.news", "form", channel=f"D{LEADER}")
+    slack.click(LEADER, "newsform.open", "form", channel=f"D{LEADER}")
     assert slack.fake.wait_api("views.open")[-1]["view"]["callback_id"] == "news.submit"
 
 
@@ -88,5 +88,5 @@ def test_the_weekly_call_for_news_lands_in_the_leaders_channel_and_its_button_op
         tick(slack.core, ahead)
         calls = [c for c in slack.fake.api_calls("chat.postMessage") if c["channel"] == LEADERS]
         assert len(calls) == 1 and "Any news for the CM this week?" in blocks_text(calls[0])
-        slack.click(LEADER, "reminders.news", "form", channel=LEADERS)
+        slack.click(LEADER, "newsform.open", "form", channel=LEADERS)
         assert slack.fake.wait_api("views.open")[-1]["view"]["callback_id"] == "news.submit"

@@ -158,7 +158,7 @@ def test_a_public_holiday_moves_each_reminder_to_the_next_working_day_once(
         "digest_head Tue 29 Dec 09:00 CET",
     ]
     call = next(m for c, m, _t in chat.posts if c == "C-LEADERS")
-    assert "Any news for the CM this week?" in text_of(call) and call.actions[0].action_id == "reminders.news"
+    assert "Any news for the CM this week?" in text_of(call) and call.actions[0].action_id == "newsform.open"
     digest = [text_of(m) for u, m in chat.dms if u == "cm"][:2]
     assert "1 news waiting for a decision for more than 3 days" in digest[0]
     assert "#1 Loto du club" in digest[1] and "[Approve]" in digest[1]
