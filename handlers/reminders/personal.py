@@ -73,7 +73,7 @@ def _form(lang: str) -> Form:
         fields=[
             Field("target", _("For"), kind="select", options=[Option(k, _(v)) for k, v in TARGETS.items()],
                   initial="me"),
-            Field("person", _("The person (if for a person)"), kind="person", optional=True),
+            Field("person", _("Person"), kind="person", optional=True, hint=_("Only if the reminder is for a person")),
             Field("text", _("Reminder"), kind="paragraph", max_length=TEXT_MAX),
             Field("when", _("First time"), hint=_("e.g. demain 9h, lundi 18h, 12/12 14:30")),
             Field("repeat", _("Repeat"), kind="select", options=[Option(k, _(v)) for k, v in REPEATS.items()],
