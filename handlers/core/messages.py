@@ -51,6 +51,7 @@ class Markup:
     escape: Callable[[str], str]
     mention: Callable[[str], str]
     bold: str = "**"
+    escape_code: Callable[[str], str] | None = None  # inside `code`, where a platform reads no escapes
 
     def render(self, md: Md | str) -> str:
         if isinstance(md, str):
@@ -58,12 +59,18 @@ class Markup:
         template = md.template.replace("**", self.bold) if self.bold != "**" else md.template
         out: list[str] = []
         line = ""  # the start of the line being written
+        code = False  # inside a `code span` of the template
         for literal, name, _spec, _conversion in Formatter().parse(template):
             out.append(literal)
             line = literal.rpartition("\n")[2] if "\n" in literal else line + literal
+            code ^= literal.count("`") % 2 == 1
             if name is None:
                 continue
-            value = self._value(md.values[name])
+            raw = md.values[name]
+            if code and self.escape_code is not None and isinstance(raw, str):
+                out.append(self.escape_code(raw))
+                continue
+            value = self._value(raw)
             if line.startswith(">"):  # a quote holds every line of its value, not just the first
                 value = value.replace("\n", "\n> ")
             out.append(value)

@@ -276,3 +276,11 @@ def test_a_proxy_error_page_becomes_a_chat_error(fake_mattermost):
     fake_mattermost.fail("/api/v4/users/me", Failure(status=200, html="<html>a login page</html>"))
     with pytest.raises(ChatError, match="not a JSON answer"):
         api.me()
+
+
+def test_help_shows_command_placeholders_without_backslashes_inside_code(mm):
+    mm.command(CM, "/cm", "help")
+    hooks = mm.fake.wait_until(lambda calls: any(c.path.startswith("/hooks/commands/") for c in calls))
+    text = [c.body for c in hooks if c.path.startswith("/hooks/commands/")][0]["text"]
+    assert "`/cm recap [YYYY-Www]`" in text and "`/cm remind delete <N>`" in text
+    assert "\\[" not in text and "\\<" not in text
