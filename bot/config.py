@@ -7,11 +7,15 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
 from handlers.core.i18n import LANGUAGES, translator
+
+if TYPE_CHECKING:
+    from handlers.core.schedule import Schedule
 
 PLATFORMS = ("console", "slack", "mattermost")
 SECRETS = (
@@ -22,7 +26,6 @@ SECRETS = (
     "mattermost_command_tokens",
 )
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Schedule = tuple[str, int, int]  # (day_of_week as cron reads it, hour, minute), local time
 
 
 class ConfigError(Exception):

@@ -48,11 +48,14 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def _call(what: str, fn: Callable[[], Any]) -> Any:
-    """One Web API call; every way it can fail becomes a ChatError (never with the token)."""
+def _call(what: str, fn: Callable[[], Any], *, answers: tuple[str, ...] = ()) -> Any:
+    """One Web API call; every way it can fail becomes a ChatError (never with the token),
+    except the errors in `answers`, which are an answer: None is returned for them."""
     try:
         return fn()
     except SlackApiError as exc:
+        if exc.response.get("error") in answers:
+            return None
         raise ChatError(f"{what}: {exc.response.get('error', exc.response.status_code)}") from None
     except (SlackClientError, OSError) as exc:
         raise ChatError(f"{what}: {type(exc).__name__}") from None
@@ -85,14 +88,13 @@ class SlackChat:
         _call("views.publish", lambda: self.client.views_publish(user_id=user_id, view=view))
 
     def can_post(self, channel: str) -> bool:
-        try:
-            info = self.client.conversations_info(channel=channel)
-        except SlackApiError as exc:
-            if exc.response.get("error") in ("channel_not_found", "not_in_channel"):
-                return False
-            raise ChatError(f"conversations.info: {exc.response.get('error')}") from None
-        except (SlackClientError, OSError) as exc:
-            raise ChatError(f"conversations.info: {type(exc).__name__}") from None
+        info = _call(
+            "conversations.info",
+            lambda: self.client.conversations_info(channel=channel),
+            answers=("channel_not_found", "not_in_channel"),
+        )
+        if info is None:
+            return False
         found = info.get("channel") or {}
         return bool(found.get("is_member") or found.get("is_im"))
 

@@ -16,6 +16,7 @@ from storage.models import User
 
 if TYPE_CHECKING:
     from handlers.core.registry import Registry
+    from handlers.core.schedule import Schedule
 
 
 def _all_features() -> Registry:
@@ -36,7 +37,7 @@ class Team:
     timezone: ZoneInfo = ZoneInfo("Europe/Paris")
     cm_users: frozenset[str] = frozenset()
     admin_users: frozenset[str] = frozenset()
-    schedules: tuple[tuple[str, tuple[str, int, int] | None], ...] = ()  # (name, (days, hour, minute) or off)
+    schedules: tuple[tuple[str, Schedule | None], ...] = ()  # (name, its schedule or None: off)
     leaders_channel: str = ""
     queue_reminder_days: int = 3
     answer_reminder_days: int = 2

@@ -45,3 +45,11 @@ def number(value: int, language: str) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(value, locale=language)
+
+
+def too_long(size: int, limit: int, language: str) -> str:
+    """A field's length over its limit, said the same way in every form."""
+    _ = translator(language)
+    return _("{size} characters; the limit is {limit}.").format(
+        size=number(size, language), limit=number(limit, language)
+    )

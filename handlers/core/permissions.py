@@ -18,27 +18,31 @@ def is_admin(deps: Deps, user_id: str) -> bool:
     return user_id in deps.team.admin_users
 
 
+def _away(deps: Deps, today: date) -> dict[str, date]:
+    """The CMs away today, with their last day away."""
+    with deps.db() as s:
+        rows = s.execute(
+            select(User.platform_id, User.away_until).where(
+                User.platform_id.in_(sorted(deps.team.cm_users)), User.away_until >= today
+            )
+        )
+        return {user: until for user, until in rows if until is not None}
+
+
 def cm_inbox(deps: Deps, today: date) -> list[str]:
     """Who receives what is for the CM today: the CMs who are not away, or the admins
     while every CM is away."""
     cms = sorted(deps.team.cm_users)
-    with deps.db() as s:
-        away = set(s.scalars(select(User.platform_id).where(User.platform_id.in_(cms), User.away_until >= today)))
+    away = _away(deps, today)
     present = [c for c in cms if c not in away]
     return present if present or not cms else sorted(deps.team.admin_users) or cms
 
 
 def cm_back_on(deps: Deps, today: date) -> date | None:
     """While every CM is away, the day the first one is back."""
-    cms = sorted(deps.team.cm_users)
-    if not cms:
+    if not deps.team.cm_users:
         return None
-    with deps.db() as s:
-        away = [
-            until
-            for until in s.scalars(select(User.away_until).where(User.platform_id.in_(cms), User.away_until >= today))
-            if until is not None
-        ]
-    if len(away) < len(cms):
+    away = _away(deps, today)
+    if len(away) < len(deps.team.cm_users):
         return None
-    return min(away) + timedelta(days=1)
+    return min(away.values()) + timedelta(days=1)

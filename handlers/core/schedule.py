@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-Schedule = tuple[str, int, int]  # (days as cron writes them, hour, minute)
+Schedule = tuple[str, int, int]  # (days as cron writes them, hour, minute), local time
+GRACE = timedelta(hours=12)  # a reminder missed by more than this (Relais was stopped) is not sent late
 
 
 def cron(schedule: Schedule, tz: ZoneInfo) -> CronTrigger:
@@ -39,16 +40,25 @@ def is_holiday(day: date, country: str) -> bool:
     return bool(country) and day in _holidays(country, day.year)
 
 
+def _workday(day: date, country: str) -> bool:
+    return day.weekday() < 5 and not is_holiday(day, country)
+
+
+def _next_workday(day: date, country: str) -> date:
+    """The first working day after `day` (neither a weekend nor a public holiday)."""
+    day += timedelta(days=1)
+    while not _workday(day, country):
+        day += timedelta(days=1)
+    return day
+
+
 def working(moment: datetime, tz: ZoneInfo, country: str) -> datetime:
     """`moment`, or — if it falls on a public holiday — the same local time on the next
-    working day (neither a holiday nor a weekend)."""
+    working day."""
     local = moment.astimezone(tz)
-    day = local.date()
-    if not is_holiday(day, country):
+    if not is_holiday(local.date(), country):
         return moment
-    day += timedelta(days=1)
-    while day.weekday() >= 5 or is_holiday(day, country):
-        day += timedelta(days=1)
+    day = _next_workday(local.date(), country)
     return datetime.combine(day, time(local.hour, local.minute), tz).astimezone(moment.tzinfo)
 
 
@@ -65,14 +75,8 @@ def office_hours(now: datetime, tz: ZoneInfo, country: str) -> datetime:
     next working day. Nobody is nudged at night for an item that waited all day."""
     local = now.astimezone(tz)
     day = local.date()
-
-    def workday(d: date) -> bool:
-        return d.weekday() < 5 and not is_holiday(d, country)
-
-    if workday(day) and OPENS <= local.time() < CLOSES:
+    if _workday(day, country) and OPENS <= local.time() < CLOSES:
         return now
-    if not (workday(day) and local.time() < OPENS):
-        day += timedelta(days=1)
-        while not workday(day):
-            day += timedelta(days=1)
+    if not (_workday(day, country) and local.time() < OPENS):
+        day = _next_workday(day, country)
     return datetime.combine(day, OPENS, tz).astimezone(now.tzinfo)

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from handlers.core.context import Deps, Request
-from handlers.core.i18n import number, translator
+from handlers.core.i18n import too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.core.once import changed
 from handlers.core.permissions import is_cm
@@ -118,9 +118,7 @@ def check(values: dict[str, str], lang: str, *, full: bool = True) -> FormErrors
     limits = {"excerpt": EXCERPT_MAX, "author": AUTHOR_MAX, "note": NOTE_MAX, "reason": NOTE_MAX}
     for name, limit in limits.items():
         if len(values.get(name, "")) > limit and name not in errors:
-            errors[name] = _("{size} characters; the limit is {limit}.").format(
-                size=number(len(values[name]), lang), limit=number(limit, lang)
-            )
+            errors[name] = too_long(len(values[name]), limit, lang)
     return errors
 
 

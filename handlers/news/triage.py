@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from handlers.core.context import Deps, Request
 from handlers.core.dates import read_date
-from handlers.core.i18n import N_, number, translator
+from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.once import changed
 from handlers.core.permissions import is_cm
@@ -103,9 +103,7 @@ def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> F
             if problem:
                 errors[name] = problem
         elif len(value) > NOTE_MAX:
-            errors[name] = _("{size} characters; the limit is {limit}.").format(
-                size=number(len(value), req.language), limit=number(NOTE_MAX, req.language)
-            )
+            errors[name] = too_long(len(value), NOTE_MAX, req.language)
     return errors
 
 

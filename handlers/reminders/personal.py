@@ -5,7 +5,7 @@ outbox row keyed by the reminder and the day it goes out."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
@@ -15,13 +15,13 @@ from sqlalchemy import select, update
 from handlers.core import outbox
 from handlers.core.context import Deps, Request
 from handlers.core.dates import read_moment, said_moment
-from handlers.core.i18n import N_, translator
+from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
 from handlers.core.once import changed
 from handlers.core.permissions import is_cm
 from handlers.core.ports import ChatError
 from handlers.core.registry import FollowUp, Registry
-from handlers.core.schedule import last_fire, local_day, working
+from handlers.core.schedule import GRACE, last_fire, local_day, working
 from handlers.core.uow import UnitOfWork
 from storage.models import Reminder
 
@@ -35,7 +35,6 @@ REPEATS = {
     "weekly": N_("Every week"),
     "monthly": N_("Every month"),
 }
-GRACE = timedelta(hours=12)  # an occurrence missed by more than this (Relais was stopped) is skipped
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -84,13 +83,18 @@ def _form(lang: str) -> Form:
 
 
 def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+    return _checked(deps, req, values)[0]
+
+
+def _checked(deps: Deps, req: Request, values: dict[str, str]) -> tuple[FormErrors, datetime | None]:
+    """The form's errors, and the first time it asks for when there are none."""
     _ = translator(req.language)
     errors: FormErrors = {}
     text = values.get("text", "").strip()
     if not text:
         errors["text"] = _("Write what to remind.")
     elif len(text) > TEXT_MAX:
-        errors["text"] = _("{size} characters; the limit is {limit}.").format(size=len(text), limit=TEXT_MAX)
+        errors["text"] = too_long(len(text), TEXT_MAX, req.language)
     target = values.get("target") or "me"
     if target not in TARGETS:
         errors["target"] = _("Choose who the reminder is for.")
@@ -101,13 +105,13 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
     moment, problem = read_moment(values.get("when", ""), deps.team.timezone, req.language, deps.clock())
     if moment is None:
         errors["when"] = problem
-    return errors
+    return errors, moment
 
 
 def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> None:
     _ = translator(req.language)
-    errors = validate(deps, req, values)
-    if errors:  # the console and a replayed request come here without the platform's check
+    errors, moment = _checked(deps, req, values)
+    if errors or moment is None:  # the console and a replayed request come here without the platform's check
         req.reply.reply(Message(text=Md.of("⚠️ {e}", e=" ".join(errors.values()))))
         return
     target = values.get("target") or "me"
@@ -128,8 +132,6 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
                 )
             )  # fmt: skip
             return
-    moment = read_moment(values["when"], deps.team.timezone, req.language, deps.clock())[0]
-    assert moment is not None
     with UnitOfWork(deps, req) as uow:
         reminder = Reminder(
             owner_id=req.user_id,

@@ -15,9 +15,10 @@ from handlers.core import outbox
 from handlers.core.context import Deps
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
+from handlers.core.permissions import cm_back_on, cm_inbox
 from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Recurring, Registry
-from handlers.core.schedule import local_day, office_hours
+from handlers.core.schedule import GRACE, local_day, office_hours
 from handlers.moderation.cards import entry_card
 from handlers.news.cards import day, decision_card
 from handlers.news.submit import send_button
@@ -25,13 +26,6 @@ from storage.models import ModerationEntry, ModerationEvent, News, NewsEvent, Ou
 
 CARDS_MAX = 5  # items sent with their buttons in one nudge; the rest are counted
 WAITING = ("new", "needs_info")
-GRACE = timedelta(hours=12)  # a reminder missed by more than this (Relais was stopped) is not sent late
-
-
-def _cm_inbox(deps: Deps, moment: datetime) -> list[str]:
-    from handlers.core.permissions import cm_inbox
-
-    return cm_inbox(deps, local_day(moment, deps.team.timezone))
 
 
 # The weekly call for news -------------------------------------------------------------
@@ -42,8 +36,6 @@ def _news_call_due(deps: Deps, moment: datetime) -> list[FollowUp]:
 
 
 def _news_call(deps: Deps, row: Outbox) -> list[FollowUp]:
-    from handlers.core.permissions import cm_back_on
-
     if not deps.team.leaders_channel:
         return []
     _ = translator(deps.team.language)
@@ -90,7 +82,7 @@ def _digest(deps: Deps, row: Outbox) -> list[FollowUp]:
     if not items:
         return []
     rows = []
-    for user in _cm_inbox(deps, now):
+    for user in cm_inbox(deps, local_day(now, deps.team.timezone)):
         rows.append(FollowUp("reminders.digest_head", {"user": user, "n": len(items)}, f"{row.dedupe_key}:{user}"))
         rows += [
             FollowUp("reminders.card", {"user": user, "news": n.id}, f"{row.dedupe_key}:{user}:{n.id}")
@@ -114,8 +106,6 @@ def _digest_head(deps: Deps, row: Outbox) -> list[FollowUp]:
 
 def _standing_in(deps: Deps, user: str) -> Md | None:
     """Said to an admin who receives what is for the CM while the CM is away."""
-    from handlers.core.permissions import cm_back_on
-
     back = cm_back_on(deps, local_day(deps.clock(), deps.team.timezone))
     if user in deps.team.cm_users or back is None:
         return None
@@ -150,6 +140,7 @@ def watch(deps: Deps) -> None:
     team = deps.team
     when = office_hours(now, team.timezone, team.holidays_country)
     today = local_day(now, team.timezone)
+    to_cm = cm_inbox(deps, today)
     rows: list[tuple[FollowUp, datetime]] = []
     ask_after = timedelta(days=team.answer_reminder_days)
     with deps.db() as s:
@@ -172,7 +163,7 @@ def watch(deps: Deps) -> None:
             why = N_("⏰ Wished publication date close, still undecided")
             rows += [
                 (FollowUp("reminders.card", {"user": u, "news": news.id, "why": why}, f"deadline:{news.id}:{u}"), when)
-                for u in _cm_inbox(deps, now)
+                for u in to_cm
             ]
         today_items = s.scalars(select(News).where(News.status == "scheduled", News.scheduled_for == today))
         for news in today_items:
@@ -180,13 +171,12 @@ def watch(deps: Deps) -> None:
             rows += [
                 (FollowUp("reminders.card", {"user": u, "news": news.id, "why": why},
                           f"publish-day:{news.id}:{today}:{u}"), when)
-                for u in _cm_inbox(deps, now)
+                for u in to_cm
             ]  # fmt: skip
-    if _pending(deps):
+    if _pending(deps, limit=1):
         day_of = local_day(when, team.timezone)
         rows += [
-            (FollowUp("reminders.moderation", {"user": u}, f"moderation-reminder:{day_of}:{u}"), when)
-            for u in _cm_inbox(deps, now)
+            (FollowUp("reminders.moderation", {"user": u}, f"moderation-reminder:{day_of}:{u}"), when) for u in to_cm
         ]
     outbox.owe(deps, rows)
 
@@ -248,7 +238,8 @@ def _answer_late(deps: Deps, row: Outbox) -> list[FollowUp]:
     return []
 
 
-def _pending(deps: Deps) -> list[ModerationEntry]:
+def _pending(deps: Deps, limit: int | None = None) -> list[ModerationEntry]:
+    """Entries still pending after MODERATION_REMINDER_HOURS, oldest first."""
     since = deps.clock() - timedelta(hours=deps.team.moderation_reminder_hours)
     with deps.db() as s:
         return list(
@@ -256,6 +247,7 @@ def _pending(deps: Deps) -> list[ModerationEntry]:
                 select(ModerationEntry)
                 .where(ModerationEntry.handling == "pending", ModerationEntry.seen_at <= since)
                 .order_by(ModerationEntry.seen_at)
+                .limit(limit)
             )
         )
 

@@ -5,13 +5,13 @@ repeat; `/cm tip` picks another one than the last it gave."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.registry import FollowUp, Recurring, Registry
-from handlers.core.schedule import local_day
+from handlers.core.schedule import GRACE, local_day
 from handlers.core.uow import UnitOfWork
 from handlers.tips.bank import TIPS
 from storage.models import Outbox, TeamState
@@ -49,5 +49,5 @@ def _post(deps: Deps, row: Outbox) -> list[FollowUp]:
 
 
 def register(reg: Registry) -> None:
-    reg.every(Recurring("tip", _due, skips_holidays=True, grace=timedelta(hours=12)))
+    reg.every(Recurring("tip", _due, skips_holidays=True, grace=GRACE))
     reg.deliverer("tips.weekly", _post)
