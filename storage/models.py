@@ -60,7 +60,7 @@ class News(Base):
     scheduled_for: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     events: Mapped[list[NewsEvent]] = relationship(back_populates="news", order_by="NewsEvent.id", lazy="selectin")
-    queue_message: Mapped[QueueMessage | None] = relationship(lazy="selectin")
+    queue_message: Mapped[QueueMessage | None] = relationship(lazy="joined")  # one row: in the same query
 
 
 class NewsEvent(Base):

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger import get_bolt_logger
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -143,10 +145,17 @@ class SlackReply:
         _call("views.open", lambda: self.chat.client.views_open(trigger_id=self.trigger_id, view=view))
 
 
+def _same_token(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN itself, then warns at every start that the client's
+    token (the same one) wins: a line that would only puzzle whoever reads the logs."""
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -> AsyncApp:
     """One listener per kind of request, for the commands and button prefixes the
     features declare. Each request is stored in the inbox before its ack, then
     processed from there in a worker thread."""
+    get_bolt_logger(AsyncApp).addFilter(_same_token)
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret or "socket-mode",
         client=AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url),

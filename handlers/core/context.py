@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.core.ports import Chat, Reply
@@ -17,6 +17,10 @@ from storage.models import User
 if TYPE_CHECKING:
     from handlers.core.registry import Registry
     from handlers.core.schedule import Schedule
+
+
+_USERS = User.__table__
+_LANGUAGE = select(_USERS.c.language).where(_USERS.c.platform_id == bindparam("user"))  # built once: every request asks
 
 
 def _all_features() -> Registry:
@@ -56,7 +60,7 @@ class Deps:
     def language(self, user_id: str) -> str:
         """The language to answer this person in, outside any transaction."""
         with self.db() as session:
-            chosen = session.scalar(select(User.language).where(User.platform_id == user_id))
+            chosen = session.execute(_LANGUAGE, {"user": user_id}).scalar()
         return chosen or self.team.language
 
 

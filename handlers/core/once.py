@@ -7,6 +7,7 @@ each, so a read lock is never upgraded (SQLite would refuse it mid-transaction).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import CursorResult, Executable, Select, update
@@ -18,17 +19,25 @@ from handlers.core.context import Deps
 from storage.models import Base
 
 
-def changed(session: Session, statement: Executable) -> int:
+def changed(session: Session, statement: Executable, params: dict[str, Any] | None = None) -> int:
     """How many rows an UPDATE changed: the compare-and-set's verdict."""
-    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    result: CursorResult[Any] = session.execute(statement, params)  # type: ignore[assignment]
     return result.rowcount
+
+
+@cache
+def _insert_once(model: type[Base], key_column: str, dialect: str) -> Executable:
+    """Built once per table: every request adds an inbox row and most add outbox rows,
+    and building the statement each time cost more than running it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = model.__table__
+    return insert(table).on_conflict_do_nothing(index_elements=[key_column]).returning(table.c.id)
 
 
 def add_once(session: Session, model: type[Base], key_column: str, values: dict[str, Any]) -> int | None:
     """INSERT … ON CONFLICT DO NOTHING in the caller's transaction; the new id, or None."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=[key_column])
-    return session.scalar(stmt.returning(model.id))  # type: ignore[attr-defined]
+    stmt = _insert_once(model, key_column, session.get_bind().dialect.name)
+    return session.execute(stmt, values).scalar()
 
 
 def claim(

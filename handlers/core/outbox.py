@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from handlers.core.context import Deps
@@ -82,6 +82,14 @@ def enqueue_claimed(session: Session, rows: Iterable[FollowUp], now: datetime) -
     return added
 
 
+_OUTBOX = Outbox.__table__
+_SENT = (  # built once: every message ends here
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row"))
+    .values(delivered_at=bindparam("now"), attempts=bindparam("attempts"))
+)
+
+
 def _claimable(now: datetime) -> Any:
     return and_(
         Outbox.delivered_at.is_(None),
@@ -124,10 +132,7 @@ def _send(deps: Deps, rows: list[Outbox]) -> set[int]:
             _failed(deps, row, repr(exc))
             continue
         with deps.db.begin() as s:
-            sent = (
-                update(Outbox).where(Outbox.id == row.id).values(delivered_at=deps.clock(), attempts=row.attempts + 1)
-            )
-            s.execute(sent)
+            s.execute(_SENT, {"row": row.id, "now": deps.clock(), "attempts": row.attempts + 1})
             s.add_all(r for r in results if not isinstance(r, FollowUp))  # what the delivery recorded
             more = enqueue_claimed(s, (r for r in results if isinstance(r, FollowUp)), deps.clock())
         done.add(row.id)

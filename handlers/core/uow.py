@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from handlers.core import outbox
@@ -17,11 +17,17 @@ from handlers.core.once import changed
 from handlers.core.registry import FollowUp
 from storage.models import Inbox, Outbox
 
+_INBOX = Inbox.__table__
+_DONE = (  # built once: every request ends here
+    update(_INBOX)
+    .where(_INBOX.c.id == bindparam("row"), _INBOX.c.processed_at.is_(None))
+    .values(processed_at=bindparam("now"))
+)
+
 
 def mark_processed(session: Session, inbox_id: int, now: datetime) -> bool:
     """The inbox row is done, in the caller's transaction; False if it was done already."""
-    done = update(Inbox).where(Inbox.id == inbox_id, Inbox.processed_at.is_(None)).values(processed_at=now)
-    return bool(changed(session, done))
+    return bool(changed(session, _DONE, {"row": inbox_id, "now": now}))
 
 
 class AlreadyProcessed(Exception):

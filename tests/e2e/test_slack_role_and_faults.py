@@ -9,7 +9,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from storage.models import News, Outbox
-from tests.e2e.conftest import CM, LEADER, QUEUE, TOKEN, SlackClient, blocks_text, client_get, sign, tick
+from tests.e2e.conftest import (
+    CM,
+    LEADER,
+    QUEUE,
+    TOKEN,
+    SlackClient,
+    blocks_text,
+    client_get,
+    serving,
+    sign,
+    slack_settings,
+    tick,
+)
 from tests.fakes.slack_api import RATELIMITED, SERVER_ERROR, TIMEOUT
 
 
@@ -65,6 +77,16 @@ def test_healthz_reports_the_database(slack):
         "failing": 0,
         "failed": 0,
     }
+
+
+def test_starting_with_the_token_in_the_environment_logs_no_bolt_warning(
+    clean_engine, database_url, fake_slack, monkeypatch, caplog
+):
+    """A .env puts SLACK_BOT_TOKEN in the environment, where Bolt reads it too."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    with caplog.at_level(logging.WARNING), serving(slack_settings(database_url, fake_slack.api_url), fake_slack):
+        pass
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_a_rate_limited_post_is_retried_by_the_client(slack):
