@@ -12,14 +12,14 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.core.ports import Chat, Reply
-from storage.models import User
+from storage.models import User, table_of
 
 if TYPE_CHECKING:
     from handlers.core.registry import Registry
     from handlers.core.schedule import Schedule
 
 
-_USERS = User.__table__
+_USERS = table_of(User)
 _LANGUAGE = select(_USERS.c.language).where(_USERS.c.platform_id == bindparam("user"))  # built once: every request asks
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from handlers.core.context import Deps
-from storage.models import Base
+from storage.models import Base, table_of
 
 
 def changed(session: Session, statement: Executable, params: dict[str, Any] | None = None) -> int:
@@ -30,7 +30,7 @@ def _insert_once(model: type[Base], key_column: str, dialect: str) -> Executable
     """Built once per table: every request adds an inbox row and most add outbox rows,
     and building the statement each time cost more than running it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = model.__table__
+    table = table_of(model)
     return insert(table).on_conflict_do_nothing(index_elements=[key_column]).returning(table.c.id)
 
 

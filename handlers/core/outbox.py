@@ -24,7 +24,7 @@ from handlers.core.messages import Md, Message
 from handlers.core.once import add_once, claim
 from handlers.core.ports import ChatError
 from handlers.core.registry import FollowUp, Registry
-from storage.models import Outbox
+from storage.models import Outbox, table_of
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=1)  # longer than any one delivery with the SDK's own retries
@@ -82,7 +82,7 @@ def enqueue_claimed(session: Session, rows: Iterable[FollowUp], now: datetime) -
     return added
 
 
-_OUTBOX = Outbox.__table__
+_OUTBOX = table_of(Outbox)
 _SENT = (  # built once: every message ends here
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("row"))

@@ -15,9 +15,9 @@ from handlers.core import outbox
 from handlers.core.context import Deps, Request
 from handlers.core.once import changed
 from handlers.core.registry import FollowUp
-from storage.models import Inbox, Outbox
+from storage.models import Inbox, Outbox, table_of
 
-_INBOX = Inbox.__table__
+_INBOX = table_of(Inbox)
 _DONE = (  # built once: every request ends here
     update(_INBOX)
     .where(_INBOX.c.id == bindparam("row"), _INBOX.c.processed_at.is_(None))
