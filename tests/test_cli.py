@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from bot.config import ConfigError, Settings
 from bot.logs import RedactSecrets
+from storage.db import HEAD, MIGRATIONS, migrate, revision
 from tests.conftest import ROOT
 
 
@@ -114,6 +115,40 @@ def test_migrate_creates_the_schema_on_a_new_sqlite_file(tmp_path):
     assert result.returncode == 0, result.stderr
     tables = set(inspect(create_engine(f"sqlite:///{tmp_path / 'relais.db'}")).get_table_names())
     assert {"news", "news_events", "queue_messages", "charters", "outbox", "users", "alembic_version"} <= tables
+
+
+def _alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def test_head_is_the_newest_migration():
+    """`relais serve` skips Alembic when the database is at HEAD: HEAD must follow the migrations."""
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(_alembic_config()).get_heads() == [HEAD]
+
+
+def test_a_database_at_head_is_left_alone_and_an_older_one_is_migrated(tmp_path):
+    from alembic import command
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+    assert revision(engine) is None
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0004")
+    assert "reminders" not in inspect(engine).get_table_names()
+    migrate(engine)
+    assert revision(engine) == HEAD
+    assert "reminders" in inspect(engine).get_table_names()
+    with engine.begin() as conn:  # at HEAD, nothing is run: a table dropped behind its back stays dropped
+        conn.execute(text("DROP TABLE reminders"))
+    migrate(engine)
+    assert "reminders" not in inspect(engine).get_table_names()
 
 
 CONSOLE_SESSION = """\
