@@ -4,7 +4,7 @@ Payloads hold ids, so a late delivery shows the item as it is then."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from handlers.core.context import Deps
 from handlers.core.i18n import translator
@@ -40,7 +40,7 @@ def after_change(news_id: int, event_id: int, *, answer: bool) -> list[FollowUp]
 
 def _news(s: Session, news_id: int) -> tuple[News, list[str]]:
     """The item and the sensitive topics its text touches now."""
-    news = s.get(News, news_id)
+    news = s.get(News, news_id, options=[joinedload(News.events)])  # one query, history included
     assert news is not None
     return news, matches(f"{news.title}\n{news.body}", all_topics(s))
 

@@ -134,11 +134,16 @@ def _store_and_send(
 ) -> None:
     with UnitOfWork(deps, req) as uow:
         news = News(
-            author_id=req.user_id, title=title, body=body, category=category, wished_date=wished_date, links=links
+            author_id=req.user_id,
+            title=title,
+            body=body,
+            category=category,
+            wished_date=wished_date,
+            links=links,
+            events=[NewsEvent(kind="new", actor_id=req.user_id)],
         )
         uow.session.add(news)
-        uow.session.flush()
-        uow.session.add(NewsEvent(news_id=news.id, kind="new", actor_id=req.user_id))
+        uow.session.flush()  # one flush writes both, and gives the id
         news_id = news.id
         uow.send(delivery.post_card(news_id))
     _ = translator(req.language)
