@@ -26,7 +26,7 @@ from bot.scheduler import Ticker
 log = logging.getLogger(__name__)
 THREADS = 2  # per worker process: platform calls wait on the network; more threads only fight for the GIL
 QUIET = 0.05  # seconds without a new request
-MAX_WAIT = 1.0  # seconds a request may wait for that pause
+MAX_WAIT = 5.0  # seconds a request may wait for that pause: acks first, even under a long burst
 
 
 class Handover:
