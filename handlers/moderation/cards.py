@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.news.cards import moment
@@ -73,6 +76,12 @@ def _event_line(event: ModerationEvent, lang: str, tz: ZoneInfo, *, first: bool)
         when=moment(event.at, lang, tz),
     )
     return Md.of("{l} — “{n}”", l=line, n=event.note) if event.note else line
+
+
+def entry_history(session: Session, entry_id: int) -> list[ModerationEvent]:
+    """An entry's changes of handling, oldest first: what its card and its export show."""
+    query = select(ModerationEvent).where(ModerationEvent.entry_id == entry_id).order_by(ModerationEvent.id)
+    return list(session.scalars(query))
 
 
 def entry_card(entry: ModerationEntry, events: list[ModerationEvent], lang: str, tz: ZoneInfo) -> Message:

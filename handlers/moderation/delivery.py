@@ -3,13 +3,13 @@ once, then updated in place when its handling changes or its author is erased.""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from handlers.core.context import Deps
 from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Registry
-from handlers.moderation.cards import entry_card
-from storage.models import ModerationEntry, ModerationEvent, Outbox
+from handlers.moderation.cards import entry_card, entry_history
+from storage.models import ModerationEntry, Outbox
 
 POST, UPDATE = "moderation_post", "moderation_update"
 
@@ -27,9 +27,7 @@ def _entry_card(deps: Deps, row: Outbox) -> list[FollowUp]:
     with deps.db() as s:
         entry = s.get(ModerationEntry, row.payload["entry_id"])
         assert entry is not None
-        events = list(
-            s.scalars(select(ModerationEvent).where(ModerationEvent.entry_id == entry.id).order_by(ModerationEvent.id))
-        )
+        events = entry_history(s, entry.id)
     card = entry_card(entry, events, deps.team.language, deps.team.timezone)
     if entry.queue_message_id and entry.queue_channel:
         deps.chat.update(MessageRef(entry.queue_channel, entry.queue_message_id), card)

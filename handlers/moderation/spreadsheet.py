@@ -26,7 +26,7 @@ from sqlalchemy import select
 from handlers.core.context import Deps
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.text import fold
-from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
+from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES, entry_history
 from handlers.moderation.log import check, store
 from storage.models import ModerationEntry, ModerationEvent
 
@@ -182,10 +182,7 @@ def export_rows(deps: Deps, out: TextIO) -> int:
     count = 0
     with deps.db() as s:
         for entry in s.scalars(select(ModerationEntry).order_by(ModerationEntry.id).execution_options(yield_per=1000)):
-            events = s.scalars(
-                select(ModerationEvent).where(ModerationEvent.entry_id == entry.id).order_by(ModerationEvent.id)
-            )
-            writer.writerow([*_cells(entry), _history(events)])
+            writer.writerow([*_cells(entry), _history(entry_history(s, entry.id))])
             count += 1
     return count
 

@@ -19,10 +19,10 @@ from handlers.core.permissions import cm_back_on, cm_inbox
 from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Recurring, Registry
 from handlers.core.schedule import GRACE, local_day, office_hours
-from handlers.moderation.cards import entry_card
+from handlers.moderation.cards import entry_card, entry_history
 from handlers.news.cards import day, decision_card
 from handlers.news.submit import send_button
-from storage.models import ModerationEntry, ModerationEvent, News, NewsEvent, Outbox, QueueMessage
+from storage.models import ModerationEntry, News, NewsEvent, Outbox, QueueMessage
 
 CARDS_MAX = 5  # items sent with their buttons in one nudge; the rest are counted
 WAITING = ("new", "needs_info")
@@ -278,7 +278,7 @@ def _entry(deps: Deps, row: Outbox) -> list[FollowUp]:
     user = row.payload["user"]
     with deps.db() as s:
         entry = s.get(ModerationEntry, row.payload["entry"])
-        events = list(s.scalars(select(ModerationEvent).where(ModerationEvent.entry_id == row.payload["entry"])))
+        events = entry_history(s, row.payload["entry"])
     if entry is not None and entry.handling == "pending":
         deps.chat.dm(user, entry_card(entry, events, deps.language(user), deps.team.timezone))
     return []
