@@ -15,7 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.bootstrap import Core
 from handlers.core import inbox, outbox
 from handlers.core.context import Deps
-from handlers.core.schedule import cron, last_fire, working
+from handlers.core.schedule import cron, last_due
 from handlers.moderation import retention
 
 log = logging.getLogger(__name__)
@@ -39,11 +39,17 @@ class Ticker:
         now = self.deps.clock()
         for recurring in self.deps.features.recurring:
             schedule = schedules.get(recurring.name)
-            fired = last_fire(cron(schedule, team.timezone), now) if schedule else None
-            if fired is None or (recurring.grace is not None and now - fired > recurring.grace):
+            if schedule is None:
                 continue
-            if recurring.skips_holidays:  # keyed by the day it goes out: a holiday's and the next day's are one
-                fired = working(fired, team.timezone, team.holidays_country)
+            fired = last_due(  # keyed by the day it goes out: a holiday's and the next working day's are one
+                cron(schedule, team.timezone),
+                now,
+                team.timezone,
+                grace=recurring.grace,
+                holidays_country=team.holidays_country if recurring.skips_holidays else "",
+            )
+            if fired is None:
+                continue
             with self.deps.db.begin() as s:
                 if outbox.enqueue_all(s, recurring.due(self.deps, fired), due_at=fired):
                     log.info("%s owed for %s", recurring.name, fired.isoformat())

@@ -29,6 +29,18 @@ def last_fire(trigger: Any, now: datetime, lookback: timedelta = timedelta(days=
     return last
 
 
+def last_due(
+    trigger: Any, now: datetime, tz: ZoneInfo, *, grace: timedelta | None, holidays_country: str
+) -> datetime | None:
+    """When the latest occurrence up to `now` goes out: None if there is none, or if it is
+    older than `grace` (Relais was stopped: it is not sent late); moved to the next
+    working day if it falls on a public holiday of `holidays_country` (empty: never)."""
+    fired = last_fire(trigger, now)
+    if fired is None or (grace is not None and now - fired > grace):
+        return None
+    return working(fired, tz, holidays_country)
+
+
 @cache
 def _holidays(country: str, year: int) -> frozenset[date]:
     import holidays  # loaded when a reminder is first due, not at start

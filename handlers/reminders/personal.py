@@ -21,7 +21,7 @@ from handlers.core.once import changed
 from handlers.core.permissions import is_cm
 from handlers.core.ports import ChatError
 from handlers.core.registry import FollowUp, Registry
-from handlers.core.schedule import GRACE, last_fire, local_day, working
+from handlers.core.schedule import GRACE, last_due, local_day, working
 from handlers.core.uow import UnitOfWork
 from storage.models import Reminder
 
@@ -221,10 +221,11 @@ def watch(deps: Deps) -> None:
     with deps.db() as s:
         live = list(s.scalars(select(Reminder).where(Reminder.deleted_at.is_(None))))
     for r in live:
-        fired = last_fire(trigger(r, deps), now)
-        if fired is None or now - fired > GRACE:
+        moment = last_due(
+            trigger(r, deps), now, deps.team.timezone, grace=GRACE, holidays_country=deps.team.holidays_country
+        )
+        if moment is None:
             continue
-        moment = working(fired, deps.team.timezone, deps.team.holidays_country)
         rows.append(
             (
                 FollowUp("reminders.personal", {"id": r.id}, f"remind:{r.id}:{local_day(moment, deps.team.timezone)}"),
