@@ -21,7 +21,7 @@ from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import OPEN
 from handlers.news.cards import STATUS_ICONS, STATUSES, day, news_line
 from handlers.news.submit import send_button
-from handlers.onboarding.plan import progress
+from handlers.onboarding.plan import START, progress
 from handlers.reminders.personal import next_at
 from storage.models import (
     ModerationEntry,
@@ -132,7 +132,7 @@ def _version(deps: Deps) -> str:
             s.scalar(select(func.count()).select_from(Reminder).where(Reminder.deleted_at.is_not(None))),
             s.scalar(select(func.max(User.away_until))),
             s.scalar(select(func.count()).select_from(User).where(User.away_until.is_not(None))),
-            s.scalar(select(TeamState.value).where(TeamState.key == "onboarding:start")),
+            s.scalar(select(TeamState.value).where(TeamState.key == START)),
         ]
         parts.append(
             s.scalar(select(func.count()).select_from(OnboardingStep).where(OnboardingStep.done_at.is_not(None)))

@@ -41,6 +41,12 @@ DEFAULTS = (  # (week, owner, title, the command that helps)
     (5, CM, N_("Set up the weekly reporting of negative messages"), "/cm log"),
 )
 BAR = 10
+REFUSAL = N_("⛔ Only the CM and admins can change the plan. Nothing was changed.")
+
+
+def _last_day(start: date, step: OnboardingStep) -> date:
+    """The last day of the step's target week; the day after, it is overdue."""
+    return start + timedelta(weeks=step.week) - timedelta(days=1)
 
 
 def _start(s: Session, deps: Deps) -> date:
@@ -65,7 +71,7 @@ def _plan(deps: Deps, lang: str, start: date, steps: list[OnboardingStep], edita
     bar = "▓" * filled + "░" * (BAR - filled)
     lines = []
     for n, st in enumerate(steps, 1):
-        due = start + timedelta(weeks=st.week) - timedelta(days=1)
+        due = _last_day(start, st)
         late = not st.done_at and today > due
         line = Md.of(
             _("{box} {n}. {title} — week {week} ({due}) — {owner}"),
@@ -120,7 +126,7 @@ def command(deps: Deps, req: Request, rest: str) -> None:
     verb = words[0].casefold() if words else ""
     editing = verb in ("add", "rename", "week", "remove", "ajouter", "renommer", "semaine", "retirer")
     if editing and not is_cm(deps, req.user_id):
-        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can change the plan. Nothing was changed."))))
+        req.reply.reply(Message(text=Md.of(_(REFUSAL))))
         return
     if words and not editing:
         req.reply.reply(Message(text=Md.of(_(
@@ -175,7 +181,7 @@ def _edit(s: Session, steps: list[OnboardingStep], verb: str, args: str, lang: s
 def click(deps: Deps, req: Request, verb: str, value: str) -> None:
     _ = translator(req.language)
     if not is_cm(deps, req.user_id):
-        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can change the plan. Nothing was changed."))))
+        req.reply.reply(Message(text=Md.of(_(REFUSAL))))
         return
     with UnitOfWork(deps, req) as uow:
         s = uow.session
@@ -206,12 +212,15 @@ def watch(deps: Deps) -> None:
         if state is None:
             return
         start = date.fromisoformat(state.value)
-        late = [st for st in _steps(s) if not st.done_at and today >= start + timedelta(weeks=st.week)]
+        late = [st for st in _steps(s) if not st.done_at and today > _last_day(start, st)]
+    if not late:
+        return
     when = office_hours(now, deps.team.timezone, deps.team.holidays_country)
+    to_cm = cm_inbox(deps, today)
     rows: list[tuple[FollowUp, datetime]] = [
         (FollowUp("onboarding.nudge", {"step": st.id, "user": u}, f"onboarding-nudge:{st.id}:{u}"), when)
         for st in late
-        for u in cm_inbox(deps, today)
+        for u in to_cm
     ]
     outbox.owe(deps, rows)
 
