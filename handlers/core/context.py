@@ -64,6 +64,15 @@ class Deps:
         return chosen or self.team.language
 
 
+def person(session: Session, user_id: str) -> User:
+    """What Relais remembers of this person, added in the caller's transaction the first time."""
+    user = session.scalar(select(User).where(User.platform_id == user_id))
+    if user is None:
+        user = User(platform_id=user_id)
+        session.add(user)
+    return user
+
+
 @dataclass(frozen=True)
 class Request:
     """One person's command, click or form, already out of the platform's format."""

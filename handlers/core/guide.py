@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from handlers.core.context import Deps, Request
+from handlers.core.context import Deps, Request, person
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.messages import Md, Message
 from handlers.core.permissions import is_cm
 from handlers.core.uow import UnitOfWork
-from storage.models import User
 
 
 def help_message(deps: Deps, user_id: str, lang: str, unknown: str = "") -> Message:
@@ -38,11 +35,6 @@ def set_language(deps: Deps, req: Request, choice: str) -> None:
         req.reply.reply(Message(text=Md.of(_("Please choose fr or en, e.g. /cm language en."))))
         return
     with UnitOfWork(deps, req) as uow:
-        s = uow.session
-        user = s.scalar(select(User).where(User.platform_id == req.user_id))
-        if user is None:
-            s.add(User(platform_id=req.user_id, language=choice))
-        else:
-            user.language = choice
+        person(uow.session, req.user_id).language = choice
     _ = translator(choice)
     req.reply.reply(Message(text=Md.of(_("✅ From now on I will speak English to you."))))

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from handlers.core import outbox
-from handlers.core.context import Deps, Request
+from handlers.core.context import Deps, Request, person
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Md, Message
 from handlers.core.permissions import cm_back_on, is_cm
@@ -112,10 +112,8 @@ def show(deps: Deps, req: Request, _rest: str) -> None:
 def opened(deps: Deps, req: Request) -> None:
     """Slack's App Home was opened: remember the person sees it, and publish it."""
     with UnitOfWork(deps, req) as uow:
-        user = uow.session.scalar(select(User).where(User.platform_id == req.user_id))
-        if user is None:
-            uow.session.add(User(platform_id=req.user_id, home_seen_at=deps.clock()))
-        elif user.home_seen_at is None:
+        user = person(uow.session, req.user_id)
+        if user.home_seen_at is None:
             user.home_seen_at = deps.clock()
         uow.send(FollowUp(PUBLISH, {"user": req.user_id}, f"home:{req.user_id}:open:{req.inbox_id or deps.clock()}"))
 

@@ -6,24 +6,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
-from handlers.core.context import Deps, Request
+from handlers.core.context import Deps, Request, person
 from handlers.core.dates import read_date, said
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.schedule import local_day
 from handlers.core.uow import UnitOfWork
-from storage.models import User
 
 
 def _set(deps: Deps, req: Request, until: date | None) -> None:
     with UnitOfWork(deps, req) as uow:
-        user = uow.session.scalar(select(User).where(User.platform_id == req.user_id))
-        if user is None:
-            uow.session.add(User(platform_id=req.user_id, away_until=until))
-        else:
-            user.away_until = until
+        person(uow.session, req.user_id).away_until = until
 
 
 def command(deps: Deps, req: Request, rest: str) -> None:
