@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 
 from handlers.core.i18n import translator
 
@@ -80,8 +80,6 @@ def read_moment(raw: str, tz: ZoneInfo, lang: str, now: datetime) -> tuple[datet
 
 def said_moment(value: datetime, tz: ZoneInfo, lang: str) -> str:
     """« samedi 12 décembre 2026 à 09:00 »."""
-    from babel.dates import format_datetime
-
     pattern = "EEEE d MMMM y 'à' HH:mm" if lang == "fr" else "EEEE d MMMM y 'at' HH:mm"
     return format_datetime(value.astimezone(tz), pattern, locale=lang)
 

@@ -109,10 +109,9 @@ def _standing_in(deps: Deps, user: str) -> Md | None:
     back = cm_back_on(deps, local_day(deps.clock(), deps.team.timezone))
     if user in deps.team.cm_users or back is None:
         return None
-    _ = translator(deps.language(user))
-    return Md.of(
-        _("You receive this while the CM is away; the CM is back on {day}."), day=day(back, deps.language(user))
-    )
+    lang = deps.language(user)
+    _ = translator(lang)
+    return Md.of(_("You receive this while the CM is away; the CM is back on {day}."), day=day(back, lang))
 
 
 def _card(deps: Deps, row: Outbox) -> list[FollowUp]:
@@ -150,8 +149,8 @@ def watch(deps: Deps) -> None:
             .where(News.status == "needs_info", NewsEvent.kind == "needs_info", NewsEvent.at <= now - ask_after)
         ).all()
         for news, event in asked:
-            if any(e.id > event.id for e in news.events):
-                continue  # answered since, or asked again: that later question counts
+            if not _unanswered(news, event):
+                continue
             rows.append((FollowUp("reminders.answer", {"event": event.id}, f"answer-reminder:{event.id}"), when))
             if event.at <= now - 2 * ask_after:
                 rows.append((FollowUp("reminders.answer_late", {"event": event.id}, f"answer-late:{event.id}"), when))
@@ -181,6 +180,11 @@ def watch(deps: Deps) -> None:
     outbox.owe(deps, rows)
 
 
+def _unanswered(news: News, question: NewsEvent) -> bool:
+    """The CM's question is still the last word: not answered, decided or asked again since."""
+    return news.status == "needs_info" and not any(e.id > question.id for e in news.events)
+
+
 def _event(deps: Deps, event_id: int) -> tuple[NewsEvent, News] | None:
     with deps.db() as s:
         event = s.get(NewsEvent, event_id)
@@ -188,7 +192,7 @@ def _event(deps: Deps, event_id: int) -> tuple[NewsEvent, News] | None:
             return None
         news = s.get(News, event.news_id)
         assert news is not None
-        if news.status != "needs_info" or any(e.id > event.id for e in news.events):
+        if not _unanswered(news, event):
             return None  # answered (or decided) between the check and the delivery
         return event, news
 
