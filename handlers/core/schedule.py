@@ -6,7 +6,8 @@ happen is always a keyed outbox row."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, partial
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,9 +44,28 @@ def last_due(
 
 @cache
 def _holidays(country: str, year: int) -> frozenset[date]:
-    import holidays  # loaded when a reminder is first due, not at start
+    return frozenset(_calendar(country)(years=year))
 
-    return frozenset(holidays.country_holidays(country, years=year))
+
+@cache
+def _calendar(country: str) -> Any:
+    """One country's `holidays` class, loaded when a reminder is first due. Only its own
+    module is loaded: `holidays.country_holidays` imports the package's 300 countries,
+    13 MB in the ticking process for the one it needs (tests/test_schedule.py checks
+    both give the same days)."""
+    import importlib.util
+
+    import holidays
+    from holidays.registry import COUNTRIES
+
+    module, names = next((m, n) for m, n in COUNTRIES.items() if country in n[1:])
+    path = Path(holidays.__file__).with_name("countries") / f"{module}.py"
+    spec = importlib.util.spec_from_file_location(f"holidays.countries.{module}", path)
+    if spec is None or spec.loader is None:  # a layout this release of `holidays` does not have
+        return partial(holidays.country_holidays, country)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return getattr(loaded, names[0])
 
 
 def is_holiday(day: date, country: str) -> bool:

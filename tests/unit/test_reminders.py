@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,12 +16,13 @@ from sqlalchemy import select, update
 from bot.bootstrap import Core
 from bot.config import Settings
 from bot.scheduler import Ticker
-from handlers.core import router
+from handlers.core import router, schedule
 from handlers.core.context import Deps
 from handlers.reminders import personal, team
 from storage.models import News, NewsEvent, Outbox, Reminder
 from tests.unit.conftest import RecordingChat, as_user, text_of
 
+ROOT = Path(__file__).resolve().parents[2]
 PARIS = ZoneInfo("Europe/Paris")
 SCHEDULES = (("news_call", ("fri", 10, 0)), ("cm_digest", ("mon-fri", 9, 0)))
 
@@ -162,6 +166,23 @@ def test_a_public_holiday_moves_each_reminder_to_the_next_working_day_once(
     digest = [text_of(m) for u, m in chat.dms if u == "cm"][:2]
     assert "1 news waiting for a decision for more than 3 days" in digest[0]
     assert "#1 Loto du club" in digest[1] and "[Approve]" in digest[1]
+
+
+def test_only_the_team_s_country_is_loaded_and_its_holidays_are_the_package_s() -> None:
+    """`holidays.country_holidays` imports the package's 300 countries (13 MB in the
+    ticking process); Relais loads the one it needs, with the same days."""
+    probe = (
+        "import sys; from datetime import date; from handlers.core.schedule import is_holiday; "
+        "print(is_holiday(date(2026, 7, 14), 'FR'), is_holiday(date(2026, 7, 13), 'FR'), "
+        "sum(m.startswith('holidays.countries') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["True", "False", "0"]
+    import holidays
+
+    for country in ("FR", "BE", "CH", "CA", "LU", "DE"):
+        for year in (2026, 2027):
+            assert schedule._holidays(country, year) == frozenset(holidays.country_holidays(country, years=year))
 
 
 def test_while_the_cm_is_away_the_admins_get_what_was_for_the_cm(rhythm: Deps, chat: RecordingChat) -> None:
