@@ -7,8 +7,8 @@ baselines run in the same invocation, each its own process under uvicorn on
   insert the row with `sqlite3`, `chat.postMessage` with `AsyncWebClient`, POST
   to the `response_url` — with nothing of Relais's safety (no inbox, no outbox).
 
-Reported for each: time until ready (process start to /healthz), resident memory
-when idle, ack throughput and p50/p95/p99 latency, peak memory, and the time until
+Reported for each: time until ready (process start to /healthz), memory when idle
+(the serving process's RSS, and the PSS summed over it and its forked workers), ack throughput and p50/p95/p99 latency, peak memory, and the time until
 every item is posted; then Relais's ratios to the baselines.
 
     python bench/ack_latency.py [--requests 600] [--concurrency 20] [--rounds 3]
@@ -128,6 +128,23 @@ def peak_rss_mb(pid: int) -> float:
     return rss_mb(pid, "VmHWM:")
 
 
+def tree(pid: int) -> list[int]:
+    """The process and its descendants (relais serve's forked workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(p for child in children for p in tree(int(child)))]
+
+
+def pss_mb(pid: int) -> float:
+    """What the server and its workers take from the machine: the sum of their
+    proportional set sizes, so the pages they share after the fork count once."""
+    total = 0
+    for p in tree(pid):
+        for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
 async def load(port: int, requests: int, concurrency: int, response_url: str) -> tuple[float, list[float]]:
     url = f"http://127.0.0.1:{port}/slack/events"
     latencies: list[float] = []
@@ -206,10 +223,7 @@ def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argpars
     try:
         ready = wait_healthy(port, proc)
         time.sleep(1)  # idle: what it holds before any work
-        idle = rss_mb(proc.pid)
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-        if children:  # relais serve's worker process, forked from it (shared pages count in both)
-            print(f"{name:<10} worker process idle {rss_mb(int(children[0])):5.1f} MB", flush=True)
+        idle, idle_all = rss_mb(proc.pid), pss_mb(proc.pid)
         started = time.perf_counter()
         elapsed, lat = asyncio.run(load(port, args.requests, args.concurrency, f"{fake}/response/1"))
         wanted = args.requests + 1  # and the warm-up's
@@ -220,6 +234,8 @@ def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argpars
         result = {
             "ready": ready,
             "idle": idle,
+            "all": idle_all,
+            "processes": len(tree(proc.pid)),
             "rps": len(lat) / elapsed,
             "p50": statistics.median(lat) * 1000,
             "p95": lat[int(len(lat) * 0.95)] * 1000,
@@ -228,7 +244,8 @@ def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argpars
             "posted": all_posted if name != "ack-only" else float("nan"),
         }
         print(
-            f"{name:<10} ready {ready:5.2f} s  idle {idle:5.1f} MB  {result['rps']:5.0f} req/s  "
+            f"{name:<10} ready {ready:5.2f} s  idle {idle:5.1f} MB, {idle_all:5.1f} MB PSS in "
+            f"{result['processes']:.0f} processes  {result['rps']:5.0f} req/s  "
             f"p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms  p99 {result['p99']:6.1f} ms  "
             f"peak {result['rss']:5.1f} MB  all posted {result['posted']:5.1f} s",
             flush=True,
@@ -283,7 +300,8 @@ def main() -> None:
     print(f"medians of {args.rounds} rounds:")
     for name, r in results.items():
         print(
-            f"{name:<10} ready {r['ready']:5.2f} s  idle {r['idle']:5.1f} MB  {r['rps']:5.0f} req/s  "
+            f"{name:<10} ready {r['ready']:5.2f} s  idle {r['idle']:5.1f} MB, {r['all']:5.1f} MB PSS in "
+            f"{r['processes']:.0f} processes  {r['rps']:5.0f} req/s  "
             f"p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
             f"peak {r['rss']:5.1f} MB  all posted {r['posted']:5.1f} s"
         )
@@ -291,7 +309,8 @@ def main() -> None:
     print(
         f"ratios     all posted {relais['posted'] / same['posted']:.2f}x same-work   "
         f"ack p99 {relais['p99'] / ack['p99']:.2f}x ack-only   throughput {relais['rps'] / ack['rps']:.2f}x ack-only   "
-        f"ready {relais['ready'] / ack['ready']:.2f}x   idle RSS {relais['idle'] / ack['idle']:.2f}x"
+        f"ready {relais['ready'] / ack['ready']:.2f}x   idle RSS {relais['idle'] / ack['idle']:.2f}x   "
+        f"idle PSS, all processes {relais['all'] / ack['all']:.2f}x"
     )
 
 
