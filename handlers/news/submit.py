@@ -195,10 +195,14 @@ def queue(deps: Deps, req: Request) -> None:
     if not items:
         req.reply.reply(Message(text=Md.of(_("🎉 No news waiting for a decision."))))
         return
-    lines = [news_line(n, lang, deps.team.timezone, with_author=True) for n in items[:LIST_MAX]]
-    if len(items) > LIST_MAX:
-        lines.append(Md.of(_("… and more: decide on these first.")))
-    req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("News waiting for a decision"), l=Md.join(lines))))
+    if len(items) <= CARDS_MAX:  # every one comes with its buttons below: no list to repeat them
+        req.reply.reply(Message(text=Md.of(_("**News waiting for a decision:** {n}"), n=number(len(items), lang))))
+    else:
+        lines = [news_line(n, lang, deps.team.timezone, with_author=True) for n in items[:LIST_MAX]]
+        if len(items) > LIST_MAX:
+            lines.append(Md.of(_("… and more: decide on these first.")))
+        lines.append(Md.of(_("The {k} oldest below, with their buttons."), k=CARDS_MAX))
+        req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("News waiting for a decision"), l=Md.join(lines))))
     for news in items[:CARDS_MAX]:  # the oldest, each with its buttons
         req.reply.reply(decision_card(news, lang, deps.team.timezone))
 

@@ -120,10 +120,9 @@ def test_publish_after_approval_and_queue_lists_pending_oldest_first(deps, chat)
     router.action(deps, cm, "news.approve", "2")
     router.action(deps, cm, "news.publish", "2")
     router.command(deps, cm, "cm", "queue")
-    listing, *cards = [text_of(m) for m in reply.replies[-3:]]
-    assert listing.index("Premier") < listing.index("Troisième") and "Second" not in listing
-    assert "by @leader" in listing
-    assert ["Premier" in cards[0], "Troisième" in cards[1]] == [True, True]  # each with its buttons, oldest first
+    head, *cards = [text_of(m) for m in reply.replies[-3:]]
+    assert head == "News waiting for a decision: 2"  # both come with their buttons: no list repeats them
+    assert ["Premier" in cards[0], "Troisième" in cards[1], "by @leader" in cards[0]] == [True, True, True]
     assert [b.action_id for b in reply.replies[-2].actions] == [
         "news.approve",
         "news.schedule",
@@ -133,6 +132,17 @@ def test_publish_after_approval_and_queue_lists_pending_oldest_first(deps, chat)
     leader, leader_reply = as_user("leader")
     router.command(deps, leader, "cm", "queue")
     assert "Only the CM" in leader_reply.last
+
+
+def test_a_long_queue_lists_every_item_then_the_oldest_with_their_buttons(deps, chat):
+    for n in range(7):
+        submit(deps, f"Item {n}")
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "queue")
+    listing, *cards = [text_of(m) for m in reply.replies]
+    assert [listing.index(f"Item {n}") for n in range(7)] == sorted(listing.index(f"Item {n}") for n in range(7))
+    assert listing.endswith("The 5 oldest below, with their buttons.")
+    assert [next(f"Item {n}" for n in range(7) if f"Item {n}" in c) for c in cards] == [f"Item {n}" for n in range(5)]
 
 
 def test_unknown_news_id_is_explained(deps):
