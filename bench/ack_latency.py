@@ -8,8 +8,9 @@ baselines run in the same invocation, each its own process under uvicorn on
   to the `response_url` — with nothing of Relais's safety (no inbox, no outbox).
 
 Reported for each: time until ready (process start to /healthz), memory when idle
-(the serving process's RSS, and the PSS summed over it and its forked workers), ack throughput and p50/p95/p99 latency, peak memory, and the time until
-every item is posted; then Relais's ratios to the baselines.
+(the serving process's RSS, and the PSS summed over it and its forked workers),
+ack throughput and p50/p95/p99 latency, peak memory, and the time until every
+item is posted; then Relais's ratios to the baselines.
 
     python bench/ack_latency.py [--requests 600] [--concurrency 20] [--rounds 3]
 """

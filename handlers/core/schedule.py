@@ -51,17 +51,17 @@ def _holidays(country: str, year: int) -> frozenset[date]:
 def _calendar(country: str) -> Any:
     """One country's `holidays` class, loaded when a reminder is first due. Only its own
     module is loaded: `holidays.country_holidays` imports the package's 300 countries,
-    13 MB in the ticking process for the one it needs (tests/test_schedule.py checks
-    both give the same days)."""
+    13 MB in the ticking process for the one it needs (tests/unit/test_reminders.py
+    checks both give the same days)."""
     import importlib.util
 
     import holidays
     from holidays.registry import COUNTRIES
 
-    module, names = next((m, n) for m, n in COUNTRIES.items() if country in n[1:])
+    module, names = next(((m, n) for m, n in COUNTRIES.items() if country in n[1:]), ("", ()))
     path = Path(holidays.__file__).with_name("countries") / f"{module}.py"
-    spec = importlib.util.spec_from_file_location(f"holidays.countries.{module}", path)
-    if spec is None or spec.loader is None:  # a layout this release of `holidays` does not have
+    spec = importlib.util.spec_from_file_location(f"holidays.countries.{module}", path) if module else None
+    if spec is None or spec.loader is None or not path.exists():  # a layout this release does not have
         return partial(holidays.country_holidays, country)
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
