@@ -224,7 +224,7 @@ def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argpars
     try:
         ready = wait_healthy(port, proc)
         time.sleep(1)  # idle: what it holds before any work
-        idle, idle_all = rss_mb(proc.pid), pss_mb(proc.pid)
+        idle, idle_all, processes = rss_mb(proc.pid), pss_mb(proc.pid), len(tree(proc.pid))
         started = time.perf_counter()
         elapsed, lat = asyncio.run(load(port, args.requests, args.concurrency, f"{fake}/response/1"))
         wanted = args.requests + 1  # and the warm-up's
@@ -236,7 +236,7 @@ def run(name: str, cmd: list[str], env: dict[str, str], port: int, args: argpars
             "ready": ready,
             "idle": idle,
             "all": idle_all,
-            "processes": len(tree(proc.pid)),
+            "processes": processes,
             "rps": len(lat) / elapsed,
             "p50": statistics.median(lat) * 1000,
             "p95": lat[int(len(lat) * 0.95)] * 1000,

@@ -60,8 +60,8 @@ def _calendar(country: str) -> Any:
 
     module, names = next(((m, n) for m, n in COUNTRIES.items() if country in n[1:]), ("", ()))
     path = Path(holidays.__file__).with_name("countries") / f"{module}.py"
-    spec = importlib.util.spec_from_file_location(f"holidays.countries.{module}", path) if module else None
-    if spec is None or spec.loader is None or not path.exists():  # a layout this release does not have
+    spec = importlib.util.spec_from_file_location(f"holidays.countries.{module}", path)
+    if not module or not path.exists() or spec is None or spec.loader is None:  # unknown, or another layout
         return partial(holidays.country_holidays, country)
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
