@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
 from handlers.core.i18n import number, translator
 from handlers.core.ports import Chat
+from handlers.core.sheets import Unreadable
 from handlers.features import registry
 from handlers.moderation import retention
-from handlers.moderation.spreadsheet import decode, export_rows, import_rows
+from handlers.moderation.spreadsheet import export_rows, import_rows
 from handlers.news import submit as news
 from handlers.recap import weekly as recap
 
@@ -72,27 +74,42 @@ def recap_command(settings: Settings, week: str | None, post: bool) -> int:
 
 
 def import_command(settings: Settings, path: Path) -> int:
+    """Rows refused are listed by line; a file Relais cannot read as it is loads nothing (exit 2)."""
     core = _core(settings)
-    _ = translator(settings.language)
-    loaded, problems = import_rows(core.deps, "import", io.StringIO(decode(path.read_bytes())))
+    lang = settings.language
+    _ = translator(lang)
+    with _progress(path, lang) as bar:
+        try:
+            loaded, problems = import_rows(core.deps, "import", path, bar.update)
+        except Unreadable as refused:
+            print(_("relais: {problem}").format(problem=refused), file=sys.stderr)
+            return 2
     for line, problem in problems:
         print(_("line {line}: {problem}").format(line=line, problem=problem), file=sys.stderr)
     print(
-        _("Entries loaded: {n}. Rows refused: {bad}.").format(
-            n=number(loaded, settings.language), bad=number(len(problems), settings.language)
-        )
+        _("Entries loaded: {n}. Rows refused: {bad}.").format(n=number(loaded, lang), bad=number(len(problems), lang))
     )
     return 1 if problems else 0
 
 
+def _progress(path: Path, lang: str) -> Any:
+    """A progress bar on a terminal (tqdm), nothing when the output is a file or a pipe.
+    Its total counts the file's lines: a text on several lines makes it end early."""
+    from tqdm import tqdm
+
+    shown = sys.stderr.isatty() and path.is_file()
+    total = None
+    if shown and path.suffix.casefold() != ".xlsx":
+        with path.open("rb") as f:
+            total = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) or None
+    return tqdm(total=total, unit=translator(lang)("rows"), disable=not shown, leave=False, file=sys.stderr)
+
+
 def export_command(settings: Settings, what: str, out: Path | None) -> int:
+    """CSV on the screen, or a file: .xlsx by its suffix, else CSV in the team's language."""
     core = _core(settings)
     writer = news.export_rows if what == "news" else export_rows
-    if out is None:
-        count = writer(core.deps, sys.stdout)
-    else:
-        with out.open("w", newline="", encoding="utf-8") as target:
-            count = writer(core.deps, target)
+    count = writer(core.deps, out, sys.stdout)
     _ = translator(settings.language)
     print(_("Rows written: {n}.").format(n=number(count, settings.language)), file=sys.stderr)
     return 0

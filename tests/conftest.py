@@ -46,8 +46,13 @@ def clean_engine(engine: Engine) -> Engine:
     return engine
 
 
-def pytest_report_header() -> str:
-    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (temporary file)')}"
+def pytest_report_header() -> list[str]:
+    lines = [f"database: {os.environ.get('DATABASE_URL', 'sqlite (temporary file)')}"]
+    if os.environ.get("RELAIS_FAKE_NOW"):  # tests/clock/sitecustomize.py
+        import time
+
+        lines.append(f"clock: moved to {os.environ['RELAIS_FAKE_NOW']}, reads {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
+    return lines
 
 
 ROOT = Path(__file__).resolve().parent.parent

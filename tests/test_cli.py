@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -217,7 +218,8 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
     assert "ligne 3 : network : Choisissez un réseau dans la liste." in imported.stderr
     exported = relais(["export", "moderation", "--out", "out.csv"], tmp_path)
     assert exported.returncode == 0 and "Lignes écrites : 2." in exported.stderr
-    assert (tmp_path / "out.csv").read_text().splitlines()[0].startswith("id,seen_at,network,link,author,excerpt")
+    header = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("n°;vu le;réseau;lien;auteur;extrait")  # French Excel: `;` and French headers
     forgot = relais(["forget", "--author", "jean  dupont"], tmp_path)
     assert forgot.stdout == "Entrées qui ne montrent plus cet auteur : 1.\n"  # a count, not the cards
     assert "Jean Dupont" not in relais(["export", "moderation"], tmp_path).stdout
@@ -228,16 +230,16 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
     assert posted.returncode == 0 and "── #team" in posted.stdout
     assert (tmp_path / "moderation-2026-W47.png").read_bytes().startswith(b"\x89PNG")
     assert relais(["recap", "--week", "2026-W60"], tmp_path).returncode == 2
-    assert relais(["export", "news"], tmp_path).stdout.startswith("id,created_at,author_id,title")
+    assert relais(["export", "news"], tmp_path).stdout.startswith("n°;envoyée le;envoyée par;titre")
+    english = relais(["export", "news"], tmp_path, {"RELAIS_LANGUAGE": "en"}).stdout
+    assert english.startswith("id,sent at,sent by,title")
 
 
 def test_console_guardrails_session(tmp_path):
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from handlers.recap.data import week_of
 
-    this_week = week_of(datetime.now(ZoneInfo("Europe/Paris")).date())
     lines = [
         "/as cm",
         "/cm topics add Fusion des antennes: fusion, regroupement",
@@ -273,10 +275,15 @@ def test_console_guardrails_session(tmp_path):
         ".",
         "Pub automatique",
         "1",
-        f"/cm recap {this_week}",
         "/quit",
     ]
     out = relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="\n".join(lines) + "\n").stdout
+    with create_engine(f"sqlite:///{tmp_path / 'relais.db'}").connect() as conn:  # the week the console logged in
+        seen = conn.execute(text("SELECT min(seen_at) FROM moderation_entries")).scalar()
+    this_week = week_of(
+        datetime.fromisoformat(seen).replace(tzinfo=timezone.utc).astimezone(ZoneInfo("Europe/Paris")).date()
+    )
+    out += relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin=f"/as cm\n/cm recap {this_week}\n/quit\n").stdout
     assert "✅ Sensitive topic ⚠ Fusion des antennes" in out
     assert "Negative message #1 — Facebook" in out and "Sensitive topics: ⚠ Fusion des antennes" in out
     assert "⚠️ Say why this message is ignored." in out  # asked again, then given
@@ -398,9 +405,9 @@ def test_a_french_excel_file_imports_and_says_why_a_line_is_refused(tmp_path):
     assert refused[0].startswith("line 4: 10 cells where the header has 9")
     assert refused[1] == "line 5: Date: This date is in the future."  # the column as the file names it
     assert refused[2].startswith("line 6: Réseau:") and "Allowed: Facebook, Instagram" in refused[2]
-    exported = relais(["export", "moderation"], tmp_path).stdout
+    exported = relais(["export", "moderation"], tmp_path, {"RELAIS_LANGUAGE": "en"}).stdout
     assert "Honteux, vraiment" in exported and "Déçue,medium,replied" in exported and "Répondu en privé" in exported
-    assert "2026-11-17T09:30:00+00:00" in exported  # 10:30 in Paris
+    assert "2026-11-17 10:30:00" in exported  # the team's local time, as it was typed
 
 
 def test_a_date_typed_as_people_write_it_is_understood_and_said_back(tmp_path):
@@ -425,3 +432,24 @@ def test_a_read_only_database_gives_the_typed_text_back_in_one_line_not_a_traceb
     result = relais([], tmp_path, read_only, stdin=form)
     assert "> Fête des bénévoles\n> \n> Venez nombreux !\n> \n> À 14 h.\n> \n> other\n> \n> samedi\n\n" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (
+            lambda p: p.mkdir(),
+            "relais\u202f: journal est un dossier\u202f: indiquez le fichier du tableur qu'il contient.",
+        ),
+        (lambda p: p.write_bytes(b""), "relais\u202f: journal est vide\u202f: exportez à nouveau le tableur."),
+        (
+            lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"),
+            "relais\u202f: journal n'est pas un tableur (CSV ou .xlsx).",
+        ),
+        (lambda p: None, "relais\u202f: ce fichier ou ce dossier n'existe pas\u202f: journal"),
+    ],
+)
+def test_a_file_relais_cannot_import_is_one_line_and_exit_2(tmp_path, make, said):
+    make(tmp_path / "journal")
+    result = relais(["import", "moderation", "journal"], tmp_path)
+    assert (result.returncode, result.stderr, result.stdout) == (2, said + "\n", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -56,6 +56,10 @@ class Deps:
     team: Team
     features: Registry = field(default_factory=_all_features)
     clock: Callable[[], datetime] = _utcnow  # tests move time forward instead of rewinding rows
+
+    def today(self) -> date:
+        """The team's local day by the injected clock: dates people type are read from it."""
+        return self.clock().astimezone(self.team.timezone).date()
 
     def language(self, user_id: str) -> str:
         """The language to answer this person in, outside any transaction."""

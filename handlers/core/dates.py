@@ -15,11 +15,11 @@ from handlers.core.i18n import translator
 _NUMERIC = re.compile(r"^\s*(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s*$")
 
 
-def read_date(raw: str, tz: ZoneInfo, lang: str, today: date | None = None) -> tuple[date | None, str]:
-    """The date meant, or None and what to tell the person."""
+def read_date(raw: str, tz: ZoneInfo, lang: str, today: date) -> tuple[date | None, str]:
+    """The date meant, or None and what to tell the person. `today` comes from the
+    injected clock (`local_day(deps.clock(), tz)`), never from the wall clock."""
     _ = translator(lang)
     raw = raw.strip()
-    today = today or datetime.now(tz).date()
     try:
         found: date | None = date.fromisoformat(raw)
     except ValueError:

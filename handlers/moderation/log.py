@@ -136,20 +136,26 @@ def store(deps: Deps, actor: str, values: dict[str, str], seen_at: datetime | No
         return _write(uow.session, actor, values, seen_at)
 
 
+def entry_values(actor: str, values: dict[str, str]) -> dict[str, object]:
+    """An entry's columns from what was typed (the form) or read (an import): one rule for both."""
+    handling = values.get("handling") or "pending"
+    return {
+        "network": values["network"],
+        "link": values.get("link", "").strip() or None,
+        "author": values.get("author", "").strip() or None,
+        "excerpt": values["excerpt"].strip(),
+        "severity": values.get("severity") or "low",
+        "handling": handling,
+        "reason": values.get("reason", "").strip(),
+        "note": values.get("note", "").strip(),
+        "logged_by": actor,
+        "handled_by": actor if handling != "pending" else None,
+    }
+
+
 def _write(s: Session, actor: str, values: dict[str, str], seen_at: datetime | None) -> int:
     """One entry, its topics and its first handling."""
-    entry = ModerationEntry(
-        network=values["network"],
-        link=values.get("link", "").strip() or None,
-        author=values.get("author", "").strip() or None,
-        excerpt=values["excerpt"].strip(),
-        severity=values.get("severity") or "low",
-        handling=values.get("handling") or "pending",
-        reason=values.get("reason", "").strip(),
-        note=values.get("note", "").strip(),
-        logged_by=actor,
-        handled_by=actor if (values.get("handling") or "pending") != "pending" else None,
-    )
+    entry = ModerationEntry(**entry_values(actor, values))
     if seen_at is not None:
         entry.seen_at = seen_at
     s.add(entry)

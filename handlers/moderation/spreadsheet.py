@@ -1,83 +1,84 @@
-"""The moderation log as CSV: `relais import moderation FILE.csv` and
-`relais export moderation`. Import columns (a header row is required; only
-`network` and `excerpt` must be filled):
+"""The moderation log as a spreadsheet: `relais import moderation FILE.csv|FILE.xlsx`
+and `relais export moderation [--out FILE.csv|FILE.xlsx]`. Import columns (a header
+row is required; only network and excerpt must be filled):
 
-    seen_at, network, link, author, excerpt, severity, handling, reason, note
+    seen at, network, link, author, excerpt, severity, handling, reason, note
+    (in French: vu le, réseau, lien, auteur, extrait, gravité, traitement, raison, note)
 
-seen_at is YYYY-MM-DD or DD/MM/YYYY, with or without a time (team time zone;
-empty = now; a date in the future is refused); French header names work too
-(date, réseau, lien, auteur, extrait, gravité, traitement, raison, note), and
-so do `;` or tab separators and Windows-1252 files, as French Excel saves them;
-network, severity and handling take the values of the /cm log form
-(facebook, instagram, x, linkedin, youtube, tiktok, website, other;
-low, medium, high; pending, replied, hidden, deleted, escalated, ignored).
-A bad row is reported with its line number; the other rows still load."""
+seen at is YYYY-MM-DD or DD/MM/YYYY, with or without a time (team time zone; empty =
+now; a date in the future is refused), or a date cell of a workbook; network, severity
+and handling take the values of the /cm log form, as keys or labels in either
+language. Files are read as handlers/core/sheets.py says (no encoding is guessed).
+A bad row is reported with its line number; the other rows still load. Relais reads
+its own exports back: their extra columns (id, history, ...) are ignored."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
-from datetime import datetime, timezone
-from typing import TextIO
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import IO
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from handlers.core.context import Deps
-from handlers.core.i18n import LANGUAGES, translator
+from handlers.core.i18n import LANGUAGES, N_, translator
+from handlers.core.sheets import Cell, Column, Unreadable, local, read_rows, text, write
 from handlers.core.text import fold
-from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES, entry_history
-from handlers.moderation.log import check, store
-from storage.models import ModerationEntry, ModerationEvent
+from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES, network_label
+from handlers.moderation.log import check, entry_values
+from handlers.topics.sensitive import all_topics, matcher
+from storage.models import EntryTopic, ModerationEntry, ModerationEvent
 
-COLUMNS = ["seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason", "note"]
-EXPORT_COLUMNS = [
-    "id",
-    "seen_at",
-    "network",
-    "link",
-    "author",
-    "excerpt",
-    "severity",
-    "handling",
-    "reason",
-    "note",
-    "logged_by",
-    "handled_by",
-    "topics",
-    "anonymized_at",
-    "history",  # every change of handling: when, who, handling — note (one per line)
+COLUMNS = [
+    Column("id", N_("id"), 6),
+    Column("seen_at", N_("seen at"), 19),
+    Column("network", N_("network"), 11),
+    Column("link", N_("link"), 40),
+    Column("author", N_("author"), 20),
+    Column("excerpt", N_("excerpt"), 60),
+    Column("severity", N_("severity"), 10),
+    Column("handling", N_("handling"), 16),
+    Column("reason", N_("reason"), 30),
+    Column("note", N_("note"), 30),
+    Column("logged_by", N_("logged by"), 12),
+    Column("handled_by", N_("handled by"), 12),
+    Column("topics", N_("topics"), 24),
+    Column("anonymized_at", N_("anonymised at"), 19),
+    Column("history", N_("history"), 60),  # every change of handling: when, who, handling — note (one per line)
 ]
+IMPORTED = ("seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason", "note")
+REQUIRED = ("network", "excerpt")
+BATCH = 1000
 
-
-# Header names as spreadsheets write them, French included, folded (case, accents, spaces).
+# Header names as spreadsheets write them, folded (case, accents, spaces); each column's
+# header in every language Relais speaks is added below.
 ALIASES = {
-    "seen_at": "seen_at", "seen at": "seen_at", "date": "seen_at", "vu le": "seen_at",
-    "network": "network", "reseau": "network",
-    "link": "link", "lien": "link",
-    "author": "author", "auteur": "author", "auteure": "author", "auteur·e": "author",
-    "excerpt": "excerpt", "extrait": "excerpt", "message": "excerpt",
-    "severity": "severity", "gravite": "severity",
-    "handling": "handling", "traitement": "handling",
-    "reason": "reason", "raison": "reason",
-    "note": "note",
+    "seen_at": "seen_at", "date": "seen_at", "vu le": "seen_at",
+    "reseau": "network", "lien": "link", "auteur": "author", "auteure": "author", "auteur·e": "author",
+    "extrait": "excerpt", "message": "excerpt", "gravite": "severity", "traitement": "handling",
+    "raison": "reason",
 }  # fmt: skip
 # The values of the /cm log form, as a spreadsheet may write them: key, label in either language.
 VALUE_ALIASES = {"moyen": "medium", "eleve": "high", "haut": "high", "bas": "low", "remonte": "escalated"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 TIME_FORMATS = ("", " %H:%M", "T%H:%M", " %H:%M:%S", "T%H:%M:%S")
+_NUMERIC_DAY = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})\b")
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 with or without its BOM, else what charset-normalizer recognises (French
-    Excel saves Windows-1252)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+def _header_key(name: str) -> str:
+    return " ".join(fold(name).replace("_", " ").split())
 
-        best = from_bytes(data).best()
-        return str(best) if best is not None else data.decode("cp1252", errors="replace")
+
+def _aliases() -> dict[str, str]:
+    read = dict(ALIASES)
+    for lang in LANGUAGES:
+        _ = translator(lang)
+        read |= {_header_key(_(c.header)): c.key for c in COLUMNS}
+    return read
 
 
 def _readings(choices: dict[str, str]) -> dict[str, str]:
@@ -89,126 +90,216 @@ def _readings(choices: dict[str, str]) -> dict[str, str]:
     return read
 
 
-def _seen_at(raw: str, deps: Deps) -> datetime | None:
-    """YYYY-MM-DD or DD/MM/YYYY, with or without a time, in the team's time zone."""
-    raw = raw.strip()
+def _seen_at(raw: Cell, deps: Deps) -> datetime | None:
+    """A workbook's date cell, or YYYY-MM-DD / DD/MM/YYYY with or without a time, in the team's time zone."""
+    tz = deps.team.timezone
+    if isinstance(raw, datetime):
+        return (raw if raw.tzinfo else raw.replace(tzinfo=tz)).astimezone(timezone.utc)
+    if isinstance(raw, date):
+        return datetime.combine(raw, time(), tz).astimezone(timezone.utc)
+    raw = text(raw).strip()
     if not raw:
         return None
     for day in DATE_FORMATS:
-        for time in TIME_FORMATS:
+        for clock in TIME_FORMATS:
             try:
-                moment = datetime.strptime(raw, day + time)
+                moment = datetime.strptime(raw, day + clock)
             except ValueError:
                 continue
-            return moment.replace(tzinfo=deps.team.timezone).astimezone(timezone.utc)
+            return moment.replace(tzinfo=tz).astimezone(timezone.utc)
     moment = datetime.fromisoformat(raw)  # anything else ISO, with its offset; ValueError if not
-    return (moment if moment.tzinfo else moment.replace(tzinfo=deps.team.timezone)).astimezone(timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(timezone.utc)
 
 
-def import_rows(deps: Deps, actor: str, source: TextIO) -> tuple[int, list[tuple[int, str]]]:
-    """Load what is valid; returns how many loaded and (line, problem) for the rest.
-    The separator (`,` `;` or tab) is detected, and header names may be French."""
-    _ = translator(deps.team.language)
-    text = source.read()
-    try:  # the header row says it best: texts further down may hold commas or semicolons
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    first = next(reader, [])
-    header = [ALIASES.get(" ".join(fold(h).replace("_", " ").split()), fold(h).strip()) for h in first]
-    missing = {"network", "excerpt"} - set(header)
+def import_rows(
+    deps: Deps, actor: str, path: Path, progress: Callable[[int], None] = lambda n: None
+) -> tuple[int, list[tuple[int, str]]]:
+    """Load what is valid, in batches (a file of 50,000 rows is never held whole); returns
+    how many loaded and (line, problem) for the rest. Raises Unreadable when the file
+    cannot be read as it is: then nothing is loaded. `progress` is told each row read."""
+    lang = deps.team.language
+    _ = translator(lang)
+    rows = read_rows(path, lang)
+    first = next(rows, None)
+    if first is None or not any(text(c).strip() for c in first[1]):
+        raise Unreadable(_("{name} has no header row: its first line names the columns.").format(name=path.name))
+    aliases = _aliases()
+    header = [aliases.get(_header_key(text(h)), "") for h in first[1]]
+    missing = [c for c in COLUMNS if c.key in REQUIRED and c.key not in header]
     if missing:
         return 0, [
             (
-                1,
+                first[0],
                 _("missing columns: {cols} (expected: {all})").format(
-                    cols=", ".join(sorted(missing)), all=", ".join(COLUMNS)
+                    cols=", ".join(_(c.header) for c in missing),
+                    all=", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED),
                 ),
             )
         ]
-    named = dict(zip(header, (h.strip() for h in first), strict=False))  # each column as the file names it
-    loaded, problems = 0, []
-    choices = {"network": NETWORKS, "severity": SEVERITIES, "handling": HANDLINGS}
-    readings = {name: _readings(values) for name, values in choices.items()}
-    now = deps.clock()
-    for cells in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            problems.append(
-                (
-                    line,
-                    _("{n} cells where the header has {m}: a separator inside a text? Put the text in quotes.").format(
-                        n=len(cells), m=len(header)
-                    ),
-                )
-            )
-            continue
-        row = dict(zip(header, cells, strict=True))
-        values = {k: (row.get(k) or "").strip() for k in COLUMNS}
-        for name, default in (("network", ""), ("severity", "low"), ("handling", "pending")):
-            typed = values[name]
-            values[name] = readings[name].get(fold(typed).strip(), typed) if typed else default
-        errors = check(values, deps.team.language)
-        for name, allowed in choices.items():
-            if name in errors:
-                errors[name] += " " + _("Allowed: {values}.").format(values=", ".join(_(v) for v in allowed.values()))
-        try:
-            seen_at = _seen_at(values["seen_at"], deps)
-            if seen_at is not None and seen_at > now:
-                errors["seen_at"] = _("This date is in the future.")
-        except ValueError:
-            errors["seen_at"] = _("Please give a date as YYYY-MM-DD or DD/MM/YYYY, with or without a time.")
+    named = {k: text(h).strip() for k, h in zip(header, first[1], strict=False) if k}  # as the file names them
+    loaded, problems, batch = 0, [], []
+    for line, values, seen_at, errors in _checked(deps, header, rows):
+        progress(1)
         if errors:
             problems.append(
                 (
                     line,
                     "; ".join(
-                        _("{column}: {problem}").format(column=named.get(k, k), problem=v) for k, v in errors.items()
+                        _("{column}: {problem}").format(column=named.get(k, k), problem=v) if k else v
+                        for k, v in errors.items()
                     ),
                 )
             )
             continue
-        store(deps, actor, values, seen_at)
-        loaded += 1
+        batch.append((values, seen_at))
+        if len(batch) == BATCH:
+            loaded += _insert(deps, actor, batch)
+            batch = []
+    if batch:
+        loaded += _insert(deps, actor, batch)
     return loaded, problems
 
 
-def export_rows(deps: Deps, out: TextIO) -> int:
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    count = 0
+def _checked(
+    deps: Deps, header: list[str], rows: Iterator[tuple[int, list[Cell]]]
+) -> Iterator[tuple[int, dict[str, str], datetime | None, dict[str, str]]]:
+    """Each row that is not blank: its line, its values, when it was seen, and what is wrong with it."""
+    lang = deps.team.language
+    _ = translator(lang)
+    choices = {"network": NETWORKS, "severity": SEVERITIES, "handling": HANDLINGS}
+    readings = {name: _readings(values) for name, values in choices.items()}
+    allowed = {
+        name: " " + _("Allowed: {values}.").format(values=", ".join(_(v) for v in c.values()))
+        for name, c in choices.items()
+    }
+    now = deps.clock()
+    for line, cells in rows:
+        if not any(text(c).strip() for c in cells):
+            continue
+        if len(cells) < len(header) or any(text(c).strip() for c in cells[len(header) :]):
+            yield (
+                line,
+                {},
+                None,
+                {
+                    "": _(
+                        "{n} cells where the header has {m}: a separator inside a text? Put the text in quotes."
+                    ).format(n=len(cells), m=len(header))
+                },
+            )
+            continue
+        row = {k: c for k, c in zip(header, cells, strict=False) if k}
+        values = {k: text(row.get(k)).strip() for k in IMPORTED}
+        for name, default in (("network", ""), ("severity", "low"), ("handling", "pending")):
+            typed = values[name]
+            values[name] = readings[name].get(fold(typed).strip(), typed) if typed else default
+        errors = check(values, lang)
+        for name in choices:
+            if name in errors:
+                errors[name] += allowed[name]
+        seen_at = None
+        try:
+            seen_at = _seen_at(row.get("seen_at"), deps)
+            if seen_at is not None and seen_at > now:
+                errors["seen_at"] = _("This date is in the future.")
+        except ValueError:
+            day = _NUMERIC_DAY.match(values["seen_at"])
+            errors["seen_at"] = (
+                _("This date does not exist: {raw}.").format(raw=day.group(1))
+                if day
+                else _("Please give a date as YYYY-MM-DD or DD/MM/YYYY, with or without a time.")
+            )
+        yield line, values, seen_at or now, errors
+
+
+def _insert(deps: Deps, actor: str, batch: list[tuple[dict[str, str], datetime | None]]) -> int:
+    """One batch in one transaction: the entries, their first handling and their topics,
+    each table in one statement."""
+    with deps.db.begin() as s:
+        match = matcher(all_topics(s))
+        entries = [{**entry_values(actor, values), "seen_at": seen_at} for values, seen_at in batch]
+        ids = s.scalars(
+            insert(ModerationEntry).returning(ModerationEntry.id, sort_by_parameter_order=True), entries
+        ).all()
+        s.execute(
+            insert(ModerationEvent),
+            [
+                {"entry_id": i, "handling": e["handling"], "actor_id": actor, "note": e["note"], "at": deps.clock()}
+                for i, e in zip(ids, entries, strict=True)
+            ],
+        )
+        topics = [
+            {"entry_id": i, "topic": name}
+            for i, e in zip(ids, entries, strict=True)
+            for name in match(str(e["excerpt"]))
+        ]
+        if topics:
+            s.execute(insert(EntryTopic), topics)
+    return len(ids)
+
+
+def export_rows(deps: Deps, path: Path | None, out: IO[str] | None = None) -> int:
+    """Every entry with its topics and history, in the team's language and local time."""
     with deps.db() as s:
-        for entry in s.scalars(select(ModerationEntry).order_by(ModerationEntry.id).execution_options(yield_per=1000)):
-            writer.writerow([*_cells(entry), _history(entry_history(s, entry.id))])
-            count += 1
-    return count
+        return write(path, out, COLUMNS, _rows(s, deps), deps.team.language)
 
 
-def _history(events: Iterable[ModerationEvent]) -> str:
+def _rows(s: Session, deps: Deps) -> Iterator[list[Cell]]:
+    """Entries and their events read side by side, both in id order: two queries for the whole log."""
+    lang, tz = deps.team.language, deps.team.timezone
+    events = iter(
+        s.execute(
+            select(ModerationEvent)
+            .order_by(ModerationEvent.entry_id, ModerationEvent.id)
+            .execution_options(yield_per=BATCH)
+        ).scalars()
+    )
+    pending = next(events, None)
+    query = select(ModerationEntry).order_by(ModerationEntry.id).execution_options(yield_per=BATCH)
+    for entry in s.scalars(query):
+        history = []
+        while pending is not None and pending.entry_id <= entry.id:
+            if pending.entry_id == entry.id:
+                history.append(pending)
+            pending = next(events, None)
+        yield _cells(entry, lang, tz) + [_history(history, lang, tz)]
+
+
+def _history(events: Iterable[ModerationEvent], lang: str, tz: ZoneInfo) -> str:
     """Every change of handling, one per line: when, who, what, and the note given with it."""
+    _ = translator(lang)
+    fmt = "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
     return "\n".join(
-        " ".join(filter(None, [e.at.isoformat(), e.actor_id, e.handling, f"— {e.note}" if e.note else ""]))
+        " ".join(
+            filter(
+                None,
+                [
+                    e.at.astimezone(tz).strftime(fmt),
+                    e.actor_id,
+                    _(HANDLINGS.get(e.handling, e.handling)),
+                    f"— {e.note}" if e.note else "",
+                ],
+            )
+        )
         for e in events
     )
 
 
-def _cells(e: ModerationEntry) -> Iterable[object]:
+def _cells(e: ModerationEntry, lang: str, tz: ZoneInfo) -> list[Cell]:
+    _ = translator(lang)
     return [
         e.id,
-        e.seen_at.isoformat(),
-        e.network,
+        local(e.seen_at, tz),
+        network_label(e.network, lang),
         e.link or "",
         e.author or "",
         e.excerpt,
-        e.severity,
-        e.handling,
+        _(SEVERITIES.get(e.severity, e.severity)),
+        _(HANDLINGS.get(e.handling, e.handling)),
         e.reason,
         e.note,
         e.logged_by,
         e.handled_by or "",
         "; ".join(t.topic for t in e.topics),
-        e.anonymized_at.isoformat() if e.anonymized_at else "",
+        local(e.anonymized_at, tz),
     ]

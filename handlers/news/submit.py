@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
-from typing import TextIO
+from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 
 from handlers.core.context import Deps, Request
 from handlers.core.dates import read_date, said
-from handlers.core.i18n import number, translator
+from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message, Option
 from handlers.core.permissions import is_cm
+from handlers.core.sheets import Column, local, write
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery
-from handlers.news.cards import CATEGORIES, decision_card, news_line
+from handlers.news.cards import CATEGORIES, STATUSES, decision_card, news_line
 from storage.models import News, NewsEvent
 
 TITLE_MAX = 150
@@ -92,7 +93,7 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
         errors["category"] = _("Please choose a category from the list.")
     wished = values.get("wished_date", "")
     if wished.strip():
-        _day, problem = read_date(wished, deps.team.timezone, req.language)
+        _day, problem = read_date(wished, deps.team.timezone, req.language, deps.today())
         if problem:
             errors["wished_date"] = problem
     bad_links = [
@@ -111,7 +112,7 @@ def submit_form(deps: Deps, req: Request, values: dict[str, str]) -> None:
         title=values["title"].strip(),
         body=values.get("body", "").strip(),
         category=values.get("category") or "other",
-        wished_date=read_date(wished, deps.team.timezone, req.language)[0] if wished.strip() else None,
+        wished_date=read_date(wished, deps.team.timezone, req.language, deps.today())[0] if wished.strip() else None,
         links=" ".join(values.get("links", "").replace(",", " ").split()),
     )
 
@@ -207,39 +208,38 @@ def queue(deps: Deps, req: Request) -> None:
         req.reply.reply(decision_card(news, lang, deps.team.timezone))
 
 
-def export_rows(deps: Deps, out: TextIO) -> int:
+EXPORT = [
+    Column("id", N_("id"), 6),
+    Column("created_at", N_("sent at"), 19),
+    Column("author_id", N_("sent by"), 12),
+    Column("title", N_("title"), 40),
+    Column("body", N_("text"), 60),
+    Column("category", N_("category"), 14),
+    Column("wished_date", N_("wished date"), 12),
+    Column("links", N_("links"), 40),
+    Column("status", N_("status"), 14),
+    Column("scheduled_for", N_("scheduled for"), 12),
+]
+
+
+def export_rows(deps: Deps, path: Path | None, out: IO[str] | None = None) -> int:
     """`relais export news`: every item with its current status, for a spreadsheet."""
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "id",
-            "created_at",
-            "author_id",
-            "title",
-            "body",
-            "category",
-            "wished_date",
-            "links",
-            "status",
-            "scheduled_for",
-        ]
-    )
-    count = 0
+    lang, tz = deps.team.language, deps.team.timezone
+    _ = translator(lang)
     with deps.db() as s:
-        for n in s.scalars(select(News).order_by(News.id).execution_options(yield_per=1000)):
-            writer.writerow(
-                [
-                    n.id,
-                    n.created_at.isoformat(),
-                    n.author_id,
-                    n.title,
-                    n.body,
-                    n.category,
-                    n.wished_date or "",
-                    n.links,
-                    n.status,
-                    n.scheduled_for or "",
-                ]
-            )
-            count += 1
-    return count
+        rows = (
+            [
+                n.id,
+                local(n.created_at, tz),
+                n.author_id,
+                n.title,
+                n.body,
+                _(CATEGORIES.get(n.category, CATEGORIES["other"])),
+                n.wished_date,
+                n.links,
+                _(STATUSES[n.status]),
+                n.scheduled_for,
+            ]
+            for n in s.scalars(select(News).order_by(News.id).execution_options(yield_per=1000))
+        )
+        return write(path, out, EXPORT, rows, lang)

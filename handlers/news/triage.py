@@ -99,7 +99,7 @@ def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> F
         if not value and not optional:
             errors[name] = _("This field is required.")
         elif kind == "date" and value:
-            problem = read_date(value, deps.team.timezone, req.language)[1]
+            problem = read_date(value, deps.team.timezone, req.language, deps.today())[1]
             if problem:
                 errors[name] = problem
         elif len(value) > NOTE_MAX:
@@ -115,7 +115,7 @@ def submit(deps: Deps, req: Request, action: str, values: dict[str, str], state:
         action,
         int(state),
         note=values.get("note", "").strip(),
-        on=read_date(when, deps.team.timezone, req.language)[0] if when.strip() else None,
+        on=read_date(when, deps.team.timezone, req.language, deps.today())[0] if when.strip() else None,
     )
 
 

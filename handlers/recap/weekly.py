@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -114,13 +114,13 @@ def show(deps: Deps, req: Request, week: str) -> None:
     """`/cm recap [YYYY-Www]`: the recap for the person asking, default last week."""
     lang = req.language
     _ = translator(lang)
-    week = week.strip() or last_week(datetime.now(timezone.utc), deps.team.timezone)
+    week = week.strip() or last_week(deps.clock(), deps.team.timezone)
     try:
         parse_week(week)
     except ValueError:
         req.reply.reply(Message(text=Md.of(_("“{week}” is not a week: write it like 2026-W47."), week=week)))
         return
-    main, follow, as_csv = messages(build_recap(deps, week), lang, datetime.now(timezone.utc))
+    main, follow, as_csv = messages(build_recap(deps, week), lang, deps.clock())
     req.reply.reply(main)
     for message in follow:
         req.reply.reply(message)

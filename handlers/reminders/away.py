@@ -10,7 +10,6 @@ from handlers.core.context import Deps, Request, person
 from handlers.core.dates import read_date, said
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
-from handlers.core.schedule import local_day
 from handlers.core.uow import UnitOfWork
 
 
@@ -30,8 +29,7 @@ def command(deps: Deps, req: Request, rest: str) -> None:
     if verb not in ("until", "jusqu'au", "jusqu’au", "au") or len(words) < 2:
         req.reply.reply(Message(text=Md.of(_("Type /cm away until <date> (your last day away), or /cm away off."))))
         return
-    today = local_day(deps.clock(), deps.team.timezone)
-    until, problem = read_date(words[1], deps.team.timezone, req.language, today)
+    until, problem = read_date(words[1], deps.team.timezone, req.language, deps.today())
     if until is None:
         req.reply.reply(Message(text=Md.of("⚠️ {p}", p=problem)))
         return

@@ -4,6 +4,8 @@ accents or plural; a keyword may be several words ("fusion des antennes")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,9 +33,18 @@ def _phrases(topic: Topic) -> list[list[str]]:
 
 def matches(text: str, topics: list[Topic]) -> list[str]:
     """Names of the topics whose name or a keyword appears in the text as whole words."""
-    found = words(text)
-    joined = " " + " ".join(found) + " "
-    return [t.name for t in topics if any(" " + " ".join(p) + " " in joined for p in _phrases(t))]
+    return matcher(topics)(text)
+
+
+def matcher(topics: list[Topic]) -> Callable[[str], list[str]]:
+    """`matches` with the topics' phrases prepared once, for many texts (an import)."""
+    phrases = [(t.name, [" " + " ".join(p) + " " for p in _phrases(t)]) for t in topics]
+
+    def match(text: str) -> list[str]:
+        joined = " " + " ".join(words(text)) + " "
+        return [name for name, spelled in phrases if any(p in joined for p in spelled)]
+
+    return match
 
 
 def command(deps: Deps, req: Request, args: str) -> None:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -268,7 +268,7 @@ def platform(request: pytest.FixtureRequest, clean_engine: Engine, database_url:
 def tick(core: Core, ahead: timedelta = timedelta(0)) -> None:
     """One tick of an instance's ticker, run here, with the clock `ahead` of now:
     back-offs and schedules pass without rewinding rows."""
-    moved = datetime.now(timezone.utc) + ahead
+    moved = core.deps.clock() + ahead
     Ticker(core, deps=replace(core.deps, clock=lambda: moved)).tick()
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
+from handlers.core.schedule import cron, last_fire
 from handlers.moderation.log import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, News
@@ -143,13 +144,15 @@ def test_platform_down_keeps_the_news_and_the_scheduler_delivers_it(platform):
 
 
 def test_weekly_recap_with_its_chart_is_posted_once(platform):
-    week = last_week(datetime.now(timezone.utc), platform.core.deps.team.timezone)
-    seen = datetime.combine(parse_week(week), datetime.min.time(), platform.core.deps.team.timezone) + timedelta(days=2)
+    team = platform.core.deps.team
+    fired = last_fire(cron(dict(team.schedules)["recap"], team.timezone), platform.core.deps.clock())
+    week = last_week(fired, team.timezone)  # the week the latest recap slot (Monday 9:00) is about, at any hour
+    seen = datetime.combine(parse_week(week), datetime.min.time(), team.timezone) + timedelta(days=2)
     store(
         platform.core.deps, CM, {"network": "x", "excerpt": "Bof", "handling": "pending"}, seen.astimezone(timezone.utc)
     )
     tick(platform.core)
-    tick(platform.core, timedelta(hours=3))
+    tick(platform.core, timedelta(minutes=1))
     recaps = platform.posts(TEAM, 1)
     assert f"Moderation recap — week {week}" in recaps[0]
     assert sum("Moderation recap" in p for p in platform.posts(TEAM, 1)) == 1
@@ -219,7 +222,7 @@ def test_a_personal_reminder_with_the_platforms_person_picker_goes_out_once(plat
     with platform.core.deps.db() as s:
         reminder = s.scalars(select(Reminder)).one()
     assert (reminder.target, reminder.target_id) == ("person", CM)
-    due = reminder.first_at - datetime.now(timezone.utc) + timedelta(minutes=1)
+    due = reminder.first_at - platform.core.deps.clock() + timedelta(minutes=1)
     tick(platform.core, due)
     tick(platform.core, due)
     got = platform.dms(CM, 1)

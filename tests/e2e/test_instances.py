@@ -46,21 +46,23 @@ def send(client: SlackClient, title: str) -> bool:
         return False
 
 
-def prepare(url: str, api_url: str) -> None:
+def prepare(url: str, api_url: str) -> datetime:
     """The schema, and one negative message logged last week: Relais is in use, a recap is owed."""
     settings = Settings(platform="slack", database_url=url, language="en", cm_queue_channel=QUEUE, team_channel=TEAM)
     core = bootstrap(settings, chat=None)  # type: ignore[arg-type]
-    week = last_week(datetime.now(timezone.utc), PARIS)
+    now = core.deps.clock()
+    week = last_week(now, PARIS)
     seen = datetime.combine(parse_week(week), datetime.min.time(), PARIS) + timedelta(days=2)
     store(
         core.deps, CM, {"network": "facebook", "excerpt": "Bof", "handling": "pending"}, seen.astimezone(timezone.utc)
     )
     core.engine.dispose()
+    return now
 
 
-def next_slot() -> str:
+def next_slot(now: datetime) -> str:
     """RECAP_SCHEDULE for the next local minute at least 15 s away: the slot passes during the test."""
-    slot = (datetime.now(PARIS) + timedelta(seconds=75)).replace(second=0, microsecond=0)
+    slot = (now.astimezone(PARIS) + timedelta(seconds=75)).replace(second=0, microsecond=0)
     return f"{DAYS[slot.weekday()]} {slot.hour} {slot.minute}"
 
 
@@ -72,8 +74,7 @@ def test_two_instances_on_one_postgresql_do_each_thing_once(database_url: str, t
         fake.api("chat.postMessage"), Failure(500, {"ok": False, "error": "internal_error"}), every=40
     )
     with own_database(database_url, tmp_path) as url:
-        prepare(url, fake.api_url)
-        schedule = next_slot()
+        schedule = next_slot(prepare(url, fake.api_url))
         a = Serve(url, fake.api_url, tmp_path / "a.log", RECAP_SCHEDULE=schedule)
         b = Serve(url, fake.api_url, tmp_path / "b.log", RECAP_SCHEDULE=schedule)
         try:

@@ -115,7 +115,7 @@ def recap_posts(slack: SlackClient) -> list[dict]:
 def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engine, database_url, fake_slack):
     settings = slack_settings(database_url, fake_slack.api_url, recap_schedule=("mon", 0, 0))
     with serving(settings, fake_slack) as first:
-        week = last_week(datetime.now(timezone.utc), settings.timezone)
+        week = last_week(first.core.deps.clock(), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=2, hours=10)
         store(first.core.deps, CM, {**ENTRY, "author": "Jean"}, seen.astimezone(timezone.utc))
         tick(first.core)
@@ -143,9 +143,9 @@ def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engi
 
 def test_a_recap_missed_while_down_is_posted_at_start(clean_engine, database_url, fake_slack):
     settings = slack_settings(database_url, fake_slack.api_url, recap_schedule=("mon", 0, 0))
-    week = last_week(datetime.now(timezone.utc), settings.timezone)
-    seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=1)
     with serving(settings, fake_slack) as client:
+        week = last_week(client.core.deps.clock(), settings.timezone)
+        seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=1)
         store(client.core.deps, CM, ENTRY, seen.astimezone(timezone.utc))
     fake_slack.calls.clear()
     with serving(settings, fake_slack) as client:  # the catch-up runs as the scheduler starts
@@ -160,7 +160,7 @@ def test_the_text_recap_is_posted_even_when_the_chart_upload_fails(clean_engine,
     settings = slack_settings(database_url, fake_slack.api_url, recap_schedule=("mon", 0, 0))
     fake_slack.fail(fake_slack.api("files.getUploadURLExternal"), SERVER_ERROR, times=5)
     with serving(settings, fake_slack) as client:
-        week = last_week(datetime.now(timezone.utc), settings.timezone)
+        week = last_week(client.core.deps.clock(), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=3)
         store(client.core.deps, CM, ENTRY, seen.astimezone(timezone.utc))
         tick(client.core)

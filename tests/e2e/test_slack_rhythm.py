@@ -4,7 +4,7 @@ and the weekly call for news with its button."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from tests.e2e.conftest import CM, LEADER, FakeSlack, blocks_text, serving, slack_settings, tick
@@ -79,11 +79,11 @@ def test_the_weekly_call_for_news_lands_in_the_leaders_channel_and_its_button_op
     )
     with serving(settings, fake_slack) as slack:
         paris = ZoneInfo("Europe/Paris")
-        now = datetime.now(paris)
+        now = slack.core.deps.clock().astimezone(paris)
         friday = (now + timedelta(days=(4 - now.weekday()) % 7)).replace(hour=10, minute=5, second=0, microsecond=0)
         if friday <= now:
             friday += timedelta(days=7)
-        ahead = friday.astimezone(timezone.utc) - datetime.now(timezone.utc)
+        ahead = friday - now
         tick(slack.core, ahead)
         tick(slack.core, ahead)
         calls = [c for c in slack.fake.api_calls("chat.postMessage") if c["channel"] == LEADERS]

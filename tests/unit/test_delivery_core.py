@@ -4,7 +4,7 @@ an inbox row a crash left behind is processed once, even when two workers race."
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -17,7 +17,7 @@ from tests.unit.conftest import RecordingReply, text_of
 
 
 def at(deps, minutes: float):  # type: ignore[no-untyped-def]
-    moved = datetime.now(timezone.utc) + timedelta(minutes=minutes)
+    moved = deps.clock() + timedelta(minutes=minutes)
     return replace(deps, clock=lambda: moved)
 
 
@@ -30,7 +30,7 @@ def test_a_row_that_keeps_failing_stops_and_the_admins_get_one_dm(deps, chat):
 
     deps = replace(deps, features=registry([extra]))
     with deps.db.begin() as s:
-        outbox.enqueue(s, "test.post", {}, key="test:1", due_at=datetime.now(timezone.utc))
+        outbox.enqueue(s, "test.post", {}, key="test:1", due_at=deps.clock())
     minutes = 0.0
     for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
         outbox.deliver(at(deps, minutes))
@@ -58,14 +58,14 @@ def test_a_key_is_sent_once_whoever_owes_it(deps, chat):
             "core.failed",
             {"row": 1, "kind": "x", "error": "e", "user": "admin"},
             key="k",
-            due_at=datetime.now(timezone.utc),
+            due_at=deps.clock(),
         )
         again = outbox.enqueue(
             s,
             "core.failed",
             {"row": 2, "kind": "y", "error": "e", "user": "admin"},
             key="k",
-            due_at=datetime.now(timezone.utc),
+            due_at=deps.clock(),
         )
     assert first is not None and again is None
     assert outbox.deliver(deps) == {first} and outbox.deliver(at(deps, 10)) == set()

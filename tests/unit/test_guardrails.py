@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -222,13 +222,11 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
     assert retention.expire(deps, 365) == 0
     with deps.db.begin() as s:  # Marie's entry was seen 400 days ago
         s.execute(
-            update(ModerationEntry)
-            .where(ModerationEntry.id == 3)
-            .values(seen_at=datetime.now(timezone.utc) - timedelta(days=400))
+            update(ModerationEntry).where(ModerationEntry.id == 3).values(seen_at=deps.clock() - timedelta(days=400))
         )
     with deps.db.begin() as s:  # a retried delivery remembered 8 days ago, and one from today
-        s.add(Inbox(key="old", kind="mention", processed_at=datetime.now(timezone.utc) - timedelta(days=8)))
-        s.add(Inbox(key="new", kind="mention", processed_at=datetime.now(timezone.utc)))
+        s.add(Inbox(key="old", kind="mention", processed_at=deps.clock() - timedelta(days=8)))
+        s.add(Inbox(key="new", kind="mention", processed_at=deps.clock()))
     assert retention.expire(deps, 365) == 1
     inbox.prune(deps)
     with deps.db() as s:

@@ -127,17 +127,17 @@ def test_a_quoted_value_is_quoted_on_every_line():
 
 
 def test_dates_are_read_as_people_type_them_and_said_back(deps):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from handlers.core.dates import read_date, said
 
     tz = deps.team.timezone
-    today = datetime.now(tz).date()
-    assert read_date("demain", tz, "fr") == (today + timedelta(days=1), "")
-    saturday, problem = read_date("samedi", tz, "fr")
+    today = deps.today()
+    assert read_date("demain", tz, "fr", today) == (today + timedelta(days=1), "")
+    saturday, problem = read_date("samedi", tz, "fr", today)
     assert problem == "" and saturday is not None and saturday.weekday() == 5 and 0 < (saturday - today).days <= 7
-    assert read_date("next friday", tz, "en")[0].weekday() == 4  # type: ignore[union-attr]
-    assert read_date("12/12/2099", tz, "en")[0] == read_date("2099-12-12", tz, "en")[0]
-    assert read_date("12 décembre 2099", tz, "fr")[0] == read_date("2099-12-12", tz, "en")[0]
-    assert said(read_date("2099-12-12", tz, "fr")[0], "fr") == "samedi 12 décembre 2099"  # type: ignore[arg-type]
-    assert read_date("2026-02-30", tz, "en") == (None, "This date does not exist: 2026-02-30.")
+    assert read_date("next friday", tz, "en", today)[0].weekday() == 4  # type: ignore[union-attr]
+    assert read_date("12/12/2099", tz, "en", today)[0] == read_date("2099-12-12", tz, "en", today)[0]
+    assert read_date("12 décembre 2099", tz, "fr", today)[0] == read_date("2099-12-12", tz, "en", today)[0]
+    assert said(read_date("2099-12-12", tz, "fr", today)[0], "fr") == "samedi 12 décembre 2099"  # type: ignore[arg-type]
+    assert read_date("2026-02-30", tz, "en", today) == (None, "This date does not exist: 2026-02-30.")

@@ -88,7 +88,7 @@ def test_a_long_week_goes_on_in_the_thread_then_in_a_csv(deps):
 
 def later(deps, minutes: int):  # type: ignore[no-untyped-def]
     """The same deps, with the clock moved forward: back-offs run out without rewinding rows."""
-    moved = datetime.now(timezone.utc) + timedelta(minutes=minutes)
+    moved = deps.clock() + timedelta(minutes=minutes)
     return replace(deps, clock=lambda: moved)
 
 
