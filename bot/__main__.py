@@ -79,7 +79,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
     from bot import cli_commands as tasks
-    from bot import runner
 
     _ = translator(settings.language)
     if args.command == "serve" and settings.platform == "console":
@@ -107,6 +106,8 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
         migrate(make_engine(settings.database_url))
         print(_("relais: the database is up to date"))
     elif console:
+        from bot import runner  # the servers' modules (Bolt, uvicorn) load only to run one
+
         runner.console(settings)
     elif settings.platform == "mattermost" and not settings.mattermost_command_tokens:
         print(
@@ -115,8 +116,12 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
         )
         return 2
     elif settings.platform == "slack" and settings.slack_app_token and args.command is None:
+        from bot import runner
+
         runner.socket_mode(settings)
     else:
+        from bot import runner
+
         runner.serve(settings, args.port or settings.port)
     return 0
 

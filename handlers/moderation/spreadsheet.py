@@ -18,24 +18,23 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import IO
-from zoneinfo import ZoneInfo
+from typing import IO, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from handlers.core.context import Deps
 from handlers.core.i18n import LANGUAGES, N_, translator
 from handlers.core.sheets import Cell, Column, Unreadable, local, read_rows, text, write
 from handlers.core.text import fold
-from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES, network_label
+from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.log import check, entry_values
 from handlers.topics.sensitive import all_topics, matcher
-from storage.models import EntryTopic, ModerationEntry, ModerationEvent
+from storage.models import EntryTopic, ModerationEntry, ModerationEvent, table_of
 
 COLUMNS = [
     Column("id", N_("id"), 6),
-    Column("seen_at", N_("seen at"), 19),
+    Column("seen_at", N_("seen at"), 19, "moment"),
     Column("network", N_("network"), 11),
     Column("link", N_("link"), 40),
     Column("author", N_("author"), 20),
@@ -47,7 +46,7 @@ COLUMNS = [
     Column("logged_by", N_("logged by"), 12),
     Column("handled_by", N_("handled by"), 12),
     Column("topics", N_("topics"), 24),
-    Column("anonymized_at", N_("anonymised at"), 19),
+    Column("anonymized_at", N_("anonymised at"), 19, "moment"),
     Column("history", N_("history"), 60),  # every change of handling: when, who, handling — note (one per line)
 ]
 IMPORTED = ("seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason", "note")
@@ -64,8 +63,9 @@ ALIASES = {
 }  # fmt: skip
 # The values of the /cm log form, as a spreadsheet may write them: key, label in either language.
 VALUE_ALIASES = {"moyen": "medium", "eleve": "high", "haut": "high", "bas": "low", "remonte": "escalated"}
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-TIME_FORMATS = ("", " %H:%M", "T%H:%M", " %H:%M:%S", "T%H:%M:%S")
+_MOMENT = re.compile(
+    r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
 _NUMERIC_DAY = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})\b")
 
 
@@ -91,7 +91,8 @@ def _readings(choices: dict[str, str]) -> dict[str, str]:
 
 
 def _seen_at(raw: Cell, deps: Deps) -> datetime | None:
-    """A workbook's date cell, or YYYY-MM-DD / DD/MM/YYYY with or without a time, in the team's time zone."""
+    """A workbook's date cell, or YYYY-MM-DD / DD/MM/YYYY with or without a time, in the
+    team's time zone; ValueError for anything else, or a day that does not exist."""
     tz = deps.team.timezone
     if isinstance(raw, datetime):
         return (raw if raw.tzinfo else raw.replace(tzinfo=tz)).astimezone(timezone.utc)
@@ -100,13 +101,12 @@ def _seen_at(raw: Cell, deps: Deps) -> datetime | None:
     raw = text(raw).strip()
     if not raw:
         return None
-    for day in DATE_FORMATS:
-        for clock in TIME_FORMATS:
-            try:
-                moment = datetime.strptime(raw, day + clock)
-            except ValueError:
-                continue
-            return moment.replace(tzinfo=tz).astimezone(timezone.utc)
+    found = _MOMENT.fullmatch(raw)  # one regular expression, not a strptime per format: 50,000 rows
+    if found:
+        iso_y, iso_m, iso_d, d, m, y, hour, minute, second = found.groups()
+        day = (int(iso_y), int(iso_m), int(iso_d)) if iso_y else (int(y), int(m), int(d))
+        clock = (int(hour or 0), int(minute or 0), int(second or 0))
+        return datetime(*day, *clock, tzinfo=tz).astimezone(timezone.utc)
     moment = datetime.fromisoformat(raw)  # anything else ISO, with its offset; ValueError if not
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(timezone.utc)
 
@@ -212,29 +212,30 @@ def _checked(
         yield line, values, seen_at or now, errors
 
 
+_ENTRIES, _EVENTS, _TOPICS = table_of(ModerationEntry), table_of(ModerationEvent), table_of(EntryTopic)
+
+
 def _insert(deps: Deps, actor: str, batch: list[tuple[dict[str, str], datetime | None]]) -> int:
     """One batch in one transaction: the entries, their first handling and their topics,
     each table in one statement."""
     with deps.db.begin() as s:
         match = matcher(all_topics(s))
         entries = [{**entry_values(actor, values), "seen_at": seen_at} for values, seen_at in batch]
-        ids = s.scalars(
-            insert(ModerationEntry).returning(ModerationEntry.id, sort_by_parameter_order=True), entries
-        ).all()
-        s.execute(
-            insert(ModerationEvent),
-            [
-                {"entry_id": i, "handling": e["handling"], "actor_id": actor, "note": e["note"], "at": deps.clock()}
-                for i, e in zip(ids, entries, strict=True)
-            ],
-        )
+        added = s.execute(_ENTRIES.insert().returning(_ENTRIES.c.id, sort_by_parameter_order=True), entries)
+        ids = added.scalars().all()
+        now = deps.clock()
+        events = [
+            {"entry_id": i, "handling": e["handling"], "actor_id": actor, "note": e["note"], "at": now}
+            for i, e in zip(ids, entries, strict=True)
+        ]
+        s.execute(_EVENTS.insert(), events)
         topics = [
             {"entry_id": i, "topic": name}
             for i, e in zip(ids, entries, strict=True)
             for name in match(str(e["excerpt"]))
         ]
         if topics:
-            s.execute(insert(EntryTopic), topics)
+            s.execute(_TOPICS.insert(), topics)
     return len(ids)
 
 
@@ -245,61 +246,63 @@ def export_rows(deps: Deps, path: Path | None, out: IO[str] | None = None) -> in
 
 
 def _rows(s: Session, deps: Deps) -> Iterator[list[Cell]]:
-    """Entries and their events read side by side, both in id order: two queries for the whole log."""
+    """Entries, their topics and their events read side by side, all in entry order: three
+    plain queries for the whole log, never one per entry (50,000 entries in seconds)."""
     lang, tz = deps.team.language, deps.team.timezone
-    events = iter(
-        s.execute(
-            select(ModerationEvent)
-            .order_by(ModerationEvent.entry_id, ModerationEvent.id)
-            .execution_options(yield_per=BATCH)
-        ).scalars()
-    )
-    pending = next(events, None)
-    query = select(ModerationEntry).order_by(ModerationEntry.id).execution_options(yield_per=BATCH)
-    for entry in s.scalars(query):
-        history = []
-        while pending is not None and pending.entry_id <= entry.id:
-            if pending.entry_id == entry.id:
-                history.append(pending)
-            pending = next(events, None)
-        yield _cells(entry, lang, tz) + [_history(history, lang, tz)]
-
-
-def _history(events: Iterable[ModerationEvent], lang: str, tz: ZoneInfo) -> str:
-    """Every change of handling, one per line: when, who, what, and the note given with it."""
     _ = translator(lang)
+    stream = {"yield_per": BATCH}
+    topics = _by_entry(
+        s.execute(select(_TOPICS).order_by(_TOPICS.c.entry_id, _TOPICS.c.topic).execution_options(**stream))
+    )
+    events = _by_entry(
+        s.execute(select(_EVENTS).order_by(_EVENTS.c.entry_id, _EVENTS.c.id).execution_options(**stream))
+    )
+    networks = {k: _(v) for k, v in NETWORKS.items()}
+    severities = {k: _(v) for k, v in SEVERITIES.items()}
+    handlings = {k: _(v) for k, v in HANDLINGS.items()}
     fmt = "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
-    return "\n".join(
-        " ".join(
-            filter(
-                None,
-                [
-                    e.at.astimezone(tz).strftime(fmt),
-                    e.actor_id,
-                    _(HANDLINGS.get(e.handling, e.handling)),
-                    f"— {e.note}" if e.note else "",
-                ],
-            )
-        )
-        for e in events
-    )
+
+    def change(v: Row[Any]) -> str:
+        """One change of handling: when, who, what, and the note given with it."""
+        said = f"{v.at.astimezone(tz).strftime(fmt)} {v.actor_id} {handlings.get(v.handling, v.handling)}"
+        return f"{said} — {v.note}" if v.note else said
+
+    c = _ENTRIES.c
+    columns = (c.id, c.seen_at, c.network, c.link, c.author, c.excerpt, c.severity, c.handling, c.reason, c.note,
+               c.logged_by, c.handled_by, c.anonymized_at)  # fmt: skip
+    for row in s.execute(select(*columns).order_by(c.id).execution_options(**stream)):
+        entry_id, seen_at, network, link, author, excerpt, severity, handling, reason, note, by, handled_by, gone = row
+        yield [
+            entry_id,
+            local(seen_at, tz),
+            networks.get(network, network),
+            link or "",
+            author or "",
+            excerpt,
+            severities.get(severity, severity),
+            handlings.get(handling, handling),
+            reason,
+            note,
+            by,
+            handled_by or "",
+            "; ".join(t.topic for t in topics(entry_id)),
+            local(gone, tz),
+            "\n".join(change(v) for v in events(entry_id)),
+        ]
 
 
-def _cells(e: ModerationEntry, lang: str, tz: ZoneInfo) -> list[Cell]:
-    _ = translator(lang)
-    return [
-        e.id,
-        local(e.seen_at, tz),
-        network_label(e.network, lang),
-        e.link or "",
-        e.author or "",
-        e.excerpt,
-        _(SEVERITIES.get(e.severity, e.severity)),
-        _(HANDLINGS.get(e.handling, e.handling)),
-        e.reason,
-        e.note,
-        e.logged_by,
-        e.handled_by or "",
-        "; ".join(t.topic for t in e.topics),
-        local(e.anonymized_at, tz),
-    ]
+def _by_entry(rows: Iterable[Row[Any]]) -> Callable[[int], list[Row[Any]]]:
+    """The rows of each entry in turn, from one stream ordered by entry id; asked in that order."""
+    source = iter(rows)
+    ahead = next(source, None)
+
+    def of(entry_id: int) -> list[Row[Any]]:
+        nonlocal ahead
+        found = []
+        while ahead is not None and ahead.entry_id <= entry_id:
+            if ahead.entry_id == entry_id:
+                found.append(ahead)
+            ahead = next(source, None)
+        return found
+
+    return of

@@ -210,15 +210,15 @@ def queue(deps: Deps, req: Request) -> None:
 
 EXPORT = [
     Column("id", N_("id"), 6),
-    Column("created_at", N_("sent at"), 19),
+    Column("created_at", N_("sent at"), 19, "moment"),
     Column("author_id", N_("sent by"), 12),
     Column("title", N_("title"), 40),
     Column("body", N_("text"), 60),
     Column("category", N_("category"), 14),
-    Column("wished_date", N_("wished date"), 12),
+    Column("wished_date", N_("wished date"), 12, "day"),
     Column("links", N_("links"), 40),
     Column("status", N_("status"), 14),
-    Column("scheduled_for", N_("scheduled for"), 12),
+    Column("scheduled_for", N_("scheduled for"), 12, "day"),
 ]
 
 

@@ -41,6 +41,8 @@ def matcher(topics: list[Topic]) -> Callable[[str], list[str]]:
     phrases = [(t.name, [" " + " ".join(p) + " " for p in _phrases(t)]) for t in topics]
 
     def match(text: str) -> list[str]:
+        if not phrases:
+            return []
         joined = " " + " ".join(words(text)) + " "
         return [name for name, spelled in phrases if any(p in joined for p in spelled)]
 
