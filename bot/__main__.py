@@ -5,51 +5,119 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from importlib.metadata import version
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy.exc import OperationalError
 
 from bot import logs
 from bot.config import ConfigError, Settings
-from handlers.core.i18n import translator
+from handlers.core.i18n import N_, translator
+from handlers.moderation.spreadsheet import COLUMNS, IMPORTED, REQUIRED
+
+# argparse's own words, said in the team's language too (argparse looks its `_` up when it speaks).
+ARGPARSE = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"), N_("invalid %(type)s value: %(value)r"), N_("show program's version number and exit"),
+)  # fmt: skip
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="relais", description="Relais: the channel between an association's leaders and its community manager."
+class Parser(argparse.ArgumentParser):
+    """A mistake on the command line is one line in the team's language and exit code 2."""
+
+    language = "fr"
+
+    def error(self, message: str) -> NoReturn:
+        _ = translator(self.language)
+        print(_("relais: {problem} (see relais --help)").format(problem=message), file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser(language: str) -> argparse.ArgumentParser:
+    _ = translator(language)
+    argparse._ = _  # type: ignore[attr-defined]
+    Parser.language = language
+    parser = Parser(
+        prog="relais",
+        description=_("Relais: the channel between an association's leaders and its community manager. "
+                      "Without a command: runs on the platform of the settings (.env), the console by default."),
+    )  # fmt: skip
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"relais {version('relais')}",
+        help=_("show program's version number and exit"),
     )
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", title=_("commands"), metavar=_("COMMAND"))
     serve = sub.add_parser(
-        "serve", help="HTTP server for Slack (/slack/events) or Mattermost (/mattermost/...), and GET /healthz"
+        "serve",
+        help=_("HTTP server for Slack (/slack/events) or Mattermost (/mattermost/...), and GET /healthz"),
+        description=_("HTTP server for Slack (/slack/events) or Mattermost (/mattermost/...), and GET /healthz"),
     )
-    serve.add_argument("--port", type=int, default=None, help="default: PORT from the settings (3000)")
-    sub.add_parser("console", help="try Relais in this terminal, whatever the settings say")
-    sub.add_parser("migrate", help="apply pending database migrations and exit")
-    recap = sub.add_parser("recap", help="print a week's moderation recap (default: last week)")
-    recap.add_argument("--week", help="ISO week, e.g. 2026-W47")
-    recap.add_argument("--post", action="store_true", help="post it to TEAM_CHANNEL instead of printing it")
-    imp = sub.add_parser("import", help="load moderation entries from a CSV file (columns: see README)")
-    imp.add_argument("what", choices=["moderation"])
-    imp.add_argument("file", type=Path)
-    exp = sub.add_parser("export", help="write news or moderation entries as CSV")
-    exp.add_argument("what", choices=["news", "moderation"])
-    exp.add_argument("--out", type=Path, help="file to write (default: the screen)")
-    forget = sub.add_parser("forget", help="remove an author's name and links from the moderation log")
-    forget.add_argument("--author", required=True)
+    serve.add_argument("--port", type=int, default=None, help=_("default: PORT from the settings (3000)"))
+    for name, said in (
+        ("console", _("try Relais in this terminal, whatever the settings say")),
+        ("migrate", _("apply pending database migrations and exit")),
+    ):
+        sub.add_parser(name, help=said, description=said)
+    recap = sub.add_parser(
+        "recap",
+        help=_("print a week's moderation recap (default: last week)"),
+        description=_("print a week's moderation recap (default: last week)"),
+    )
+    recap.add_argument("--week", help=_("the week, e.g. 2026-W47 or 2026-S47"))
+    recap.add_argument("--post", action="store_true", help=_("post it to TEAM_CHANNEL instead of printing it"))
+    columns = ", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED)
+    imp = sub.add_parser(
+        "import",
+        help=_("load moderation entries from a CSV or .xlsx file"),
+        description=_(
+            "Load moderation entries from a CSV file (UTF-8, UTF-16 or Windows-1252; separated by , ; or tab) "
+            "or an .xlsx workbook. The first row names the columns: {columns}. Required: {required}."
+        ).format(columns=columns, required=", ".join(_(c.header) for c in COLUMNS if c.key in REQUIRED)),
+    )
+    imp.add_argument("what", choices=["moderation"], metavar=_("WHAT"), help=_("what to load: moderation"))
+    imp.add_argument("file", type=Path, metavar=_("FILE"), help=_("the file to load"))
+    exp = sub.add_parser(
+        "export",
+        help=_("write news or moderation entries as CSV or .xlsx"),
+        description=_(
+            "Write news or moderation entries as CSV (in French: separated by ;, UTF-8 with BOM, for Excel) or, "
+            "for a file ending in .xlsx, as a workbook."
+        ),
+    )
+    exp.add_argument(
+        "what", choices=["news", "moderation"], metavar=_("WHAT"), help=_("what to write: news or moderation")
+    )
+    exp.add_argument("--out", type=Path, help=_("file to write, .csv or .xlsx (default: the screen, as CSV)"))
+    forget = sub.add_parser(
+        "forget",
+        help=_("remove an author's name and links from the moderation log"),
+        description=_("remove an author's name and links from the moderation log"),
+    )
+    forget.add_argument("--author", required=True, help=_("the name as it was logged (case and accents do not matter)"))
     mm = sub.add_parser(
-        "mattermost-setup", help="create the slash commands on a Mattermost team and print their tokens"
+        "mattermost-setup",
+        help=_("create the slash commands on a Mattermost team and print their tokens"),
+        description=_("create the slash commands on a Mattermost team and print their tokens"),
     )
-    mm.add_argument("--team", required=True, help="the team's name, as in its address (chat.example.org/NAME)")
+    mm.add_argument("--team", required=True, help=_("the team's name, as in its address (chat.example.org/NAME)"))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     try:
-        settings = Settings.from_env()
+        settings: Settings | None = Settings.from_env()
+        language = settings.language if settings else "fr"
     except ConfigError as exc:
-        _ = translator(exc.language)
-        for problem in exc.problems:
+        settings, problems, language = None, exc.problems, exc.language
+    args = _parser(language).parse_args(argv)  # --help works even when the settings are wrong
+    if settings is None:
+        _ = translator(language)
+        for problem in problems:
             print(_("relais: configuration problem: {problem}").format(problem=problem), file=sys.stderr)
         return 2
     console = args.command == "console" or (args.command is None and settings.platform == "console")
@@ -59,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     _ = translator(settings.language)
     try:
         return _run(args, settings, console)
+    except IsADirectoryError as exc:
+        print(_("relais: {name} is a folder: give a file").format(name=exc.filename), file=sys.stderr)
     except FileNotFoundError as exc:
         print(_("relais: no such file or folder: {name}").format(name=exc.filename), file=sys.stderr)
     except PermissionError as exc:

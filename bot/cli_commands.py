@@ -17,6 +17,7 @@ from handlers.moderation import retention
 from handlers.moderation.spreadsheet import export_rows, import_rows
 from handlers.news import submit as news
 from handlers.recap import weekly as recap
+from handlers.recap.data import last_week, parse_week, week_of, week_said
 
 
 def _chat(settings: Settings) -> Chat:
@@ -42,12 +43,10 @@ def _core(settings: Settings) -> Core:
 
 def recap_command(settings: Settings, week: str | None, post: bool) -> int:
     core = _core(settings)
-    _ = translator(settings.language)
-    from datetime import datetime, timezone
-
-    week = week or recap.last_week(datetime.now(timezone.utc), settings.timezone)
-    try:
-        recap.parse_week(week)
+    lang = settings.language
+    _ = translator(lang)
+    try:  # 2026-W47, or 2026-S47 as French writes it; the recap's key is the ISO spelling
+        week = week_of(parse_week(week)) if week else last_week(core.deps.clock(), settings.timezone)
     except ValueError:
         print(_("“{week}” is not a week: write it like 2026-W47.").format(week=week), file=sys.stderr)
         return 2
@@ -58,16 +57,14 @@ def recap_command(settings: Settings, week: str | None, post: bool) -> int:
                 {
                     "already": _("The recap of {week} was posted already; it is posted once."),
                     "owed": _("The recap of {week} could not be posted now; Relais will try again while it runs."),
-                }[outcome].format(week=week),
+                }[outcome].format(week=week_said(week, lang)),
                 file=sys.stderr,
             )
         return 0 if outcome != "owed" else 1
     from bot.platforms.console import Screen
 
     screen = Screen(sys.stdout, settings.language)
-    main, follow, _as_csv = recap.messages(
-        recap.build_recap(core.deps, week), settings.language, datetime.now(timezone.utc)
-    )
+    main, follow, _as_csv = recap.messages(recap.build_recap(core.deps, week), lang, core.deps.clock())
     for message in [main, *follow]:
         screen.show(week, message)
     return 0

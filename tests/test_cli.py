@@ -230,6 +230,8 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
     assert posted.returncode == 0 and "── #team" in posted.stdout
     assert (tmp_path / "moderation-2026-W47.png").read_bytes().startswith(b"\x89PNG")
     assert relais(["recap", "--week", "2026-W60"], tmp_path).returncode == 2
+    french = relais(["recap", "--week", "2026-S47"], tmp_path)  # weeks as French writes them
+    assert "Bilan de modération — semaine 47 (16 nov. – 22 nov. 2026)" in french.stdout
     assert relais(["export", "news"], tmp_path).stdout.startswith("n°;envoyée le;envoyée par;titre")
     english = relais(["export", "news"], tmp_path, {"RELAIS_LANGUAGE": "en"}).stdout
     assert english.startswith("id,sent at,sent by,title")
@@ -453,3 +455,22 @@ def test_a_file_relais_cannot_import_is_one_line_and_exit_2(tmp_path, make, said
     make(tmp_path / "journal")
     result = relais(["import", "moderation", "journal"], tmp_path)
     assert (result.returncode, result.stderr, result.stdout) == (2, said + "\n", "")
+
+
+COMMANDS = ("serve", "console", "migrate", "recap", "import", "export", "forget", "mattermost-setup")
+
+
+@pytest.mark.parametrize(("language", "usage", "columns"), [("fr", "utilisation\u202f: ", "vu le, réseau, lien"),
+                                                          ("en", "usage: ", "seen at, network, link")])  # fmt: skip
+def test_the_help_is_in_the_teams_language_and_describes_every_command(tmp_path, language, usage, columns):
+    env = {"RELAIS_LANGUAGE": language}
+    top = relais(["--help"], tmp_path, env)
+    assert top.returncode == 0 and top.stdout.startswith(usage + "relais")
+    for command in COMMANDS:
+        assert command in top.stdout
+        own = relais([command, "--help"], tmp_path, env).stdout
+        description = own.split("\n\n")[1]  # after the usage line, before the arguments
+        assert own.startswith(usage) and len(description) > 20 and not description.startswith(("options", "argu")), own
+    assert columns in relais(["import", "--help"], tmp_path, env).stdout
+    mistake = relais(["export", "nope"], tmp_path, env)
+    assert mistake.returncode == 2 and mistake.stdout == "" and len(mistake.stderr.splitlines()) == 1

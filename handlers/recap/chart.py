@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from handlers.core.i18n import translator
 from handlers.moderation.cards import HANDLINGS
-from handlers.recap.data import Recap
+from handlers.recap.data import Recap, week_said
 
 COLORS = {
     "pending": "#d9534f",
@@ -34,7 +34,7 @@ def chart_png(recap: Recap, lang: str) -> bytes:
             ax.bar(range(len(days)), counts, bottom=bottom, color=COLORS[handling], label=_(HANDLINGS[handling]))
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     ax.set_xticks(range(len(days)), [format_date(d, "EEE d", locale=lang) for d in days])
-    ax.set_title(_("Negative messages per day — week {week}").format(week=recap.week))
+    ax.set_title(_("Negative messages per day — {week}").format(week=week_said(recap.week, lang)))
     ax.set_ylim(0, max([*bottom, 1]) * 1.4)  # room for the legend above the tallest bar
     ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     if recap.total:

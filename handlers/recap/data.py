@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from handlers.moderation.cards import OPEN
 from storage.models import EntryTopic, ModerationEntry
 
-WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+WEEK = re.compile(r"^(\d{4})-?[WS](\d{1,2})$")  # 2026-W49, or 2026-S49 as French writes it
 
 
 def parse_week(text: str) -> date:
-    """The Monday of an ISO week written YYYY-Www; ValueError if there is no such week."""
+    """The Monday of an ISO week written YYYY-Www or YYYY-Sww; ValueError if there is no such week."""
     found = WEEK.match(text.strip().upper())
     if not found:
         raise ValueError(text)
@@ -29,6 +29,23 @@ def parse_week(text: str) -> date:
 def week_of(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def week_said(week: str, lang: str) -> str:
+    """The week as its reader says it: « semaine 49 (30 nov. – 6 déc. 2026) », "week 2026-W49 (30 Nov – 6 Dec 2026)"."""
+    from babel.dates import format_date
+
+    from handlers.core.i18n import translator
+
+    _ = translator(lang)
+    monday = parse_week(week)
+    sunday = monday + timedelta(days=6)
+    start = format_date(monday, "d MMM" if monday.year == sunday.year else "d MMM y", locale=lang)
+    return _("week {week} ({start} – {end})").format(
+        week=monday.isocalendar()[1] if lang == "fr" else week_of(monday),
+        start=start,
+        end=format_date(sunday, "d MMM y", locale=lang),
+    )
 
 
 def last_week(now: datetime, tz: ZoneInfo) -> str:

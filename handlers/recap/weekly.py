@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from babel.dates import format_date
 from sqlalchemy import select
 
 from handlers.core.context import Deps, Request
@@ -17,7 +16,7 @@ from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Recurring, Registry
 from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_label, network_label
-from handlers.recap.data import Recap, Row, bounds, build, last_week, parse_week
+from handlers.recap.data import Recap, Row, bounds, build, last_week, parse_week, week_of, week_said
 from storage.models import ModerationEntry, Outbox
 
 MAIN_LINES = 15  # entries listed in the recap message itself
@@ -54,12 +53,7 @@ def _counts(pairs: list[tuple[str, int]], label, lang: str) -> str:  # type: ign
 def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Message], bool]:
     """The recap message, what follows in its thread, and whether the rest needs a CSV instead."""
     _ = translator(lang)
-    sunday = recap.monday + timedelta(days=6)
-    title = _("🛡️ Moderation recap — week {week} ({start} – {end})").format(
-        week=recap.week,
-        start=format_date(recap.monday, "d MMM" if recap.monday.year == sunday.year else "d MMM yyyy", locale=lang),
-        end=format_date(sunday, "d MMM yyyy", locale=lang),
-    )
+    title = _("🛡️ Moderation recap — {week}").format(week=week_said(recap.week, lang))
     delta = recap.total - recap.previous
     unhandled = sum(1 for r in recap.rows if r.handling in OPEN)
     summary = [
@@ -114,11 +108,11 @@ def show(deps: Deps, req: Request, week: str) -> None:
     """`/cm recap [YYYY-Www]`: the recap for the person asking, default last week."""
     lang = req.language
     _ = translator(lang)
-    week = week.strip() or last_week(deps.clock(), deps.team.timezone)
+    typed = week.strip()
     try:
-        parse_week(week)
+        week = week_of(parse_week(typed)) if typed else last_week(deps.clock(), deps.team.timezone)
     except ValueError:
-        req.reply.reply(Message(text=Md.of(_("“{week}” is not a week: write it like 2026-W47."), week=week)))
+        req.reply.reply(Message(text=Md.of(_("“{week}” is not a week: write it like 2026-W47."), week=typed)))
         return
     main, follow, as_csv = messages(build_recap(deps, week), lang, deps.clock())
     req.reply.reply(main)
@@ -161,7 +155,7 @@ def _chart(deps: Deps, row: Outbox) -> list[FollowUp]:
         row.payload["channel"],
         filename=f"moderation-{week}.png",
         content=chart_png(build_recap(deps, week), lang),
-        title=_("Negative messages per day — week {week}").format(week=week),
+        title=_("Negative messages per day — {week}").format(week=week_said(week, lang)),
     )
     return []
 
@@ -180,7 +174,7 @@ def _csv(deps: Deps, row: Outbox) -> list[FollowUp]:
         p["channel"],
         filename=f"moderation-{p['week']}.csv",
         content=csv_bytes(build_recap(deps, p["week"]), lang),
-        title=_("All negative messages — week {week}").format(week=p["week"]),
+        title=_("All negative messages — {week}").format(week=week_said(p["week"], lang)),
         thread=MessageRef(p["channel"], p["thread"]),
     )
     return []

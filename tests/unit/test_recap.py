@@ -154,10 +154,23 @@ def test_recap_on_demand(deps):
 
 def test_a_week_across_new_year_is_written_in_full_and_counts_grouped_in_french(deps):
     main, _follow, _csv = recap.messages(recap.build_recap(deps, "2020-W01"), "fr", at(23, 10))
-    assert "semaine 2020-W01 (30 déc. 2019 – 5 janv. 2020)" in main.title
+    assert "semaine 1 (30 déc. 2019 – 5 janv. 2020)" in main.title  # as French says a week
     data = replace(recap.build_recap(deps, WEEK), total=3569, previous=1200)
     text = text_of(recap.messages(data, "fr", at(23, 10))[0])
     assert (
         "Messages négatifs\u202f: 3\u202f569 (+2\u202f369 par rapport à la semaine précédente\u202f: 1\u202f200)"
         in text
     )
+
+
+def test_weeks_the_french_way_are_the_same_recap(deps):
+    from handlers.recap.data import parse_week, week_said
+
+    assert parse_week("2026-S49") == parse_week("2026-W49") == parse_week("2026-s49")
+    assert week_said("2026-S49", "fr") == "semaine 49 (30 nov. – 6 déc. 2026)"
+    assert week_said("2026-W49", "en") == "week 2026-W49 (30 Nov – 6 Dec 2026)"
+    req, reply = as_user("cm")
+    recap.show(deps, req, "2026-S49")
+    assert "week 2026-W49 (30 Nov – 6 Dec 2026)" in reply.replies[0].title
+    recap.show(deps, req, "2026-S60")
+    assert "“2026-S60” is not a week" in reply.last
