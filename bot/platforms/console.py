@@ -121,6 +121,11 @@ class Console:
     def __init__(self, deps: Deps, screen: Screen, read: Callable[[str], str] = input) -> None:
         self.deps, self.screen, self.read = deps, screen, read
         self.user = "leader"
+        # On a terminal, readline reads the line: it edits in place, and it is not cut at the
+        # terminal's 4,095 bytes as a line typed or pasted in the kernel's line mode is.
+        self.editable = read is input and sys.stdin.isatty()
+        if self.editable:
+            import readline  # noqa: F401  (importing it is what makes input() use it)
 
     @property
     def _(self) -> Callable[[str], str]:
@@ -183,14 +188,16 @@ class Console:
         self.say(f"── {form.title} ── " + _("(Ctrl-D to cancel)"))
         values: dict[str, str] = {}
         todo = form.fields
+        kept: dict[str, str] = {}  # what was typed in a field refused: asked again from it, never lost
         try:
             while todo:
                 for field in todo:
-                    values[field.name] = self.ask(field)
+                    values[field.name] = self.ask(field, kept.get(field.name))
                 errors = router.validate_form(self.deps, req, form.form_id, values)
                 for error in errors.values():
                     self.say(f"⚠️ {error}")
                 todo = [f for f in form.fields if f.name in errors]
+                kept = {f.name: values[f.name] for f in todo}
         except (EOFError, KeyboardInterrupt):
             self.say(_("Form cancelled; nothing was sent."))
             return
@@ -217,31 +224,53 @@ class Console:
                 raise CommandInstead(line)
             self.say(_("The form goes on. To start a line with a slash, type it twice: //"))
 
-    def ask(self, field) -> str:  # type: ignore[no-untyped-def]
+    def ask(self, field, kept: str | None = None) -> str:  # type: ignore[no-untyped-def]
+        """One field. Asked again after a refusal (`kept`), the previous answer is the
+        starting point: on a terminal it is typed in for the person to edit, else Enter keeps it."""
         _ = self._
         label = field.label + ("" if not field.optional else " " + _("(optional)"))
+        if field.kind == "paragraph":
+            return self._paragraph(field, label, kept)
         if field.kind == "select":
             for i, option in enumerate(field.options, 1):
                 self.say(f"  {i}. {option.label}")
-            raw = self._read(f"{label} [1-{len(field.options)}]{self.screen.colon}").strip()
+            raw = self._line(f"{label} [1-{len(field.options)}]{self.screen.colon}", kept).strip()
             index = int(raw) - 1 if raw.isdigit() else -1
             chosen = field.options[index].value if 0 <= index < len(field.options) else raw
             return chosen or field.initial
         if field.kind == "date":
-            return self._read(f"{label} ({_('e.g. 12/12, samedi, 2026-12-12')}){self.screen.colon}").strip()
-        if field.kind == "paragraph":
-            if field.initial:
-                self.say(_("Current text:") + "\n" + field.initial)
-            self.say(
-                _(
-                    "{label}: type your text; an empty line starts a new paragraph, a line with a single . ends it."
-                ).format(label=label)
+            return self._line(f"{label} ({_('e.g. 12/12, saturday, 2026-12-12')}){self.screen.colon}", kept).strip()
+        return self._line(f"{label}{self.screen.colon}", kept).strip()
+
+    def _line(self, prompt: str, kept: str | None) -> str:
+        if kept is None or not kept.strip():
+            return self._read(prompt)
+        if self.editable:  # readline types the refused answer in, to be corrected in place
+            import readline
+
+            readline.set_startup_hook(lambda: readline.insert_text(kept))
+            try:
+                return self._read(prompt)
+            finally:
+                readline.set_startup_hook()
+        self.say(self._("Your answer: {kept} (Enter keeps it)").format(kept=kept))
+        return self._read(prompt) or kept
+
+    def _paragraph(self, field, label: str, kept: str | None) -> str:  # type: ignore[no-untyped-def]
+        _ = self._
+        if kept:
+            self.say(_("Your text, kept (a line with a single . keeps it as it is):") + "\n" + kept)
+        elif field.initial:
+            self.say(_("Current text:") + "\n" + field.initial)
+        self.say(
+            _("{label}: type your text; an empty line starts a new paragraph, a line with a single . ends it.").format(
+                label=label
             )
-            lines = []
-            while (line := self._read("… ")).strip() != ".":
-                lines.append(line)
-            return "\n".join(lines).strip("\n") if lines else field.initial
-        return self._read(f"{label}{self.screen.colon}").strip()
+        )
+        lines = []
+        while (line := self._read("… ")).strip() != ".":
+            lines.append(line)
+        return "\n".join(lines).strip("\n") if lines else (kept or field.initial)
 
 
 def console_team_users(cm_users: frozenset[str], admin_users: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:

@@ -122,7 +122,21 @@ def save(deps: Deps, req: Request, kind: str, values: dict[str, str], state: str
     if not is_cm(deps, req.user_id):
         req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
         return
-    with UnitOfWork(deps, req) as uow:
-        uow.session.add(Charter(kind=kind, language=lang, text=values["text"].strip(), author_id=req.user_id))
+    text = values["text"].strip()
+    with UnitOfWork(deps, req) as uow:  # read and written in one transaction: a double submit adds one version
+        latest = uow.session.scalars(
+            select(Charter.text).where(Charter.kind == kind).order_by(Charter.id.desc()).limit(1)
+        ).first()
+        unchanged = text == (latest if latest is not None else translator(lang)(DEFAULTS[kind]).strip())
+        if not unchanged:
+            uow.session.add(Charter(kind=kind, language=lang, text=text, author_id=req.user_id))
     _text, version = current(deps, kind, lang)
+    if unchanged:
+        said = _("ℹ️ Nothing changed: the text is the one in force (version {n}); no version was added.")
+        req.reply.reply(
+            Message(
+                text=Md.of(said if version else _("ℹ️ Nothing changed: the default text stays in force."), n=version)
+            )
+        )
+        return
     req.reply.reply(Message(text=Md.of(_(SAVED[kind]), n=version)))

@@ -94,6 +94,21 @@ def test_charters_show_defaults_edit_with_versions_and_history(deps):
     assert "default text is in force" in reply.last
 
 
+def test_a_charter_saved_unchanged_says_so_and_adds_no_version(deps):
+    from storage.models import Charter
+
+    cm, reply = as_user("cm")
+    router.command(deps, cm, "cm", "charter edit speaking")
+    default = reply.forms[0].fields[0].initial
+    router.submit_form(deps, cm, "charter.speaking", {"text": default + "\n"}, reply.forms[0].state)
+    assert reply.last == "ℹ️ Nothing changed: the default text stays in force."
+    router.submit_form(deps, cm, "charter.speaking", {"text": "Le bureau parle."}, reply.forms[0].state)
+    router.submit_form(deps, cm, "charter.speaking", {"text": " Le bureau parle. "}, reply.forms[0].state)
+    assert reply.last == "ℹ️ Nothing changed: the text is the one in force (version 1); no version was added."
+    with deps.db() as s:
+        assert [c.text for c in s.scalars(select(Charter))] == ["Le bureau parle."]
+
+
 def test_logging_an_entry_posts_a_card_with_topics_and_buttons(deps, chat):
     add_topic(deps)
     reply = log_entry(deps)
