@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TextIO
 
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
@@ -23,7 +26,19 @@ HandOn = Callable[[Item], None]
 log = logging.getLogger("relais")
 
 
-def console(settings: Settings) -> None:
+def console(
+    settings: Settings,
+    *,
+    read: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+    clock: Callable[[], datetime] | None = None,
+) -> None:
+    """The console, with the instance's ticker running as in `relais serve`: reminders,
+    digests, the call for news and the recap are printed when due while it is open, and
+    what fell due while it was closed is caught up at start with the server's rules.
+    `clock` moves time in tests."""
+    from dataclasses import replace
+
     from bot.platforms import console as console_platform
 
     cm_users, admin_users = console_platform.console_team_users(settings.cm_users, settings.admin_users)
@@ -34,7 +49,14 @@ def console(settings: Settings) -> None:
         cm_users=cm_users,
         admin_users=admin_users,
     )
-    console_platform.run(lambda chat: bootstrap(settings, chat, console_team).deps, settings.language)
+    screen = console_platform.Screen(out, settings.language)
+    core = bootstrap(settings, console_platform.ConsoleChat(screen, settings.language), console_team)
+    deps = replace(core.deps, clock=clock) if clock else core.deps
+    ticker = Ticker(core, deps).start()
+    try:
+        console_platform.Console(deps, screen, read).run()
+    finally:
+        ticker.stop()
 
 
 def mattermost_chat(settings: Settings):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ numbers the buttons so they can be clicked, and asks forms field by field."""
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -26,11 +27,16 @@ class Screen:
 
     def __init__(self, out: TextIO, language: str = "en") -> None:
         self.out = out
+        self.lock = threading.RLock()  # the ticker prints from its own thread
         self.buttons: dict[int, Button] = {}
         self.messages = 0
         self.colon = "\u202f: " if language == "fr" else ": "  # French puts a narrow space before a colon
 
     def show(self, where: str, message: Message) -> None:
+        with self.lock:
+            self._show(where, message)
+
+    def _show(self, where: str, message: Message) -> None:
         lines = [f"── {where} ──"]
         if message.title:
             lines.append(message.title)
@@ -50,17 +56,20 @@ class Screen:
 
 
 class ConsoleChat:
-    def __init__(self, screen: Screen, language: str) -> None:
+    def __init__(self, screen: Screen, language: str, people: set[str] | None = None) -> None:
         self.screen, self.language = screen, language
+        self.people = people if people is not None else {"leader", CM, ADMIN}
         self._ = translator(language)
 
     def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
-        self.screen.messages += 1
-        where = self._place(channel) + " · " + self._("message {n}").format(n=self.screen.messages)
-        if thread:
-            where += " · " + self._("reply to message {n}").format(n=thread.message_id)
-        self.screen.show(where, message)
-        return MessageRef(channel, str(self.screen.messages))
+        with self.screen.lock:
+            self.screen.messages += 1
+            number = self.screen.messages
+            where = self._place(channel) + " · " + self._("message {n}").format(n=number)
+            if thread:
+                where += " · " + self._("reply to message {n}").format(n=thread.message_id)
+            self.screen.show(where, message)
+        return MessageRef(channel, str(number))
 
     def update(self, ref: MessageRef, message: Message) -> None:
         where = self._place(ref.channel) + " · " + self._("message {n} (updated)").format(n=ref.message_id)
@@ -71,6 +80,11 @@ class ConsoleChat:
 
     def publish_home(self, user_id: str, message: Message) -> None:
         """The console has no home tab: /cm home shows the same."""
+
+    def person(self, typed: str) -> str | None:
+        """Anyone who has been at this keyboard (`/as`) or has a role, typed as `@cm` or `cm`."""
+        name = typed.strip().lstrip("@").casefold()
+        return name if name in self.people else None
 
     def can_post(self, channel: str) -> bool:
         return True  # every channel of the console is Relais's
@@ -160,6 +174,9 @@ class Console:
             return
         if line.startswith("/as"):
             self.user = line[3:].strip().lstrip("@") or self.user
+            people = getattr(self.deps.chat, "people", None)
+            if isinstance(people, set):
+                people.add(self.user.casefold())
             self.say(self._("You are now @{user}.").format(user=self.user))
             return
         if line.isdigit():
@@ -239,7 +256,8 @@ class Console:
             chosen = field.options[index].value if 0 <= index < len(field.options) else raw
             return chosen or field.initial
         if field.kind == "date":
-            return self._line(f"{label} ({_('e.g. 12/12, saturday, 2026-12-12')}){self.screen.colon}", kept).strip()
+            example = _("e.g. 12/12, saturday, 2026-12-12")
+            return self._line(f"{label} ({example}){self.screen.colon}", kept).strip()
         return self._line(f"{label}{self.screen.colon}", kept).strip()
 
     def _line(self, prompt: str, kept: str | None) -> str:
@@ -276,8 +294,3 @@ class Console:
 def console_team_users(cm_users: frozenset[str], admin_users: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
     """With nothing configured, `/as cm` and `/as admin` give those roles, so anyone can try every command."""
     return cm_users or frozenset({CM}), admin_users or frozenset({ADMIN})
-
-
-def run(deps_factory: Callable[[ConsoleChat], Deps], language: str, out: TextIO = sys.stdout) -> None:
-    screen = Screen(out, language)
-    Console(deps_factory(ConsoleChat(screen, language)), screen).run()

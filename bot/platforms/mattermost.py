@@ -82,6 +82,9 @@ class MattermostChat:
     def publish_home(self, user_id: str, message: Message) -> None:
         """Mattermost has no home tab: /cm home shows the same."""
 
+    def person(self, typed: str) -> str | None:
+        return typed or None  # the dialog's users select gives an id
+
     def can_post(self, channel: str) -> bool:
         try:
             self.api.call("GET", f"/channels/{channel}/members/{self.api.me()['id']}")

@@ -89,6 +89,9 @@ class SlackChat:
         view = {"type": "home", "blocks": [b.to_dict() for b in blocks(message)]}
         _call("views.publish", lambda: self.client.views_publish(user_id=user_id, view=view))
 
+    def person(self, typed: str) -> str | None:
+        return typed or None  # the form's users_select gives an id
+
     def can_post(self, channel: str) -> bool:
         info = _call(
             "conversations.info",

@@ -27,7 +27,7 @@ def read_date(raw: str, tz: ZoneInfo, lang: str, today: date) -> tuple[date | No
     if found is None:
         if _NUMERIC.match(raw):
             return None, _("This date does not exist: {raw}.").format(raw=raw)
-        return None, _("I did not understand this date; write it like 12/12/2026, 12 décembre or samedi.")
+        return None, _("I did not understand this date; write it like 12/12/2026, 12 December or saturday.")
     if found < today:
         return None, _("This date is in the past.")
     return found, ""
@@ -49,27 +49,65 @@ def _parse(raw: str, today: date, tz: ZoneInfo) -> date | None:
 
 # A time of day as people write it: 9h, 9 h 30, 14:30, 18h00, 9am, 5:30 pm (after "à" or "at").
 _TIME = re.compile(r"(?:\b(?:à|a|at)\s+)?(?<![\d/.-])(\d{1,2})\s*(?:(h|:)\s*(\d{2})?|(am|pm))(?![\d/])", re.IGNORECASE)
+# In so long from now: "dans 2 heures", "dans 2h", "dans 30 min", "in 2 hours", "in 90 minutes".
+_IN = re.compile(r"^(?:dans|in)\s+(\d{1,4})\s*(h|heures?|hours?|hrs?|min|mins|minutes?|mn)$", re.IGNORECASE)
+# Words for a time of day, and the day words that carry one ("ce soir" is today, at 20:00 unless a time is given).
+_NAMED_TIMES = {"midi": (12, 0), "noon": (12, 0), "minuit": (0, 0), "midnight": (0, 0)}
+_TODAY_AT = {"ce soir": 20, "tonight": 20, "ce matin": 9, "this morning": 9, "cet après-midi": 14,
+             "cet apres-midi": 14, "this afternoon": 14, "aujourd'hui": None, "aujourd’hui": None, "today": None}  # fmt: skip
+_NEXT = re.compile(r"\b(prochaine?|next)\b", re.IGNORECASE)
+_FIRST = re.compile(r"\b1(?:er|re|st)\b", re.IGNORECASE)  # « 1er décembre », "1st December"
 
 
 def read_moment(raw: str, tz: ZoneInfo, lang: str, now: datetime) -> tuple[datetime | None, str]:
-    """A day and a time of day (`demain 9h`, `12/12 14:30`, `lundi à 18h`, `next friday 9am`);
-    without a time, 9:00; without a day, today. The time is read here, the day by `read_date`,
-    because dateparser reads `demain 9h` as "in 9 hours"."""
+    """A day and a time of day as people say them (`demain 9h`, `dans 2 heures`, `ce soir 20h`,
+    `demain midi`, `mardi prochain 10h`, `12/12 14:30`, `tonight 8pm`, `in 2 hours`); without a
+    time, 9:00; without a day, today. The time is read here, the day by `read_date`, because
+    dateparser reads `demain 9h` as "in 9 hours"."""
     _ = translator(lang)
+    text = " ".join(raw.split())
+    relative = _IN.match(text)
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2).casefold()
+        delta = timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount)
+        moment = now + delta  # to the minute, never before the time asked
+        late = moment.replace(second=0, microsecond=0)
+        return (late if late == moment else late + timedelta(minutes=1)), ""
+    hour, minute, default_hour = 9, 0, None
+    day_part = text
+    for words, at in _TODAY_AT.items():  # "ce soir 20h": today
+        if day_part.casefold().startswith(words):
+            day_part, default_hour = day_part[len(words) :].strip(), at
+            break
+    for word, (h, m) in _NAMED_TIMES.items():
+        named = re.search(rf"(?:\b(?:à|a|at)\s+)?\b{word}\b", day_part, re.IGNORECASE)
+        if named:
+            hour, minute, default_hour = h, m, h
+            day_part = (day_part[: named.start()] + " " + day_part[named.end() :]).strip(" ,")
+            break
     match = None
-    for found in _TIME.finditer(raw):  # the last time written: "le 12/12 à 9h"
+    for found in _TIME.finditer(day_part):  # the last time written: "le 12/12 à 9h"
         match = found
-    hour, minute = 9, 0
-    day_part = raw
     if match:
         hour, minute = int(match.group(1)), int(match.group(3) or 0)
         if match.group(4):
             hour = hour % 12 + (12 if match.group(4).lower() == "pm" else 0)
-        day_part = (raw[: match.start()] + " " + raw[match.end() :]).strip(" ,")
+        elif default_hour and default_hour >= 12 and hour < 12:  # "ce soir 8h" is 20:00
+            hour += 12
+        day_part = (day_part[: match.start()] + " " + day_part[match.end() :]).strip(" ,")
+    elif default_hour is not None:
+        hour = default_hour
     if hour > 23 or minute > 59:
-        return None, _("This time does not exist: {raw}.").format(raw=raw.strip())
+        return None, _("This time does not exist: {raw}.").format(raw=text)
     today = now.astimezone(tz).date()
-    day, problem = read_date(day_part, tz, lang, today) if day_part else (today, "")
+    day: date | None = today
+    problem = ""
+    if day_part:
+        day, problem = read_date(_FIRST.sub("1", _NEXT.sub("", day_part)).strip(), tz, lang, today)
+        if problem == _("I did not understand this date; write it like 12/12/2026, 12 December or saturday."):
+            problem = _(  # the examples of a moment show a time
+                "I did not understand this moment; write it like tomorrow 9am, in 2 hours, tuesday 6pm or 12/12 14:30."
+            )
     if day is None:
         return None, problem
     moment = datetime.combine(day, time(hour, minute), tz)

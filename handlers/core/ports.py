@@ -41,6 +41,11 @@ class Chat(Protocol):
         self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
     ) -> None: ...
 
+    def person(self, typed: str) -> str | None:
+        """The platform id of the person a form names (a picker's id as it is; a name typed
+        in the console, with or without its @), or None when there is no such person."""
+        ...
+
     def reply_to(self, user_id: str, where: dict[str, str]) -> Reply:
         """A way to answer a request taken up again from the inbox (`where`: what the
         adapter stored, such as a response_url); a DM where nothing else is left."""

@@ -68,6 +68,20 @@ def _calendar(country: str) -> Any:
     return getattr(loaded, names[0])
 
 
+def holiday_name(day: date, country: str, lang: str) -> str:
+    """The public holiday's name in the reader's language where the package has it
+    ("Christmas Day", « Noël »), else in the country's; empty when the day is none."""
+    if not is_holiday(day, country):
+        return ""
+    calendar = _calendar(country)
+    for language in (lang, "en_US" if lang == "en" else lang):
+        try:
+            return str(calendar(years=day.year, language=language).get(day, ""))
+        except (TypeError, ValueError):  # a country whose names come in one language only
+            continue
+    return str(calendar(years=day.year).get(day, ""))
+
+
 def is_holiday(day: date, country: str) -> bool:
     return bool(country) and day in _holidays(country, day.year)
 

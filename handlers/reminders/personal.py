@@ -14,14 +14,14 @@ from sqlalchemy import select, update
 
 from handlers.core import outbox
 from handlers.core.context import Deps, Request
-from handlers.core.dates import read_moment, said_moment
+from handlers.core.dates import read_moment, said, said_moment
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
 from handlers.core.once import changed
 from handlers.core.permissions import is_cm
 from handlers.core.ports import ChatError
 from handlers.core.registry import FollowUp, Registry
-from handlers.core.schedule import GRACE, last_due, local_day, working
+from handlers.core.schedule import GRACE, holiday_name, last_due, local_day, working
 from handlers.core.uow import UnitOfWork
 from storage.models import Reminder
 
@@ -29,7 +29,7 @@ TEXT_MAX = 1000
 LIST_MAX = 25
 TARGETS = {"me": N_("Me"), "channel": N_("This channel"), "person": N_("A person")}
 REPEATS = {
-    "never": N_("Never"),
+    "never": N_("Once"),
     "daily": N_("Every day"),
     "workdays": N_("Working days (Monday to Friday)"),
     "weekly": N_("Every week"),
@@ -74,7 +74,7 @@ def _form(lang: str) -> Form:
                   initial="me"),
             Field("person", _("Person"), kind="person", optional=True, hint=_("Only if the reminder is for a person")),
             Field("text", _("Reminder"), kind="paragraph", max_length=TEXT_MAX),
-            Field("when", _("First time"), hint=_("e.g. demain 9h, lundi 18h, 12/12 14:30")),
+            Field("when", _("First time"), hint=_("e.g. tomorrow 9am, in 2 hours, monday 6pm, 12/12 14:30")),
             Field("repeat", _("Repeat"), kind="select", options=[Option(k, _(v)) for k, v in REPEATS.items()],
                   initial="never"),
         ],
@@ -98,8 +98,11 @@ def _checked(deps: Deps, req: Request, values: dict[str, str]) -> tuple[FormErro
     target = values.get("target") or "me"
     if target not in TARGETS:
         errors["target"] = _("Choose who the reminder is for.")
-    if target == "person" and not values.get("person", "").strip():
+    typed = values.get("person", "").strip()
+    if target == "person" and not typed:
         errors["person"] = _("Choose the person.")
+    elif target == "person" and deps.chat.person(typed) is None:
+        errors["person"] = _("I do not know “{who}”: choose someone who uses Relais.").format(who=typed)
     if (values.get("repeat") or "never") not in REPEATS:
         errors["repeat"] = _("Choose how often.")
     moment, problem = read_moment(values.get("when", ""), deps.team.timezone, req.language, deps.clock())
@@ -115,7 +118,8 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
         req.reply.reply(Message(text=Md.of("⚠️ {e}", e=" ".join(errors.values()))))
         return
     target = values.get("target") or "me"
-    target_id = {"me": req.user_id, "channel": req.channel_id, "person": values.get("person", "").strip()}[target]
+    person = deps.chat.person(values.get("person", "").strip()) or "" if target == "person" else ""
+    target_id = {"me": req.user_id, "channel": req.channel_id, "person": person}[target]
     if target == "channel":
         try:
             inside = deps.chat.can_post(target_id)
@@ -146,17 +150,19 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
         number, repeat = reminder.id, reminder.repeat
         first = next_at(reminder, deps, deps.clock())
     where = {"me": _("for you"), "channel": _("in this channel"), "person": _("for {who}")}[target]
-    req.reply.reply(
-        Message(
-            text=Md.of(
-                _("⏰ Reminder #{n} saved, {where}: {repeat}, first on {when}."),
-                n=number,
-                where=Md.of(where, who=UserRef(target_id)),
-                repeat=_(REPEATS[repeat]).lower(),
-                when=said_moment(first or moment, deps.team.timezone, req.language),
-            )
-        )
+    tz, asked = deps.team.timezone, moment.astimezone(deps.team.timezone).date()
+    text = Md.of(
+        _("⏰ Reminder #{n} saved, {where}: {repeat}, first on {when}."),
+        n=number,
+        where=Md.of(where, who=UserRef(target_id)),
+        repeat=_(REPEATS[repeat]).lower(),
+        when=said_moment(first or moment, tz, req.language),
     )
+    holiday = holiday_name(asked, deps.team.holidays_country, req.language)
+    if first is not None and holiday and first.astimezone(tz).date() != asked:  # moved off a public holiday: say why
+        note = _("{day} is a public holiday ({name}): no reminder goes out that day.")
+        text = Md.of("{t} {n}", t=text, n=Md.of(note, day=said(asked, req.language), name=holiday))
+    req.reply.reply(Message(text=text))
 
 
 def listing(deps: Deps, req: Request, rest: str) -> None:

@@ -62,6 +62,9 @@ class RecordingChat:
         self._check()
         self.homes.append((user_id, message))
 
+    def person(self, typed: str) -> str | None:
+        return typed.lstrip("@") or None
+
     def can_post(self, channel: str) -> bool:
         self._check()
         return channel not in self.outside

@@ -69,7 +69,7 @@ def test_forget_finds_the_author_of_a_windows_1252_file(deps, tmp_path):
         ("undefined.csv", "réseau;extrait\nfacebook;Vous êtes nuls\n".encode("cp1252") + b"facebook;\x81\n", "none of"),
         (
             "mixed.csv",
-            "réseau;extrait\nfacebook;Vous êtes nuls\n".encode("cp1252") + "facebook;Cœur\n".encode("utf-8"),
+            "réseau;extrait\nfacebook;Vous êtes nuls\n".encode("cp1252") + "facebook;Cœur\n".encode(),
             "mixes two encodings",
         ),
         ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a spreadsheet"),

@@ -1,0 +1,72 @@
+"""Times as people say them, in French and English, read from the injected clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.core import router
+from handlers.core.dates import read_moment
+from tests.unit.conftest import as_user
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)  # Tuesday 1 December 2026, 9:00 in Paris
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "meant"),
+    [
+        ("dans 2 heures", "fr", "2026-12-01 11:00"),
+        ("dans 2h", "fr", "2026-12-01 11:00"),
+        ("dans 30 min", "fr", "2026-12-01 09:30"),
+        ("in 2 hours", "en", "2026-12-01 11:00"),
+        ("in 90 minutes", "en", "2026-12-01 10:30"),
+        ("ce soir 20h", "fr", "2026-12-01 20:00"),
+        ("ce soir 8h", "fr", "2026-12-01 20:00"),
+        ("ce soir", "fr", "2026-12-01 20:00"),
+        ("tonight 8pm", "en", "2026-12-01 20:00"),
+        ("demain midi", "fr", "2026-12-02 12:00"),
+        ("tomorrow noon", "en", "2026-12-02 12:00"),
+        ("mardi prochain 10h", "fr", "2026-12-08 10:00"),
+        ("next tuesday 10am", "en", "2026-12-08 10:00"),
+        ("demain 9h", "fr", "2026-12-02 09:00"),
+        ("12/12 14:30", "fr", "2026-12-12 14:30"),
+        ("1er janvier 10h", "fr", "2027-01-01 10:00"),
+        ("aujourd'hui 15h", "fr", "2026-12-01 15:00"),
+    ],
+)
+def test_times_as_people_say_them(typed, lang, meant):
+    moment, problem = read_moment(typed, PARIS, lang, NOW)
+    assert problem == "" and moment is not None
+    assert moment.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") == meant
+
+
+def test_what_is_not_understood_gets_examples_with_a_time():
+    assert read_moment("n'importe quand", PARIS, "en", NOW) == (
+        None,
+        "I did not understand this moment; write it like tomorrow 9am, in 2 hours, tuesday 6pm or 12/12 14:30.",
+    )
+    assert read_moment("31/02 10h", PARIS, "en", NOW) == (None, "This date does not exist: 31/02.")
+    assert read_moment("ce matin 8h", PARIS, "fr", NOW)[0] is None  # already past
+
+
+def test_a_person_typed_with_or_without_at_is_found_or_refused_by_name(deps):
+    leader, reply = as_user("leader")
+    values = {"target": "person", "person": "@cm", "text": "Relire", "when": "demain 9h", "repeat": "never"}
+    assert router.validate_form(deps, leader, "reminders.new", values) == {}
+    router.submit_form(deps, leader, "reminders.new", values, "")
+    assert "for @cm" in reply.last and "@@cm" not in reply.last
+
+
+def test_a_reminder_moved_off_a_public_holiday_says_which(deps):
+    from dataclasses import replace
+
+    deps = replace(deps, team=replace(deps.team, holidays_country="FR"), clock=lambda: NOW)
+    leader, reply = as_user("leader")
+    values = {"target": "me", "text": "Vœux", "when": "25/12 10h", "repeat": "never"}
+    router.submit_form(deps, leader, "reminders.new", values, "")
+    assert "first on Monday 28 December 2026 at 10:00" in reply.last
+    assert "Friday 25 December 2026 is a public holiday (Christmas Day)" in reply.last
+    assert ": once," in reply.last
