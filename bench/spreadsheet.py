@@ -49,7 +49,9 @@ def make_file(path: Path, rows: int) -> None:
     lines = ["Date;Réseau;Lien;Auteur;Extrait;Gravité"]
     for n in range(rows):
         excerpt = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(5, 25)))
-        day = f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 10):02d}/2026 {rnd.randint(0, 23):02d}:{rnd.randint(0, 59):02d}"
+        day = (
+            f"{rnd.randint(1, 28):02d}/{rnd.randint(1, 10):02d}/2026 {rnd.randint(0, 23):02d}:{rnd.randint(0, 59):02d}"
+        )
         link = f"https://facebook.com/asso/posts/{n}"
         lines.append(f'{day};{rnd.choice(NETWORKS)};{link};Auteur {n % 500};"{excerpt}";{rnd.choice(["low", "high"])}')
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
@@ -75,7 +77,9 @@ def round_once(src: Path, n: int) -> dict[str, tuple[float, float]]:
     env["PYTHONPATH"] = str(ROOT)
     run([*relais, "migrate"], env)  # a database in use already has its schema
     return {
-        "baseline": run([sys.executable, "-c", BASELINE, str(src), str(OUT / f"r{n}-base.db"), str(OUT / f"r{n}-base.csv")], env),
+        "baseline": run(
+            [sys.executable, "-c", BASELINE, str(src), str(OUT / f"r{n}-base.db"), str(OUT / f"r{n}-base.csv")], env
+        ),
         "import": run([*relais, "import", "moderation", str(src)], env),
         "export csv": run([*relais, "export", "moderation", "--out", str(OUT / f"r{n}-out.csv")], env),
         "export xlsx": run([*relais, "export", "moderation", "--out", str(OUT / f"r{n}-out.xlsx")], env),
@@ -97,7 +101,10 @@ def main() -> None:
     report = {
         "rows": options.rows,
         "rounds": options.rounds,
-        **{k: {"seconds": round(s, 2), "ratio": round(s / base, 1), "peak_mb": round(mb, 1)} for k, (s, mb) in median.items()},
+        **{
+            k: {"seconds": round(s, 2), "ratio": round(s / base, 1), "peak_mb": round(mb, 1)}
+            for k, (s, mb) in median.items()
+        },
     }
     print(json.dumps(report, indent=1, ensure_ascii=False))
 

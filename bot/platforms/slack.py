@@ -8,12 +8,13 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.logger import get_bolt_logger
-from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped, warning_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -150,8 +151,26 @@ class SlackReply:
 
 def _same_token(record: logging.LogRecord) -> bool:
     """Bolt reads SLACK_BOT_TOKEN itself, then warns at every start that the client's
-    token (the same one) wins: a line that would only puzzle whoever reads the logs."""
-    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+    token (the same one), or the `authorize` that uses it, wins: lines that would only
+    puzzle whoever reads the logs."""
+    return record.getMessage() not in (warning_client_prioritized_and_token_skipped(), warning_token_skipped())
+
+
+def one_auth_test(client: AsyncWebClient) -> Callable[..., Awaitable[AuthorizeResult]]:
+    """Who the bot is, asked of Slack once (`auth.test`) and shared. Bolt's default asks on
+    the first request and keeps the answer only once it comes back, so each request of a
+    first burst made its own call: 20 at once on a fresh `relais serve` held acks back by
+    up to a second (bench/ack_latency.py measures the first burst). A failed call is not
+    kept: the next request asks again."""
+    lock, answer = asyncio.Lock(), list[Any]()
+
+    async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
+        async with lock:  # one call in flight; the others wait for its answer
+            if not answer:
+                answer.append(await client.auth_test())
+        return AuthorizeResult.from_auth_test_response(auth_test_response=answer[0], bot_token=client.token)
+
+    return authorize
 
 
 def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -> AsyncApp:
@@ -159,9 +178,9 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
     features declare. Each request is stored in the inbox before its ack, then
     processed from there in a worker thread."""
     get_bolt_logger(AsyncApp).addFilter(_same_token)
+    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     app = AsyncApp(
-        signing_secret=settings.slack_signing_secret or "socket-mode",
-        client=AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url),
+        signing_secret=settings.slack_signing_secret or "socket-mode", client=client, authorize=one_auth_test(client)
     )
     commands = "|".join(re.escape(c) for c in deps.features.slash_commands)
     prefixes = "|".join(re.escape(p) for p in deps.features.buttons)

@@ -146,3 +146,14 @@ def test_news_mine_and_queue(slack):
     slack.command(CM, "/cm", "queue")
     queue = slack.fake.wait_for("/response/3")[0]
     assert "News waiting for a decision" in blocks_text(queue)
+
+
+def test_a_first_burst_on_a_fresh_server_asks_slack_who_the_bot_is_once(slack):
+    """Bolt's default made one auth.test per request until the first answer came back: a first
+    burst of 20 held acks back by up to a second (bench/ack_latency.py, first burst)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(lambda i: slack.command(LEADER, "/news", f"Nouvelle {i}"), range(20)))
+    assert [a.status_code for a in answers] == [200] * 20
+    assert len(slack.fake.api_calls("auth.test")) == 1

@@ -34,6 +34,13 @@ class Failure:
 Responder = Callable[[str, str, dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
+class Backlogged(ThreadingHTTPServer):
+    """socketserver listens with a backlog of 5: a sixth connection at once has its SYN
+    dropped and retried a second later, a stall no real platform's server shows."""
+
+    request_queue_size = 128
+
+
 class RecordingServer:
     def __init__(self, respond: Responder) -> None:
         self.respond = respond
@@ -44,7 +51,7 @@ class RecordingServer:
         self.counts: dict[str, int] = {}
         self.changed = threading.Condition()
         self.released = threading.Event()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd = Backlogged(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
