@@ -525,3 +525,16 @@ def test_a_console_line_longer_than_the_terminal_buffer_is_read_whole(tmp_path):
     os.waitpid(pid, 0)
     with create_engine(f"sqlite:///{tmp_path / 'relais.db'}").connect() as conn:
         assert conn.execute(text("SELECT body FROM news")).scalar() == body
+
+
+def test_one_language_per_reader_in_the_console(tmp_path):
+    session = ["/cm language en", "/cm help", "/news", "Titre", "/quit"]
+    out = relais([], tmp_path, {}, stdin="\n".join(session) + "\n").stdout  # a French team, an English reader
+    after = out[out.index("leader> ") :]
+    assert "── only @leader sees this ──" in after and "visible seulement" not in after
+    assert "• /news <text> — send a news item" in after and "`" not in after  # no raw backticks
+    assert "Title: " in after and "Title\u202f:" not in after
+    french = relais(
+        [], tmp_path, {"RELAIS_LANGUAGE": "fr"}, stdin="/cm language fr\n/as cm\n/cm away off\n/quit\n"
+    ).stdout
+    assert "Vous n'étiez pas absent·e\u202f: rien n'a changé." in french and "Bon retour" not in french

@@ -16,7 +16,7 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Button, Form, Markup, Message
 from handlers.core.ports import MessageRef
 
-PLAIN = Markup(escape=lambda s: s, mention=lambda user_id: f"@{user_id}", bold="")
+PLAIN = Markup(escape=lambda s: s, mention=lambda user_id: f"@{user_id}", bold="", code_marks=False)
 QUEUE = "cm-queue"
 TEAM = "team"
 CM, ADMIN = "cm", "admin"
@@ -97,19 +97,19 @@ class ConsoleChat:
         print(f"── #{channel} ── 📎 {title}: {Path(filename).resolve()}\n", file=self.screen.out)
 
     def reply_to(self, user_id: str, where: dict[str, str]) -> ConsoleReply:
-        return ConsoleReply(self.screen, user_id, self.language)
+        return ConsoleReply(self.screen, user_id, lambda: self.language)
 
     def _place(self, channel: str) -> str:
         return self._("private message to {user}").format(user=channel) if channel.startswith("@") else f"#{channel}"
 
 
 class ConsoleReply:
-    def __init__(self, screen: Screen, user_id: str, language: str) -> None:
+    def __init__(self, screen: Screen, user_id: str, language: Callable[[], str]) -> None:
         self.screen, self.user_id, self.language = screen, user_id, language
         self.forms: list[Form] = []
 
     def reply(self, message: Message) -> None:
-        _ = translator(self.language)
+        _ = translator(self.language())  # asked now: `/cm language en` answers under an English header
         self.screen.show(_("only @{user} sees this").format(user=self.user_id), message)
 
     def open_form(self, form: Form) -> None:
@@ -145,6 +145,11 @@ class Console:
     def _(self) -> Callable[[str], str]:
         return translator(self.deps.language(self.user))
 
+    @property
+    def colon(self) -> str:
+        """A prompt's colon as the reader's language writes it (French puts a narrow space before it)."""
+        return "\u202f: " if self.deps.language(self.user) == "fr" else ": "
+
     def say(self, text: str) -> None:
         print(text, file=self.screen.out)
 
@@ -168,7 +173,8 @@ class Console:
                 return
 
     def handle(self, line: str) -> None:
-        reply = ConsoleReply(self.screen, self.user, self.deps.language(self.user))
+        user = self.user
+        reply = ConsoleReply(self.screen, user, lambda: self.deps.language(user))
         req = Request(user_id=self.user, reply=reply, channel_id="general")
         if not line:
             return
@@ -251,14 +257,14 @@ class Console:
         if field.kind == "select":
             for i, option in enumerate(field.options, 1):
                 self.say(f"  {i}. {option.label}")
-            raw = self._line(f"{label} [1-{len(field.options)}]{self.screen.colon}", kept).strip()
+            raw = self._line(f"{label} [1-{len(field.options)}]{self.colon}", kept).strip()
             index = int(raw) - 1 if raw.isdigit() else -1
             chosen = field.options[index].value if 0 <= index < len(field.options) else raw
             return chosen or field.initial
         if field.kind == "date":
             example = _("e.g. 12/12, saturday, 2026-12-12")
-            return self._line(f"{label} ({example}){self.screen.colon}", kept).strip()
-        return self._line(f"{label}{self.screen.colon}", kept).strip()
+            return self._line(f"{label} ({example}){self.colon}", kept).strip()
+        return self._line(f"{label}{self.colon}", kept).strip()
 
     def _line(self, prompt: str, kept: str | None) -> str:
         if kept is None or not kept.strip():

@@ -52,6 +52,7 @@ class Markup:
     mention: Callable[[str], str]
     bold: str = "**"
     escape_code: Callable[[str], str] | None = None  # inside `code`, where a platform reads no escapes
+    code_marks: bool = True  # False where text is shown as it is (the console): no backticks around code
 
     def render(self, md: Md | str) -> str:
         if isinstance(md, str):
@@ -61,9 +62,12 @@ class Markup:
         line = ""  # the start of the line being written
         code = False  # inside a `code span` of the template
         for literal, name, _spec, _conversion in Formatter().parse(template):
+            code_at_end = code ^ (literal.count("`") % 2 == 1)
+            if not self.code_marks:
+                literal = literal.replace("`", "")
             out.append(literal)
             line = literal.rpartition("\n")[2] if "\n" in literal else line + literal
-            code ^= literal.count("`") % 2 == 1
+            code = code_at_end
             if name is None:
                 continue
             raw = md.values[name]

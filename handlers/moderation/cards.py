@@ -75,7 +75,7 @@ def _event_line(event: ModerationEvent, lang: str, tz: ZoneInfo, *, first: bool)
         who=UserRef(event.actor_id),
         when=moment(event.at, lang, tz),
     )
-    return Md.of("{l} — “{n}”", l=line, n=event.note) if event.note else line
+    return Md.of(_("{line} — “{note}”"), line=line, note=event.note) if event.note else line
 
 
 def entry_history(session: Session, entry_id: int) -> list[ModerationEvent]:

@@ -48,12 +48,18 @@ NEXT_STEPS: dict[str, tuple[str, ...]] = {
 }
 
 
+# One way to write a day and a moment in each language, day before month and a 24-hour
+# clock in both: « 6 déc. 2026 », « 30 nov. 2026 à 14:47 »; "6 Dec 2026", "30 Nov 2026 at 14:47".
+DAY = "d MMM y"
+MOMENT = {"fr": "d MMM y 'à' HH:mm", "en": "d MMM y 'at' HH:mm"}
+
+
 def day(value: date, lang: str) -> str:
-    return format_date(value, format="medium", locale=lang)
+    return format_date(value, DAY, locale=lang)
 
 
 def moment(value: datetime, lang: str, tz: ZoneInfo) -> str:
-    return format_datetime(value, format="short", tzinfo=tz, locale=lang)
+    return format_datetime(value, MOMENT.get(lang, MOMENT["en"]), tzinfo=tz, locale=lang)
 
 
 def status_label(news: News, lang: str) -> str:
@@ -91,7 +97,7 @@ def _history_line(event: NewsEvent, lang: str, tz: ZoneInfo) -> Md:
         when=when,
     )
     if event.note:
-        return Md.of("{line} — “{note}”", line=line, note=event.note)
+        return Md.of(_("{line} — “{note}”"), line=line, note=event.note)
     return line
 
 
@@ -159,7 +165,7 @@ def status_dm(news: News, event: NewsEvent, lang: str) -> Message:
     scheduled = day(news.scheduled_for, lang) if news.scheduled_for else ""
     text = Md.of(texts[event.kind], title=news.title, who=who, note=event.note, date=scheduled)
     if event.note and event.kind in ("approved", "scheduled", "published"):
-        text = Md.of("{t}\n“{note}”", t=text, note=event.note)
+        text = Md.of(_("{text}\n“{note}”"), text=text, note=event.note)
     actions = [Button("news.answer", _("Answer"), str(news.id), "primary")] if event.kind == "needs_info" else []
     return Message(
         title=f"{STATUS_ICONS[event.kind]} {_(STATUSES[event.kind]).capitalize()}",

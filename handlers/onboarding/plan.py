@@ -11,13 +11,14 @@ with the leaders; set up the weekly reporting of negative messages."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.core import outbox
 from handlers.core.context import Deps, Request
-from handlers.core.i18n import N_, translator
+from handlers.core.i18n import LANGUAGES, N_, translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.permissions import cm_inbox, is_cm
 from handlers.core.registry import FollowUp, Registry
@@ -44,6 +45,13 @@ BAR = 10
 REFUSAL = N_("⛔ Only the CM and admins can change the plan. Nothing was changed.")
 
 
+@cache
+def _owners() -> dict[str, str]:
+    """Owners are stored as their English msgid and said in each reader's language; plans
+    started before were stored in the team's language: those words lead back to the msgid."""
+    return {translator(lang)(o): o for lang in LANGUAGES for o in (CM, WITH_LEADERS)}
+
+
 def _last_day(start: date, step: OnboardingStep) -> date:
     """The last day of the step's target week; the day after, it is overdue."""
     return start + timedelta(weeks=step.week) - timedelta(days=1)
@@ -59,7 +67,7 @@ def _start(s: Session, deps: Deps) -> date:
     s.add(TeamState(key=START, value=today.isoformat()))
     _ = translator(deps.team.language)
     for i, (week, owner, title, command) in enumerate(DEFAULTS, 1):
-        s.add(OnboardingStep(position=i, week=week, owner=_(owner), title=_(title), command=command))
+        s.add(OnboardingStep(position=i, week=week, owner=owner, title=_(title), command=command))
     return today
 
 
@@ -80,7 +88,7 @@ def _plan(deps: Deps, lang: str, start: date, steps: list[OnboardingStep], edita
             title=st.title,
             week=st.week,
             due=day(due, lang),
-            owner=st.owner,
+            owner=_(_owners().get(st.owner, st.owner)),
         )
         if late:
             line = Md.of("{l} — **{late}**", l=line, late=_("overdue"))
@@ -160,7 +168,7 @@ def _edit(s: Session, steps: list[OnboardingStep], verb: str, args: str, lang: s
         if len(tail) > TITLE_MAX:
             return _("A step's title has at most {n} characters.").format(n=TITLE_MAX)
         last = s.scalar(select(func.max(OnboardingStep.position))) or 0
-        s.add(OnboardingStep(position=last + 1, week=int(head), owner=_(CM), title=tail, command=""))
+        s.add(OnboardingStep(position=last + 1, week=int(head), owner=CM, title=tail, command=""))
         return ""
     if not head.isdigit() or not 1 <= int(head) <= len(steps):
         return _("No step has this number: /cm onboarding shows them, numbered 1 to {n}.").format(n=len(steps))

@@ -13,9 +13,13 @@ from handlers.core.messages import Md, Message
 from handlers.core.uow import UnitOfWork
 
 
-def _set(deps: Deps, req: Request, until: date | None) -> None:
+def _set(deps: Deps, req: Request, until: date | None) -> bool:
+    """Sets the person's last day away; returns whether they were away until then."""
     with UnitOfWork(deps, req) as uow:
-        person(uow.session, req.user_id).away_until = until
+        who = person(uow.session, req.user_id)
+        was_away = who.away_until is not None and who.away_until >= deps.today()
+        who.away_until = until
+    return was_away
 
 
 def command(deps: Deps, req: Request, rest: str) -> None:
@@ -23,8 +27,9 @@ def command(deps: Deps, req: Request, rest: str) -> None:
     words = rest.split(None, 1)
     verb = words[0].casefold() if words else ""
     if verb in ("off", "fin", "retour"):
-        _set(deps, req, None)
-        req.reply.reply(Message(text=Md.of(_("👋 Welcome back: what is for the CM comes to you again."))))
+        was_away = _set(deps, req, None)
+        back = _("👋 Welcome back: what is for the CM comes to you again.")
+        req.reply.reply(Message(text=Md.of(back if was_away else _("ℹ️ You were not away: nothing changed."))))
         return
     if verb not in ("until", "jusqu'au", "jusqu’au", "au") or len(words) < 2:
         req.reply.reply(Message(text=Md.of(_("Type /cm away until <date> (your last day away), or /cm away off."))))

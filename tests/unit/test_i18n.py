@@ -62,3 +62,30 @@ def test_french_agrees_with_each_charter_and_quotes_titles_in_sentences():
     ]
     said = _("Your news “{title}” was approved by {who}.").format(title="Fête des bénévoles", who="@cm")
     assert said == "Votre actualité «\u202fFête des bénévoles\u202f» a été approuvée par @cm."
+
+
+def test_english_has_no_french_typography_and_french_quotes_with_guillemets():
+    """One language per reader: an English sentence has no narrow space before `:;?!`, and a
+    French one quotes « like this », never “like this”."""
+    messages = source_messages()
+    assert [m for m in messages if re.search("\u202f[:;?!]", m)] == []
+    with (LOCALES / "fr" / "LC_MESSAGES" / "relais.po").open("rb") as fp:
+        catalog = read_po(fp)
+    assert [m.string for m in catalog if m.id and ("“" in m.string or "”" in m.string)] == []
+
+
+def test_notes_on_cards_are_quoted_in_the_readers_language():
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from handlers.core.messages import Markup
+    from handlers.moderation.cards import _event_line as event_line
+    from storage.models import ModerationEvent
+
+    plain = Markup(escape=lambda s: s, mention=lambda u: f"@{u}", bold="")
+    event = ModerationEvent(
+        handling="replied", actor_id="cm", note="vu", at=datetime(2026, 11, 30, 9, tzinfo=timezone.utc)
+    )
+    paris = ZoneInfo("Europe/Paris")
+    assert plain.render(event_line(event, "fr", paris, first=False)).endswith("— «\u202fvu\u202f»")
+    assert plain.render(event_line(event, "en", paris, first=False)).endswith("— “vu”")

@@ -22,7 +22,7 @@ def test_the_plan_shows_steps_weeks_owners_commands_and_progress(deps: Deps) -> 
     router.command(at(deps, START), cm, "cm", "onboarding")
     text = text_of(reply.replies[-1])
     assert "The CM's first weeks" in text and "░░░░░░░░░░ 0/8" in text
-    assert "☐ 1. Learn the association's values, history and how it works — week 1 (Nov 8, 2026) — the CM" in text
+    assert "☐ 1. Learn the association's values, history and how it works — week 1 (8 Nov 2026) — the CM" in text
     assert "↳ /cm role edit" in text and "↳ /cm log" in text
     first = reply.replies[-1].actions[0]
     assert (first.action_id, first.label) == ("onboarding.done", "✓ 1")
@@ -68,3 +68,13 @@ def test_an_overdue_step_is_nudged_once(deps: Deps, chat: RecordingChat) -> None
     nudges = [text_of(m) for u, m in chat.dms if u == "cm"]
     assert len(nudges) == 2 and "planned for week 1 and is not done yet" in nudges[0]
     assert "[Mark as done]" in nudges[0]
+
+
+def test_an_english_reader_of_a_french_teams_plan_sees_english_owners(deps: Deps) -> None:
+    french = replace(at(deps, START), team=replace(deps.team, language="fr"))
+    cm, reply = as_user("cm")
+    router.command(french, cm, "cm", "onboarding")  # the plan starts, in the team's language
+    router.command(french, cm, "cm", "language en")
+    router.command(french, cm, "cm", "onboarding")
+    text = text_of(reply.replies[-1])
+    assert "— the CM with the leaders" in text and "le/la CM" not in text

@@ -198,10 +198,10 @@ def test_while_the_cm_is_away_the_admins_get_what_was_for_the_cm(rhythm: Deps, c
     assert not [u for u, _m in chat.dms if u == "cm"]
     assert len(to_admin) == 4  # Friday's and Monday's digests: the count, then the card
     assert "Loto du club" in to_admin[1] and "[Approve]" in to_admin[1]
-    assert "You receive this while the CM is away; the CM is back on Nov 28, 2026." in to_admin[0]
+    assert "You receive this while the CM is away; the CM is back on 28 Nov 2026." in to_admin[0]
     call = next(text_of(m) for c, m, _t in chat.posts if c == "C-LEADERS")
     print("---\nin the leaders' channel:", call, sep="\n")
-    assert "The CM is away and back on Nov 28, 2026" in call
+    assert "The CM is away and back on 28 Nov 2026" in call
     router.command(away, cm, "cm", "away off")
     run(rhythm, local(2026, 11, 24, 9), local(2026, 11, 24, 9))
     assert [u for u, _m in chat.dms][-2:] == ["cm", "cm"]
