@@ -201,7 +201,7 @@ def test_console_form_asks_again_only_the_fields_at_fault(tmp_path):
     )
     out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin=session).stdout
     assert "⚠️ The title has 151 characters; the limit is 150." in out and "⚠️ This date is in the past." in out
-    assert "📰 AG annuelle" in out and "Category: Event" in out and "May 1, 2099" in out
+    assert "📰 AG annuelle" in out and "Category: Event" in out and "1 May 2099" in out
 
 
 def test_import_export_forget_and_recap_from_the_command_line(tmp_path):

@@ -116,12 +116,20 @@ def read_moment(raw: str, tz: ZoneInfo, lang: str, now: datetime) -> tuple[datet
     return moment, ""
 
 
+_FIRST_OF_MONTH = re.compile(r"(?<![\d])1(?= (?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc))")
+
+
+def first_of_month(text: str, lang: str) -> str:
+    """French writes the first of a month « 1er décembre », not « 1 décembre »."""
+    return _FIRST_OF_MONTH.sub("1er", text) if lang == "fr" else text
+
+
 def said_moment(value: datetime, tz: ZoneInfo, lang: str) -> str:
     """« samedi 12 décembre 2026 à 09:00 »."""
     pattern = "EEEE d MMMM y 'à' HH:mm" if lang == "fr" else "EEEE d MMMM y 'at' HH:mm"
-    return format_datetime(value.astimezone(tz), pattern, locale=lang)
+    return first_of_month(format_datetime(value.astimezone(tz), pattern, locale=lang), lang)
 
 
 def said(value: date, lang: str) -> str:
-    """The date understood, said back in full: « samedi 12 décembre 2026 »."""
-    return format_date(value, "EEEE d MMMM y", locale=lang)
+    """The date understood, said back in full: « samedi 12 décembre 2026 », « mardi 1er décembre 2026 »."""
+    return first_of_month(format_date(value, "EEEE d MMMM y", locale=lang), lang)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
+from handlers.core.dates import first_of_month
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from storage.models import News, NewsEvent
@@ -55,11 +56,11 @@ MOMENT = {"fr": "d MMM y 'à' HH:mm", "en": "d MMM y 'at' HH:mm"}
 
 
 def day(value: date, lang: str) -> str:
-    return format_date(value, DAY, locale=lang)
+    return first_of_month(format_date(value, DAY, locale=lang), lang)
 
 
 def moment(value: datetime, lang: str, tz: ZoneInfo) -> str:
-    return format_datetime(value, MOMENT.get(lang, MOMENT["en"]), tzinfo=tz, locale=lang)
+    return first_of_month(format_datetime(value, MOMENT.get(lang, MOMENT["en"]), tzinfo=tz, locale=lang), lang)
 
 
 def status_label(news: News, lang: str) -> str:

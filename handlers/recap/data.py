@@ -35,17 +35,19 @@ def week_said(week: str, lang: str) -> str:
     """The week as its reader says it: « semaine 49 (30 nov. – 6 déc. 2026) », "week 2026-W49 (30 Nov – 6 Dec 2026)"."""
     from babel.dates import format_date
 
+    from handlers.core.dates import first_of_month
     from handlers.core.i18n import translator
 
     _ = translator(lang)
     monday = parse_week(week)
     sunday = monday + timedelta(days=6)
     start = format_date(monday, "d MMM" if monday.year == sunday.year else "d MMM y", locale=lang)
-    return _("week {week} ({start} – {end})").format(
+    said = _("week {week} ({start} – {end})").format(
         week=monday.isocalendar()[1] if lang == "fr" else week_of(monday),
         start=start,
         end=format_date(sunday, "d MMM y", locale=lang),
     )
+    return first_of_month(said, lang)
 
 
 def last_week(now: datetime, tz: ZoneInfo) -> str:

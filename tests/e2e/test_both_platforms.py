@@ -46,7 +46,7 @@ def test_the_news_form_and_its_field_errors(platform):
         )
         == {}
     )
-    assert "Jun 1, 2099" in platform.posts(QUEUE, 1)[0]
+    assert "1 Jun 2099" in platform.posts(QUEUE, 1)[0]
     assert "Sent to the CM" in platform.dms(LEADER, 1)[0]  # forms are answered by DM
 
 

@@ -56,7 +56,7 @@ def test_news_form_opens_a_modal_and_its_submission_is_queued(slack):
     )
     assert response.status_code == 200 and response.text == ""
     post = slack.fake.wait_api("chat.postMessage")[0]
-    assert "Event" in blocks_text(post) and "Jun 1, 2099" in blocks_text(post)
+    assert "Event" in blocks_text(post) and "1 Jun 2099" in blocks_text(post)
     # Slack gives no response_url for modals: the confirmation goes to the submitter's DM
     assert slack.fake.wait_api("conversations.open")[0]["users"] == LEADER
     confirmation = slack.fake.wait_api("chat.postMessage", 2)[1]
@@ -105,9 +105,9 @@ def test_schedule_opens_a_date_modal_then_updates_and_dms(slack):
     assert slack.submit(CM, view, {"date": "2001-01-01"}).json()["errors"] == {"date": "This date is in the past."}
     slack.submit(CM, view, {"date": "2099-12-24", "note": "Avec la photo"})
     update = slack.fake.wait_api("chat.update")[0]
-    assert "scheduled" in blocks_text(update) and "Dec 24, 2099" in blocks_text(update)
+    assert "scheduled" in blocks_text(update) and "24 Dec 2099" in blocks_text(update)
     dm = slack.fake.wait_api("chat.postMessage", 2)[1]
-    assert "scheduled for Dec 24, 2099" in blocks_text(dm) and "Avec la photo" in blocks_text(dm)
+    assert "scheduled for 24 Dec 2099" in blocks_text(dm) and "Avec la photo" in blocks_text(dm)
 
 
 def test_ask_for_info_and_the_answer_reaches_the_queue_thread(slack):

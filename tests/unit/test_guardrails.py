@@ -196,28 +196,32 @@ def test_log_list_and_open_entries(deps):
     assert "Premier" in reply.last and "Deuxième" not in reply.last
 
 
-def test_csv_import_reports_bad_rows_by_line_and_loads_the_rest(deps):
-    source = io.StringIO(
+def test_csv_import_reports_bad_rows_by_line_and_loads_the_rest(deps, tmp_path):
+    source = tmp_path / "log.csv"
+    source.write_text(
         "seen_at,network,link,author,excerpt,severity,handling,reason,note\n"
         "2026-11-02,Facebook,,Marie,Nul,low,replied,,\n"
         "2026-11-03,myspace,,,Bof,low,pending,,\n"
         "2026-11-04,instagram,,,Mauvais,,ignored,,\n"
         "2026-13-01,x,,,Date fausse,,,,\n"
-        '2026-11-05T14:30,X,https://x.com/1,Paul,"Texte, avec virgule",high,,,\n'
+        '2026-11-05T14:30,X,https://x.com/1,Paul,"Texte, avec virgule",high,,,\n',
+        encoding="utf-8",
     )
     loaded, problems = import_rows(deps, "import", source)
     assert loaded == 2
     assert [line for line, _ in problems] == [3, 4, 5]
     assert "network" in problems[0][1] and "reason" in problems[1][1] and "seen_at" in problems[2][1]
+    assert "seen_at: This date does not exist: 2026-13-01." in problems[2][1]
     out = io.StringIO()
-    assert export_rows(deps, out) == 2
+    assert export_rows(deps, None, out) == 2
     exported = out.getvalue()
-    assert "Texte, avec virgule" in exported and "2026-11-05T13:30:00+00:00" in exported  # 14:30 Paris
+    assert "Texte, avec virgule" in exported and "2026-11-05 14:30:00" in exported  # the team's local time
 
 
-def test_csv_without_the_needed_columns_is_refused_whole(deps):
-    loaded, problems = import_rows(deps, "import", io.StringIO("what,ever\n1,2\n"))
-    assert loaded == 0 and "missing columns: excerpt, network" in problems[0][1]
+def test_csv_without_the_needed_columns_is_refused_whole(deps, tmp_path):
+    (tmp_path / "what.csv").write_text("what,ever\n1,2\n", encoding="utf-8")
+    loaded, problems = import_rows(deps, "import", tmp_path / "what.csv")
+    assert loaded == 0 and "missing columns: network, excerpt" in problems[0][1]
 
 
 def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
@@ -276,7 +280,7 @@ def test_the_export_carries_each_entrys_handling_history(deps):
     cm, _reply = as_user("cm")
     router.submit_form(deps, cm, "moderation.change", {"handling": "replied", "note": "Répondu en public"}, "1")
     out = io.StringIO()
-    export_rows(deps, out)
+    export_rows(deps, None, out)
     row = next(csv.DictReader(io.StringIO(out.getvalue())))
     first, second = row["history"].splitlines()
     assert first.endswith(" cm pending") and second.endswith(" cm replied — Répondu en public")

@@ -70,3 +70,16 @@ def test_a_reminder_moved_off_a_public_holiday_says_which(deps):
     assert "first on Monday 28 December 2026 at 10:00" in reply.last
     assert "Friday 25 December 2026 is a public holiday (Christmas Day)" in reply.last
     assert ": once," in reply.last
+
+
+def test_french_says_the_first_of_a_month_1er():
+    from datetime import date
+
+    from handlers.core.dates import said, said_moment
+    from handlers.news.cards import day
+
+    assert said(date(2026, 12, 1), "fr") == "mardi 1er décembre 2026"
+    assert said(date(2026, 12, 11), "fr") == "vendredi 11 décembre 2026"
+    assert day(date(2027, 1, 1), "fr") == "1er janv. 2027"
+    assert said_moment(NOW, PARIS, "fr") == "mardi 1er décembre 2026 à 09:00"
+    assert said(date(2026, 12, 1), "en") == "Tuesday 1 December 2026"

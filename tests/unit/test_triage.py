@@ -67,7 +67,7 @@ def test_schedule_asks_a_date_then_stores_who_when_why(deps, chat):
         event = s.scalars(select(NewsEvent).where(NewsEvent.kind == "scheduled")).one()
     assert (news.status, str(news.scheduled_for)) == ("scheduled", "2099-12-31")
     assert (event.actor_id, event.note) == ("cm", "Avec la photo") and event.at is not None
-    assert "Dec 31, 2099" in text_of(chat.dms[0][1]) and "Avec la photo" in text_of(chat.dms[0][1])
+    assert "31 Dec 2099" in text_of(chat.dms[0][1]) and "Avec la photo" in text_of(chat.dms[0][1])
 
 
 def test_reject_requires_a_reason(deps, chat):
