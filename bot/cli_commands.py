@@ -99,7 +99,8 @@ def _progress(path: Path, lang: str) -> Any:
     if shown and path.suffix.casefold() != ".xlsx":
         with path.open("rb") as f:
             total = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) or None
-    return tqdm(total=total, unit=translator(lang)("rows"), disable=not shown, leave=False, file=sys.stderr)
+    _ = translator(lang)
+    return tqdm(total=total, unit=_("rows"), disable=not shown, leave=False, file=sys.stderr)
 
 
 def export_command(settings: Settings, what: str, out: Path | None) -> int:

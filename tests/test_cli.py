@@ -538,3 +538,39 @@ def test_one_language_per_reader_in_the_console(tmp_path):
         [], tmp_path, {"RELAIS_LANGUAGE": "fr"}, stdin="/cm language fr\n/as cm\n/cm away off\n/quit\n"
     ).stdout
     assert "Vous n'étiez pas absent·e\u202f: rien n'a changé." in french and "Bon retour" not in french
+
+
+def test_the_import_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+    import pty
+
+    rows = "\r\n".join(["date;réseau;extrait"] + [f"01/11/2026;facebook;Message {n}" for n in range(3000)])
+    (tmp_path / "journal.csv").write_bytes((rows + "\r\n").encode("cp1252"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "DATABASE_URL"))}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: `relais import` on a terminal of 80 columns
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        os.chdir(tmp_path)
+        os.execve(
+            sys.executable,
+            [sys.executable, "-m", "bot", "import", "moderation", "journal.csv"],
+            {**env, "PYTHONPATH": str(ROOT)},
+        )
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.waitpid(pid, 0)
+    shown = seen.decode()
+    assert "lignes/s]" in shown and "%|" in shown and "/3001 [" in shown  # tqdm's bar, counting the file's lines
+    assert "Entrées chargées\u202f: 3\u202f000. Lignes refusées\u202f: 0." in shown
+    piped = relais(["import", "moderation", "journal.csv"], tmp_path)  # not a terminal: no bar
+    assert piped.stderr == "" and "lignes" not in piped.stdout
