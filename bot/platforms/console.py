@@ -22,6 +22,11 @@ TEAM = "team"
 CM, ADMIN = "cm", "admin"
 
 
+def colon(language: str) -> str:
+    """A label's colon as the language writes it: French puts a narrow no-break space before it."""
+    return "\u202f: " if language == "fr" else ": "
+
+
 class Screen:
     """What the person at the keyboard sees, and the buttons they can press by number."""
 
@@ -30,7 +35,7 @@ class Screen:
         self.lock = threading.RLock()  # the ticker prints from its own thread
         self.buttons: dict[int, Button] = {}
         self.messages = 0
-        self.colon = "\u202f: " if language == "fr" else ": "  # French puts a narrow space before a colon
+        self.colon = colon(language)
 
     def show(self, where: str, message: Message) -> None:
         with self.lock:
@@ -147,8 +152,8 @@ class Console:
 
     @property
     def colon(self) -> str:
-        """A prompt's colon as the reader's language writes it (French puts a narrow space before it)."""
-        return "\u202f: " if self.deps.language(self.user) == "fr" else ": "
+        """A prompt's colon in the reader's language, not the team's."""
+        return colon(self.deps.language(self.user))
 
     def say(self, text: str) -> None:
         print(text, file=self.screen.out)
@@ -180,9 +185,8 @@ class Console:
             return
         if line.startswith("/as"):
             self.user = line[3:].strip().lstrip("@") or self.user
-            people = getattr(self.deps.chat, "people", None)
-            if isinstance(people, set):
-                people.add(self.user.casefold())
+            if isinstance(self.deps.chat, ConsoleChat):  # someone at this keyboard can be named in a form
+                self.deps.chat.people.add(self.user.casefold())
             self.say(self._("You are now @{user}.").format(user=self.user))
             return
         if line.isdigit():

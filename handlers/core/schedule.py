@@ -37,9 +37,12 @@ def last_due(
     older than `grace` (Relais was stopped: it is not sent late); moved to the next
     working day if it falls on a public holiday of `holidays_country` (empty: never)."""
     fired = last_fire(trigger, now)
-    if fired is None or (grace is not None and now - fired > grace):
+    if fired is None:
         return None
-    return working(fired, tz, holidays_country)
+    due = working(fired, tz, holidays_country)  # the grace runs from when it goes out: Easter Monday's
+    if grace is not None and now - due > grace:  # reminder is due on Tuesday, not missed by Tuesday
+        return None
+    return due
 
 
 @cache

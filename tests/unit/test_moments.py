@@ -83,3 +83,18 @@ def test_french_says_the_first_of_a_month_1er():
     assert day(date(2027, 1, 1), "fr") == "1er janv. 2027"
     assert said_moment(NOW, PARIS, "fr") == "mardi 1er décembre 2026 à 09:00"
     assert said(date(2026, 12, 1), "en") == "Tuesday 1 December 2026"
+
+
+def test_a_reminder_moved_off_a_holiday_is_not_missed_the_next_working_day():
+    """Easter Monday 2027, 9:00: it goes out on Tuesday 9:00, and a ticker that first ticks
+    on Tuesday still sends it (the grace runs from when it goes out, not from the holiday)."""
+    from apscheduler.triggers.date import DateTrigger
+
+    from handlers.core.schedule import GRACE, last_due
+
+    monday = datetime(2027, 3, 29, 9, 0, tzinfo=PARIS)
+    tuesday = datetime(2027, 3, 30, 9, 0, tzinfo=PARIS)
+    for now in (monday, tuesday.replace(minute=1)):
+        assert last_due(DateTrigger(run_date=monday), now, PARIS, grace=GRACE, holidays_country="FR") == tuesday
+    later = datetime(2027, 3, 31, 9, 0, tzinfo=PARIS)  # Relais was stopped for a day past it: not sent late
+    assert last_due(DateTrigger(run_date=monday), later, PARIS, grace=GRACE, holidays_country="FR") is None
