@@ -45,6 +45,7 @@ def test_a_reminder_set_for_two_minutes_later_is_printed_while_the_console_is_op
             mark = len(out.getvalue())
             moved[0] = now + timedelta(minutes=2, seconds=30)
             printed.append(out.wait_for("Relire la charte", after=mark))
+            return "/cm remind list"
         return "/quit"
 
     settings = Settings(
@@ -57,6 +58,7 @@ def test_a_reminder_set_for_two_minutes_later_is_printed_while_the_console_is_op
     assert "Reminder #1 saved" in transcript
     after = transcript[transcript.index("Reminder #1 saved") :]
     assert "private message to @leader" in after and "Relire la charte" in after
+    assert "• #1 Relire la charte — once — next: none (done)" in after  # sent: no "next" in the past
 
 
 def test_a_person_typed_in_the_console_is_found_with_or_without_at_or_refused_by_name(tmp_path):

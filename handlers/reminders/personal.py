@@ -55,8 +55,11 @@ def trigger(reminder: Reminder, deps: Deps) -> Any:
 
 
 def next_at(reminder: Reminder, deps: Deps, now: datetime) -> datetime | None:
+    """When it next goes out, off public holidays; None once a one-off is past (APScheduler's
+    DateTrigger gives its date even then: `/cm remind list` said "next" of a sent reminder)."""
     fire = trigger(reminder, deps).get_next_fire_time(None, now)
-    return working(fire, deps.team.timezone, deps.team.holidays_country) if fire else None
+    due = working(fire, deps.team.timezone, deps.team.holidays_country) if fire else None
+    return due if due is not None and due >= now else None
 
 
 def command(deps: Deps, req: Request, rest: str) -> None:
