@@ -119,6 +119,7 @@ def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engi
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=2, hours=10)
         store(first.core.deps, CM, {**ENTRY, "author": "Jean"}, seen.astimezone(timezone.utc))
         tick(first.core)
+        fake_slack.wait_api("files.completeUploadExternal")  # the chart: the server's own first tick may be sending it
         tables = inspect(first.core.engine).get_table_names()
         assert "apscheduler_jobs" not in tables and "recap_runs" not in tables  # jobs live in memory
     posts = recap_posts(first)
