@@ -17,7 +17,7 @@ _NUMERIC = re.compile(r"^\s*(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s*$")
 
 def read_date(raw: str, tz: ZoneInfo, lang: str, today: date) -> tuple[date | None, str]:
     """The date meant, or None and what to tell the person. `today` comes from the
-    injected clock (`local_day(deps.clock(), tz)`), never from the wall clock."""
+    injected clock (`deps.today()`), never from the wall clock."""
     _ = translator(lang)
     raw = raw.strip()
     try:

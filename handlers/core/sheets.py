@@ -174,6 +174,12 @@ MOMENT_FORMATS = {
 DAY_FORMATS = {"fr": ("%d/%m/%Y", "DD/MM/YYYY"), "en": ("%Y-%m-%d", "YYYY-MM-DD")}
 
 
+def _formats(kind: str, lang: str) -> tuple[str, str]:
+    """How a date column is written in the reader's language: (strftime for CSV, Excel's number format)."""
+    table = MOMENT_FORMATS if kind == "moment" else DAY_FORMATS
+    return table.get(lang, table["en"])
+
+
 def local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
     """A stored instant as the team's wall clock shows it, to the second, without a zone
     (spreadsheets keep none)."""
@@ -201,10 +207,7 @@ def _write_csv(out: IO[str], columns: Sequence[Column], rows: Iterable[Sequence[
     _ = translator(lang)
     writer = csv.writer(out, delimiter=DELIMITERS.get(lang, ","))
     writer.writerow([_(c.header) for c in columns])
-    formats = {"moment": MOMENT_FORMATS, "day": DAY_FORMATS}
-    dated = [
-        (i, formats[c.kind].get(lang, formats[c.kind]["en"])[0]) for i, c in enumerate(columns) if c.kind != "text"
-    ]
+    dated = [(i, _formats(c.kind, lang)[0]) for i, c in enumerate(columns) if c.kind != "text"]
     count = 0
     for row in rows:
         if dated:  # only the date columns are looked at: 50,000 rows of 15 cells
@@ -223,13 +226,9 @@ def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[C
     import xlsxwriter
 
     _ = translator(lang)
-    formats = {"moment": MOMENT_FORMATS, "day": DAY_FORMATS}
     with xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False}) as book:
         sheet = book.add_worksheet()
-        shown = {
-            kind: book.add_format({"num_format": formats[kind].get(lang, formats[kind]["en"])[1]})
-            for kind in ("moment", "day")
-        }
+        shown = {kind: book.add_format({"num_format": _formats(kind, lang)[1]}) for kind in ("moment", "day")}
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
         for i, column in enumerate(columns):
             sheet.set_column(i, i, column.width, shown.get(column.kind))

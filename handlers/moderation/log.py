@@ -131,7 +131,7 @@ def validate_change(deps: Deps, req: Request, values: dict[str, str]) -> FormErr
 
 
 def store(deps: Deps, actor: str, values: dict[str, str], seen_at: datetime | None = None) -> int:
-    """Write one entry (an import, a test); returns its id."""
+    """Write one entry outside a request (tests; `relais import` writes in batches); returns its id."""
     with UnitOfWork(deps) as uow:
         return _write(uow.session, actor, values, seen_at)
 

@@ -121,8 +121,10 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
         req.reply.reply(Message(text=Md.of("⚠️ {e}", e=" ".join(errors.values()))))
         return
     target = values.get("target") or "me"
-    person = deps.chat.person(values.get("person", "").strip()) or "" if target == "person" else ""
-    target_id = {"me": req.user_id, "channel": req.channel_id, "person": person}[target]
+    if target == "person":
+        target_id = deps.chat.person(values.get("person", "").strip()) or ""
+    else:
+        target_id = req.user_id if target == "me" else req.channel_id
     if target == "channel":
         try:
             inside = deps.chat.can_post(target_id)
