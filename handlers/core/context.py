@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
@@ -16,17 +16,10 @@ from storage.models import User, table_of
 
 if TYPE_CHECKING:
     from handlers.core.registry import Registry
-    from handlers.core.schedule import Schedule
 
 
 _USERS = table_of(User)
 _LANGUAGE = select(_USERS.c.language).where(_USERS.c.platform_id == bindparam("user"))  # built once: every request asks
-
-
-def _all_features() -> Registry:
-    from handlers.features import registry
-
-    return registry()
 
 
 def _utcnow() -> datetime:
@@ -41,12 +34,9 @@ class Team:
     timezone: ZoneInfo = ZoneInfo("Europe/Paris")
     cm_users: frozenset[str] = frozenset()
     admin_users: frozenset[str] = frozenset()
-    schedules: tuple[tuple[str, Schedule | None], ...] = ()  # (name, its schedule or None: off)
     leaders_channel: str = ""
-    queue_reminder_days: int = 3
-    answer_reminder_days: int = 2
-    moderation_reminder_hours: int = 24
     holidays_country: str = ""  # no reminder on this country's public holidays
+    settings: Mapping[str, Any] = field(default_factory=dict)  # the features' settings, read at start (Setting.of)
 
 
 @dataclass(frozen=True)
@@ -54,7 +44,7 @@ class Deps:
     db: sessionmaker[Session]
     chat: Chat
     team: Team
-    features: Registry = field(default_factory=_all_features)
+    features: Registry
     clock: Callable[[], datetime] = _utcnow  # tests move time forward instead of rewinding rows
 
     def today(self) -> date:
@@ -86,4 +76,5 @@ class Request:
     channel_id: str = ""
     language: str = ""  # looked up once, when the request reaches the router
     inbox_id: int | None = None  # the inbox row this request was processed from
+    cm: bool = False  # set by the router: a CM or an admin, for what the answer shows (never for access)
     marked: set[int] = field(default_factory=set)  # inbox rows a unit of work marked processed

@@ -21,65 +21,17 @@ from sqlalchemy.orm import Session
 from handlers.core.context import Deps
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
-from handlers.core.once import add_once, claim
+from handlers.core.once import claim
+from handlers.core.owing import CLAIM, enqueue, enqueue_claimed
 from handlers.core.ports import ChatError
 from handlers.core.registry import FollowUp, Registry
+from handlers.core.uow import UnitOfWork
 from storage.models import Outbox, table_of
 
 log = logging.getLogger(__name__)
-CLAIM = timedelta(minutes=1)  # longer than any one delivery with the SDK's own retries
 MAX_BACKOFF = timedelta(hours=1)
 MAX_ATTEMPTS = 8  # about two hours of back-off: 30 s, 1, 2, 4, 8, 16, 32, 60 minutes
 FAILED = "core.failed"
-
-
-def enqueue(
-    session: Session,
-    kind: str,
-    payload: dict[str, Any],
-    *,
-    key: str,
-    due_at: datetime,
-    claimed_until: datetime | None = None,
-) -> int | None:
-    """Add a row in the caller's transaction; None if a row with this key exists already.
-    `claimed_until`: the caller sends it itself right after the commit."""
-    values: dict[str, Any] = {"kind": kind, "payload": payload, "dedupe_key": key[:200], "attempts": 0,
-                              "last_error": "", "due_at": due_at, "claimed_until": claimed_until}  # fmt: skip
-    return add_once(session, Outbox, "dedupe_key", values)
-
-
-def enqueue_all(session: Session, rows: Iterable[FollowUp], due_at: datetime) -> list[int]:
-    """Add rows for whoever delivers what is due (the ticker)."""
-    added = (enqueue(session, r.kind, r.payload, key=r.key, due_at=due_at) for r in rows)
-    return [i for i in added if i is not None]
-
-
-def owe(deps: Deps, rows: Iterable[tuple[FollowUp, datetime]]) -> int:
-    """Rows a condition made due (each with its due time), for the ticker: those whose key
-    is already there are left alone without a write, so asking at every tick costs a read."""
-    wanted = {r.key[:200]: (r, due) for r, due in rows}
-    if not wanted:
-        return 0
-    with deps.db() as s:
-        known = set(s.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(list(wanted)))))
-    missing = [v for k, v in wanted.items() if k not in known]
-    if not missing:
-        return 0
-    with deps.db.begin() as s:
-        return sum(enqueue(s, r.kind, r.payload, key=r.key, due_at=due) is not None for r, due in missing)
-
-
-def enqueue_claimed(session: Session, rows: Iterable[FollowUp], now: datetime) -> list[Outbox]:
-    """Add rows the caller sends itself right after the commit (`deliver_claimed`): they
-    are claimed from the start, and handed back as they are, so no write claims them
-    and no read loads them again."""
-    added = []
-    for r in rows:
-        row_id = enqueue(session, r.kind, r.payload, key=r.key, due_at=now, claimed_until=now + CLAIM)
-        if row_id is not None:
-            added.append(Outbox(id=row_id, kind=r.kind, payload=r.payload, dedupe_key=r.key, attempts=0))
-    return added
 
 
 _OUTBOX = table_of(Outbox)
@@ -115,15 +67,23 @@ def deliver(deps: Deps, ids: list[int] | None = None, limit: int = 100) -> set[i
 
 
 def deliver_claimed(deps: Deps, rows: list[Outbox]) -> set[int]:
-    """Send rows the caller added already claimed (a use case's, a delivery's follow-ups)."""
+    """Send rows the caller added already claimed (a delivery's follow-ups)."""
     return _send(deps, rows) if rows else set()
+
+
+def deliver_sent(uow: UnitOfWork) -> set[int]:
+    """Send what a unit of work's committed transactions owe, now that nothing holds a
+    lock; returns every id it delivered so far. Whoever handed the unit of work in calls
+    it when the use case returns; a use case calls it first when its answer depends on it."""
+    uow.delivered |= deliver_claimed(uow.deps, uow.take_sent())
+    return uow.delivered
 
 
 def _send(deps: Deps, rows: list[Outbox]) -> set[int]:
     done: set[int] = set()
     for row in rows:
         try:
-            results = deps.features.deliverers[row.kind](deps, row)
+            results = deps.features.deliverers[row.kind](UnitOfWork(deps), row)
         except ChatError as exc:
             _failed(deps, row, str(exc))
             continue
@@ -175,9 +135,9 @@ def _failed(deps: Deps, row: Outbox, error: str) -> None:
                 )
 
 
-def _tell_admin(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _tell_admin(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     p = row.payload
-    _ = translator(deps.language(p["user"]))
+    _ = translator(uow.language(p["user"]))
     text = Md.of(
         _(
             "⚠️ Relais gave up sending a message ({kind}, #{row}) after {n} attempts. The platform said: {error}\n"
@@ -188,7 +148,7 @@ def _tell_admin(deps: Deps, row: Outbox) -> list[FollowUp]:
         n=MAX_ATTEMPTS,
         error=p["error"],
     )
-    deps.chat.dm(p["user"], Message(text=text, fallback=_("A message could not be delivered.")))
+    uow.chat.dm(p["user"], Message(text=text, fallback=_("A message could not be delivered.")))
     return []
 
 

@@ -1,4 +1,4 @@
-"""Who may triage: the CMs and the admins named in the settings."""
+"""Who is a CM or an admin (the settings name them), and which CMs are away."""
 
 from __future__ import annotations
 
@@ -6,21 +6,23 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from handlers.core.context import Deps
+from handlers.core.context import Team
+from handlers.core.uow import UnitOfWork
 from storage.models import User
 
 
-def is_cm(deps: Deps, user_id: str) -> bool:
-    return user_id in deps.team.cm_users or user_id in deps.team.admin_users
+def is_cm(team: Team, user_id: str) -> bool:
+    """Read by the router only: features declare `who=` and read `req.cm`."""
+    return user_id in team.cm_users or user_id in team.admin_users
 
 
-def is_admin(deps: Deps, user_id: str) -> bool:
-    return user_id in deps.team.admin_users
+def is_admin(team: Team, user_id: str) -> bool:
+    return user_id in team.admin_users
 
 
-def _away(deps: Deps, today: date) -> dict[str, date]:
+def _away(deps: UnitOfWork, today: date) -> dict[str, date]:
     """The CMs away today, with their last day away."""
-    with deps.db() as s:
+    with deps.reading() as s:
         rows = s.execute(
             select(User.platform_id, User.away_until).where(
                 User.platform_id.in_(sorted(deps.team.cm_users)), User.away_until >= today
@@ -29,7 +31,7 @@ def _away(deps: Deps, today: date) -> dict[str, date]:
         return {user: until for user, until in rows if until is not None}
 
 
-def cm_inbox(deps: Deps, today: date) -> list[str]:
+def cm_inbox(deps: UnitOfWork, today: date) -> list[str]:
     """Who receives what is for the CM today: the CMs who are not away, or the admins
     while every CM is away."""
     cms = sorted(deps.team.cm_users)
@@ -38,7 +40,7 @@ def cm_inbox(deps: Deps, today: date) -> list[str]:
     return present if present or not cms else sorted(deps.team.admin_users) or cms
 
 
-def cm_back_on(deps: Deps, today: date) -> date | None:
+def cm_back_on(deps: UnitOfWork, today: date) -> date | None:
     """While every CM is away, the day the first one is back."""
     if not deps.team.cm_users:
         return None

@@ -9,20 +9,24 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from handlers.core import guide
+from handlers.core import guide, outbox
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.permissions import is_admin, is_cm
-from handlers.core.uow import AlreadyProcessed
+from handlers.core.registry import ADMIN_ONLY, CM_ONLY, Who
+from handlers.core.uow import AlreadyProcessed, UnitOfWork
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., None])
 
 
-def with_language(deps: Deps, req: Request) -> Request:
-    """The person's language, looked up once for the whole request."""
-    return req if req.language else replace(req, language=deps.language(req.user_id))
+def prepared(deps: Deps, req: Request) -> Request:
+    """The person's language, looked up once for the whole request, and whether they are a CM."""
+    cm = is_cm(deps.team, req.user_id)
+    if req.language and req.cm == cm:
+        return req
+    return replace(req, language=req.language or deps.language(req.user_id), cm=cm)
 
 
 def guarded(fn: F) -> F:
@@ -30,7 +34,7 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def run(deps: Deps, req: Request, *args: Any) -> None:
-        req = with_language(deps, req)
+        req = prepared(deps, req)
         try:
             fn(deps, req, *args)
         except AlreadyProcessed:
@@ -60,50 +64,76 @@ def _typed(use_case: str, args: tuple[Any, ...]) -> str:
     return "\n\n".join(str(v).strip() for v in values.values() if str(v).strip())
 
 
+def _allowed(deps: Deps, req: Request, who: Who) -> bool:
+    return who == "anyone" or (req.cm if who == "cm" else is_admin(deps.team, req.user_id))
+
+
+def _refuse(req: Request, refusal: str, who: Who) -> None:
+    """The declaration's one refusal, in the person's language; nothing ran."""
+    _ = translator(req.language)
+    req.reply.reply(Message(text=Md.of(_(refusal or (CM_ONLY if who == "cm" else ADMIN_ONLY)))))
+
+
+def _run(deps: Deps, req: Request, use_case: Callable[[UnitOfWork], None]) -> None:
+    """The use case gets its unit of work; what it owes is sent once it returns."""
+    uow = UnitOfWork(deps, req)
+    use_case(uow)
+    outbox.deliver_sent(uow)
+
+
 @guarded
 def command(deps: Deps, req: Request, name: str, text: str) -> None:
     """`name` is the slash command without its slash: `news` or `cm`."""
     found, rest = deps.features.find(name.casefold(), text)
     if found is None:
-        guide.show(deps, req, unknown=f"/{name} {text.strip()}")
-        return
-    allowed = {"anyone": True, "cm": is_cm(deps, req.user_id), "admin": is_admin(deps, req.user_id)}[found.who]
-    if not allowed:
-        req.reply.reply(Message(text=Md.of(translator(req.language)(found.refusal))))
-        return
-    found.run(deps, req, rest)
+        _run(deps, req, lambda uow: guide.show(uow, req, unknown=f"/{name} {text.strip()}"))
+    elif not _allowed(deps, req, found.who):
+        _refuse(req, found.refusal, found.who)
+    else:
+        _run(deps, req, lambda uow: found.run(uow, req, rest))
 
 
 @guarded
 def action(deps: Deps, req: Request, action_id: str, value: str) -> None:
-    prefix, _dot, verb = action_id.partition(".")
-    run = deps.features.buttons.get(prefix)
-    if run is None:
-        guide.show(deps, req)
+    button = deps.features.button_for(action_id)
+    if button is None:
+        _run(deps, req, lambda uow: guide.show(uow, req))
+    elif not _allowed(deps, req, button.who):
+        _refuse(req, button.refusal, button.who)
     else:
-        run(deps, req, verb, value)
+        verb = action_id[len(button.prefix) + 1 :] if action_id != button.prefix else ""
+        _run(deps, req, lambda uow: button.run(uow, req, verb, value))
 
 
 def validate_form(deps: Deps, req: Request, form_id: str, values: dict[str, str]) -> FormErrors:
-    """Fast and store-nothing: platforms need the verdict within seconds."""
+    """Fast and store-nothing: platforms need the verdict within seconds. A person who
+    may not use the form gets no verdict here: the submission says why."""
     form = deps.features.forms.get(form_id)
-    return form[0](deps, with_language(deps, req), values) if form else {}
+    req = prepared(deps, req)
+    if form is None or not _allowed(deps, req, form.who):
+        return {}
+    return form.validate(UnitOfWork(deps, req), req, values)
 
 
 @guarded
 def submit_form(deps: Deps, req: Request, form_id: str, values: dict[str, str], state: str) -> None:
     form = deps.features.forms.get(form_id)
-    if form:
-        form[1](deps, req, values, state)
+    if form is None:
+        return
+    if not _allowed(deps, req, form.who):
+        _refuse(req, form.refusal, form.who)
+    else:
+        _run(deps, req, lambda uow: form.submit(uow, req, values, state))
 
 
 @guarded
 def home_opened(deps: Deps, req: Request) -> None:
-    if deps.features.home is not None:
-        deps.features.home(deps, req)
+    for opened in deps.features.homes:
+        _run(deps, req, lambda uow: opened(uow, req))  # noqa: B023 - run at once, in this iteration
 
 
-def mention(deps: Deps, user_id: str, text: str) -> Message:
-    answer = deps.features.mention
-    assert answer is not None, "no feature answers mentions"
-    return answer(deps, user_id, text)  # type: ignore[no-any-return]
+def mention(uow: UnitOfWork, user_id: str, text: str) -> Message:
+    """The answer to a mention of the bot: the first feature that declared one answers."""
+    answers = uow.features.mentions
+    assert answers, "no feature answers mentions"
+    return answers[0](uow, user_id, text)  # type: ignore[no-any-return]

@@ -1,20 +1,27 @@
-"""One unit of work per use case: `with UnitOfWork(deps, req) as uow:` writes the
-change and the rows it sends in one transaction, commits or rolls back, and only
-then delivers those rows — so no platform call ever holds the write lock, and a
-crash leaves either the change with its messages owed, or nothing."""
+"""One unit of work per use case, handed in by the router, the outbox or the
+ticker: a use case reads in `with uow.reading() as s:` and changes things in
+`with uow.writing() as s:` — one transaction that writes the change and the rows
+it sends, commits (marking the request's inbox row done) or rolls back. What was
+sent is delivered after the commit, by `outbox.deliver_sent(uow)`: the use case
+calls it when its answer depends on it, else whoever handed the unit of work in
+calls it when the use case returns. So no platform call ever holds the write lock, and a crash
+leaves either the change with its messages owed, or nothing. No feature opens a
+session itself."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from types import TracebackType
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
-from handlers.core import outbox
-from handlers.core.context import Deps, Request
+from handlers.core import owing
+from handlers.core.context import Deps, Request, Team
 from handlers.core.once import changed
-from handlers.core.registry import FollowUp
+from handlers.core.ports import Chat
+from handlers.core.registry import FollowUp, Registry
 from storage.models import Inbox, Outbox, table_of
 
 _INBOX = table_of(Inbox)
@@ -35,37 +42,85 @@ class AlreadyProcessed(Exception):
 
 
 class UnitOfWork:
-    session: Session
+    """What a use case is handed: the team, the platform, the clock, and its transactions."""
 
     def __init__(self, deps: Deps, req: Request | None = None) -> None:
         self.deps, self.req = deps, req
-        self.sent: list[Outbox] = []
+        self._session: Session | None = None
+        self._sent: list[Outbox] = []
         self.delivered: set[int] = set()
 
-    def __enter__(self) -> UnitOfWork:
-        self.session = self.deps.db()
-        self.session.begin()
-        return self
+    @property
+    def team(self) -> Team:
+        return self.deps.team
 
-    def send(self, *rows: FollowUp) -> list[int]:
-        """Owe these messages, in this transaction; returns the ids of the rows added
-        (a key owed already adds nothing)."""
-        added = outbox.enqueue_claimed(self.session, rows, self.deps.clock())
-        self.sent += added
-        return [row.id for row in added]
+    @property
+    def chat(self) -> Chat:
+        return self.deps.chat
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    @property
+    def features(self) -> Registry:
+        return self.deps.features
+
+    def clock(self) -> datetime:
+        return self.deps.clock()
+
+    def today(self) -> date:
+        return self.deps.today()
+
+    def language(self, user_id: str) -> str:
+        return self.deps.language(user_id)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session to read from; inside `writing()`, that transaction's."""
+        if self._session is not None:
+            yield self._session
+            return
+        with self.deps.db() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        if self._session is not None:  # already inside one: it is the same change
+            yield self._session
+            return
+        session = self._session = self.deps.db()
+        sent_before = len(self._sent)
         try:
-            if kind is not None:
-                self.session.rollback()
-                return
+            session.begin()
+            yield session
             inbox_id = self.req.inbox_id if self.req else None
-            if inbox_id is not None and not mark_processed(self.session, inbox_id, self.deps.clock()):
-                self.session.rollback()
-                raise AlreadyProcessed(inbox_id)
-            self.session.commit()
+            if inbox_id is not None and inbox_id not in self.req.marked:  # type: ignore[union-attr]
+                if not mark_processed(session, inbox_id, self.deps.clock()):
+                    session.rollback()
+                    raise AlreadyProcessed(inbox_id)
+            session.commit()
             if inbox_id is not None and self.req is not None:
                 self.req.marked.add(inbox_id)
+        except BaseException:
+            session.rollback()
+            del self._sent[sent_before:]  # rows of a rolled-back transaction were never owed
+            raise
         finally:
-            self.session.close()
-        self.delivered = outbox.deliver_claimed(self.deps, self.sent)
+            session.close()
+            self._session = None
+
+    @property
+    def session(self) -> Session:
+        """The open transaction's session (inside `writing()` or `reading()` only)."""
+        assert self._session is not None, "no transaction is open"
+        return self._session
+
+    def send(self, *rows: FollowUp) -> list[int]:
+        """Owe these messages, in the open transaction; returns the ids of the rows added
+        (a key owed already adds nothing). They go out at `deliver()`."""
+        added = owing.enqueue_claimed(self.session, rows, self.deps.clock())
+        self._sent += added
+        return [row.id for row in added]
+
+    def take_sent(self) -> list[Outbox]:
+        """The rows committed transactions owe and nobody has sent yet (outbox.deliver_sent)."""
+        rows, self._sent = self._sent, []
+        return rows
