@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from bot import logs
 from bot.config import ConfigError, Settings
 from handlers.core.i18n import N_, translator
-from handlers.moderation.spreadsheet import COLUMNS, IMPORTED, REQUIRED
+from handlers.features import registry
 
 # argparse's own words, said in the team's language too (argparse looks its `_` up when it speaks).
 ARGPARSE = (
@@ -63,23 +63,13 @@ def _parser(language: str) -> argparse.ArgumentParser:
         ("migrate", _("apply pending database migrations and exit")),
     ):
         sub.add_parser(name, help=said, description=said)
-    recap = sub.add_parser(
-        "recap",
-        help=_("print a week's moderation recap (default: last week)"),
-        description=_("print a week's moderation recap (default: last week)"),
-    )
-    recap.add_argument("--week", help=_("the week, e.g. 2026-W47 or 2026-S47"))
-    recap.add_argument("--post", action="store_true", help=_("post it to TEAM_CHANNEL instead of printing it"))
-    columns = ", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED)
+    features = registry()
     imp = sub.add_parser(
         "import",
         help=_("load moderation entries from a CSV or .xlsx file"),
-        description=_(
-            "Load moderation entries from a CSV file (UTF-8, UTF-16 or Windows-1252; separated by , ; or tab) "
-            "or an .xlsx workbook. The first row names the columns: {columns}. Required: {required}."
-        ).format(columns=columns, required=", ".join(_(c.header) for c in COLUMNS if c.key in REQUIRED)),
+        description=" ".join(i.describe(_) for i in features.importers.values()),
     )
-    imp.add_argument("what", choices=["moderation"], metavar=_("WHAT"), help=_("what to load: moderation"))
+    imp.add_argument("what", choices=list(features.importers), metavar=_("WHAT"), help=_("what to load: moderation"))
     imp.add_argument("file", type=Path, metavar=_("FILE"), help=_("the file to load"))
     exp = sub.add_parser(
         "export",
@@ -90,15 +80,12 @@ def _parser(language: str) -> argparse.ArgumentParser:
         ),
     )
     exp.add_argument(
-        "what", choices=["news", "moderation"], metavar=_("WHAT"), help=_("what to write: news or moderation")
+        "what", choices=list(features.exporters), metavar=_("WHAT"), help=_("what to write: news or moderation")
     )
     exp.add_argument("--out", type=Path, help=_("file to write, .csv or .xlsx (default: the screen, as CSV)"))
-    forget = sub.add_parser(
-        "forget",
-        help=_("remove an author's name and links from the moderation log"),
-        description=_("remove an author's name and links from the moderation log"),
-    )
-    forget.add_argument("--author", required=True, help=_("the name as it was logged (case and accents do not matter)"))
+    for command in features.cli:  # each feature's own sub-commands
+        parser_ = sub.add_parser(command.name, help=_(command.help), description=_(command.help))
+        command.arguments(parser_, _)
     mm = sub.add_parser(
         "mattermost-setup",
         help=_("create the slash commands on a Mattermost team and print their tokens"),
@@ -121,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             print(_("relais: configuration problem: {problem}").format(problem=problem), file=sys.stderr)
         return 2
     console = args.command == "console" or (args.command is None and settings.platform == "console")
-    quiet = console or args.command in ("recap", "import", "export", "forget", "migrate", "mattermost-setup")
+    quiet = console or args.command not in (None, "serve")
     logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO, tracebacks=not quiet)
 
     _ = translator(settings.language)
@@ -160,14 +147,12 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
             file=sys.stderr,
         )
         return 2
-    if args.command == "recap":
-        return tasks.recap_command(settings, args.week, args.post)
     if args.command == "import":
-        return tasks.import_command(settings, args.file)
+        return tasks.import_command(settings, args.what, args.file)
     if args.command == "export":
         return tasks.export_command(settings, args.what, args.out)
-    if args.command == "forget":
-        return tasks.forget_command(settings, args.author)
+    if args.command in {c.name for c in registry().cli}:
+        return tasks.feature_command(settings, args)
     if args.command == "mattermost-setup":
         return tasks.mattermost_setup(settings, args.team)
     if args.command == "migrate":

@@ -37,16 +37,8 @@ def team(
         cm_users=cm_users if cm_users is not None else settings.cm_users,
         admin_users=admin_users if admin_users is not None else settings.admin_users,
         leaders_channel=settings.leaders_channel,
-        schedules=(
-            ("recap", settings.recap_schedule),
-            ("news_call", settings.news_call_schedule),
-            ("cm_digest", settings.cm_digest_schedule),
-            ("tip", settings.tip_schedule),
-        ),
-        queue_reminder_days=settings.queue_reminder_days,
-        answer_reminder_days=settings.answer_reminder_days,
-        moderation_reminder_hours=settings.moderation_reminder_hours,
         holidays_country=settings.holidays_country,
+        settings=settings.features,
     )
 
 

@@ -1,23 +1,21 @@
-"""The one-shot commands: `relais recap`, `import`, `export`, `forget`."""
+"""The one-shot commands: `relais import`, `export`, each feature's own (`recap`, `forget`), `mattermost-setup`."""
 
 from __future__ import annotations
 
-import io
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
 
 from bot.bootstrap import Core, bootstrap, team
 from bot.config import Settings
+from handlers.core import outbox
 from handlers.core.i18n import number, translator
+from handlers.core.messages import Message
 from handlers.core.ports import Chat
 from handlers.core.sheets import Unreadable
+from handlers.core.uow import UnitOfWork
 from handlers.features import registry
-from handlers.moderation import retention
-from handlers.moderation.spreadsheet import export_rows, import_rows
-from handlers.news import submit as news
-from handlers.recap import weekly as recap
-from handlers.recap.data import last_week, parse_week, week_of, week_said
 
 
 def _chat(settings: Settings) -> Chat:
@@ -41,43 +39,42 @@ def _core(settings: Settings) -> Core:
     return bootstrap(settings, _chat(settings), team(settings, team_channel=settings.team_channel or TEAM))
 
 
-def recap_command(settings: Settings, week: str | None, post: bool) -> int:
+class Terminal:
+    """What the features' CLI sub-commands write to: the screen, as the console shows chat."""
+
+    def __init__(self, language: str) -> None:
+        from bot.platforms.console import Screen
+
+        self.out, self.err = sys.stdout, sys.stderr
+        self.language = language
+        self._screen = Screen(sys.stdout, language)
+
+    def show(self, where: str, message: Message) -> None:
+        self._screen.show(where, message)
+
+    def progress(self, path: Path) -> Any:
+        return _progress(path, self.language)
+
+
+def feature_command(settings: Settings, args: argparse.Namespace) -> int:
+    """A sub-command a feature declared: its unit of work, and what it owes sent once it returns.
+    On the console the cards it updates have nowhere to go but an unseen screen."""
+    command = next(c for c in registry().cli if c.name == args.command)
     core = _core(settings)
-    lang = settings.language
-    _ = translator(lang)
-    try:  # 2026-W47, or 2026-S47 as French writes it; the recap's key is the ISO spelling
-        week = week_of(parse_week(week)) if week else last_week(core.deps.clock(), settings.timezone)
-    except ValueError:
-        print(_("“{week}” is not a week: write it like 2026-W47.").format(week=week), file=sys.stderr)
-        return 2
-    if post:
-        outcome = recap.post_now(core.deps, week)
-        if outcome != "posted":
-            print(
-                {
-                    "already": _("The recap of {week} was posted already; it is posted once."),
-                    "owed": _("The recap of {week} could not be posted now; Relais will try again while it runs."),
-                }[outcome].format(week=week_said(week, lang)),
-                file=sys.stderr,
-            )
-        return 0 if outcome != "owed" else 1
-    from bot.platforms.console import Screen
-
-    screen = Screen(sys.stdout, settings.language)
-    main, follow, _as_csv = recap.messages(recap.build_recap(core.deps, week), lang, core.deps.clock())
-    for message in [main, *follow]:
-        screen.show(week, message)
-    return 0
+    uow = UnitOfWork(core.deps)
+    code = command.run(uow, args, Terminal(settings.language))
+    outbox.deliver_sent(uow)
+    return code
 
 
-def import_command(settings: Settings, path: Path) -> int:
+def import_command(settings: Settings, what: str, path: Path) -> int:
     """Rows refused are listed by line; a file Relais cannot read as it is loads nothing (exit 2)."""
     core = _core(settings)
     lang = settings.language
     _ = translator(lang)
     with _progress(path, lang) as bar:
         try:
-            loaded, problems = import_rows(core.deps, "import", path, bar.update)
+            loaded, problems = core.deps.features.importers[what].run(UnitOfWork(core.deps), "import", path, bar.update)
         except Unreadable as refused:
             print(_("relais: {problem}").format(problem=refused), file=sys.stderr)
             return 2
@@ -106,22 +103,9 @@ def _progress(path: Path, lang: str) -> Any:
 def export_command(settings: Settings, what: str, out: Path | None) -> int:
     """CSV on the screen, or a file: .xlsx by its suffix, else CSV in the team's language."""
     core = _core(settings)
-    writer = news.export_rows if what == "news" else export_rows
-    count = writer(core.deps, out, sys.stdout)
+    count = core.deps.features.exporters[what].run(UnitOfWork(core.deps), out, sys.stdout)
     _ = translator(settings.language)
     print(_("Rows written: {n}.").format(n=number(count, settings.language)), file=sys.stderr)
-    return 0
-
-
-def forget_command(settings: Settings, author: str) -> int:
-    """Prints how many entries changed; on the console the updated cards have nowhere to go."""
-    from bot.platforms.console import ConsoleChat, Screen
-
-    quiet = settings.platform == "console"
-    core = _core(settings) if not quiet else bootstrap(settings, ConsoleChat(Screen(io.StringIO()), settings.language))
-    changed = retention.forget_author(core.deps, author)
-    _ = translator(settings.language)
-    print(_("Entries that no longer show this author: {n}.").format(n=number(changed, settings.language)))
     return 0
 
 

@@ -4,18 +4,16 @@ problem is reported on its own line naming the variable, and Relais stops."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
 from handlers.core.i18n import LANGUAGES, translator
-
-if TYPE_CHECKING:
-    from handlers.core.schedule import Schedule
+from handlers.core.registry import Setting, SettingError
 
 PLATFORMS = ("console", "slack", "mattermost")
 SECRETS = (
@@ -25,7 +23,6 @@ SECRETS = (
     "mattermost_bot_token",
     "mattermost_command_tokens",
 )
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class ConfigError(Exception):
@@ -71,24 +68,6 @@ def _database_url(url: str, problems: list[str], _: Callable[[str], str]) -> str
     return url
 
 
-def _schedule(name: str, raw: str, problems: list[str], _: Callable[[str], str]) -> Schedule | None:
-    """`day hour minute` as cron reads it: `fri 10 0`, `mon,thu 9 30`, `mon-fri 9 0`; empty turns it off."""
-    if not raw:
-        return None
-    parts = raw.lower().split()
-    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
-        days = [d for chunk in parts[0].split(",") for d in chunk.split("-")]
-        ranges_ok = all(chunk.count("-") <= 1 for chunk in parts[0].split(","))
-        if days and ranges_ok and all(d in DAYS for d in days) and int(parts[1]) < 24 and int(parts[2]) < 60:
-            return (parts[0], int(parts[1]), int(parts[2]))
-    problems.append(
-        _("{name}: expected 'days hour minute' such as 'mon 9 0', 'mon,thu 9 0' or 'mon-fri 9 0' (got {got})").format(
-            name=name, got=repr(raw)
-        )
-    )
-    return None
-
-
 def _country(code: str, problems: list[str], _: Callable[[str], str]) -> str:
     """A country the `holidays` package knows (ISO code), or empty for no holidays. Its
     registry is read as text: importing the package costs the serving process 17 MB."""
@@ -113,6 +92,28 @@ def _country(code: str, problems: list[str], _: Callable[[str], str]) -> str:
     return code
 
 
+def _features(
+    declared: Sequence[Setting[Any]] | None,
+    get: Callable[[str, str], str],
+    problems: list[str],
+    _: Callable[[str], str],
+) -> dict[str, Any]:
+    """Each feature's settings, read as the feature declared them; a problem names the variable."""
+    if declared is None:
+        from handlers.features import registry
+
+        declared = registry().settings
+    values: dict[str, Any] = {}
+    for setting in declared:
+        raw = get(setting.name, setting.default)
+        try:
+            values[setting.name] = setting.parse(raw, _)
+        except SettingError as problem:
+            problems.append(f"{setting.name}: {problem}")
+            values[setting.name] = setting.parse(setting.default, _)
+    return values
+
+
 def _ids(value: str) -> frozenset[str]:
     return frozenset(v.strip() for v in value.split(",") if v.strip())
 
@@ -128,13 +129,6 @@ class Settings:
     leaders_channel: str = ""
     cm_users: frozenset[str] = frozenset()
     admin_users: frozenset[str] = frozenset()
-    recap_schedule: Schedule | None = ("mon", 9, 0)
-    news_call_schedule: Schedule | None = ("fri", 10, 0)
-    cm_digest_schedule: Schedule | None = ("mon-fri", 9, 0)
-    tip_schedule: Schedule | None = None
-    queue_reminder_days: int = 3
-    answer_reminder_days: int = 2
-    moderation_reminder_hours: int = 24
     holidays_country: str = "FR"
     slack_bot_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
@@ -146,8 +140,17 @@ class Settings:
     public_url: str = ""
     port: int = 3000
     http_timeout: int = 10
-    moderation_retention_days: int = 365
     tick_seconds: int = 10  # how often each instance delivers what is due and takes up what a crash left
+
+    features: Mapping[str, Any] = field(default_factory=dict)  # what the features declare (Setting), read
+
+    def feature(self, name: str) -> Any:
+        """A feature's setting as read at start (`RECAP_SCHEDULE` -> ("mon", 9, 0))."""
+        return self.features[name]
+
+    def with_features(self, **values: Any) -> Settings:
+        """These settings with some features' values changed (tests)."""
+        return replace(self, features={**self.features, **values})
 
     def secrets(self) -> list[str]:
         """Every secret value, so logging can blank them out wherever they appear."""
@@ -158,7 +161,14 @@ class Settings:
         return [v for v in values if v]
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        dotenv: bool = True,
+        declared: Sequence[Setting[Any]] | None = None,
+    ) -> Settings:
+        """`declared`: the features' settings (default: those of every shipped feature)."""
         if env is None:
             if dotenv:
                 load_dotenv(os.path.join(os.getcwd(), ".env"))
@@ -206,13 +216,6 @@ class Settings:
             leaders_channel=get("LEADERS_CHANNEL"),
             cm_users=_ids(get("CM_USERS")),
             admin_users=_ids(get("ADMIN_USERS")),
-            recap_schedule=_schedule("RECAP_SCHEDULE", get("RECAP_SCHEDULE", "mon 9 0"), problems, _),
-            news_call_schedule=_schedule("NEWS_CALL_SCHEDULE", get("NEWS_CALL_SCHEDULE", "fri 10 0"), problems, _),
-            cm_digest_schedule=_schedule("CM_DIGEST_SCHEDULE", get("CM_DIGEST_SCHEDULE", "mon-fri 9 0"), problems, _),
-            tip_schedule=_schedule("TIP_SCHEDULE", get("TIP_SCHEDULE"), problems, _),
-            queue_reminder_days=integer("QUEUE_REMINDER_DAYS", 3),
-            answer_reminder_days=max(1, integer("ANSWER_REMINDER_DAYS", 2)),
-            moderation_reminder_hours=max(1, integer("MODERATION_REMINDER_HOURS", 24)),
             holidays_country=_country(get("HOLIDAYS_COUNTRY", "FR").upper(), problems, _),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -224,8 +227,8 @@ class Settings:
             public_url=get("RELAIS_PUBLIC_URL"),
             port=integer("PORT", 3000),
             http_timeout=integer("RELAIS_HTTP_TIMEOUT", 10),
-            moderation_retention_days=integer("MODERATION_RETENTION_DAYS", 365),
             tick_seconds=max(1, integer("RELAIS_TICK_SECONDS", 10)),
+            features=_features(declared, get, problems, _),
         )
         problems += settings._platform_problems(_)
         if problems:

@@ -15,8 +15,9 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.bootstrap import Core
 from handlers.core import inbox, outbox
 from handlers.core.context import Deps
+from handlers.core.owing import enqueue_all
 from handlers.core.schedule import cron, last_due
-from handlers.moderation import retention
+from handlers.core.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +36,9 @@ class Ticker:
 
     def owe_recurring(self) -> None:
         team = self.deps.team
-        schedules = dict(team.schedules)
         now = self.deps.clock()
         for recurring in self.deps.features.recurring:
-            schedule = schedules.get(recurring.name)
+            schedule = recurring.schedule.of(team)
             if schedule is None:
                 continue
             fired = last_due(  # keyed by the day it goes out: a holiday's and the next working day's are one
@@ -50,11 +50,12 @@ class Ticker:
             )
             if fired is None:
                 continue
-            with self.deps.db.begin() as s:
-                if outbox.enqueue_all(s, recurring.due(self.deps, fired), due_at=fired):
-                    log.info("%s owed for %s", recurring.name, fired.isoformat())
+            uow = UnitOfWork(self.deps)
+            with uow.writing() as s:
+                if enqueue_all(s, recurring.due(uow, fired), due_at=fired):
+                    log.info("%s owed for %s", recurring.schedule.name, fired.isoformat())
         for watch in self.deps.features.watches:  # conditions that make something due (an item waiting too long)
-            watch(self.deps)
+            watch(UnitOfWork(self.deps))
 
     def tick(self) -> None:
         for step in (self.owe_recurring, lambda: inbox.replay(self.deps), lambda: outbox.deliver(self.deps)):
@@ -64,9 +65,17 @@ class Ticker:
                 log.exception("tick step failed")
 
     def daily(self) -> None:
-        changed = retention.expire(self.deps, self.core.settings.moderation_retention_days)
-        if changed:
-            log.info("retention: removed the author and link of %s old moderation entries", changed)
+        """The features' night jobs, each on its own, then the core's pruning."""
+        for job in self.deps.features.dailies:
+            uow = UnitOfWork(self.deps)
+            try:
+                said = job.run(uow)
+                outbox.deliver_sent(uow)
+            except Exception:
+                log.exception("daily job %s failed", job.name)
+                continue
+            if said:
+                log.info("%s", said)
         inbox.prune(self.deps)
         outbox.prune(self.deps)
 

@@ -15,6 +15,7 @@ from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Form, Markup, Message
 from handlers.core.ports import MessageRef
+from handlers.core.uow import UnitOfWork
 
 PLAIN = Markup(escape=lambda s: s, mention=lambda user_id: f"@{user_id}", bold="", code_marks=False)
 QUEUE = "cm-queue"
@@ -201,7 +202,7 @@ class Console:
         elif line.startswith("@relais"):
             self.deps.chat.post(
                 "general",
-                router.mention(self.deps, self.user, line[len("@relais") :]),
+                router.mention(UnitOfWork(self.deps), self.user, line[len("@relais") :]),
                 thread=MessageRef("general", "0"),
             )
         else:

@@ -7,52 +7,75 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from handlers.charters.defaults import DEFAULTS, SAVED, TITLES
-from handlers.core.context import Deps, Request
+from handlers.core.context import Request
+from handlers.core.dates import moment
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
-from handlers.core.permissions import is_cm
 from handlers.core.uow import UnitOfWork
-from handlers.news.cards import moment
 from storage.models import Charter
 
 CHARTER_MAX = 3000
 KINDS = ("moderation", "speaking")  # shown by /cm charter; "role" has /cm role
 
 
-def current(deps: Deps, kind: str, lang: str) -> tuple[str, int]:
+def current(uow: UnitOfWork, kind: str, lang: str) -> tuple[str, int]:
     """The association's charter and its version number. One text and one history per
     kind, whatever the language it was written in or is read in; until the CM's first
     edit, the shipped default in the reader's language (version 0)."""
-    with deps.db() as s:
+    with uow.reading() as s:
         latest = s.scalars(select(Charter).where(Charter.kind == kind).order_by(Charter.id.desc()).limit(1)).first()
         count = s.scalar(select(func.count()).select_from(Charter).where(Charter.kind == kind))
     return (latest.text, count or 0) if latest else (translator(lang)(DEFAULTS[kind]), 0)
 
 
-def command(deps: Deps, req: Request, args: str) -> None:
-    """Words in any order: a kind, and `edit` or `history`."""
+def _kinds(args: str) -> list[str] | None:
+    """The charters a command's argument names (none: both), or None if it names another."""
     words = args.casefold().split()
-    kinds = [w for w in words if w in KINDS] or list(KINDS)
-    lang = req.language
-    _ = translator(lang)
-    if "edit" in words:
-        if len(kinds) != 1:
-            req.reply.reply(
-                Message(text=Md.of(_("Which charter? /cm charter edit moderation or /cm charter edit speaking")))
-            )
-            return
-        edit_form(deps, req, kinds[0])
-    elif "history" in words:
-        for kind in kinds:
-            req.reply.reply(history(deps, kind, lang))
-    elif words and not set(words) & set(KINDS):
+    kinds = [w for w in words if w in KINDS]
+    return None if len(kinds) != len(words) else kinds or list(KINDS)
+
+
+def _unknown(req: Request) -> None:
+    _ = translator(req.language)
+    req.reply.reply(
+        Message(text=Md.of(_("I know the charters “moderation” and “speaking”, e.g. /cm charter moderation.")))
+    )
+
+
+def show(uow: UnitOfWork, req: Request, args: str) -> None:
+    """`/cm charter [moderation|speaking]`."""
+    kinds = _kinds(args)
+    if kinds is None:
+        _unknown(req)
+        return
+    _ = translator(req.language)
+    for kind in kinds:
+        text, version = current(uow, kind, req.language)
         req.reply.reply(
-            Message(text=Md.of(_("I know the charters “moderation” and “speaking”, e.g. /cm charter moderation.")))
+            Message(title=_(TITLES[kind]), text=Md.text(text), context=_version_line(version, req.language))
         )
-    else:
-        for kind in kinds:
-            text, version = current(deps, kind, lang)
-            req.reply.reply(Message(title=_(TITLES[kind]), text=Md.text(text), context=_version_line(version, lang)))
+
+
+def history_command(uow: UnitOfWork, req: Request, args: str) -> None:
+    """`/cm charter history [moderation|speaking]`."""
+    kinds = _kinds(args)
+    if kinds is None:
+        _unknown(req)
+        return
+    for kind in kinds:
+        req.reply.reply(history(uow, kind, req.language))
+
+
+def edit_command(uow: UnitOfWork, req: Request, args: str) -> None:
+    """`/cm charter edit moderation|speaking` (CM)."""
+    kinds = _kinds(args)
+    if kinds is None or len(kinds) != 1:
+        _ = translator(req.language)
+        req.reply.reply(
+            Message(text=Md.of(_("Which charter? /cm charter edit moderation or /cm charter edit speaking")))
+        )
+        return
+    edit_form(uow, req, kinds[0])
 
 
 def _version_line(version: int, lang: str) -> Md:
@@ -60,29 +83,26 @@ def _version_line(version: int, lang: str) -> Md:
     return Md.of(_("Version {n}") if version else _("Default text, not yet adapted by the CM"), n=version)
 
 
-def history(deps: Deps, kind: str, lang: str) -> Message:
+def history(uow: UnitOfWork, kind: str, lang: str) -> Message:
     _ = translator(lang)
-    with deps.db() as s:
+    with uow.reading() as s:
         versions = list(s.scalars(select(Charter).where(Charter.kind == kind).order_by(Charter.id)))
     lines = [
         Md.of(
             _("• version {n} by {who} on {when}"),
             n=i,
             who=UserRef(v.author_id),
-            when=moment(v.created_at, lang, deps.team.timezone),
+            when=moment(v.created_at, lang, uow.team.timezone),
         )
         for i, v in enumerate(versions, 1)
     ] or [Md.of(_("No version yet: the default text is in force."))]
     return Message(title=_("History: {title}").format(title=_(TITLES[kind])), text=Md.join(lines))
 
 
-def edit_form(deps: Deps, req: Request, kind: str) -> None:
+def edit_form(uow: UnitOfWork, req: Request, kind: str) -> None:
     lang = req.language
     _ = translator(lang)
-    if not is_cm(deps, req.user_id):
-        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
-        return
-    text, _version = current(deps, kind, lang)
+    text, _version = current(uow, kind, lang)
     hint = (
         _("One item per line: “+ ” in the role, “- ” not in the role, “-> who” where to go instead.")
         if kind == "role"
@@ -100,7 +120,7 @@ def edit_form(deps: Deps, req: Request, kind: str) -> None:
     )
 
 
-def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+def validate(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErrors:
     _ = translator(req.language)
     text = values.get("text", "").strip()
     if not text:
@@ -116,21 +136,18 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
     return {}
 
 
-def save(deps: Deps, req: Request, kind: str, values: dict[str, str], state: str) -> None:
-    lang = state if state in ("fr", "en") else deps.team.language
+def save(uow: UnitOfWork, req: Request, kind: str, values: dict[str, str], state: str) -> None:
+    lang = state if state in ("fr", "en") else uow.team.language
     _ = translator(req.language)
-    if not is_cm(deps, req.user_id):
-        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can edit the charters."))))
-        return
     text = values["text"].strip()
-    with UnitOfWork(deps, req) as uow:  # read and written in one transaction: a double submit adds one version
+    with uow.writing():  # read and written in one transaction: a double submit adds one version
         latest = uow.session.scalars(
             select(Charter.text).where(Charter.kind == kind).order_by(Charter.id.desc()).limit(1)
         ).first()
         unchanged = text == (latest if latest is not None else translator(lang)(DEFAULTS[kind]).strip())
         if not unchanged:
             uow.session.add(Charter(kind=kind, language=lang, text=text, author_id=req.user_id))
-    _text, version = current(deps, kind, lang)
+    _text, version = current(uow, kind, lang)
     if unchanged:
         said = _("ℹ️ Nothing changed: the text is the one in force (version {n}); no version was added.")
         req.reply.reply(

@@ -1,4 +1,4 @@
-"""Dates as people type them in a form: `12/12`, `12/12/2026`, `samedi`, `demain`,
+"""Dates as people type them and as Relais writes them. Read: `12/12`, `12/12/2026`, `samedi`, `demain`,
 `12 décembre`, `next friday`, `2026-12-12` (dateparser, French and English, days
 before months), read in the team's time zone, always the next such day."""
 
@@ -133,3 +133,17 @@ def said_moment(value: datetime, tz: ZoneInfo, lang: str) -> str:
 def said(value: date, lang: str) -> str:
     """The date understood, said back in full: « samedi 12 décembre 2026 », « mardi 1er décembre 2026 »."""
     return first_of_month(format_date(value, "EEEE d MMMM y", locale=lang), lang)
+
+
+# One way to write a day and a moment in each language, day before month and a 24-hour
+# clock in both: « 6 déc. 2026 », « 30 nov. 2026 à 14:47 »; "6 Dec 2026", "30 Nov 2026 at 14:47".
+DAY = "d MMM y"
+MOMENT = {"fr": "d MMM y 'à' HH:mm", "en": "d MMM y 'at' HH:mm"}
+
+
+def day(value: date, lang: str) -> str:
+    return first_of_month(format_date(value, DAY, locale=lang), lang)
+
+
+def moment(value: datetime, lang: str, tz: ZoneInfo) -> str:
+    return first_of_month(format_datetime(value, MOMENT.get(lang, MOMENT["en"]), tzinfo=tz, locale=lang), lang)

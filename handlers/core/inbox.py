@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, or_, select
 
-from handlers.core import router
+from handlers.core import outbox, router
 from handlers.core.context import Deps, Request
 from handlers.core.once import add_once, claim
 from handlers.core.ports import MessageRef, Reply
@@ -79,8 +79,10 @@ def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: 
     elif kind == "home":
         router.home_opened(deps, req)
     elif kind == "mention":
-        with UnitOfWork(deps, req) as uow:
+        uow = UnitOfWork(deps, req)
+        with uow.writing():
             uow.send(FollowUp(MENTION, payload, f"mention:{row_id}"))
+        outbox.deliver_sent(uow)
     if row_id not in req.marked:  # a use case that wrote nothing: mark it here
         _done(deps, row_id)
 
@@ -109,10 +111,10 @@ def replay(deps: Deps, limit: int = 50) -> int:
     return len(taken)
 
 
-def _answer_mention(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _answer_mention(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     p = row.payload
-    message = router.mention(deps, str(p.get("user_id", "")), str(p.get("text", "")))
-    deps.chat.post(p["channel"], message, thread=MessageRef(p["channel"], p["thread"]))
+    message = router.mention(uow, str(p.get("user_id", "")), str(p.get("text", "")))
+    uow.chat.post(p["channel"], message, thread=MessageRef(p["channel"], p["thread"]))
     return []
 
 

@@ -11,12 +11,10 @@ This module knows no feature: each one registers the deliverers of its kinds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from handlers.core.context import Deps
 from handlers.core.i18n import translator

@@ -7,6 +7,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from handlers.core.context import Team
+from handlers.core.dates import day
+from handlers.core.i18n import translator
+from handlers.core.messages import Md
 from handlers.core.uow import UnitOfWork
 from storage.models import User
 
@@ -48,3 +51,13 @@ def cm_back_on(deps: UnitOfWork, today: date) -> date | None:
     if len(away) < len(deps.team.cm_users):
         return None
     return min(away.values()) + timedelta(days=1)
+
+
+def standing_in(uow: UnitOfWork, user: str) -> Md | None:
+    """Said to an admin who receives what is for the CM while the CM is away."""
+    back = cm_back_on(uow, uow.today())
+    if user in uow.team.cm_users or back is None:
+        return None
+    lang = uow.language(user)
+    _ = translator(lang)
+    return Md.of(_("You receive this while the CM is away; the CM is back on {day}."), day=day(back, lang))

@@ -9,12 +9,14 @@ and one line in handlers/features.py."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from handlers.core.i18n import N_
-from handlers.core.messages import FormErrors, Md
+from handlers.core.messages import FormErrors, Md, Message
 
 if TYPE_CHECKING:
     import argparse
@@ -133,16 +135,45 @@ class Daily:
     run: Callable[[UnitOfWork], str]
 
 
+class Terminal(Protocol):
+    """Where a CLI sub-command writes (bot/ provides it): results on `out`, problems
+    on `err`, chat messages as the console shows them, a progress bar on a terminal."""
+
+    out: IO[str]
+    err: IO[str]
+
+    def show(self, where: str, message: Message) -> None: ...
+
+    def progress(self, path: Path) -> AbstractContextManager[Callable[[int], object]]: ...
+
+
 @dataclass(frozen=True)
 class CliCommand:
-    """`relais <name> …`: `arguments` adds its arguments to the parser (help in the
-    team's language through `_`); `run(uow, args, _)` returns the exit code."""
+    """`relais <name> …`: `arguments(parser, _)` adds its arguments (help in the team's
+    language); `run(uow, args, terminal)` returns the exit code. `help` is a msgid."""
 
     name: str
     help: str
     arguments: Callable[[argparse.ArgumentParser, Translate], None]
-    run: Callable[[UnitOfWork, argparse.Namespace, Translate], int]
-    description: Callable[[Translate], str] | None = None
+    run: Callable[[UnitOfWork, argparse.Namespace, Terminal], int]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """`relais export <name> [--out FILE]`: writes rows to a .csv/.xlsx path, or CSV to `out`."""
+
+    name: str
+    run: Callable[[UnitOfWork, Path | None, IO[str] | None], int]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """`relais import <name> FILE`: `run(uow, actor, path, progress)` returns (rows loaded,
+    [(line, problem)]); `describe(_)` is its help (the columns it reads)."""
+
+    name: str
+    run: Callable[[UnitOfWork, str, Path, Callable[[int], object]], tuple[int, list[tuple[int, str]]]]
+    describe: Callable[[Translate], str]
 
 
 @dataclass
@@ -156,6 +187,8 @@ class Registry:
     dailies: list[Daily] = field(default_factory=list)
     settings: list[Setting[Any]] = field(default_factory=list)
     cli: list[CliCommand] = field(default_factory=list)
+    exporters: dict[str, Exporter] = field(default_factory=dict)
+    importers: dict[str, Importer] = field(default_factory=dict)
     summaries: list[Summary] = field(default_factory=list)  # lines of the home view, in feature order
     mentions: list[MentionAnswer] = field(default_factory=list)
     homes: list[Callable[[UnitOfWork, Request], None]] = field(default_factory=list)
@@ -215,6 +248,14 @@ class Registry:
         if any(c.name == command.name for c in self.cli):
             raise ValueError(f"{command.name!r} is declared twice")
         self.cli.append(command)
+
+    def exporter(self, name: str, run: Callable[[UnitOfWork, Path | None, IO[str] | None], int]) -> None:
+        self._unique(name, self.exporters)
+        self.exporters[name] = Exporter(name, run)
+
+    def importer(self, importer: Importer) -> None:
+        self._unique(importer.name, self.importers)
+        self.importers[importer.name] = importer
 
     def summary(self, summary: Summary) -> None:
         self.summaries.append(summary)

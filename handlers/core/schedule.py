@@ -5,6 +5,7 @@ happen is always a keyed outbox row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import cache, partial
 from pathlib import Path
@@ -12,6 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+
+from handlers.core.registry import SettingError
 
 Schedule = tuple[str, int, int]  # (days as cron writes them, hour, minute), local time
 GRACE = timedelta(hours=12)  # a reminder missed by more than this (Relais was stopped) is not sent late
@@ -129,3 +132,35 @@ def office_hours(now: datetime, tz: ZoneInfo, country: str) -> datetime:
     if not (_workday(day, country) and local.time() < OPENS):
         day = _next_workday(day, country)
     return datetime.combine(day, OPENS, tz).astimezone(now.tzinfo)
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def read_schedule(raw: str, _: Callable[[str], str]) -> Schedule | None:
+    """A schedule setting: `day hour minute` as cron reads it (`fri 10 0`, `mon,thu 9 30`,
+    `mon-fri 9 0`); empty turns it off."""
+    if not raw:
+        return None
+    parts = raw.lower().split()
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        days = [d for chunk in parts[0].split(",") for d in chunk.split("-")]
+        ranges_ok = all(chunk.count("-") <= 1 for chunk in parts[0].split(","))
+        if days and ranges_ok and all(d in DAYS for d in days) and int(parts[1]) < 24 and int(parts[2]) < 60:
+            return (parts[0], int(parts[1]), int(parts[2]))
+    raise SettingError(
+        _("expected 'days hour minute' such as 'mon 9 0', 'mon,thu 9 0' or 'mon-fri 9 0' (got {got})").format(
+            got=repr(raw)
+        )
+    )
+
+
+def whole_number(minimum: int = 0) -> Callable[[str, Callable[[str], str]], int]:
+    """A setting that is a whole number; below `minimum` it counts as `minimum`."""
+
+    def read(raw: str, _: Callable[[str], str]) -> int:
+        if not raw.isdigit():
+            raise SettingError(_("must be a whole number (got {got})").format(got=repr(raw)))
+        return max(minimum, int(raw))
+
+    return read

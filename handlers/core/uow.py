@@ -120,6 +120,11 @@ class UnitOfWork:
         self._sent += added
         return [row.id for row in added]
 
+    @property
+    def sent(self) -> list[Outbox]:
+        """What committed transactions owe and is not sent yet."""
+        return list(self._sent)
+
     def take_sent(self) -> list[Outbox]:
         """The rows committed transactions owe and nobody has sent yet (outbox.deliver_sent)."""
         rows, self._sent = self._sent, []

@@ -10,8 +10,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from handlers.core import outbox
-from handlers.core.context import Deps, Request, person
+from handlers.core import owing
+from handlers.core.context import Request, person
+from handlers.core.dates import day
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Md, Message
 from handlers.core.permissions import cm_back_on, is_cm
@@ -19,7 +20,7 @@ from handlers.core.registry import FollowUp, Registry
 from handlers.core.schedule import local_day
 from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import OPEN
-from handlers.news.cards import STATUS_ICONS, STATUSES, day, news_line
+from handlers.news.cards import STATUS_ICONS, STATUSES, news_line
 from handlers.news.submit import send_button
 from handlers.onboarding.plan import START, progress
 from handlers.reminders.personal import next_at
@@ -39,14 +40,14 @@ LIST_MAX = 5
 PUBLISH = "home.publish"
 
 
-def view(deps: Deps, user_id: str, lang: str) -> Message:
+def view(uow: UnitOfWork, user_id: str, lang: str) -> Message:
     _ = translator(lang)
-    tz = deps.team.timezone
-    now = deps.clock()
+    tz = uow.team.timezone
+    now = uow.clock()
     today = local_day(now, tz)
     send = send_button(lang)
-    with deps.db() as s:
-        if not is_cm(deps, user_id):
+    with uow.reading() as s:
+        if not is_cm(uow.team, user_id):  # what the view shows, not who may see it
             mine = list(
                 s.scalars(select(News).where(News.author_id == user_id).order_by(News.id.desc()).limit(LIST_MAX * 2))
             )
@@ -79,7 +80,7 @@ def view(deps: Deps, user_id: str, lang: str) -> Message:
             v=_("{n} to handle (/cm log list open)").format(n=number(to_handle or 0, lang)),
         ),
     ]
-    steps = progress(deps)
+    steps = progress(uow)
     if steps:
         parts.append(Md.of("**{h}**\n{v}", h=_("First weeks"), v=_("{done}/{total} steps done (/cm onboarding)").format(
             done=steps[0], total=steps[1])))  # fmt: skip
@@ -87,11 +88,11 @@ def view(deps: Deps, user_id: str, lang: str) -> Message:
         Md.of("• {d} — {t}", d=day(n.scheduled_for, lang), t=n.title) for n in scheduled if n.scheduled_for
     ] or [Md.of(_("Nothing scheduled."))]
     parts.append(Md.of("**{h}**\n{l}", h=_("Scheduled next"), l=Md.join(upcoming)))
-    due = sorted((at, r) for r in reminders if (at := next_at(r, deps, now)) is not None)[:LIST_MAX]
+    due = sorted((at, r) for r in reminders if (at := next_at(r, uow, now)) is not None)[:LIST_MAX]
     if due:
         lines = [Md.of("• {d} — {t}", d=day(local_day(at, tz), lang), t=r.text.splitlines()[0][:80]) for at, r in due]
         parts.append(Md.of("**{h}**\n{l}", h=_("Your next reminders"), l=Md.join(lines)))
-    back = cm_back_on(deps, today)
+    back = cm_back_on(uow, today)
     away = (
         _("🏖️ The CM is away, back on {day}: what is for the CM goes to the admins.").format(day=day(back, lang))
         if back
@@ -105,22 +106,22 @@ def view(deps: Deps, user_id: str, lang: str) -> Message:
     )
 
 
-def show(deps: Deps, req: Request, _rest: str) -> None:
-    req.reply.reply(view(deps, req.user_id, req.language))
+def show(uow: UnitOfWork, req: Request, _rest: str) -> None:
+    req.reply.reply(view(uow, req.user_id, req.language))
 
 
-def opened(deps: Deps, req: Request) -> None:
+def opened(uow: UnitOfWork, req: Request) -> None:
     """Slack's App Home was opened: remember the person sees it, and publish it."""
-    with UnitOfWork(deps, req) as uow:
+    with uow.writing():
         user = person(uow.session, req.user_id)
         if user.home_seen_at is None:
-            user.home_seen_at = deps.clock()
-        uow.send(FollowUp(PUBLISH, {"user": req.user_id}, f"home:{req.user_id}:open:{req.inbox_id or deps.clock()}"))
+            user.home_seen_at = uow.clock()
+        uow.send(FollowUp(PUBLISH, {"user": req.user_id}, f"home:{req.user_id}:open:{req.inbox_id or uow.clock()}"))
 
 
-def _version(deps: Deps) -> str:
+def _version(uow: UnitOfWork) -> str:
     """What the home views show, in a few numbers: when it moves, they are published again."""
-    with deps.db() as s:
+    with uow.reading() as s:
         parts = [
             s.scalar(select(func.max(News.id))),
             s.scalar(select(func.max(NewsEvent.id))),
@@ -139,23 +140,23 @@ def _version(deps: Deps) -> str:
     return ".".join(str(p or 0) for p in parts)
 
 
-def watch(deps: Deps) -> None:
+def watch(uow: UnitOfWork) -> None:
     """Publish again the home of everyone who opened it, once per change of what it shows."""
-    with deps.db() as s:
+    with uow.reading() as s:
         viewers = list(s.scalars(select(User.platform_id).where(User.home_seen_at.is_not(None))))
     if not viewers:
         return
-    version = _version(deps)
-    now = deps.clock()
+    version = _version(uow)
+    now = uow.clock()
     rows: list[tuple[FollowUp, datetime]] = [
         (FollowUp(PUBLISH, {"user": u}, f"home:{u}:{version}"), now) for u in viewers
     ]
-    outbox.owe(deps, rows)
+    owing.owe(uow, rows)
 
 
-def _publish(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _publish(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     user = row.payload["user"]
-    deps.chat.publish_home(user, view(deps, user, deps.language(user)))
+    uow.chat.publish_home(user, view(uow, user, uow.language(user)))
     return []
 
 
@@ -164,4 +165,4 @@ def register(reg: Registry) -> None:
                 aliases=("accueil",))  # fmt: skip
     reg.deliverer(PUBLISH, _publish)
     reg.watch(watch)
-    reg.home = opened
+    reg.home(opened)

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.core.dates import moment
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
-from handlers.news.cards import moment
 from storage.models import ModerationEntry, ModerationEvent
 
 NETWORKS: dict[str, str] = {

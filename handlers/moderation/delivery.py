@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from handlers.core.context import Deps
 from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Registry
+from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
 from storage.models import ModerationEntry, Outbox
 
@@ -22,18 +22,18 @@ def update_card(entry_id: int, why: str) -> FollowUp:
     return FollowUp(UPDATE, {"entry_id": entry_id}, f"moderation:{entry_id}:update:{why}")
 
 
-def _entry_card(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _entry_card(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     """Post a moderation entry's card to the CM channel, or update it where it already is."""
-    with deps.db() as s:
+    with uow.reading() as s:
         entry = s.get(ModerationEntry, row.payload["entry_id"])
         assert entry is not None
         events = entry_history(s, entry.id)
-    card = entry_card(entry, events, deps.team.language, deps.team.timezone)
+    card = entry_card(entry, events, uow.team.language, uow.team.timezone)
     if entry.queue_message_id and entry.queue_channel:
-        deps.chat.update(MessageRef(entry.queue_channel, entry.queue_message_id), card)
+        uow.chat.update(MessageRef(entry.queue_channel, entry.queue_message_id), card)
     elif row.kind == POST:
-        ref = deps.chat.post(deps.team.queue_channel, card)
-        with deps.db.begin() as s:
+        ref = uow.chat.post(uow.team.queue_channel, card)
+        with uow.writing() as s:
             s.execute(
                 update(ModerationEntry)
                 .where(ModerationEntry.id == entry.id)

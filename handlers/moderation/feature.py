@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
-from handlers.moderation import delivery, log
+from handlers.moderation import delivery, log, nudges, retention, spreadsheet
 
 REFUSAL = N_("⛔ Only the CM and admins can use the moderation log. Nothing was changed.")
 
@@ -21,14 +21,17 @@ def register(reg: Registry) -> None:
     )
     reg.command(
         "cm log list",
-        lambda d, r, rest: log.command(d, r, "list " + rest),
+        log.list_command,
         N_("the moderation log (open: still to handle)"),
         args="[open]",
         who="cm",
         refusal=REFUSAL,
         aliases=("log liste", "journal list", "journal liste"),
     )
-    reg.button("moderation", log.click)
-    reg.form("moderation.log", log.validate, log.submit)
-    reg.form("moderation.change", log.validate_change, log.submit_change)
+    reg.button("moderation", log.click, who="cm", refusal=REFUSAL)
+    reg.form("moderation.log", log.validate, log.submit, who="cm", refusal=REFUSAL)
+    reg.form("moderation.change", log.validate_change, log.submit_change, who="cm", refusal=REFUSAL)
     delivery.register(reg)
+    nudges.register(reg)
+    retention.register(reg)
+    spreadsheet.register(reg)

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from handlers.core.context import Deps, Request
+from handlers.core import outbox
+from handlers.core.context import Request
 from handlers.core.i18n import too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.core.once import changed
-from handlers.core.permissions import is_cm
 from handlers.core.uow import UnitOfWork
 from handlers.moderation import delivery
 from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
@@ -26,29 +26,26 @@ LINK_MAX = 1000
 LIST_MAX = 25
 
 
-def _refuse_unless_cm(deps: Deps, req: Request) -> bool:
-    if is_cm(deps, req.user_id):
-        return False
-    _ = translator(req.language)
-    req.reply.reply(
-        Message(text=Md.of(_("⛔ Only the CM and admins can use the moderation log. Nothing was changed.")))
-    )
-    return True
-
-
-def command(deps: Deps, req: Request, args: str) -> None:
-    if _refuse_unless_cm(deps, req):
-        return
-    words = args.casefold().split()
-    opened = ("open", "ouvertes", "ouverts")
-    if words[:1] in (["list"], ["liste"]) and (words[1:] == [] or (len(words) == 2 and words[1] in opened)):
-        listing(deps, req, only_open=len(words) > 1)
-    elif words:  # words the command does not take: say how it is used rather than ignore them
-        _ = translator(req.language)
-        usage = _("/cm log opens the form to log a negative message; /cm log list [open] lists the log.")
-        req.reply.reply(Message(text=Md.of(_("I do not know “{cmd}”.") + " " + usage, cmd=f"/cm log {args.strip()}")))
+def command(uow: UnitOfWork, req: Request, args: str) -> None:
+    """`/cm log`: the form; other words get this command's usage rather than being ignored."""
+    if args:
+        _usage(req, f"/cm log {args}")
     else:
         req.reply.open_form(log_form(req.language))
+
+
+def _usage(req: Request, typed: str) -> None:
+    _ = translator(req.language)
+    usage = _("/cm log opens the form to log a negative message; /cm log list [open] lists the log.")
+    req.reply.reply(Message(text=Md.of(_("I do not know “{cmd}”.") + " " + usage, cmd=typed)))
+
+
+def list_command(uow: UnitOfWork, req: Request, args: str) -> None:
+    """`/cm log list [open]`."""
+    if args and args.casefold() not in ("open", "ouvertes", "ouverts"):
+        _usage(req, f"/cm log list {args}")
+    else:
+        listing(uow, req, only_open=bool(args))
 
 
 def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending") -> Form:
@@ -122,17 +119,17 @@ def check(values: dict[str, str], lang: str, *, full: bool = True) -> FormErrors
     return errors
 
 
-def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+def validate(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErrors:
     return check(values, req.language)
 
 
-def validate_change(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+def validate_change(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErrors:
     return check(values, req.language, full=False)
 
 
-def store(deps: Deps, actor: str, values: dict[str, str], seen_at: datetime | None = None) -> int:
+def store(uow: UnitOfWork, actor: str, values: dict[str, str], seen_at: datetime | None = None) -> int:
     """Write one entry outside a request (tests; `relais import` writes in batches); returns its id."""
-    with UnitOfWork(deps) as uow:
+    with uow.writing():
         return _write(uow.session, actor, values, seen_at)
 
 
@@ -166,14 +163,12 @@ def _write(s: Session, actor: str, values: dict[str, str], seen_at: datetime | N
     return entry.id
 
 
-def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> None:
-    if _refuse_unless_cm(deps, req):
-        return
-    with UnitOfWork(deps, req) as uow:  # the entry and its card, in one transaction
+def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -> None:
+    with uow.writing():  # the entry and its card, in one transaction
         entry_id = _write(uow.session, req.user_id, values, None)
         uow.send(delivery.post_card(entry_id))
     _ = translator(req.language)
-    if uow.delivered:
+    if outbox.deliver_sent(uow):
         text = Md.of(_("✅ Logged as #{id} and posted in the CM channel."), id=entry_id)
     else:
         text = Md.of(
@@ -182,11 +177,9 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
     req.reply.reply(Message(text=text))
 
 
-def click(deps: Deps, req: Request, handling: str, value: str) -> None:
-    if _refuse_unless_cm(deps, req):
-        return
+def click(uow: UnitOfWork, req: Request, handling: str, value: str) -> None:
     entry_id = int(value) if value.isdigit() else 0
-    with deps.db() as s:
+    with uow.reading() as s:
         entry = s.get(ModerationEntry, entry_id)
     _ = translator(req.language)
     if entry is None:
@@ -196,19 +189,18 @@ def click(deps: Deps, req: Request, handling: str, value: str) -> None:
             log_form(req.language, entry_id=entry_id, handling="ignored" if handling == "ignored" else entry.handling)
         )
     else:
-        change(deps, req, entry_id, {"handling": handling})
+        change(uow, req, entry_id, {"handling": handling})
 
 
-def submit_change(deps: Deps, req: Request, values: dict[str, str], state: str) -> None:
-    if not _refuse_unless_cm(deps, req):
-        change(deps, req, int(state), values, with_note=True)
+def submit_change(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) -> None:
+    change(uow, req, int(state), values, with_note=True)
 
 
-def change(deps: Deps, req: Request, entry_id: int, values: dict[str, str], *, with_note: bool = False) -> None:
+def change(uow: UnitOfWork, req: Request, entry_id: int, values: dict[str, str], *, with_note: bool = False) -> None:
     """A button changes the handling once (a double click is a no-op); the form may also add a note."""
     handling = values["handling"]
     note, reason = values.get("note", "").strip(), values.get("reason", "").strip()
-    with UnitOfWork(deps, req) as uow:
+    with uow.writing():
         s = uow.session
         query = update(ModerationEntry).where(ModerationEntry.id == entry_id)
         if not with_note:
@@ -233,10 +225,10 @@ def change(deps: Deps, req: Request, entry_id: int, values: dict[str, str], *, w
     )
 
 
-def listing(deps: Deps, req: Request, *, only_open: bool) -> None:
+def listing(uow: UnitOfWork, req: Request, *, only_open: bool) -> None:
     lang = req.language
     _ = translator(lang)
-    with deps.db() as s:
+    with uow.reading() as s:
         query = select(ModerationEntry)
         if only_open:
             query = query.where(ModerationEntry.handling.in_(OPEN)).order_by(ModerationEntry.seen_at)
@@ -252,7 +244,7 @@ def listing(deps: Deps, req: Request, *, only_open: bool) -> None:
         req.reply.reply(Message(text=Md.of(empty)))
         return
     title = _("Open moderation entries, oldest first") if only_open else _("Latest moderation entries")
-    lines = [entry_line(e, lang, deps.team.timezone) for e in entries[:LIST_MAX]]
+    lines = [entry_line(e, lang, uow.team.timezone) for e in entries[:LIST_MAX]]
     if len(entries) > LIST_MAX:
         lines.append(Md.of(_("… more in `relais export moderation`.")))
     req.reply.reply(Message(title=title, text=Md.join(lines)))

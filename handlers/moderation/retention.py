@@ -3,21 +3,25 @@
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from handlers.core.context import Deps
+from handlers.core.i18n import N_, number, translator
+from handlers.core.registry import CliCommand, Registry, Setting, Terminal
+from handlers.core.schedule import whole_number
 from handlers.core.text import fold
 from handlers.core.uow import UnitOfWork
 from handlers.moderation import delivery
 from storage.models import ModerationEntry
 
 
-def _anonymize(deps: Deps, which: ColumnElement[bool], why: str) -> int:
-    now = deps.clock()
-    with UnitOfWork(deps) as uow:
+def _anonymize(uow: UnitOfWork, which: ColumnElement[bool], why: str) -> int:
+    now = uow.clock()
+    with uow.writing():
         s = uow.session
         ids = list(
             s.scalars(
@@ -41,19 +45,57 @@ def _anonymize(deps: Deps, which: ColumnElement[bool], why: str) -> int:
     return len(ids)
 
 
-def expire(deps: Deps, days: int) -> int:
+def expire(uow: UnitOfWork, days: int) -> int:
     """The daily job: entries seen more than `days` ago lose their author and link."""
-    now = deps.clock()
-    return _anonymize(deps, ModerationEntry.seen_at < now - timedelta(days=days), "retention")
+    now = uow.clock()
+    return _anonymize(uow, ModerationEntry.seen_at < now - timedelta(days=days), "retention")
 
 
-def forget_author(deps: Deps, name: str) -> int:
+def forget_author(uow: UnitOfWork, name: str) -> int:
     """`relais forget --author NAME`: a person asked to be forgotten. Case, accents and
     extra spaces do not matter: "jean  DUPONT" finds "Jean Dupont"."""
     wanted = fold(" ".join(name.split()))
-    with deps.db() as s:
+    with uow.reading() as s:
         authors = s.execute(
             select(ModerationEntry.id, ModerationEntry.author).where(ModerationEntry.author.is_not(None))
         )
         ids = [i for i, author in authors if wanted and fold(" ".join((author or "").split())) == wanted]
-    return _anonymize(deps, ModerationEntry.id.in_(ids), "request") if ids else 0
+    return _anonymize(uow, ModerationEntry.id.in_(ids), "request") if ids else 0
+
+
+RETENTION_DAYS = Setting(
+    "MODERATION_RETENTION_DAYS",
+    "365",
+    whole_number(1),
+    N_("authors and links of negative messages are removed after this many days"),
+)
+
+
+def _daily(uow: UnitOfWork) -> str:
+    changed = expire(uow, RETENTION_DAYS.of(uow.team))
+    return f"retention: removed the author and link of {changed} old moderation entries" if changed else ""
+
+
+def _forget_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
+    parser.add_argument("--author", required=True, help=_("the name as it was logged (case and accents do not matter)"))
+
+
+def _forget(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> int:
+    """Prints how many entries changed; the cards updated are sent before it returns."""
+    changed = forget_author(uow, args.author)
+    _ = translator(uow.team.language)
+    print(
+        _("Entries that no longer show this author: {n}.").format(n=number(changed, uow.team.language)),
+        file=terminal.out,
+    )
+    return 0
+
+
+def register(reg: Registry) -> None:
+    reg.setting(RETENTION_DAYS)
+    reg.daily("retention", _daily)
+    reg.cli_command(
+        CliCommand(
+            "forget", N_("remove an author's name and links from the moderation log"), _forget_arguments, _forget
+        )
+    )

@@ -23,10 +23,11 @@ from typing import IO, Any
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from handlers.core.context import Deps
 from handlers.core.i18n import LANGUAGES, N_, translator
+from handlers.core.registry import Importer, Registry
 from handlers.core.sheets import Cell, Column, Unreadable, local, read_rows, text, write
 from handlers.core.text import fold
+from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.log import check, entry_values
 from handlers.topics.sensitive import all_topics, matcher
@@ -90,10 +91,10 @@ def _readings(choices: dict[str, str]) -> dict[str, str]:
     return read
 
 
-def _seen_at(raw: Cell, deps: Deps) -> datetime | None:
+def _seen_at(raw: Cell, uow: UnitOfWork) -> datetime | None:
     """A workbook's date cell, or YYYY-MM-DD / DD/MM/YYYY with or without a time, in the
     team's time zone; ValueError for anything else, or a day that does not exist."""
-    tz = deps.team.timezone
+    tz = uow.team.timezone
     if isinstance(raw, datetime):
         return (raw if raw.tzinfo else raw.replace(tzinfo=tz)).astimezone(timezone.utc)
     if isinstance(raw, date):
@@ -112,12 +113,12 @@ def _seen_at(raw: Cell, deps: Deps) -> datetime | None:
 
 
 def import_rows(
-    deps: Deps, actor: str, path: Path, progress: Callable[[int], None] = lambda n: None
+    uow: UnitOfWork, actor: str, path: Path, progress: Callable[[int], object] = lambda n: None
 ) -> tuple[int, list[tuple[int, str]]]:
     """Load what is valid, in batches (a file of 50,000 rows is never held whole); returns
     how many loaded and (line, problem) for the rest. Raises Unreadable when the file
     cannot be read as it is: then nothing is loaded. `progress` is told each row read."""
-    lang = deps.team.language
+    lang = uow.team.language
     _ = translator(lang)
     rows = read_rows(path, lang)
     first = next(rows, None)
@@ -138,7 +139,7 @@ def import_rows(
         ]
     named = {k: text(h).strip() for k, h in zip(header, first[1], strict=False) if k}  # as the file names them
     loaded, problems, batch = 0, [], []
-    for line, values, seen_at, errors in _checked(deps, header, rows):
+    for line, values, seen_at, errors in _checked(uow, header, rows):
         progress(1)
         if errors:
             problems.append(
@@ -153,18 +154,18 @@ def import_rows(
             continue
         batch.append((values, seen_at))
         if len(batch) == BATCH:
-            loaded += _insert(deps, actor, batch)
+            loaded += _insert(uow, actor, batch)
             batch = []
     if batch:
-        loaded += _insert(deps, actor, batch)
+        loaded += _insert(uow, actor, batch)
     return loaded, problems
 
 
 def _checked(
-    deps: Deps, header: list[str], rows: Iterator[tuple[int, list[Cell]]]
+    uow: UnitOfWork, header: list[str], rows: Iterator[tuple[int, list[Cell]]]
 ) -> Iterator[tuple[int, dict[str, str], datetime | None, dict[str, str]]]:
     """Each row that is not blank: its line, its values, when it was seen, and what is wrong with it."""
-    lang = deps.team.language
+    lang = uow.team.language
     _ = translator(lang)
     choices = {"network": NETWORKS, "severity": SEVERITIES, "handling": HANDLINGS}
     readings = {name: _readings(values) for name, values in choices.items()}
@@ -172,7 +173,7 @@ def _checked(
         name: " " + _("Allowed: {values}.").format(values=", ".join(_(v) for v in c.values()))
         for name, c in choices.items()
     }
-    now = deps.clock()
+    now = uow.clock()
     for line, cells in rows:
         if not any(text(c).strip() for c in cells):
             continue
@@ -199,7 +200,7 @@ def _checked(
                 errors[name] += allowed[name]
         seen_at = None
         try:
-            seen_at = _seen_at(row.get("seen_at"), deps)
+            seen_at = _seen_at(row.get("seen_at"), uow)
             if seen_at is not None and seen_at > now:
                 errors["seen_at"] = _("This date is in the future.")
         except ValueError:
@@ -215,15 +216,15 @@ def _checked(
 _ENTRIES, _EVENTS, _TOPICS = table_of(ModerationEntry), table_of(ModerationEvent), table_of(EntryTopic)
 
 
-def _insert(deps: Deps, actor: str, batch: list[tuple[dict[str, str], datetime | None]]) -> int:
+def _insert(uow: UnitOfWork, actor: str, batch: list[tuple[dict[str, str], datetime | None]]) -> int:
     """One batch in one transaction: the entries, their first handling and their topics,
     each table in one statement."""
-    with deps.db.begin() as s:
+    with uow.writing() as s:
         match = matcher(all_topics(s))
         entries = [{**entry_values(actor, values), "seen_at": seen_at} for values, seen_at in batch]
         added = s.execute(_ENTRIES.insert().returning(_ENTRIES.c.id, sort_by_parameter_order=True), entries)
         ids = added.scalars().all()
-        now = deps.clock()
+        now = uow.clock()
         events = [
             {"entry_id": i, "handling": e["handling"], "actor_id": actor, "note": e["note"], "at": now}
             for i, e in zip(ids, entries, strict=True)
@@ -239,16 +240,16 @@ def _insert(deps: Deps, actor: str, batch: list[tuple[dict[str, str], datetime |
     return len(ids)
 
 
-def export_rows(deps: Deps, path: Path | None, out: IO[str] | None = None) -> int:
+def export_rows(uow: UnitOfWork, path: Path | None, out: IO[str] | None = None) -> int:
     """Every entry with its topics and history, in the team's language and local time."""
-    with deps.db() as s:
-        return write(path, out, COLUMNS, _rows(s, deps), deps.team.language)
+    with uow.reading() as s:
+        return write(path, out, COLUMNS, _rows(s, uow), uow.team.language)
 
 
-def _rows(s: Session, deps: Deps) -> Iterator[list[Cell]]:
+def _rows(s: Session, uow: UnitOfWork) -> Iterator[list[Cell]]:
     """Entries, their topics and their events read side by side, all in entry order: three
     plain queries for the whole log, never one per entry (50,000 entries in seconds)."""
-    lang, tz = deps.team.language, deps.team.timezone
+    lang, tz = uow.team.language, uow.team.timezone
     _ = translator(lang)
     stream = {"yield_per": BATCH}
     topics = _by_entry(
@@ -306,3 +307,16 @@ def _by_entry(rows: Iterable[Row[Any]]) -> Callable[[int], list[Row[Any]]]:
         return found
 
     return of
+
+
+def _describe(_: Callable[[str], str]) -> str:
+    columns = ", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED)
+    return _(
+        "Load moderation entries from a CSV file (UTF-8, UTF-16 or Windows-1252; separated by , ; or tab) "
+        "or an .xlsx workbook. The first row names the columns: {columns}. Required: {required}."
+    ).format(columns=columns, required=", ".join(_(c.header) for c in COLUMNS if c.key in REQUIRED))
+
+
+def register(reg: Registry) -> None:
+    reg.exporter("moderation", export_rows)
+    reg.importer(Importer("moderation", import_rows, _describe))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-
-from handlers.core.dates import first_of_month
+from handlers.core.dates import day, moment
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from storage.models import News, NewsEvent
@@ -47,20 +44,6 @@ NEXT_STEPS: dict[str, tuple[str, ...]] = {
     "rejected": (),
     "published": (),
 }
-
-
-# One way to write a day and a moment in each language, day before month and a 24-hour
-# clock in both: « 6 déc. 2026 », « 30 nov. 2026 à 14:47 »; "6 Dec 2026", "30 Nov 2026 at 14:47".
-DAY = "d MMM y"
-MOMENT = {"fr": "d MMM y 'à' HH:mm", "en": "d MMM y 'at' HH:mm"}
-
-
-def day(value: date, lang: str) -> str:
-    return first_of_month(format_date(value, DAY, locale=lang), lang)
-
-
-def moment(value: datetime, lang: str, tz: ZoneInfo) -> str:
-    return first_of_month(format_datetime(value, MOMENT.get(lang, MOMENT["en"]), tzinfo=tz, locale=lang), lang)
 
 
 def status_label(news: News, lang: str) -> str:

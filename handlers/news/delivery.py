@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, joinedload
 
-from handlers.core.context import Deps
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Registry
+from handlers.core.uow import UnitOfWork
 from handlers.news.cards import queue_message, status_dm
 from handlers.topics.sensitive import all_topics, matches
 from storage.models import Base, News, NewsEvent, Outbox, QueueMessage
@@ -45,14 +45,14 @@ def _news(s: Session, news_id: int) -> tuple[News, list[str]]:
     return news, matches(f"{news.title}\n{news.body}", all_topics(s))
 
 
-def _queue_post(deps: Deps, row: Outbox) -> list[FollowUp | Base]:
-    with deps.db() as s:
+def _queue_post(uow: UnitOfWork, row: Outbox) -> list[FollowUp | Base]:
+    with uow.reading() as s:
         news, topics = _news(s, row.payload["news_id"])
-    message = queue_message(news, deps.team.language, deps.team.timezone, topics)
+    message = queue_message(news, uow.team.language, uow.team.timezone, topics)
     if news.queue_message is not None:
-        deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
+        uow.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
         return []
-    ref = deps.chat.post(deps.team.queue_channel, message)
+    ref = uow.chat.post(uow.team.queue_channel, message)
     # Where the card is, kept in the same transaction as "delivered".
     posted: list[FollowUp | Base] = [QueueMessage(news_id=news.id, channel=ref.channel, message_id=ref.message_id)]
     # A late delivery: the submitter was told it was only saved, so tell them now.
@@ -61,36 +61,36 @@ def _queue_post(deps: Deps, row: Outbox) -> list[FollowUp | Base]:
     return posted
 
 
-def _queue_update(deps: Deps, row: Outbox) -> list[FollowUp]:
-    with deps.db() as s:
+def _queue_update(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+    with uow.reading() as s:
         news, topics = _news(s, row.payload["news_id"])
     if news.queue_message is not None:  # otherwise the pending queue post will show the news as it is
-        message = queue_message(news, deps.team.language, deps.team.timezone, topics)
-        deps.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
+        message = queue_message(news, uow.team.language, uow.team.timezone, topics)
+        uow.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
     return []
 
 
-def _event(deps: Deps, row: Outbox) -> tuple[NewsEvent, News]:
-    with deps.db() as s:
+def _event(uow: UnitOfWork, row: Outbox) -> tuple[NewsEvent, News]:
+    with uow.reading() as s:
         event = s.get(NewsEvent, row.payload["event_id"])
         assert event is not None
         return event, event.news
 
 
-def _status_dm(deps: Deps, row: Outbox) -> list[FollowUp]:
-    event, news = _event(deps, row)
-    deps.chat.dm(news.author_id, status_dm(news, event, deps.language(news.author_id)))
+def _status_dm(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+    event, news = _event(uow, row)
+    uow.chat.dm(news.author_id, status_dm(news, event, uow.language(news.author_id)))
     return []
 
 
-def _queue_answer(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _queue_answer(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     """The submitter's answer, as a reply in the queue item's thread, so the CM is notified."""
-    event, news = _event(deps, row)
+    event, news = _event(uow, row)
     if news.queue_message is None:
         return []
-    _ = translator(deps.team.language)
+    _ = translator(uow.team.language)
     text = Md.of(_("💬 Answer from the submitter about “{title}”:\n> {note}"), title=news.title, note=event.note)
-    deps.chat.post(
+    uow.chat.post(
         news.queue_message.channel,
         Message(text=text, fallback=_("New answer about: {title}").format(title=news.title)),
         thread=MessageRef(news.queue_message.channel, news.queue_message.message_id),
@@ -98,12 +98,12 @@ def _queue_answer(deps: Deps, row: Outbox) -> list[FollowUp]:
     return []
 
 
-def _delivered_dm(deps: Deps, row: Outbox) -> list[FollowUp]:
-    with deps.db() as s:
+def _delivered_dm(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+    with uow.reading() as s:
         news, _topics = _news(s, row.payload["news_id"])
-    _ = translator(deps.language(news.author_id))
+    _ = translator(uow.language(news.author_id))
     text = Md.of(_("📬 Your news “{title}” has now reached the CM."), title=news.title)
-    deps.chat.dm(news.author_id, Message(text=text, fallback=_("Your news has reached the CM.")))
+    uow.chat.dm(news.author_id, Message(text=text, fallback=_("Your news has reached the CM.")))
     return []
 
 

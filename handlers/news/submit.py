@@ -8,11 +8,11 @@ from typing import IO
 
 from sqlalchemy import select
 
-from handlers.core.context import Deps, Request
+from handlers.core import outbox
+from handlers.core.context import Request
 from handlers.core.dates import read_date, said
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message, Option
-from handlers.core.permissions import is_cm
 from handlers.core.sheets import Column, local, write
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery
@@ -26,14 +26,12 @@ LIST_MAX = 20
 CARDS_MAX = 5  # waiting items shown with their buttons by /cm queue
 
 
-def command(deps: Deps, req: Request, text: str) -> None:
+def command(uow: UnitOfWork, req: Request, text: str) -> None:
     text = text.strip()
     if not text:
         req.reply.open_form(news_form(req.language))
-    elif text.casefold() in ("mine", "moi", "mes"):
-        mine(deps, req)
     else:
-        quick_submit(deps, req, text)
+        quick_submit(uow, req, text)
 
 
 def news_form(lang: str) -> Form:
@@ -66,7 +64,7 @@ def send_button(lang: str) -> Button:
     return Button("newsform.open", translator(lang)("Send news"), "form", "primary")
 
 
-def open_form(deps: Deps, req: Request, _verb: str, _value: str) -> None:
+def open_form(uow: UnitOfWork, req: Request, _verb: str, _value: str) -> None:
     req.reply.open_form(news_form(req.language))
 
 
@@ -84,7 +82,7 @@ def _length_errors(lang: str, values: dict[str, str]) -> FormErrors:
     }
 
 
-def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+def validate(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErrors:
     _ = translator(req.language)
     errors = _length_errors(req.language, values)
     if not values.get("title", "").strip():
@@ -93,7 +91,7 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
         errors["category"] = _("Please choose a category from the list.")
     wished = values.get("wished_date", "")
     if wished.strip():
-        _day, problem = read_date(wished, deps.team.timezone, req.language, deps.today())
+        _day, problem = read_date(wished, uow.team.timezone, req.language, uow.today())
         if problem:
             errors["wished_date"] = problem
     bad_links = [
@@ -104,20 +102,20 @@ def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
     return errors
 
 
-def submit_form(deps: Deps, req: Request, values: dict[str, str]) -> None:
+def submit_form(uow: UnitOfWork, req: Request, values: dict[str, str]) -> None:
     wished = values.get("wished_date", "")
     _store_and_send(
-        deps,
+        uow,
         req,
         title=values["title"].strip(),
         body=values.get("body", "").strip(),
         category=values.get("category") or "other",
-        wished_date=read_date(wished, deps.team.timezone, req.language, deps.today())[0] if wished.strip() else None,
+        wished_date=read_date(wished, uow.team.timezone, req.language, uow.today())[0] if wished.strip() else None,
         links=" ".join(values.get("links", "").replace(",", " ").split()),
     )
 
 
-def quick_submit(deps: Deps, req: Request, text: str) -> None:
+def quick_submit(uow: UnitOfWork, req: Request, text: str) -> None:
     """First line is the title, the rest the body. Too long: say the limit, store nothing,
     and give the text back so the volunteer can shorten it without retyping."""
     title, _sep, body = text.partition("\n")
@@ -127,13 +125,13 @@ def quick_submit(deps: Deps, req: Request, text: str) -> None:
         hint = _("Nothing was saved. Shorten it, or type /news alone to use the form. Your text:")
         req.reply.reply(Message(text=Md.of("⚠️ {e}\n{h}\n> {t}", e=" ".join(errors.values()), h=hint, t=text)))
         return
-    _store_and_send(deps, req, title=title.strip(), body=body.strip(), category="other", wished_date=None, links="")
+    _store_and_send(uow, req, title=title.strip(), body=body.strip(), category="other", wished_date=None, links="")
 
 
 def _store_and_send(
-    deps: Deps, req: Request, *, title: str, body: str, category: str, wished_date: date | None, links: str
+    uow: UnitOfWork, req: Request, *, title: str, body: str, category: str, wished_date: date | None, links: str
 ) -> None:
-    with UnitOfWork(deps, req) as uow:
+    with uow.writing():
         news = News(
             author_id=req.user_id,
             title=title,
@@ -148,7 +146,7 @@ def _store_and_send(
         news_id = news.id
         uow.send(delivery.post_card(news_id))
     _ = translator(req.language)
-    if uow.delivered:
+    if outbox.deliver_sent(uow):
         text = Md.of(_("✅ Sent to the CM: “{title}” (#{id}). Follow it with /news mine."), title=title, id=news_id)
         if wished_date:
             text = Md.join([text, Md.of(_("Wished publication date: {day}."), day=said(wished_date, req.language))])
@@ -164,9 +162,9 @@ def _store_and_send(
     req.reply.reply(Message(text=text))
 
 
-def mine(deps: Deps, req: Request) -> None:
+def mine(uow: UnitOfWork, req: Request, _args: str) -> None:
     lang = req.language
-    with deps.db() as s:
+    with uow.reading() as s:
         items = list(
             s.scalars(select(News).where(News.author_id == req.user_id).order_by(News.id.desc()).limit(LIST_MAX))
         )
@@ -177,19 +175,16 @@ def mine(deps: Deps, req: Request) -> None:
         )
     else:
         text = Md.of(
-            "**{h}**\n{l}", h=_("Your news"), l=Md.join([news_line(n, lang, deps.team.timezone) for n in items])
+            "**{h}**\n{l}", h=_("Your news"), l=Md.join([news_line(n, lang, uow.team.timezone) for n in items])
         )
     req.reply.reply(Message(text=text))
 
 
-def queue(deps: Deps, req: Request) -> None:
+def queue(uow: UnitOfWork, req: Request, _args: str) -> None:
     """Pending items, oldest first: what the CM still has to decide."""
     lang = req.language
     _ = translator(lang)
-    if not is_cm(deps, req.user_id):
-        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can see the queue."))))
-        return
-    with deps.db() as s:
+    with uow.reading() as s:
         items = list(
             s.scalars(select(News).where(News.status.in_(("new", "needs_info"))).order_by(News.id).limit(LIST_MAX + 1))
         )
@@ -199,13 +194,13 @@ def queue(deps: Deps, req: Request) -> None:
     if len(items) <= CARDS_MAX:  # every one comes with its buttons below: no list to repeat them
         req.reply.reply(Message(text=Md.of(_("**News waiting for a decision:** {n}"), n=number(len(items), lang))))
     else:
-        lines = [news_line(n, lang, deps.team.timezone, with_author=True) for n in items[:LIST_MAX]]
+        lines = [news_line(n, lang, uow.team.timezone, with_author=True) for n in items[:LIST_MAX]]
         if len(items) > LIST_MAX:
             lines.append(Md.of(_("… and more: decide on these first.")))
         lines.append(Md.of(_("The {k} oldest below, with their buttons."), k=CARDS_MAX))
         req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("News waiting for a decision"), l=Md.join(lines))))
     for news in items[:CARDS_MAX]:  # the oldest, each with its buttons
-        req.reply.reply(decision_card(news, lang, deps.team.timezone))
+        req.reply.reply(decision_card(news, lang, uow.team.timezone))
 
 
 EXPORT = [
@@ -222,11 +217,11 @@ EXPORT = [
 ]
 
 
-def export_rows(deps: Deps, path: Path | None, out: IO[str] | None = None) -> int:
+def export_rows(uow: UnitOfWork, path: Path | None, out: IO[str] | None = None) -> int:
     """`relais export news`: every item with its current status, for a spreadsheet."""
-    lang, tz = deps.team.language, deps.team.timezone
+    lang, tz = uow.team.language, uow.team.timezone
     _ = translator(lang)
-    with deps.db() as s:
+    with uow.reading() as s:
         rows = (
             [
                 n.id,

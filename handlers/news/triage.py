@@ -10,15 +10,15 @@ from datetime import date
 
 from sqlalchemy import update
 
-from handlers.core.context import Deps, Request
-from handlers.core.dates import read_date
+from handlers.core import outbox
+from handlers.core.context import Request
+from handlers.core.dates import moment, read_date
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.once import changed
-from handlers.core.permissions import is_cm
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery
-from handlers.news.cards import STATUSES, moment
+from handlers.news.cards import STATUSES
 from storage.models import News, NewsEvent
 
 NOTE_MAX = 1000
@@ -46,33 +46,33 @@ FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool]]]] = {
 }
 
 
-def _allowed(deps: Deps, req: Request, action: str, news: News | None) -> str | None:
+def _allowed(uow: UnitOfWork, req: Request, action: str, news: News | None) -> str | None:
     """None when allowed, else the reason to show."""
     _ = translator(req.language)
     if news is None:
         return _("This news item no longer exists.")
-    if action == "answer":
+    if action == "answer":  # the CM's decisions are declared CM-only; an answer is its author's
         return None if news.author_id == req.user_id else _("⛔ Only the person who sent this news can answer.")
-    return None if is_cm(deps, req.user_id) else _("⛔ Only the CM and admins can decide on news. Nothing was changed.")
+    return None
 
 
-def click(deps: Deps, req: Request, action: str, value: str) -> None:
+def click(uow: UnitOfWork, req: Request, action: str, value: str) -> None:
     """A button in the queue (or the Answer button in a DM)."""
     news_id = int(value) if value.isdigit() else 0
-    with deps.db() as s:
+    with uow.reading() as s:
         news = s.get(News, news_id)
-    refusal = _allowed(deps, req, action, news)
+    refusal = _allowed(uow, req, action, news)
     if refusal:
         req.reply.reply(Message(text=Md.of(refusal)))
         return
     assert news is not None
     if action in FORMS:
         if news.status not in TRANSITIONS[action][1]:
-            _already(deps, req, news)
+            _already(uow, req, news)
             return
         req.reply.open_form(_form(action, news.id, req.language))
         return
-    change(deps, req, action, news_id)
+    change(uow, req, action, news_id)
 
 
 def _form(action: str, news_id: int, lang: str) -> Form:
@@ -91,7 +91,7 @@ def _form(action: str, news_id: int, lang: str) -> Form:
     )
 
 
-def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> FormErrors:
+def validate(uow: UnitOfWork, req: Request, action: str, values: dict[str, str]) -> FormErrors:
     _ = translator(req.language)
     errors: FormErrors = {}
     for name, _label, kind, optional in FORMS[action][1]:
@@ -99,7 +99,7 @@ def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> F
         if not value and not optional:
             errors[name] = _("This field is required.")
         elif kind == "date" and value:
-            problem = read_date(value, deps.team.timezone, req.language, deps.today())[1]
+            problem = read_date(value, uow.team.timezone, req.language, uow.today())[1]
             if problem:
                 errors[name] = problem
         elif len(value) > NOTE_MAX:
@@ -107,27 +107,27 @@ def validate(deps: Deps, req: Request, action: str, values: dict[str, str]) -> F
     return errors
 
 
-def submit(deps: Deps, req: Request, action: str, values: dict[str, str], state: str) -> None:
+def submit(uow: UnitOfWork, req: Request, action: str, values: dict[str, str], state: str) -> None:
     when = values.get("date", "")
     change(
-        deps,
+        uow,
         req,
         action,
         int(state),
         note=values.get("note", "").strip(),
-        on=read_date(when, deps.team.timezone, req.language, deps.today())[0] if when.strip() else None,
+        on=read_date(when, uow.team.timezone, req.language, uow.today())[0] if when.strip() else None,
     )
 
 
-def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "", on: date | None = None) -> None:
+def change(uow: UnitOfWork, req: Request, action: str, news_id: int, *, note: str = "", on: date | None = None) -> None:
     status, sources = TRANSITIONS[action]
     refusal, already = None, None
     # Decide and write inside the transaction; speak to the person only once it is closed,
     # so a slow platform never holds the database's write lock.
-    with UnitOfWork(deps, req) as uow:
+    with uow.writing():
         s = uow.session
         news = s.get(News, news_id)
-        refusal = _allowed(deps, req, action, news)
+        refusal = _allowed(uow, req, action, news)
         values: dict[str, object] = {"status": status}
         if on is not None:
             values["scheduled_for"] = on
@@ -143,18 +143,19 @@ def change(deps: Deps, req: Request, action: str, news_id: int, *, note: str = "
             s.add(event)
             s.flush()
             uow.send(*delivery.after_change(news_id, event.id, answer=action == "answer"))
+    outbox.deliver_sent(uow)  # the card and the DM first: the answer below comes after them, as before
     if refusal:
         req.reply.reply(Message(text=Md.of(refusal)))
         return
     if already is not None:
-        _already(deps, req, already)
+        _already(uow, req, already)
         return
     if action == "answer":
         _ = translator(req.language)
         req.reply.reply(Message(text=Md.of(_("✅ Thank you, your answer was passed on to the CM."))))
 
 
-def _already(deps: Deps, req: Request, news: News | None) -> None:
+def _already(uow: UnitOfWork, req: Request, news: News | None) -> None:
     """The item moved on before this click: say so, change nothing."""
     assert news is not None
     lang = req.language
@@ -165,6 +166,6 @@ def _already(deps: Deps, req: Request, news: News | None) -> None:
         title=news.title,
         status=_(STATUSES[news.status]),
         who=UserRef(last.actor_id),
-        when=moment(last.at, lang, deps.team.timezone),
+        when=moment(last.at, lang, uow.team.timezone),
     )
     req.reply.reply(Message(text=text))

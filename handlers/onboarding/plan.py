@@ -16,15 +16,15 @@ from functools import cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers.core import outbox
-from handlers.core.context import Deps, Request
+from handlers.core import owing
+from handlers.core.context import Request
+from handlers.core.dates import day
 from handlers.core.i18n import LANGUAGES, N_, translator
 from handlers.core.messages import Button, Md, Message
-from handlers.core.permissions import cm_inbox, is_cm
-from handlers.core.registry import FollowUp, Registry
+from handlers.core.permissions import cm_inbox
+from handlers.core.registry import CommandRun, FollowUp, Registry
 from handlers.core.schedule import local_day, office_hours
 from handlers.core.uow import UnitOfWork
-from handlers.news.cards import day
 from storage.models import OnboardingStep, Outbox, TeamState
 
 START = "onboarding:start"
@@ -57,23 +57,23 @@ def _last_day(start: date, step: OnboardingStep) -> date:
     return start + timedelta(weeks=step.week) - timedelta(days=1)
 
 
-def _start(s: Session, deps: Deps) -> date:
+def _start(s: Session, uow: UnitOfWork) -> date:
     """The plan's first day: stored the first time anyone opens it, with the default steps
     written in the team's language."""
     state = s.get(TeamState, START)
     if state is not None:
         return date.fromisoformat(state.value)
-    today = local_day(deps.clock(), deps.team.timezone)
+    today = local_day(uow.clock(), uow.team.timezone)
     s.add(TeamState(key=START, value=today.isoformat()))
-    _ = translator(deps.team.language)
+    _ = translator(uow.team.language)
     for i, (week, owner, title, command) in enumerate(DEFAULTS, 1):
         s.add(OnboardingStep(position=i, week=week, owner=owner, title=_(title), command=command))
     return today
 
 
-def _plan(deps: Deps, lang: str, start: date, steps: list[OnboardingStep], editable: bool) -> Message:
+def _plan(uow: UnitOfWork, lang: str, start: date, steps: list[OnboardingStep], *, editable: bool) -> Message:
     _ = translator(lang)
-    today = local_day(deps.clock(), deps.team.timezone)
+    today = local_day(uow.clock(), uow.team.timezone)
     done = sum(1 for st in steps if st.done_at)
     filled = round(BAR * done / len(steps)) if steps else 0
     bar = "▓" * filled + "░" * (BAR - filled)
@@ -128,29 +128,37 @@ def _steps(s: Session) -> list[OnboardingStep]:
     )
 
 
-def command(deps: Deps, req: Request, rest: str) -> None:
-    _ = translator(req.language)
-    words = rest.split(None, 1)
-    verb = words[0].casefold() if words else ""
-    editing = verb in ("add", "rename", "week", "remove", "ajouter", "renommer", "semaine", "retirer")
-    if editing and not is_cm(deps, req.user_id):
-        req.reply.reply(Message(text=Md.of(_(REFUSAL))))
-        return
-    if words and not editing:
+def command(uow: UnitOfWork, req: Request, rest: str) -> None:
+    """`/cm onboarding`: the plan; other words get the usage."""
+    if rest:
+        _ = translator(req.language)
         req.reply.reply(Message(text=Md.of(_(
             "Type /cm onboarding to see the plan; /cm onboarding add <week> <title>, rename N <title>, "
             "week N <week> or remove N to change it."))))  # fmt: skip
         return
+    _show_or_edit(uow, req, "", "")
+
+
+def editing(verb: str) -> CommandRun:
+    """`/cm onboarding add|rename|week|remove …` (CM): the sub-command's own arguments."""
+
+    def run(uow: UnitOfWork, req: Request, args: str) -> None:
+        _show_or_edit(uow, req, verb, args)
+
+    return run
+
+
+def _show_or_edit(uow: UnitOfWork, req: Request, verb: str, args: str) -> None:
     problem = ""
-    with UnitOfWork(deps, req) as uow:
+    with uow.writing():
         s = uow.session
-        start = _start(s, deps)
+        start = _start(s, uow)
         steps = _steps(s)
-        if editing:
-            problem = _edit(s, steps, verb, words[1] if len(words) > 1 else "", req.language)
+        if verb:
+            problem = _edit(s, steps, verb, args, req.language)
             s.flush()
             steps = _steps(s)
-        plan = _plan(deps, req.language, start, steps, is_cm(deps, req.user_id))
+        plan = _plan(uow, req.language, start, steps, editable=req.cm)
     if problem:
         req.reply.reply(Message(text=Md.of("⚠️ {p}", p=problem)))
         return
@@ -162,7 +170,7 @@ def _edit(s: Session, steps: list[OnboardingStep], verb: str, args: str, lang: s
     _ = translator(lang)
     head, _sep, tail = args.strip().partition(" ")
     tail = tail.strip()
-    if verb in ("add", "ajouter"):
+    if verb == "add":
         if not head.isdigit() or not 1 <= int(head) <= WEEKS_MAX or not tail:
             return _("Type /cm onboarding add <week> <title>, e.g. /cm onboarding add 2 Meet the treasurer.")
         if len(tail) > TITLE_MAX:
@@ -173,9 +181,9 @@ def _edit(s: Session, steps: list[OnboardingStep], verb: str, args: str, lang: s
     if not head.isdigit() or not 1 <= int(head) <= len(steps):
         return _("No step has this number: /cm onboarding shows them, numbered 1 to {n}.").format(n=len(steps))
     step = steps[int(head) - 1]
-    if verb in ("remove", "retirer"):
+    if verb == "remove":
         s.delete(step)
-    elif verb in ("rename", "renommer"):
+    elif verb == "rename":
         if not tail or len(tail) > TITLE_MAX:
             return _("Type /cm onboarding rename N <new title> ({n} characters at most).").format(n=TITLE_MAX)
         step.title = tail
@@ -186,36 +194,32 @@ def _edit(s: Session, steps: list[OnboardingStep], verb: str, args: str, lang: s
     return ""
 
 
-def click(deps: Deps, req: Request, verb: str, value: str) -> None:
-    _ = translator(req.language)
-    if not is_cm(deps, req.user_id):
-        req.reply.reply(Message(text=Md.of(_(REFUSAL))))
-        return
-    with UnitOfWork(deps, req) as uow:
+def click(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
+    with uow.writing():
         s = uow.session
         step = s.get(OnboardingStep, int(value)) if value.isdigit() else None
         if step is not None:
-            step.done_at = deps.clock() if verb == "done" else None
+            step.done_at = uow.clock() if verb == "done" else None
             step.done_by = req.user_id if verb == "done" else None
-        start = _start(s, deps)
-        plan = _plan(deps, req.language, start, _steps(s), True)
+        start = _start(s, uow)
+        plan = _plan(uow, req.language, start, _steps(s), editable=True)
     req.reply.reply(plan)
 
 
-def progress(deps: Deps) -> tuple[int, int] | None:
+def progress(uow: UnitOfWork) -> tuple[int, int] | None:
     """(done, total) once the plan has started; for the home view."""
-    with deps.db() as s:
+    with uow.reading() as s:
         if s.get(TeamState, START) is None:
             return None
         steps = _steps(s)
     return sum(1 for st in steps if st.done_at), len(steps)
 
 
-def watch(deps: Deps) -> None:
+def watch(uow: UnitOfWork) -> None:
     """A step past its target week and not done: the CM is nudged once."""
-    now = deps.clock()
-    today = local_day(now, deps.team.timezone)
-    with deps.db() as s:
+    now = uow.clock()
+    today = local_day(now, uow.team.timezone)
+    with uow.reading() as s:
         state = s.get(TeamState, START)
         if state is None:
             return
@@ -223,23 +227,23 @@ def watch(deps: Deps) -> None:
         late = [st for st in _steps(s) if not st.done_at and today > _last_day(start, st)]
     if not late:
         return
-    when = office_hours(now, deps.team.timezone, deps.team.holidays_country)
-    to_cm = cm_inbox(deps, today)
+    when = office_hours(now, uow.team.timezone, uow.team.holidays_country)
+    to_cm = cm_inbox(uow, today)
     rows: list[tuple[FollowUp, datetime]] = [
         (FollowUp("onboarding.nudge", {"step": st.id, "user": u}, f"onboarding-nudge:{st.id}:{u}"), when)
         for st in late
         for u in to_cm
     ]
-    outbox.owe(deps, rows)
+    owing.owe(uow, rows)
 
 
-def _nudge(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _nudge(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     user = row.payload["user"]
-    with deps.db() as s:
+    with uow.reading() as s:
         step = s.get(OnboardingStep, row.payload["step"])
     if step is None or step.done_at:
         return []
-    _ = translator(deps.language(user))
+    _ = translator(uow.language(user))
     text = Md.of(
         _("The step “{title}” was planned for week {week} and is not done yet. /cm onboarding shows the plan."),
         title=step.title,
@@ -247,7 +251,7 @@ def _nudge(deps: Deps, row: Outbox) -> list[FollowUp]:
     )
     if step.command:
         text = Md.of("{t}\n↳ {c}", t=text, c=step.command)
-    deps.chat.dm(user, Message(title=_("🧭 A step of the first weeks is overdue"), text=text,
+    uow.chat.dm(user, Message(title=_("🧭 A step of the first weeks is overdue"), text=text,
                                actions=[Button("onboarding.done", _("Mark as done"), str(step.id), "primary")]))  # fmt: skip
     return []
 
@@ -255,6 +259,11 @@ def _nudge(deps: Deps, row: Outbox) -> list[FollowUp]:
 def register(reg: Registry) -> None:
     reg.command("cm onboarding", command, N_("the plan for the CM's first weeks"), open_ended=True,
                 aliases=("integration",))  # fmt: skip
-    reg.button("onboarding", click)
+    for verb, french, args in (("add", "ajouter", N_("<week> <title>")), ("rename", "renommer", N_("N <title>")),
+                               ("week", "semaine", N_("N <week>")), ("remove", "retirer", "N")):  # fmt: skip
+        reg.command(f"cm onboarding {verb}", editing(verb), N_("change the plan for the CM's first weeks"), args=args,
+                    who="cm", refusal=REFUSAL, listed=False, open_ended=True,
+                    aliases=(f"integration {verb}", f"onboarding {french}", f"integration {french}"))  # fmt: skip
+    reg.button("onboarding", click, who="cm", refusal=REFUSAL)
     reg.deliverer("onboarding.nudge", _nudge)
     reg.watch(watch)

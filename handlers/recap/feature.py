@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
-from handlers.recap import weekly
+from handlers.recap import cli, weekly
 
 
 def register(reg: Registry) -> None:
@@ -12,3 +12,4 @@ def register(reg: Registry) -> None:
         "cm recap", weekly.show, N_("the moderation recap of a week (default: last week)"), args=N_("[YYYY-Www]")
     )
     weekly.register(reg)
+    reg.cli_command(cli.COMMAND)

@@ -9,11 +9,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from handlers.core.context import Deps, Request
-from handlers.core.i18n import number, translator
+from handlers.core import outbox
+from handlers.core.context import Request
+from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Md, Message, UserRef
 from handlers.core.ports import MessageRef
-from handlers.core.registry import FollowUp, Recurring, Registry
+from handlers.core.registry import FollowUp, Recurring, Registry, Setting
+from handlers.core.schedule import read_schedule
 from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_label, network_label
 from handlers.recap.data import Recap, Row, bounds, build, last_week, parse_week, week_of, week_said
@@ -99,22 +101,22 @@ def csv_bytes(recap: Recap, lang: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def build_recap(deps: Deps, week: str) -> Recap:
-    with deps.db() as s:
-        return build(s, week, deps.team.timezone)
+def build_recap(uow: UnitOfWork, week: str) -> Recap:
+    with uow.reading() as s:
+        return build(s, week, uow.team.timezone)
 
 
-def show(deps: Deps, req: Request, week: str) -> None:
+def show(uow: UnitOfWork, req: Request, week: str) -> None:
     """`/cm recap [YYYY-Www]`: the recap for the person asking, default last week."""
     lang = req.language
     _ = translator(lang)
     typed = week.strip()
     try:
-        week = week_of(parse_week(typed)) if typed else last_week(deps.clock(), deps.team.timezone)
+        week = week_of(parse_week(typed)) if typed else last_week(uow.clock(), uow.team.timezone)
     except ValueError:
         req.reply.reply(Message(text=Md.of(_("“{week}” is not a week: write it like 2026-W47."), week=typed)))
         return
-    main, follow, as_csv = messages(build_recap(deps, week), lang, deps.clock())
+    main, follow, as_csv = messages(build_recap(uow, week), lang, uow.clock())
     req.reply.reply(main)
     for message in follow:
         req.reply.reply(message)
@@ -124,6 +126,9 @@ def show(deps: Deps, req: Request, week: str) -> None:
         )
 
 
+SCHEDULE = Setting(
+    "RECAP_SCHEDULE", "mon 9 0", read_schedule, N_("the weekly moderation recap in TEAM_CHANNEL (empty = off)")
+)
 POST, CHART, THREAD, CSV = "recap.post", "recap.chart", "recap.thread", "recap.csv"
 
 
@@ -132,12 +137,12 @@ def owed(week: str) -> FollowUp:
     return FollowUp(POST, {"week": week}, f"recap:{week}")
 
 
-def _post(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _post(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     """The text first (a failure retries the whole row), then the chart and the rest
     of the list as their own rows, in the text's thread."""
     week = row.payload["week"]
-    main, follow, as_csv = messages(build_recap(deps, week), deps.team.language, deps.clock())
-    ref = deps.chat.post(deps.team.team_channel, main)
+    main, follow, as_csv = messages(build_recap(uow, week), uow.team.language, uow.clock())
+    ref = uow.chat.post(uow.team.team_channel, main)
     thread = {"week": week, "channel": ref.channel, "thread": ref.message_id}
     rows = [FollowUp(CHART, {"week": week, "channel": ref.channel}, f"recap:{week}:chart")]
     rows += [FollowUp(THREAD, {**thread, "part": i}, f"recap:{week}:thread:{i}") for i in range(len(follow))]
@@ -146,58 +151,58 @@ def _post(deps: Deps, row: Outbox) -> list[FollowUp]:
     return rows
 
 
-def _chart(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _chart(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     from handlers.recap.chart import chart_png  # matplotlib is loaded only when a recap is posted
 
-    week, lang = row.payload["week"], deps.team.language
+    week, lang = row.payload["week"], uow.team.language
     _ = translator(lang)
-    deps.chat.upload(
+    uow.chat.upload(
         row.payload["channel"],
         filename=f"moderation-{week}.png",
-        content=chart_png(build_recap(deps, week), lang),
+        content=chart_png(build_recap(uow, week), lang),
         title=_("Negative messages per day — {week}").format(week=week_said(week, lang)),
     )
     return []
 
 
-def _thread(deps: Deps, row: Outbox) -> list[FollowUp]:
+def _thread(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     p = row.payload
-    _main, follow, _as_csv = messages(build_recap(deps, p["week"]), deps.team.language, deps.clock())
-    deps.chat.post(p["channel"], follow[p["part"]], thread=MessageRef(p["channel"], p["thread"]))
+    _main, follow, _as_csv = messages(build_recap(uow, p["week"]), uow.team.language, uow.clock())
+    uow.chat.post(p["channel"], follow[p["part"]], thread=MessageRef(p["channel"], p["thread"]))
     return []
 
 
-def _csv(deps: Deps, row: Outbox) -> list[FollowUp]:
-    p, lang = row.payload, deps.team.language
+def _csv(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+    p, lang = row.payload, uow.team.language
     _ = translator(lang)
-    deps.chat.upload(
+    uow.chat.upload(
         p["channel"],
         filename=f"moderation-{p['week']}.csv",
-        content=csv_bytes(build_recap(deps, p["week"]), lang),
+        content=csv_bytes(build_recap(uow, p["week"]), lang),
         title=_("All negative messages — {week}").format(week=week_said(p["week"], lang)),
         thread=MessageRef(p["channel"], p["thread"]),
     )
     return []
 
 
-def due(deps: Deps, fired_at: datetime) -> list[FollowUp]:
+def due(uow: UnitOfWork, fired_at: datetime) -> list[FollowUp]:
     """At each RECAP_SCHEDULE time: the week before's recap, if Relais was in use by the
     end of that week (a new install does not post an empty recap for before it existed)."""
-    week = last_week(fired_at, deps.team.timezone)
-    _start, end = bounds(parse_week(week), deps.team.timezone)
-    with deps.db() as s:
+    week = last_week(fired_at, uow.team.timezone)
+    _start, end = bounds(parse_week(week), uow.team.timezone)
+    with uow.reading() as s:
         in_use = s.scalar(select(Outbox.id).where(Outbox.kind == POST, Outbox.created_at < end).limit(1)) or s.scalar(
             select(ModerationEntry.id).where(ModerationEntry.seen_at < end).limit(1)
         )
     return [owed(week)] if in_use else []
 
 
-def post_now(deps: Deps, week: str) -> str:
+def post_now(uow: UnitOfWork, week: str) -> str:
     """`relais recap --post`: owe the week's recap and send it now. Returns "posted",
     "already" (it is sent once, whoever asks) or "owed" (the platform refused: retried later)."""
-    with UnitOfWork(deps) as uow:
+    with uow.writing():
         added = uow.send(owed(week))
-    return "already" if not added else "posted" if uow.delivered else "owed"
+    return "already" if not added else "posted" if outbox.deliver_sent(uow) else "owed"
 
 
 def register(reg: Registry) -> None:
@@ -205,4 +210,4 @@ def register(reg: Registry) -> None:
     reg.deliverer(CHART, _chart)
     reg.deliverer(THREAD, _thread)
     reg.deliverer(CSV, _csv)
-    reg.every(Recurring("recap", due))
+    reg.every(Recurring(SCHEDULE, due))

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
-from handlers.reminders import away, personal, team
+from handlers.reminders import away, personal
 
 
 def register(reg: Registry) -> None:
-    team.register(reg)
     personal.register(reg)
-    reg.command(
-        "cm away",
-        away.command,
-        N_("while you are away, what is for the CM goes to the admins"),
-        args=N_("until <date> | off"),
-        who="cm",
-        refusal=N_("⛔ Only the CM and admins can mark the CM away."),
-    )
+    refusal = N_("⛔ Only the CM and admins can mark the CM away.")
+    said = N_("while you are away, what is for the CM goes to the admins")
+    reg.command("cm away", away.usage, said, args=N_("until <date> | off"), who="cm", refusal=refusal, open_ended=True)
+    reg.command("cm away until", away.until, said, args=N_("<date>"), who="cm", refusal=refusal, listed=False,
+                aliases=("away jusqu'au", "away jusqu’au", "away au"))  # fmt: skip
+    reg.command("cm away off", away.off, said, who="cm", refusal=refusal, listed=False,
+                aliases=("away fin", "away retour"))  # fmt: skip

@@ -12,13 +12,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select, update
 
-from handlers.core import outbox
-from handlers.core.context import Deps, Request
+from handlers.core import owing
+from handlers.core.context import Request
 from handlers.core.dates import read_moment, said, said_moment
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
 from handlers.core.once import changed
-from handlers.core.permissions import is_cm
 from handlers.core.ports import ChatError
 from handlers.core.registry import FollowUp, Registry
 from handlers.core.schedule import GRACE, holiday_name, last_due, local_day, working
@@ -38,9 +37,9 @@ REPEATS = {
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def trigger(reminder: Reminder, deps: Deps) -> Any:
+def trigger(reminder: Reminder, uow: UnitOfWork) -> Any:
     """The reminder's rhythm, from its first occurrence, in local time."""
-    tz = deps.team.timezone
+    tz = uow.team.timezone
     first = reminder.first_at.astimezone(tz)
     if reminder.repeat == "never":
         return DateTrigger(run_date=first)
@@ -54,15 +53,15 @@ def trigger(reminder: Reminder, deps: Deps) -> Any:
     return CronTrigger(start_date=first, timezone=tz, **fields)
 
 
-def next_at(reminder: Reminder, deps: Deps, now: datetime) -> datetime | None:
+def next_at(reminder: Reminder, uow: UnitOfWork, now: datetime) -> datetime | None:
     """When it next goes out, off public holidays; None once a one-off is past (APScheduler's
     DateTrigger gives its date even then: `/cm remind list` said "next" of a sent reminder)."""
-    fire = trigger(reminder, deps).get_next_fire_time(None, now)
-    due = working(fire, deps.team.timezone, deps.team.holidays_country) if fire else None
+    fire = trigger(reminder, uow).get_next_fire_time(None, now)
+    due = working(fire, uow.team.timezone, uow.team.holidays_country) if fire else None
     return due if due is not None and due >= now else None
 
 
-def command(deps: Deps, req: Request, rest: str) -> None:
+def command(uow: UnitOfWork, req: Request, rest: str) -> None:
     req.reply.open_form(_form(req.language))
 
 
@@ -85,11 +84,11 @@ def _form(lang: str) -> Form:
     )  # fmt: skip
 
 
-def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
-    return _checked(deps, req, values)[0]
+def validate(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErrors:
+    return _checked(uow, req, values)[0]
 
 
-def _checked(deps: Deps, req: Request, values: dict[str, str]) -> tuple[FormErrors, datetime | None]:
+def _checked(uow: UnitOfWork, req: Request, values: dict[str, str]) -> tuple[FormErrors, datetime | None]:
     """The form's errors, and the first time it asks for when there are none."""
     _ = translator(req.language)
     errors: FormErrors = {}
@@ -104,30 +103,30 @@ def _checked(deps: Deps, req: Request, values: dict[str, str]) -> tuple[FormErro
     typed = values.get("person", "").strip()
     if target == "person" and not typed:
         errors["person"] = _("Choose the person.")
-    elif target == "person" and deps.chat.person(typed) is None:
+    elif target == "person" and uow.chat.person(typed) is None:
         errors["person"] = _("I do not know “{who}”: choose someone who uses Relais.").format(who=typed)
     if (values.get("repeat") or "never") not in REPEATS:
         errors["repeat"] = _("Choose how often.")
-    moment, problem = read_moment(values.get("when", ""), deps.team.timezone, req.language, deps.clock())
+    moment, problem = read_moment(values.get("when", ""), uow.team.timezone, req.language, uow.clock())
     if moment is None:
         errors["when"] = problem
     return errors, moment
 
 
-def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> None:
+def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -> None:
     _ = translator(req.language)
-    errors, moment = _checked(deps, req, values)
+    errors, moment = _checked(uow, req, values)
     if errors or moment is None:  # the console and a replayed request come here without the platform's check
         req.reply.reply(Message(text=Md.of("⚠️ {e}", e=" ".join(errors.values()))))
         return
     target = values.get("target") or "me"
     if target == "person":
-        target_id = deps.chat.person(values.get("person", "").strip()) or ""
+        target_id = uow.chat.person(values.get("person", "").strip()) or ""
     else:
         target_id = req.user_id if target == "me" else req.channel_id
     if target == "channel":
         try:
-            inside = deps.chat.can_post(target_id)
+            inside = uow.chat.can_post(target_id)
         except ChatError:
             inside = True  # the platform did not say: the reminder is kept, and its delivery will tell
         if not inside:
@@ -141,7 +140,7 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
                 )
             )  # fmt: skip
             return
-    with UnitOfWork(deps, req) as uow:
+    with uow.writing():
         reminder = Reminder(
             owner_id=req.user_id,
             target=target,
@@ -153,9 +152,9 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
         uow.session.add(reminder)
         uow.session.flush()
         number, repeat = reminder.id, reminder.repeat
-        first = next_at(reminder, deps, deps.clock())
+        first = next_at(reminder, uow, uow.clock())
     where = {"me": _("for you"), "channel": _("in this channel"), "person": _("for {who}")}[target]
-    tz, asked = deps.team.timezone, moment.astimezone(deps.team.timezone).date()
+    tz, asked = uow.team.timezone, moment.astimezone(uow.team.timezone).date()
     text = Md.of(
         _("⏰ Reminder #{n} saved, {where}: {repeat}, first on {when}."),
         n=number,
@@ -163,16 +162,16 @@ def submit(deps: Deps, req: Request, values: dict[str, str], _state: str) -> Non
         repeat=_(REPEATS[repeat]).lower(),
         when=said_moment(first or moment, tz, req.language),
     )
-    holiday = holiday_name(asked, deps.team.holidays_country, req.language)
+    holiday = holiday_name(asked, uow.team.holidays_country, req.language)
     if first is not None and holiday and first.astimezone(tz).date() != asked:  # moved off a public holiday: say why
         note = _("{day} is a public holiday ({name}): no reminder goes out that day.")
         text = Md.of("{t} {n}", t=text, n=Md.of(note, day=said(asked, req.language), name=holiday))
     req.reply.reply(Message(text=text))
 
 
-def listing(deps: Deps, req: Request, rest: str) -> None:
+def listing(uow: UnitOfWork, req: Request, rest: str) -> None:
     _ = translator(req.language)
-    with deps.db() as s:
+    with uow.reading() as s:
         mine = list(
             s.scalars(
                 select(Reminder)
@@ -181,17 +180,17 @@ def listing(deps: Deps, req: Request, rest: str) -> None:
                 .limit(LIST_MAX)
             )
         )
-    now = deps.clock()
+    now = uow.clock()
     lines = []
     for r in mine:
-        upcoming = next_at(r, deps, now)
+        upcoming = next_at(r, uow, now)
         lines.append(
             Md.of(
                 _("• #{n} {text} — {repeat} — next: {when}"),
                 n=r.id,
                 text=r.text.splitlines()[0][:80],
                 repeat=_(REPEATS[r.repeat]).lower(),
-                when=said_moment(upcoming, deps.team.timezone, req.language) if upcoming else _("none (done)"),
+                when=said_moment(upcoming, uow.team.timezone, req.language) if upcoming else _("none (done)"),
             )
         )
     if not lines:
@@ -201,20 +200,20 @@ def listing(deps: Deps, req: Request, rest: str) -> None:
     req.reply.reply(Message(text=Md.of("**{h}**\n{l}\n{hint}", h=_("Your reminders"), l=Md.join(lines), hint=hint)))
 
 
-def delete(deps: Deps, req: Request, rest: str) -> None:
+def delete(uow: UnitOfWork, req: Request, rest: str) -> None:
     _ = translator(req.language)
     number = rest.strip().lstrip("#")
     if not number.isdigit():
         req.reply.reply(Message(text=Md.of(_("Which reminder? Type /cm remind delete N; /cm remind list gives N."))))
         return
-    with UnitOfWork(deps, req) as uow:
+    with uow.writing():
         reminder = uow.session.get(Reminder, int(number))
-        allowed = reminder is not None and (reminder.owner_id == req.user_id or is_cm(deps, req.user_id))
+        allowed = reminder is not None and (reminder.owner_id == req.user_id or req.cm)
         gone = allowed and changed(
             uow.session,
             update(Reminder)
             .where(Reminder.id == int(number), Reminder.deleted_at.is_(None))
-            .values(deleted_at=deps.clock()),
+            .values(deleted_at=uow.clock()),
         )
     if reminder is None or (reminder.deleted_at is not None and not gone):
         text = _("There is no reminder #{n}; /cm remind list shows yours.")
@@ -225,44 +224,44 @@ def delete(deps: Deps, req: Request, rest: str) -> None:
     req.reply.reply(Message(text=Md.of(text.format(n=number))))
 
 
-def watch(deps: Deps) -> None:
+def watch(uow: UnitOfWork) -> None:
     """Each live reminder's latest occurrence up to now, keyed by the day it goes out."""
-    now = deps.clock()
+    now = uow.clock()
     rows: list[tuple[FollowUp, datetime]] = []
-    with deps.db() as s:
+    with uow.reading() as s:
         live = list(s.scalars(select(Reminder).where(Reminder.deleted_at.is_(None))))
     for r in live:
         moment = last_due(
-            trigger(r, deps), now, deps.team.timezone, grace=GRACE, holidays_country=deps.team.holidays_country
+            trigger(r, uow), now, uow.team.timezone, grace=GRACE, holidays_country=uow.team.holidays_country
         )
         if moment is None:
             continue
         rows.append(
             (
-                FollowUp("reminders.personal", {"id": r.id}, f"remind:{r.id}:{local_day(moment, deps.team.timezone)}"),
+                FollowUp("reminders.personal", {"id": r.id}, f"remind:{r.id}:{local_day(moment, uow.team.timezone)}"),
                 moment,
             )
         )
-    outbox.owe(deps, rows)
+    owing.owe(uow, rows)
 
 
-def _deliver(deps: Deps, row: Any) -> list[FollowUp]:
-    with deps.db() as s:
+def _deliver(uow: UnitOfWork, row: Any) -> list[FollowUp]:
+    with uow.reading() as s:
         r = s.get(Reminder, row.payload["id"])
     if r is None or r.deleted_at is not None:
         return []
-    lang = deps.language(r.target_id) if r.target != "channel" else deps.team.language
+    lang = uow.language(r.target_id) if r.target != "channel" else uow.team.language
     _ = translator(lang)
     if r.target == "me":
         message = Message(title=_("⏰ Reminder"), text=Md.text(r.text), fallback=_("Reminder"))
-        deps.chat.dm(r.owner_id, message)
+        uow.chat.dm(r.owner_id, message)
         return []
     text = Md.of(_("From {who}:") + "\n{t}", who=UserRef(r.owner_id), t=r.text)
     message = Message(title=_("⏰ Reminder"), text=text, fallback=_("Reminder"))
     if r.target == "person":
-        deps.chat.dm(r.target_id, message)
+        uow.chat.dm(r.target_id, message)
     else:
-        deps.chat.post(r.target_id, message)
+        uow.chat.post(r.target_id, message)
     return []
 
 

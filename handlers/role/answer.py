@@ -14,10 +14,11 @@ import snowballstemmer
 
 from handlers.charters import edit as charters
 from handlers.charters.defaults import DEFAULTS
-from handlers.core.context import Deps, Request
+from handlers.core.context import Request
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.text import words
+from handlers.core.uow import UnitOfWork
 
 KIND = "role"
 ROLE_WORDS = {"role", "cm", "community", "manager", "charte", "charter", "mission"}
@@ -33,8 +34,8 @@ _FRENCH = snowballstemmer.stemmer("french")
 _ENGLISH = snowballstemmer.stemmer("english")
 
 
-def charter_text(deps: Deps, lang: str) -> str:
-    return charters.current(deps, KIND, lang)[0]
+def charter_text(uow: UnitOfWork, lang: str) -> str:
+    return charters.current(uow, KIND, lang)[0]
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,9 @@ def parse(text: str) -> tuple[list[str], list[Line]]:
     return intro, lines
 
 
-def validate_charter(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+def validate_charter(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErrors:
     """The charters' own checks, then each `+`/`-` line must name a task."""
-    errors = charters.validate(deps, req, values)
+    errors = charters.validate(uow, req, values)
     if errors:
         return errors
     _ = translator(req.language)
@@ -131,26 +132,26 @@ def best_match(question: str, lines: list[Line], also: list[list[Line]] | None =
     return max(scored, key=lambda t: (t[0], t[1]))[2] if scored else None
 
 
-def _defaults_elsewhere(deps: Deps, lang: str) -> list[list[Line]]:
+def _defaults_elsewhere(uow: UnitOfWork, lang: str) -> list[list[Line]]:
     """While the role charter is the shipped default, its other languages' lines."""
-    if charters.current(deps, KIND, lang)[1]:
+    if charters.current(uow, KIND, lang)[1]:
         return []
     return [parse(translator(other)(DEFAULTS[KIND]))[1] for other in LANGUAGES if other != lang]
 
 
-def show(deps: Deps, req: Request, question: str) -> None:
+def show(uow: UnitOfWork, req: Request, question: str) -> None:
     lang = req.language
-    req.reply.reply(answer(deps, lang, question))
+    req.reply.reply(answer(uow, lang, question))
 
 
-def answer(deps: Deps, lang: str, question: str) -> Message:
+def answer(uow: UnitOfWork, lang: str, question: str) -> Message:
     """The charter, or with a question, whether it is in scope and where to go instead."""
     _ = translator(lang)
-    text = charter_text(deps, lang)
+    text = charter_text(uow, lang)
     title = _("The CM's role")
     if not question.strip():
         return Message(title=title, text=render(text, lang))
-    line = best_match(question, parse(text)[1], _defaults_elsewhere(deps, lang))
+    line = best_match(question, parse(text)[1], _defaults_elsewhere(uow, lang))
     if line is None:
         intro = Md.of(
             _("🤔 I could not find this in the CM's role charter. Here it is; if in doubt, ask the CM directly.")
@@ -169,11 +170,11 @@ def answer(deps: Deps, lang: str, question: str) -> Message:
     return Message(title=title, text=reply, context=Md.of(_("Type /cm role to read the whole charter.")))
 
 
-def mention(deps: Deps, user_id: str, text: str) -> Message:
+def mention(uow: UnitOfWork, user_id: str, text: str) -> Message:
     """A mention of the bot: a role question gets the role answer, anything else a hint."""
-    lang = deps.language(user_id)
+    lang = uow.language(user_id)
     _ = translator(lang)
-    line = best_match(text, parse(charter_text(deps, lang))[1], _defaults_elsewhere(deps, lang))
+    line = best_match(text, parse(charter_text(uow, lang))[1], _defaults_elsewhere(uow, lang))
     if line is not None or set(words(text)) & ROLE_WORDS:
-        return answer(deps, lang, text)
+        return answer(uow, lang, text)
     return Message(text=Md.of(_("👋 Ask me about the CM's role, e.g. “can you fix the printer?”, or type /cm help.")))

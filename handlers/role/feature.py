@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.charters import edit as charters
-from handlers.charters.feature import saver
+from handlers.charters.feature import REFUSAL, saver
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
 from handlers.role import answer
@@ -13,10 +13,10 @@ def register(reg: Registry) -> None:
     reg.command("cm role", answer.show, N_("what the CM does; ask whether something is part of it"), args="[question]")
     reg.command(
         "cm role edit",
-        lambda d, r, _rest: charters.edit_form(d, r, answer.KIND),
+        lambda uow, req, _args: charters.edit_form(uow, req, answer.KIND),
         N_("edit the role charter"),
         who="cm",
-        refusal=N_("⛔ Only the CM and admins can edit the charters."),
+        refusal=REFUSAL,
     )
-    reg.form("charter.role", answer.validate_charter, saver(answer.KIND))
-    reg.mention = answer.mention
+    reg.form("charter.role", answer.validate_charter, saver(answer.KIND), who="cm", refusal=REFUSAL)
+    reg.mention(answer.mention)

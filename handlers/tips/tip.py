@@ -7,16 +7,17 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from handlers.core.context import Deps, Request
-from handlers.core.i18n import translator
+from handlers.core.context import Request
+from handlers.core.i18n import N_, translator
 from handlers.core.messages import Md, Message
-from handlers.core.registry import FollowUp, Recurring, Registry
-from handlers.core.schedule import GRACE, local_day
+from handlers.core.registry import FollowUp, Recurring, Registry, Setting
+from handlers.core.schedule import GRACE, local_day, read_schedule
 from handlers.core.uow import UnitOfWork
 from handlers.tips.bank import TIPS
 from storage.models import Outbox, TeamState
 
 LAST = "tip:last"
+SCHEDULE = Setting("TIP_SCHEDULE", "", read_schedule, N_("weekly tip in LEADERS_CHANNEL (empty = off)"))
 
 
 def _message(index: int, lang: str) -> Message:
@@ -24,8 +25,8 @@ def _message(index: int, lang: str) -> Message:
     return Message(title=_("💡 Tip {n}/{total}").format(n=index + 1, total=len(TIPS)), text=Md.text(_(TIPS[index])))
 
 
-def show(deps: Deps, req: Request, _rest: str) -> None:
-    with UnitOfWork(deps, req) as uow:
+def show(uow: UnitOfWork, req: Request, _rest: str) -> None:
+    with uow.writing():
         state = uow.session.get(TeamState, LAST)
         last = int(state.value) if state else -1
         index = random.choice([i for i in range(len(TIPS)) if i != last])
@@ -36,18 +37,18 @@ def show(deps: Deps, req: Request, _rest: str) -> None:
     req.reply.reply(_message(index, req.language))
 
 
-def _due(deps: Deps, moment: datetime) -> list[FollowUp]:
-    day = local_day(moment, deps.team.timezone)
+def _due(uow: UnitOfWork, moment: datetime) -> list[FollowUp]:
+    day = local_day(moment, uow.team.timezone)
     week = day.toordinal() // 7  # one more each week: consecutive weeks never give the same tip
     return [FollowUp("tips.weekly", {"index": week % len(TIPS)}, f"tip:{day}")]
 
 
-def _post(deps: Deps, row: Outbox) -> list[FollowUp]:
-    if deps.team.leaders_channel:
-        deps.chat.post(deps.team.leaders_channel, _message(row.payload["index"], deps.team.language))
+def _post(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+    if uow.team.leaders_channel:
+        uow.chat.post(uow.team.leaders_channel, _message(row.payload["index"], uow.team.language))
     return []
 
 
 def register(reg: Registry) -> None:
-    reg.every(Recurring("tip", _due, skips_holidays=True, grace=GRACE))
+    reg.every(Recurring(SCHEDULE, _due, skips_holidays=True, grace=GRACE))
     reg.deliverer("tips.weekly", _post)

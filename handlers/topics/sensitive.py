@@ -10,10 +10,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from handlers.core.context import Deps, Request
+from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
-from handlers.core.permissions import is_cm
 from handlers.core.text import fold, words
 from handlers.core.uow import UnitOfWork
 from storage.models import Topic
@@ -49,28 +48,28 @@ def matcher(topics: list[Topic]) -> Callable[[str], list[str]]:
     return match
 
 
-def command(deps: Deps, req: Request, args: str) -> None:
-    verb, _sep, rest = args.strip().partition(" ")
-    lang = req.language
-    _ = translator(lang)
-    verb = verb.casefold()
-    if verb in ("add", "ajouter", "remove", "supprimer") and not is_cm(deps, req.user_id):
-        req.reply.reply(Message(text=Md.of(_("⛔ Only the CM and admins can change the sensitive topics."))))
-    elif verb in ("add", "ajouter"):
-        req.reply.reply(add(deps, req, rest, lang))
-    elif verb in ("remove", "supprimer"):
-        req.reply.reply(remove(deps, rest, lang))
-    elif verb:
+def command(uow: UnitOfWork, req: Request, args: str) -> None:
+    """`/cm topics`: the list; other words get the usage."""
+    _ = translator(req.language)
+    if args:
         req.reply.reply(
             Message(text=Md.of(_("Use /cm topics, /cm topics add Name: keyword, keyword or /cm topics remove Name.")))
         )
     else:
-        req.reply.reply(listing(deps, lang))
+        req.reply.reply(listing(uow, req.language))
 
 
-def listing(deps: Deps, lang: str) -> Message:
+def add_command(uow: UnitOfWork, req: Request, args: str) -> None:
+    req.reply.reply(add(uow, req, args, req.language))
+
+
+def remove_command(uow: UnitOfWork, req: Request, args: str) -> None:
+    req.reply.reply(remove(uow, args, req.language))
+
+
+def listing(uow: UnitOfWork, lang: str) -> Message:
     _ = translator(lang)
-    with deps.db() as s:
+    with uow.reading() as s:
         topics = all_topics(s)
     if not topics:
         return Message(
@@ -80,7 +79,7 @@ def listing(deps: Deps, lang: str) -> Message:
     return Message(title=_("Sensitive topics"), text=Md.join(lines))
 
 
-def add(deps: Deps, req: Request, text: str, lang: str) -> Message:
+def add(uow: UnitOfWork, req: Request, text: str, lang: str) -> Message:
     _ = translator(lang)
     name, colon, keywords = text.partition(":")
     name = " ".join(name.split())
@@ -96,7 +95,7 @@ def add(deps: Deps, req: Request, text: str, lang: str) -> Message:
             )
         )
     try:
-        with UnitOfWork(deps, req) as uow:
+        with uow.writing():
             s = uow.session
             same = [t for t in all_topics(s) if fold(t.name) == fold(name)]
             if same:
@@ -106,7 +105,7 @@ def add(deps: Deps, req: Request, text: str, lang: str) -> Message:
                 s.add(Topic(name=name, keywords=cleaned, created_by=req.user_id))
     except IntegrityError:  # the same name added at the same moment by someone else
         return Message(text=Md.of(_("This topic already exists: {name}."), name=name))
-    with deps.db() as s:
+    with uow.reading() as s:
         topic = s.scalar(select(Topic).where(Topic.name == name))
     assert topic is not None
     return Message(
@@ -124,11 +123,11 @@ def _unique_keywords(keywords: list[str]) -> str:
     return ", ".join(seen.values())
 
 
-def remove(deps: Deps, name: str, lang: str) -> Message:
+def remove(uow: UnitOfWork, name: str, lang: str) -> Message:
     _ = translator(lang)
     if not name.strip():
         return Message(text=Md.of(_("Which topic? Give its name: /cm topics remove Name (/cm topics lists them).")))
-    with deps.db.begin() as s:
+    with uow.writing() as s:
         ids = [t.id for t in all_topics(s) if fold(t.name) == fold(name.strip())]
         if ids:
             s.execute(delete(Topic).where(Topic.id.in_(ids)))

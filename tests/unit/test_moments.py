@@ -76,7 +76,7 @@ def test_french_says_the_first_of_a_month_1er():
     from datetime import date
 
     from handlers.core.dates import said, said_moment
-    from handlers.news.cards import day
+    from handlers.core.dates import day
 
     assert said(date(2026, 12, 1), "fr") == "mardi 1er décembre 2026"
     assert said(date(2026, 12, 11), "fr") == "vendredi 11 décembre 2026"
