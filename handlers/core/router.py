@@ -101,7 +101,7 @@ def action(deps: Deps, req: Request, action_id: str, value: str) -> None:
     elif not _allowed(deps, req, button.who):
         _refuse(req, button.refusal, button.who)
     else:
-        verb = action_id[len(button.prefix) + 1 :] if action_id != button.prefix else ""
+        verb = action_id.partition(".")[2]
         _run(deps, req, lambda uow: button.run(uow, req, verb, value))
 
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine
 
+from handlers.core import outbox
 from handlers.core.context import Deps, Request, Team
 from handlers.core.messages import Form, Markup, Message
 from handlers.core.ports import ChatError, MessageRef
+from handlers.core.uow import UnitOfWork
+from handlers.features import registry
 from storage.db import make_sessions
 
+FEATURES = registry()  # declared once: every test reads the same declarations
+NO_SCHEDULES = {s.name: None for s in FEATURES.settings if s.name.endswith("_SCHEDULE")}  # a test turns on its own
+
+T = TypeVar("T")
 PLAIN = Markup(escape=lambda s: s, mention=lambda uid: f"@{uid}", bold="")
 
 
@@ -110,10 +119,20 @@ def deps(clean_engine: Engine, chat: RecordingChat) -> Deps:
         language="en",
         cm_users=frozenset({"cm"}),
         admin_users=frozenset({"admin"}),
+        settings=NO_SCHEDULES,
     )
-    return Deps(db=make_sessions(clean_engine), chat=chat, team=team)
+    return Deps(db=make_sessions(clean_engine), chat=chat, team=team, features=FEATURES)
 
 
 def as_user(user_id: str) -> tuple[Request, RecordingReply]:
     reply = RecordingReply()
     return Request(user_id=user_id, reply=reply, channel_id="C-GENERAL"), reply
+
+
+def done(use_case: Callable[..., T], deps: Deps, *args: Any) -> T:
+    """A use case run as the CLI or the ticker runs it: handed its unit of work, then
+    what it owes is sent."""
+    uow = UnitOfWork(deps)
+    result = use_case(uow, *args)
+    outbox.deliver_sent(uow)
+    return result

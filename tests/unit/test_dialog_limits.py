@@ -9,6 +9,7 @@ from bot.platforms.mattermost_render import ELEMENT_LABEL_MAX, HELP_TEXT_MAX, TI
 from handlers.core import router
 from handlers.core.context import Deps
 from handlers.core.messages import Form
+from handlers.core.uow import UnitOfWork
 from handlers.moderation import log as moderation
 from tests.fakes.mattermost_api import dialog_problems
 from tests.unit.conftest import as_user
@@ -22,7 +23,7 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     router.command(deps, leader_req, "cm", f"language {lang}")
     router.command(deps, leader_req, "news", "Fête des bénévoles\nSamedi au local")
     news_id = "1"
-    entry = moderation.store(deps, "cm", {"network": "facebook", "excerpt": "Honteux !"})
+    entry = moderation.store(UnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "Honteux !"})
     router.command(deps, leader_req, "news", "")
     for text in ("role edit", "charter edit moderation", "charter edit speaking", "log"):
         router.command(deps, cm_req, "cm", text)

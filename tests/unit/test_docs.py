@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from handlers.features import registry
+from scripts.settings import BEGIN, doc_block, env_block
 from tests.conftest import ROOT
 
 READ = re.compile(r'"([A-Z][A-Z_]{3,})"')
@@ -12,7 +14,8 @@ DOCUMENTED = re.compile(r"`([A-Z][A-Z_]{3,})`")
 
 
 def test_every_setting_read_is_documented_and_nothing_else():
-    read = set(READ.findall((ROOT / "bot" / "config.py").read_text()))
+    features = {s.name for s in registry().settings}
+    read = set(READ.findall((ROOT / "bot" / "config.py").read_text())) | features
     table = (ROOT / "docs" / "settings.md").read_text().split("## Decisions")[0]
     documented = {
         name for row in table.splitlines() if row.startswith("| `") for name in DOCUMENTED.findall(row.split("|")[1])
@@ -28,3 +31,12 @@ def test_the_readme_stays_short_and_its_links_lead_somewhere():
     assert len(readme.splitlines()) <= 200
     for link in re.findall(r"\]\(([^)#]+)\)", readme):
         assert (ROOT / link).exists(), link
+
+
+def test_the_features_settings_in_the_docs_are_written_from_their_declarations():
+    """`python scripts/settings.py` writes them; a declaration changed without it fails here."""
+    settings = registry().settings
+    assert {"RECAP_SCHEDULE", "NEWS_CALL_SCHEDULE", "MODERATION_RETENTION_DAYS"} <= {s.name for s in settings}
+    assert env_block(settings) in (ROOT / ".env.example").read_text()
+    assert doc_block(settings) in (ROOT / "docs" / "settings.md").read_text()
+    assert BEGIN in env_block(settings)

@@ -9,10 +9,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from handlers.core import inbox, router
+from handlers.core.uow import UnitOfWork
 from handlers.moderation import retention
 from handlers.moderation.spreadsheet import export_rows, import_rows
 from storage.models import Inbox, ModerationEntry, ModerationEvent
-from tests.unit.conftest import as_user, text_of
+from tests.unit.conftest import done, as_user, text_of
 
 ENTRY = {
     "network": "facebook",
@@ -207,20 +208,20 @@ def test_csv_import_reports_bad_rows_by_line_and_loads_the_rest(deps, tmp_path):
         '2026-11-05T14:30,X,https://x.com/1,Paul,"Texte, avec virgule",high,,,\n',
         encoding="utf-8",
     )
-    loaded, problems = import_rows(deps, "import", source)
+    loaded, problems = import_rows(UnitOfWork(deps), "import", source)
     assert loaded == 2
     assert [line for line, _ in problems] == [3, 4, 5]
     assert "network" in problems[0][1] and "reason" in problems[1][1] and "seen_at" in problems[2][1]
     assert "seen_at: This date does not exist: 2026-13-01." in problems[2][1]
     out = io.StringIO()
-    assert export_rows(deps, None, out) == 2
+    assert export_rows(UnitOfWork(deps), None, out) == 2
     exported = out.getvalue()
     assert "Texte, avec virgule" in exported and "2026-11-05 14:30:00" in exported  # the team's local time
 
 
 def test_csv_without_the_needed_columns_is_refused_whole(deps, tmp_path):
     (tmp_path / "what.csv").write_text("what,ever\n1,2\n", encoding="utf-8")
-    loaded, problems = import_rows(deps, "import", tmp_path / "what.csv")
+    loaded, problems = import_rows(UnitOfWork(deps), "import", tmp_path / "what.csv")
     assert loaded == 0 and "missing columns: network, excerpt" in problems[0][1]
 
 
@@ -228,7 +229,7 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
     log_entry(deps, author="Jean Dupont")
     log_entry(deps, author="jean  dupont", excerpt="Encore")
     log_entry(deps, author="Marie")
-    assert retention.forget_author(deps, " JEAN   DUPONT ") == 2  # case and spaces do not matter
+    assert done(retention.forget_author, deps, " JEAN   DUPONT ") == 2  # case and spaces do not matter
     with deps.db() as s:
         entries = s.scalars(select(ModerationEntry).order_by(ModerationEntry.id)).all()
     assert [(e.author, e.link is None, e.handling) for e in entries] == [
@@ -237,8 +238,8 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
         ("Marie", False, "pending"),
     ]
     assert "erased at the person's request" in text_of(chat.updates[-1][1])  # cards updated too
-    assert retention.forget_author(deps, "Jean Dupont") == 0
-    assert retention.expire(deps, 365) == 0
+    assert done(retention.forget_author, deps, "Jean Dupont") == 0
+    assert done(retention.expire, deps, 365) == 0
     with deps.db.begin() as s:  # Marie's entry was seen 400 days ago
         s.execute(
             update(ModerationEntry).where(ModerationEntry.id == 3).values(seen_at=deps.clock() - timedelta(days=400))
@@ -246,7 +247,7 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
     with deps.db.begin() as s:  # a retried delivery remembered 8 days ago, and one from today
         s.add(Inbox(key="old", kind="mention", processed_at=deps.clock() - timedelta(days=8)))
         s.add(Inbox(key="new", kind="mention", processed_at=deps.clock()))
-    assert retention.expire(deps, 365) == 1
+    assert done(retention.expire, deps, 365) == 1
     inbox.prune(deps)
     with deps.db() as s:
         assert s.get(ModerationEntry, 3).author is None
@@ -280,7 +281,7 @@ def test_the_export_carries_each_entrys_handling_history(deps):
     cm, _reply = as_user("cm")
     router.submit_form(deps, cm, "moderation.change", {"handling": "replied", "note": "Répondu en public"}, "1")
     out = io.StringIO()
-    export_rows(deps, None, out)
+    export_rows(UnitOfWork(deps), None, out)
     row = next(csv.DictReader(io.StringIO(out.getvalue())))
     first, second = row["history"].splitlines()
     assert first.endswith(" cm pending") and second.endswith(" cm replied — Répondu en public")

@@ -75,8 +75,7 @@ def test_a_reminder_moved_off_a_public_holiday_says_which(deps):
 def test_french_says_the_first_of_a_month_1er():
     from datetime import date
 
-    from handlers.core.dates import said, said_moment
-    from handlers.core.dates import day
+    from handlers.core.dates import day, said, said_moment
 
     assert said(date(2026, 12, 1), "fr") == "mardi 1er décembre 2026"
     assert said(date(2026, 12, 11), "fr") == "vendredi 11 décembre 2026"

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from handlers.core import router
 from handlers.core.context import Deps
+from handlers.core.uow import UnitOfWork
 from handlers.onboarding import plan
 from tests.unit.conftest import RecordingChat, as_user, text_of
 
@@ -63,7 +64,7 @@ def test_an_overdue_step_is_nudged_once(deps: Deps, chat: RecordingChat) -> None
     router.command(at(deps, START), cm, "cm", "onboarding")
     later = at(deps, START + timedelta(days=7, hours=1))  # Monday of week 2: the two week-1 steps are overdue
     for _ in range(3):
-        plan.watch(later)
+        plan.watch(UnitOfWork(later))
         outbox.deliver(later)
     nudges = [text_of(m) for u, m in chat.dms if u == "cm"]
     assert len(nudges) == 2 and "planned for week 1 and is not done yet" in nudges[0]

@@ -18,13 +18,14 @@ from bot.config import Settings
 from bot.scheduler import Ticker
 from handlers.core import router, schedule
 from handlers.core.context import Deps
-from handlers.reminders import personal, team
+from handlers.core.uow import UnitOfWork
+from handlers.reminders import personal
 from storage.models import News, NewsEvent, Outbox, Reminder
-from tests.unit.conftest import RecordingChat, as_user, text_of
+from tests.unit.conftest import NO_SCHEDULES, RecordingChat, as_user, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PARIS = ZoneInfo("Europe/Paris")
-SCHEDULES = (("news_call", ("fri", 10, 0)), ("cm_digest", ("mon-fri", 9, 0)))
+SCHEDULES = {**NO_SCHEDULES, "NEWS_CALL_SCHEDULE": ("fri", 10, 0), "CM_DIGEST_SCHEDULE": ("mon-fri", 9, 0)}
 
 
 def local(*args: int) -> datetime:
@@ -41,7 +42,7 @@ def rhythm(deps: Deps) -> Deps:
             deps.team,
             timezone=PARIS,
             leaders_channel="C-LEADERS",
-            schedules=SCHEDULES,
+            settings=SCHEDULES,
             holidays_country="FR",
         ),
     )
@@ -61,7 +62,7 @@ def sent(deps: Deps, *kinds: str) -> list[str]:
     with deps.db() as s:
         rows = s.scalars(select(Outbox).where(Outbox.kind.in_(kinds)).order_by(Outbox.delivered_at, Outbox.id))
         return [
-            f"{r.kind.removeprefix('reminders.')} {r.delivered_at.astimezone(PARIS):%a %d %b %H:%M %Z}"
+            f"{r.kind.replace('news.call', 'news_call').split('.')[-1]} {r.delivered_at.astimezone(PARIS):%a %d %b %H:%M %Z}"
             for r in rows
             if r.delivered_at
         ]
@@ -87,7 +88,7 @@ def weekly_reminder(deps: Deps, first: datetime) -> None:
         )
 
 
-KINDS = ("reminders.news_call", "reminders.digest_head", "reminders.personal")
+KINDS = ("news.call", "news.digest_head", "reminders.personal")
 
 
 SUMMER = [  # summer time starts on Sunday 29 March 2026
@@ -247,7 +248,7 @@ def test_a_personal_reminder_is_said_back_listed_and_deleted_by_its_owner_only(
     assert "Reminder #1 deleted." in reply.last
     with rhythm.db() as s:
         assert s.scalar(select(Reminder.deleted_at)) is not None
-    assert personal.next_at is not None and team.GRACE == timedelta(hours=12)
+    assert personal.next_at is not None and schedule.GRACE == timedelta(hours=12)
 
 
 def test_two_instances_ticking_together_send_each_reminder_once(rhythm: Deps, chat: RecordingChat) -> None:
@@ -303,7 +304,7 @@ def test_tips_never_repeat_twice_in_a_row_and_the_weekly_one_goes_to_the_leaders
         router.command(rhythm, leader, "cm", "tip")
         shown.append(reply.replies[-1].title)
     assert all(a != b for a, b in zip(shown, shown[1:], strict=False)) and shown[0].startswith("💡 Tip ")
-    weekly = replace(rhythm, team=replace(rhythm.team, schedules=(("tip", ("mon", 10, 0)),)))
+    weekly = replace(rhythm, team=replace(rhythm.team, settings={**NO_SCHEDULES, "TIP_SCHEDULE": ("mon", 10, 0)}))
     run(weekly, local(2026, 11, 2, 9), local(2026, 11, 24, 11), step=timedelta(hours=1))
     posted = [m.title for c, m, _t in chat.posts if c == "C-LEADERS"]
     assert len(posted) == 4 and all(a != b for a, b in zip(posted, posted[1:], strict=False))
@@ -321,7 +322,7 @@ def test_a_close_wished_date_a_publication_day_and_pending_negative_messages_rea
                    created_at=local(2026, 11, 23, 10).astimezone(timezone.utc)))  # fmt: skip
         s.add(News(author_id="leader", title="Concert", status="scheduled", scheduled_for=date(2026, 11, 25),
                    created_at=local(2026, 11, 20, 10).astimezone(timezone.utc)))  # fmt: skip
-    store(rhythm, "cm", {"network": "facebook", "excerpt": "Honteux", "severity": "high", "handling": "pending"},
+    store(UnitOfWork(rhythm), "cm", {"network": "facebook", "excerpt": "Honteux", "severity": "high", "handling": "pending"},
           local(2026, 11, 23, 12).astimezone(timezone.utc))  # fmt: skip
     run(rhythm, local(2026, 11, 24, 7), local(2026, 11, 26, 20))  # Tuesday 7:00 to Thursday 20:00
     to_cm = [(m.title, text_of(m)) for u, m in chat.dms if u == "cm"]
@@ -338,7 +339,7 @@ def test_a_close_wished_date_a_publication_day_and_pending_negative_messages_rea
         sent_at = {
             r.dedupe_key.split(":")[0]: r.delivered_at.astimezone(PARIS).strftime("%a %H:%M")
             for r in s.scalars(select(Outbox).order_by(Outbox.id))
-            if r.delivered_at and r.kind in ("reminders.card", "reminders.moderation")
+            if r.delivered_at and r.kind in ("news.card", "moderation.reminder")
         }
     assert sent_at["moderation-reminder"] == "Thu 09:00"  # the last one; each went out at 9:00, not at night
 

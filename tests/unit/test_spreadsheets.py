@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.core.sheets import Unreadable
+from handlers.core.uow import UnitOfWork
 from handlers.moderation.log import store
 from handlers.moderation.spreadsheet import export_rows, import_rows
 from storage.models import EntryTopic, ModerationEntry, ModerationEvent, Topic
@@ -50,7 +51,7 @@ def stored(deps) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 def test_every_encoding_offices_use_is_stored_unchanged(deps, tmp_path, encoding, rows):
     path = tmp_path / "journal.csv"
     author, excerpt = write_file(path, encoding, rows)
-    assert import_rows(deps, "import", path) == (rows, [])
+    assert import_rows(UnitOfWork(deps), "import", path) == (rows, [])
     assert stored(deps) == [(author, f"{excerpt} {n}") for n in range(rows)]
 
 
@@ -59,8 +60,8 @@ def test_forget_finds_the_author_of_a_windows_1252_file(deps, tmp_path):
 
     path = tmp_path / "excel.csv"
     write_file(path, "cp1252", 3)
-    import_rows(deps, "import", path)
-    assert retention.forget_author(deps, "éloïse cœur") == 3
+    import_rows(UnitOfWork(deps), "import", path)
+    assert retention.forget_author(UnitOfWork(deps), "éloïse cœur") == 3
 
 
 @pytest.mark.parametrize(
@@ -84,20 +85,20 @@ def test_a_file_that_cannot_be_read_as_it_is_is_refused_whole(deps, tmp_path, na
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(Unreadable) as refused:
-        import_rows(deps, "import", path)
+        import_rows(UnitOfWork(deps), "import", path)
     assert said in str(refused.value) and name in str(refused.value) and "\n" not in str(refused.value)
     assert stored(deps) == []
 
 
 def test_a_folder_is_refused_in_one_line(deps, tmp_path):
     with pytest.raises(Unreadable, match="is a folder"):
-        import_rows(deps, "import", tmp_path)
+        import_rows(UnitOfWork(deps), "import", tmp_path)
 
 
 def test_a_day_that_does_not_exist_is_called_that(deps, tmp_path):
     path = tmp_path / "dates.csv"
     path.write_text("date;réseau;extrait\n31/02/2026;facebook;Bof\n2026-13-01;x;Bof\nhier;x;Bof\n", encoding="utf-8")
-    loaded, problems = import_rows(deps, "import", path)
+    loaded, problems = import_rows(UnitOfWork(deps), "import", path)
     assert loaded == 0
     assert [p for _line, p in problems] == [
         "date: This date does not exist: 31/02/2026.",
@@ -119,11 +120,11 @@ def logged(deps) -> None:  # type: ignore[no-untyped-def]
     with deps.db.begin() as s:
         s.add(Topic(name="Fusion", keywords="regroupement", created_by="cm"))
     seen = datetime(2026, 11, 12, 9, 30, 15, tzinfo=timezone.utc)
-    store(deps, "cm", {"network": "facebook", "excerpt": "La fusion ; « honte »\nligne 2", "author": "Éloïse Cœur",
+    store(UnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "La fusion ; « honte »\nligne 2", "author": "Éloïse Cœur",
                        "link": "https://facebook.com/asso/posts/1?a=1&b=2"}, seen)  # fmt: skip
-    store(deps, "cm", {"network": "website", "excerpt": "Spam", "handling": "ignored", "reason": "pub",
+    store(UnitOfWork(deps), "cm", {"network": "website", "excerpt": "Spam", "handling": "ignored", "reason": "pub",
                        "severity": "high", "note": "vu, “rien” à faire"}, seen)  # fmt: skip
-    store(deps, "cm", {"network": "x", "excerpt": "Bof, le regroupement", "handling": "escalated"}, seen)
+    store(UnitOfWork(deps), "cm", {"network": "x", "excerpt": "Bof, le regroupement", "handling": "escalated"}, seen)
 
 
 def entries(deps) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
@@ -142,12 +143,12 @@ def test_relais_reads_its_own_exports_back_unchanged(deps, clean_engine, tmp_pat
     logged(deps)
     before = entries(deps)
     out = tmp_path / f"journal{suffix}"
-    assert export_rows(deps, out) == 3
+    assert export_rows(UnitOfWork(deps), out) == 3
     with deps.db.begin() as s:  # a new, empty log (the topics are kept: they are matched again)
         s.execute(EntryTopic.__table__.delete())
         s.execute(ModerationEvent.__table__.delete())
         s.execute(ModerationEntry.__table__.delete())
-    assert import_rows(deps, "import", out) == (3, [])
+    assert import_rows(UnitOfWork(deps), "import", out) == (3, [])
     assert entries(deps) == before
 
 
@@ -155,7 +156,7 @@ def test_the_french_csv_opens_in_french_excel(deps, tmp_path):
     deps = replace(deps, team=replace(deps.team, language="fr"))
     logged(deps)
     out = tmp_path / "journal.csv"
-    export_rows(deps, out)
+    export_rows(UnitOfWork(deps), out)
     data = out.read_bytes()
     assert data.startswith(codecs.BOM_UTF8)  # French Excel reads UTF-8 only with it
     header, first = data.decode("utf-8-sig").split("\r\n")[:2]
@@ -168,7 +169,7 @@ def test_the_workbook_has_dates_as_dates_a_frozen_header_and_readable_widths(dep
 
     logged(deps)
     out = tmp_path / "journal.xlsx"
-    export_rows(deps, out)
+    export_rows(UnitOfWork(deps), out)
     sheet = load_workbook(out).worksheets[0]
     assert sheet.freeze_panes == "A2"
     assert sheet["B2"].value == datetime(2026, 11, 12, 10, 30, 15)  # Paris time, a real date
@@ -186,7 +187,7 @@ def test_a_workbook_imports_with_its_date_cells(deps, tmp_path):
     sheet.append([datetime(2026, 11, 3, 18, 0), "Facebook", "Cœur brisé", "élevé"])
     sheet.append([None, "instagram", 12345, None])
     book.save(tmp_path / "journal.xlsx")
-    assert import_rows(deps, "import", tmp_path / "journal.xlsx") == (2, [])
+    assert import_rows(UnitOfWork(deps), "import", tmp_path / "journal.xlsx") == (2, [])
     with deps.db() as s:
         first, second = s.scalars(select(ModerationEntry).order_by(ModerationEntry.id))
         assert (first.excerpt, first.severity, first.seen_at) == (

@@ -1,0 +1,50 @@
+"""Writes what the features declare into `.env.example` and `docs/settings.md`
+(between their markers), so neither can drift from the declarations:
+`python scripts/settings.py` after adding a setting; tests/unit/test_docs.py
+fails until it is run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from handlers.core.registry import Setting  # noqa: E402
+from handlers.features import registry  # noqa: E402
+
+BEGIN, END = "BEGIN what the features declare", "END what the features declare"
+
+
+def env_block(settings: list[Setting[Any]]) -> str:
+    lines = [f"# {BEGIN} (scripts/settings.py writes this part; days: mon..sun, mon,thu or mon-fri)"]
+    for s in settings:
+        lines += [f"# {s.help[0].upper()}{s.help[1:]}", f"{s.name}={s.default}"]
+    return "\n".join([*lines, f"# {END}"])
+
+
+def doc_block(settings: list[Setting[Any]]) -> str:
+    lines = [f"<!-- {BEGIN} (scripts/settings.py writes this table) -->", "", "| variable | meaning | default |",
+             "|---|---|---|"]  # fmt: skip
+    lines += [f"| `{s.name}` | {s.help} | {f'`{s.default}`' if s.default else 'empty'} |" for s in settings]
+    return "\n".join([*lines, "", f"<!-- {END} -->"])
+
+
+def replaced(text: str, block: str, comment: tuple[str, str]) -> str:
+    """`text` with the part between the markers (markers included) replaced by `block`."""
+    start = text.index(comment[0] + " " + BEGIN)
+    end = text.index(comment[0] + " " + END) + len(comment[0] + " " + END) + len(comment[1])
+    return text[:start] + block + text[end:]
+
+
+def main() -> None:
+    settings = registry().settings
+    env, doc = ROOT / ".env.example", ROOT / "docs" / "settings.md"
+    env.write_text(replaced(env.read_text(), env_block(settings), ("#", "")))
+    doc.write_text(replaced(doc.read_text(), doc_block(settings), ("<!--", " -->")))
+
+
+if __name__ == "__main__":
+    main()
