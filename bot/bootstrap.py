@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from bot.config import Settings
 from handlers.core.context import Deps, Team
 from handlers.core.ports import Chat
+
+if TYPE_CHECKING:
+    from bot.platforms.mattermost import MattermostChat
 from handlers.features import Register, registry
 from storage.db import make_engine, make_sessions, migrate
 
@@ -57,3 +61,23 @@ def bootstrap(
         migrate(engine)
     deps = Deps(db=make_sessions(engine), chat=chat, team=team_ or team(settings), features=registry(features))
     return Core(settings=settings, engine=engine, deps=deps)
+
+
+def mattermost_chat(settings: Settings) -> MattermostChat:
+    """The Mattermost chat port; the platform's modules load only when it is used."""
+    from bot.platforms.mattermost import MattermostChat
+    from bot.platforms.mattermost_api import MattermostAPI
+
+    api = MattermostAPI(settings.mattermost_url, settings.mattermost_bot_token, timeout=settings.http_timeout)
+    return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
+
+
+def platform_core(settings: Settings, features: Iterable[Register] = (), *, migrations: bool = True) -> Core:
+    """The Slack or Mattermost chat, wired to the database and the features."""
+    if settings.platform == "mattermost":
+        chat: Chat = mattermost_chat(settings)
+    else:
+        from bot.platforms import slack
+
+        chat = slack.SlackChat(slack.web_client(settings))
+    return bootstrap(settings, chat, features=features, migrations=migrations)

@@ -25,7 +25,7 @@ def _chat(settings: Settings) -> Chat:
 
         return SlackChat(web_client(settings))
     if settings.platform == "mattermost":
-        from bot.runner import mattermost_chat
+        from bot.bootstrap import mattermost_chat
 
         return mattermost_chat(settings)
     from bot.platforms.console import ConsoleChat, Screen
@@ -111,8 +111,8 @@ def export_command(settings: Settings, what: str, out: Path | None) -> int:
 
 def mattermost_setup(settings: Settings, team_name: str) -> int:
     """Create /news, /cm and the mention hook on a team, and say what to put in .env."""
+    from bot.bootstrap import mattermost_chat
     from bot.platforms.mattermost import setup
-    from bot.runner import mattermost_chat
 
     if settings.platform != "mattermost":
         print(

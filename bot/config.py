@@ -142,7 +142,7 @@ class Settings:
     http_timeout: int = 10
     tick_seconds: int = 10  # how often each instance delivers what is due and takes up what a crash left
 
-    features: Mapping[str, Any] = field(default_factory=dict)  # what the features declare (Setting), read
+    features: Mapping[str, Any] = field(default_factory=lambda: _features(None, lambda _n, d: d, [], str))
 
     def feature(self, name: str) -> Any:
         """A feature's setting as read at start (`RECAP_SCHEDULE` -> ("mon", 9, 0))."""

@@ -13,12 +13,11 @@ from typing import TextIO
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
-from bot.bootstrap import Core, bootstrap, team
+from bot.bootstrap import Core, bootstrap, platform_core, team
 from bot.config import Settings
 from bot.intake import Intake, Item
 from bot.scheduler import Ticker
 from bot.web import create_app
-from handlers.core.ports import Chat
 from handlers.features import Register
 
 HandOn = Callable[[Item], None]
@@ -57,25 +56,6 @@ def console(
         console_platform.Console(deps, screen, read).run()
     finally:
         ticker.stop()
-
-
-def mattermost_chat(settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.platforms.mattermost import MattermostChat
-    from bot.platforms.mattermost_api import MattermostAPI
-
-    api = MattermostAPI(settings.mattermost_url, settings.mattermost_bot_token, timeout=settings.http_timeout)
-    return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
-
-
-def platform_core(settings: Settings, features: Iterable[Register] = (), *, migrations: bool = True) -> Core:
-    """The Slack or Mattermost chat, wired to the database and the features."""
-    if settings.platform == "mattermost":
-        chat: Chat = mattermost_chat(settings)
-    else:
-        from bot.platforms import slack
-
-        chat = slack.SlackChat(slack.web_client(settings))
-    return bootstrap(settings, chat, features=features, migrations=migrations)
 
 
 def slack_app(

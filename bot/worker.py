@@ -51,7 +51,7 @@ def workers() -> int:
 
 
 def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> None:
-    from bot.runner import platform_core
+    from bot.bootstrap import platform_core
 
     os.nice(19)  # acks first: when requests and work compete for the CPU, requests win
     core = platform_core(settings, migrations=False)  # its own connections and clients

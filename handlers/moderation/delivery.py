@@ -11,7 +11,7 @@ from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
 from storage.models import ModerationEntry, Outbox
 
-POST, UPDATE = "moderation_post", "moderation_update"
+POST, UPDATE = "moderation.post", "moderation.update"
 
 
 def post_card(entry_id: int) -> FollowUp:

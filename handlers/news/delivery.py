@@ -16,11 +16,11 @@ from handlers.topics.sensitive import all_topics, matches
 from storage.models import Base, News, NewsEvent, Outbox, QueueMessage
 
 POST, UPDATE, STATUS_DM, ANSWER, DELIVERED_DM = (
-    "queue_post",
-    "queue_update",
-    "status_dm",
-    "queue_answer",
-    "delivered_dm",
+    "news.post",
+    "news.update",
+    "news.status_dm",
+    "news.queue_answer",
+    "news.delivered_dm",
 )
 
 

@@ -25,7 +25,7 @@ from bot.bootstrap import Core
 from bot.config import Settings
 from bot.runner import http_app
 from bot.scheduler import Ticker
-from handlers.features import Register
+from handlers.features import Register, registry
 from tests.fakes.mattermost_api import FakeMattermost
 from tests.fakes.slack_api import FakeSlack
 
@@ -176,12 +176,13 @@ def team_settings(platform: str, database_url: str, **values: Any) -> Settings:
         admin_users=frozenset({ADMIN}),
         http_timeout=1,
         tick_seconds=3600,
-        # the reminders' schedules are off unless a test turns one on: what a test sees must
-        # not depend on the hour it runs at
-        news_call_schedule=None,
-        cm_digest_schedule=None,
     )
-    return Settings(**{**common, **values})
+    merged = {**common, **values}
+    declared = {s.name.lower(): s.name for s in registry().settings}  # recap_schedule=... -> RECAP_SCHEDULE
+    features = {declared[k]: merged.pop(k) for k in list(merged) if k in declared}
+    # the reminders' schedules are off unless a test turns one on: what a test sees must
+    # not depend on the hour it runs at
+    return Settings(**merged).with_features(**{"NEWS_CALL_SCHEDULE": None, "CM_DIGEST_SCHEDULE": None, **features})
 
 
 def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Settings:

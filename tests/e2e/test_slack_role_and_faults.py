@@ -151,7 +151,7 @@ def test_a_failed_dm_after_a_decision_is_retried_and_sent_once(slack):
     slack.fake.fail(slack.fake.api("conversations.open"), SERVER_ERROR, times=2)
     slack.click(CM, "news.approve", "1", "1700000000.000001")
     slack.fake.wait_api("chat.update")
-    failed_once(slack, "status_dm")
+    failed_once(slack, "news.status_dm")
     retry_now(slack)
     dm = slack.fake.api_calls("chat.postMessage")[1]
     assert "was approved" in blocks_text(dm)

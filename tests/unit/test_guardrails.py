@@ -13,7 +13,7 @@ from handlers.core.uow import UnitOfWork
 from handlers.moderation import retention
 from handlers.moderation.spreadsheet import export_rows, import_rows
 from storage.models import Inbox, ModerationEntry, ModerationEvent
-from tests.unit.conftest import done, as_user, text_of
+from tests.unit.conftest import as_user, done, text_of
 
 ENTRY = {
     "network": "facebook",

@@ -1,0 +1,64 @@
+"""Checks read from the declarations: a feature added tomorrow is checked the same way,
+with no list here to keep up to date."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from handlers.core import router
+from handlers.core.registry import FollowUp
+from handlers.features import registry
+from tests.conftest import ROOT
+from tests.unit.conftest import as_user, text_of
+
+REGISTRY = registry()
+FOLDERS = {p.parent.name for p in (ROOT / "handlers").glob("*/feature.py")}
+FAILED = ("Something went wrong", "Quelque chose s’est mal passé")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("path", sorted({c.path for c in REGISTRY.commands}))
+def test_every_command_answers_in_both_languages(deps, path, lang):
+    """Typed by a CM with nothing after it: an answer or a form, in the person's language."""
+    top, _sep, sub = path.partition(" ")
+    req, reply = as_user("cm")
+    router.command(deps, req, "cm", f"language {lang}")
+    router.command(deps, req, top, sub)
+    said = [text_of(m) for m in reply.replies[1:]] + [f.title for f in reply.forms]
+    print(f"[{lang}] /{path}: {said[0].splitlines()[0] if said else '-'}")
+    assert said, f"/{path} said nothing"
+    assert not any(f in s for s in said for f in FAILED), said
+    assert all(form.language == lang for form in reply.forms)
+
+
+def test_every_outbox_kind_has_a_deliverer_named_after_its_feature():
+    """Kinds are `<feature folder>.<what>`; every kind the code owes has its deliverer."""
+    for kind in REGISTRY.deliverers:
+        assert kind.split(".")[0] in FOLDERS, kind
+    owed = set()
+    for path in (ROOT / "handlers").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == FollowUp.__name__:
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant):
+                    owed.add(first.value)
+    assert owed and owed <= set(REGISTRY.deliverers), owed - set(REGISTRY.deliverers)
+
+
+def test_the_slack_manifest_offers_every_declared_command_and_sub_command():
+    manifest = (ROOT / "manifest.yml").read_text()
+    hints = dict(re.findall(r"- command: /(\w+)\n(?:\s+\w+:.*\n)*?\s+usage_hint: \"([^\"]*)\"", manifest))
+    assert set(hints) == set(REGISTRY.slash_commands)
+    for command in REGISTRY.commands:
+        top, *sub = command.path.split()
+        if command.listed and sub:
+            assert sub[0] in re.findall(r"[\w-]+", hints[top]), f"manifest.yml: /{top} usage_hint lacks {sub[0]}"
+
+
+def test_every_declared_setting_is_read_at_start_and_documented_once():
+    names = [s.name for s in REGISTRY.settings]
+    assert len(names) == len(set(names))
+    assert all(s.help and s.parse(s.default, lambda t: t) is not None or s.default == "" for s in REGISTRY.settings)
