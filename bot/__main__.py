@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from bot import logs
 from bot.config import ConfigError, Settings
 from handlers.core.i18n import N_, translator
+from handlers.core.registry import Registry
 from handlers.features import registry
 
 # argparse's own words, said in the team's language too (argparse looks its `_` up when it speaks).
@@ -36,7 +37,8 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _parser(language: str) -> argparse.ArgumentParser:
+def _parser(language: str, features: Registry | None = None) -> argparse.ArgumentParser:
+    """Relais's commands and every sub-command the features declare (`features`: the shipped ones)."""
     _ = translator(language)
     argparse._ = _  # type: ignore[attr-defined]
     Parser.language = language
@@ -63,7 +65,7 @@ def _parser(language: str) -> argparse.ArgumentParser:
         ("migrate", _("apply pending database migrations and exit")),
     ):
         sub.add_parser(name, help=said, description=said)
-    features = registry()
+    features = features or registry()
     imp = sub.add_parser(
         "import",
         help=_("load moderation entries from a CSV or .xlsx file"),

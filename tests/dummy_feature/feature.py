@@ -4,29 +4,36 @@ console, a new feature needs no edit under bot/."""
 
 from __future__ import annotations
 
-from handlers.core.context import Deps, Request
+import argparse
+from collections.abc import Callable
+from datetime import datetime
+
+from handlers.core.context import Request
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message
-from handlers.core.registry import Registry
+from handlers.core.registry import CliCommand, FollowUp, Recurring, Registry, Setting, Terminal
+from handlers.core.schedule import read_schedule
+from handlers.core.uow import UnitOfWork
+from storage.models import Outbox
 
 
-def hello(deps: Deps, req: Request, rest: str) -> None:
+def hello(uow: UnitOfWork, req: Request, rest: str) -> None:
     req.reply.reply(
         Message(text=Md.of("Hello {who}", who=rest or "there"), actions=[Button("dummy.press", "Press", "42")])
     )
 
 
-def press(deps: Deps, req: Request, verb: str, value: str) -> None:
+def press(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
     form = Form(
         "dummy.form", "Dummy form", "Send", [Field("word", "A word", max_length=20)], state=value, language="en"
     )
     req.reply.open_form(form)
 
 
-def validate(deps: Deps, req: Request, values: dict[str, str]) -> FormErrors:
+def validate(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErrors:
     return {} if values.get("word", "").strip() else {"word": "Say a word."}
 
 
-def submit(deps: Deps, req: Request, values: dict[str, str], state: str) -> None:
+def submit(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) -> None:
     req.reply.reply(Message(text=Md.of("Dummy got {word} for {state}", word=values["word"], state=state)))
 
 
@@ -34,3 +41,65 @@ def register(reg: Registry) -> None:
     reg.command("cm dummy", hello, "say hello (test feature)", args="[name]")
     reg.button("dummy", press)
     reg.form("dummy.form", validate, submit)
+
+
+# Grown to every kind of declaration, still from this folder alone ------------------------
+
+GREETING = Setting("DUMMY_GREETING", "Hello", lambda raw, _: raw or "Hello", "how the dummy greets (test feature)")
+SCHEDULE = Setting("DUMMY_SCHEDULE", "", read_schedule, "when the dummy posts its weekly word (empty = off)")
+SECRET = "⛔ Only the CM may see the dummy's secret."
+
+
+def greet(uow: UnitOfWork, req: Request, rest: str) -> None:
+    """`/cm dummy greet [name]`: the greeting comes from the feature's own setting."""
+    req.reply.reply(
+        Message(
+            text=Md.of("{g} {who}", g=GREETING.of(uow.team), who=rest or "there"),
+            actions=[Button("dummy_secret.open", "Secret", "7")],
+        )
+    )
+
+
+def open_secret(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
+    req.reply.open_form(Form("dummy.secret", "Secret", "Keep", [Field("word", "A secret word")], state=value))
+
+
+def keep_secret(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) -> None:
+    req.reply.reply(Message(text=Md.of("Secret {word} kept for {state}", word=values["word"], state=state)))
+
+
+def weekly(uow: UnitOfWork, fired: datetime) -> list[FollowUp]:
+    return [FollowUp("dummy.weekly", {}, f"dummy:{fired.date()}")]
+
+
+def post_weekly(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+    uow.chat.post(uow.team.queue_channel, Message(text=Md.of("Dummy's weekly word")))
+    return []
+
+
+def nightly(uow: UnitOfWork) -> str:
+    uow.chat.post(uow.team.queue_channel, Message(text=Md.of("Dummy's night job ran")))
+    return "dummy: night job ran"
+
+
+def _cli_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
+    parser.add_argument("--name", default="there", help="who to greet")
+
+
+def _cli(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> int:
+    print(f"{GREETING.of(uow.team)} {args.name}", file=terminal.out)
+    return 0
+
+
+def register_grown(reg: Registry) -> None:
+    """Everything `register` declares, and a setting, a schedule, a daily job, a CLI
+    sub-command and a CM-only button and form."""
+    register(reg)
+    reg.setting(GREETING)
+    reg.command("cm dummy greet", greet, "greet with the dummy's setting (test feature)", args="[name]")
+    reg.button("dummy_secret", open_secret, who="cm", refusal=SECRET)
+    reg.form("dummy.secret", lambda uow, req, values: {}, keep_secret, who="cm", refusal=SECRET)
+    reg.every(Recurring(SCHEDULE, weekly))
+    reg.deliverer("dummy.weekly", post_weekly)
+    reg.daily("dummy", nightly)
+    reg.cli_command(CliCommand("dummy-hello", "greet from the command line (test feature)", _cli_arguments, _cli))

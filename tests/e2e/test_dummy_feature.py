@@ -4,16 +4,26 @@ Slack, Mattermost and the console, with no edit under bot/."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
 
+from bot.__main__ import _parser
+from bot.bootstrap import Core
+from bot.config import ConfigError, Settings
 from bot.platforms.console import Console, ConsoleChat, Screen
+from bot.scheduler import Ticker
+from handlers.core import outbox, router
 from handlers.core.context import Deps, Team
+from handlers.core.uow import UnitOfWork
 from handlers.features import registry
 from storage.db import make_sessions
 from tests.dummy_feature import feature as dummy
 from tests.e2e.conftest import LEADER, driving
+from tests.unit.conftest import RecordingChat, as_user, text_of
 
 
 @pytest.mark.parametrize("name", ["slack", "mattermost"])
@@ -47,3 +57,44 @@ def test_a_feature_from_its_own_folder_works_on_the_console(clean_engine: Engine
     printed = out.getvalue()
     assert "Hello Alice" in printed and "[1] Press" in printed
     assert "Say a word." in printed and "Dummy got bonjour for 42" in printed
+
+
+def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command_and_cm_only_parts(clean_engine):
+    """Everything from tests/dummy_feature alone: read at start, run by the ticker, offered
+    by the CLI, refused to a leader by the router."""
+    features = registry([dummy.register_grown])
+    env = {"DUMMY_GREETING": "Salut", "DUMMY_SCHEDULE": "mon 9 0"}
+    settings = Settings.from_env(env, declared=features.settings)
+    assert settings.feature("DUMMY_GREETING") == "Salut" and settings.feature("DUMMY_SCHEDULE") == ("mon", 9, 0)
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"DUMMY_SCHEDULE": "someday", "RELAIS_LANGUAGE": "en"}, declared=features.settings)
+    assert refused.value.problems == ["DUMMY_SCHEDULE: expected 'days hour minute' such as 'mon 9 0', "
+                                      "'mon,thu 9 0' or 'mon-fri 9 0' (got 'someday')"]  # fmt: skip
+    chat = RecordingChat()
+    monday = datetime(2026, 11, 30, 9, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    team = Team(queue_channel="q", language="en", cm_users=frozenset({"cm"}), settings=settings.features)
+    deps = Deps(db=make_sessions(clean_engine), chat=chat, team=team, features=features, clock=lambda: monday)
+
+    leader, leader_reply = as_user("leader")
+    router.command(deps, leader, "cm", "dummy greet Alice")
+    assert leader_reply.last.startswith("Salut Alice") and "[Secret]" in leader_reply.last
+    router.action(deps, leader, "dummy_secret.open", "7")
+    router.submit_form(deps, leader, "dummy.secret", {"word": "forged"}, "7")
+    assert leader_reply.forms == [] and [text_of(m) for m in leader_reply.replies[1:]] == [dummy.SECRET] * 2
+    cm, cm_reply = as_user("cm")
+    router.action(deps, cm, "dummy_secret.open", "7")
+    assert [f.form_id for f in cm_reply.forms] == ["dummy.secret"]
+    router.submit_form(deps, cm, "dummy.secret", {"word": "rose"}, "7")
+    assert cm_reply.last == "Secret rose kept for 7"
+
+    ticker = Ticker(Core(settings, clean_engine, deps), deps)
+    ticker.owe_recurring()
+    outbox.deliver(deps)
+    ticker.daily()
+    assert [text_of(m) for _c, m, _t in chat.posts] == ["Dummy's weekly word", "Dummy's night job ran"]
+
+    args = _parser("en", features).parse_args(["dummy-hello", "--name", "Bob"])
+    out = io.StringIO()
+    command = next(c for c in features.cli if c.name == "dummy-hello")
+    assert command.run(UnitOfWork(deps), args, SimpleNamespace(out=out, err=out)) == 0  # type: ignore[arg-type]
+    assert out.getvalue() == "Salut Bob\n"
