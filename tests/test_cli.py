@@ -76,7 +76,7 @@ def test_settings_defaults_and_secrets_hidden_from_repr():
         "fr",
         "Europe/Paris",
     )
-    assert settings.cm_users == frozenset({"U1", "U2"}) and settings.recap_schedule == ("mon", 9, 0)
+    assert settings.cm_users == frozenset({"U1", "U2"}) and settings.feature("RECAP_SCHEDULE") == ("mon", 9, 0)
     assert "xoxb-1-2-abc" not in repr(settings)
     with pytest.raises(ConfigError) as err:
         Settings.from_env(
@@ -91,11 +91,11 @@ def test_settings_defaults_and_secrets_hidden_from_repr():
         )
     assert [p.split(":")[0].strip() for p in err.value.problems] == ["RECAP_SCHEDULE", "SLACK_BOT_TOKEN"]
     lists = (
-        Settings.from_env({"RECAP_SCHEDULE": "mon,thu 9 30"}).recap_schedule,
-        Settings.from_env({"RECAP_SCHEDULE": "mon-fri 8 0"}).recap_schedule,
+        Settings.from_env({"RECAP_SCHEDULE": "mon,thu 9 30"}).feature("RECAP_SCHEDULE"),
+        Settings.from_env({"RECAP_SCHEDULE": "mon-fri 8 0"}).feature("RECAP_SCHEDULE"),
     )
     assert lists == (("mon,thu", 9, 30), ("mon-fri", 8, 0))
-    assert Settings.from_env({"RECAP_SCHEDULE": ""}).recap_schedule is None  # empty turns it off
+    assert Settings.from_env({"RECAP_SCHEDULE": ""}).feature("RECAP_SCHEDULE") is None  # empty turns it off
     for bad in ("mon-fri-sun 9 0", "mon,xyz 9 0", "mon 9", "mon 9 60"):
         with pytest.raises(ConfigError):
             Settings.from_env({"RECAP_SCHEDULE": bad})

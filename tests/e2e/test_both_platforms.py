@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from handlers.core.schedule import cron, last_fire, working
+from handlers.core.uow import UnitOfWork
 from handlers.moderation.log import store
+from handlers.recap import weekly
 from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, News
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, tick
@@ -145,11 +147,14 @@ def test_platform_down_keeps_the_news_and_the_scheduler_delivers_it(platform):
 
 def test_weekly_recap_with_its_chart_is_posted_once(platform):
     team = platform.core.deps.team
-    fired = last_fire(cron(dict(team.schedules)["recap"], team.timezone), platform.core.deps.clock())
+    fired = last_fire(cron(weekly.SCHEDULE.of(team), team.timezone), platform.core.deps.clock())
     week = last_week(fired, team.timezone)  # the week the latest recap slot (Monday 9:00) is about, at any hour
     seen = datetime.combine(parse_week(week), datetime.min.time(), team.timezone) + timedelta(days=2)
     store(
-        platform.core.deps, CM, {"network": "x", "excerpt": "Bof", "handling": "pending"}, seen.astimezone(timezone.utc)
+        UnitOfWork(platform.core.deps),
+        CM,
+        {"network": "x", "excerpt": "Bof", "handling": "pending"},
+        seen.astimezone(timezone.utc),
     )
     tick(platform.core)
     tick(platform.core, timedelta(minutes=1))
