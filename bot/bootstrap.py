@@ -13,7 +13,7 @@ from handlers.core.context import Deps, Team
 from handlers.core.ports import Chat
 
 if TYPE_CHECKING:
-    from bot.platforms.mattermost import MattermostChat
+    from bot.platforms.mattermost_chat import MattermostChat
 from handlers.features import Register, registry
 from storage.db import make_engine, make_sessions, migrate
 
@@ -65,8 +65,8 @@ def bootstrap(
 
 def mattermost_chat(settings: Settings) -> MattermostChat:
     """The Mattermost chat port; the platform's modules load only when it is used."""
-    from bot.platforms.mattermost import MattermostChat
     from bot.platforms.mattermost_api import MattermostAPI
+    from bot.platforms.mattermost_chat import MattermostChat
 
     api = MattermostAPI(settings.mattermost_url, settings.mattermost_bot_token, timeout=settings.http_timeout)
     return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
@@ -77,7 +77,7 @@ def platform_core(settings: Settings, features: Iterable[Register] = (), *, migr
     if settings.platform == "mattermost":
         chat: Chat = mattermost_chat(settings)
     else:
-        from bot.platforms import slack
+        from bot.platforms.slack_chat import SlackChat, web_client
 
-        chat = slack.SlackChat(slack.web_client(settings))
+        chat = SlackChat(web_client(settings))
     return bootstrap(settings, chat, features=features, migrations=migrations)

@@ -21,7 +21,7 @@ from handlers.features import registry
 def _chat(settings: Settings) -> Chat:
     """The platform's chat, for `--post`; the console prints instead."""
     if settings.platform == "slack":
-        from bot.platforms.slack import SlackChat, web_client
+        from bot.platforms.slack_chat import SlackChat, web_client
 
         return SlackChat(web_client(settings))
     if settings.platform == "mattermost":
@@ -112,7 +112,7 @@ def export_command(settings: Settings, what: str, out: Path | None) -> int:
 def mattermost_setup(settings: Settings, team_name: str) -> int:
     """Create /news, /cm and the mention hook on a team, and say what to put in .env."""
     from bot.bootstrap import mattermost_chat
-    from bot.platforms.mattermost import setup
+    from bot.platforms.mattermost_setup import setup
 
     if settings.platform != "mattermost":
         print(

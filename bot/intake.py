@@ -13,9 +13,10 @@ from typing import Any
 
 from handlers.core import inbox
 from handlers.core.context import Deps
+from handlers.core.inbound import Inbound
 
 log = logging.getLogger(__name__)
-Item = tuple[int, str, dict[str, Any]]  # inbox row id, kind, payload
+Item = tuple[int, Inbound]  # the inbox row's id, and what it holds
 
 
 def process(deps: Deps, item: Item) -> None:
@@ -32,14 +33,14 @@ class Intake:
         processed in a worker thread here."""
         self.deps = deps
         self.hand_on = hand_on
-        self.waiting: list[tuple[str, str, dict[str, Any], asyncio.Future[int | None]]] = []
+        self.waiting: list[tuple[str, Inbound, asyncio.Future[int | None]]] = []
         self.writing = False
         self.background: set[asyncio.Future[Any]] = set()
 
-    async def receive(self, key: str, kind: str, payload: dict[str, Any]) -> int | None:
+    async def receive(self, key: str, request: Inbound) -> int | None:
         """The inbox row's id once it is committed; None for a platform retry already received."""
         done: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self.waiting.append((key, kind, payload, done))
+        self.waiting.append((key, request, done))
         if not self.writing:
             self.writing = True
             self._keep(asyncio.ensure_future(self._write()))
@@ -50,7 +51,7 @@ class Intake:
             while self.waiting:
                 batch, self.waiting = self.waiting, []
                 try:
-                    ids = await asyncio.to_thread(inbox.receive_many, self.deps, [(k, t, p) for k, t, p, _f in batch])
+                    ids = await asyncio.to_thread(inbox.receive_many, self.deps, [(k, r) for k, r, _f in batch])
                 except Exception as exc:  # the requests get an error instead of an ack
                     for *_rest, done in batch:
                         done.set_exception(exc)
@@ -60,14 +61,14 @@ class Intake:
         finally:
             self.writing = False
 
-    def process(self, row: int | None, kind: str, payload: dict[str, Any]) -> None:
+    def process(self, row: int | None, request: Inbound) -> None:
         """Have a stored request processed, after the ack."""
         if row is None:
             return
         if self.hand_on is not None:
-            self.hand_on((row, kind, payload))
+            self.hand_on((row, request))
         else:
-            self._keep(asyncio.ensure_future(asyncio.to_thread(process, self.deps, (row, kind, payload))))
+            self._keep(asyncio.ensure_future(asyncio.to_thread(process, self.deps, (row, request))))
 
     def _keep(self, task: asyncio.Future[Any]) -> None:
         self.background.add(task)

@@ -87,7 +87,7 @@ def http_app(
         return None if hand_on else with_scheduler(core)
 
     if settings.platform == "mattermost":
-        from bot.platforms.mattermost import routes
+        from bot.platforms.mattermost_routes import routes
 
         core = platform_core(settings, features)
         extra = routes(settings, core.deps, core.deps.chat, Intake(core.deps, hand_on))  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from sqlalchemy import and_, delete, or_, select
 
 from handlers.core import outbox, router
 from handlers.core.context import Deps, Request
+from handlers.core.inbound import Click, Command, HomeOpened, Inbound, Mention, Submission
 from handlers.core.once import add_once, claim
 from handlers.core.ports import MessageRef, Reply
 from handlers.core.registry import FollowUp, Registry
@@ -37,52 +38,45 @@ def new_key(platform: str) -> str:
     return f"{platform}:{uuid.uuid4().hex}"
 
 
-def receive(deps: Deps, key: str, kind: str, payload: dict[str, Any]) -> int | None:
+def receive(deps: Deps, key: str, request: Inbound) -> int | None:
     """Store before the ack; None when this key was received already (a platform retry)."""
-    return receive_many(deps, [(key, kind, payload)])[0]
+    return receive_many(deps, [(key, request)])[0]
 
 
-def receive_many(deps: Deps, items: list[tuple[str, str, dict[str, Any]]]) -> list[int | None]:
+def receive_many(deps: Deps, items: list[tuple[str, Inbound]]) -> list[int | None]:
     """Several requests that arrived together, in one transaction (one disk sync for all)."""
     now = deps.clock()
     with deps.db.begin() as s:
         return [
-            add_once(s, Inbox, "key", {"key": key[:200], "kind": kind, "payload": payload, "received_at": now,
-                                       "claimed_until": now + LEASE, "attempts": 1})
-            for key, kind, payload in items
+            add_once(s, Inbox, "key", {"key": key[:200], "kind": request.kind, "payload": request.payload(),
+                                       "received_at": now, "claimed_until": now + LEASE, "attempts": 1})
+            for key, request in items
         ]  # fmt: skip
 
 
-def process_stored(deps: Deps, row_id: int, kind: str, payload: dict[str, Any]) -> None:
+def process_stored(deps: Deps, row_id: int, request: Inbound) -> None:
     """Process a row with the answer path its adapter stored (response_url, DM...)."""
-    reply = deps.chat.reply_to(str(payload.get("user_id", "")), dict(payload.get("reply") or {}))
-    process(deps, row_id, kind, payload, reply)
+    process(deps, row_id, request, deps.chat.reply_to(request.user_id, request.reply))
 
 
-def process(deps: Deps, row_id: int, kind: str, payload: dict[str, Any], reply: Reply) -> None:
+def process(deps: Deps, row_id: int, request: Inbound, reply: Reply) -> None:
     """Run the request a row holds; then the row is done, whatever the outcome (the
     person was answered, or told something went wrong)."""
-    req = Request(
-        user_id=str(payload.get("user_id", "")),
-        reply=reply,
-        channel_id=str(payload.get("channel", "")),
-        inbox_id=row_id,
-    )
-    if kind == "command":
-        router.command(deps, req, str(payload["name"]), str(payload.get("text", "")))
-    elif kind == "action":
-        router.action(deps, req, str(payload["action_id"]), str(payload.get("value", "")))
-    elif kind == "form":
-        router.submit_form(
-            deps, req, str(payload["form_id"]), dict(payload.get("values") or {}), str(payload.get("state", ""))
-        )
-    elif kind == "home":
-        router.home_opened(deps, req)
-    elif kind == "mention":
-        uow = UnitOfWork(deps, req)
-        with uow.writing():
-            uow.send(FollowUp(MENTION, payload, f"mention:{row_id}"))
-        outbox.deliver_sent(uow)
+    req = Request(user_id=request.user_id, reply=reply, channel_id=request.channel, inbox_id=row_id)
+    match request:
+        case Command(name=name, text=text):
+            router.command(deps, req, name, text)
+        case Click(action_id=action_id, value=value):
+            router.action(deps, req, action_id, value)
+        case Submission(form_id=form_id, values=values, state=state):
+            router.submit_form(deps, req, form_id, values, state)
+        case HomeOpened():
+            router.home_opened(deps, req)
+        case Mention():
+            uow = UnitOfWork(deps, req)
+            with uow.writing():
+                uow.send(FollowUp(MENTION, request.payload(), f"mention:{row_id}"))
+            outbox.deliver_sent(uow)
     if row_id not in req.marked:  # a use case that wrote nothing: mark it here
         _done(deps, row_id)
 
@@ -107,7 +101,7 @@ def replay(deps: Deps, limit: int = 50) -> int:
             _done(deps, row.id)
             continue
         log.info("taking up inbox row %s (%s) left unprocessed", row.id, row.kind)
-        process_stored(deps, row.id, row.kind, row.payload)
+        process_stored(deps, row.id, Inbound.stored(row.kind, row.payload))
     return len(taken)
 
 

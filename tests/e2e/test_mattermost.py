@@ -244,8 +244,8 @@ def test_cards_are_still_updated_after_the_servers_edit_time_limit(mm):
 
 
 def test_an_update_that_changes_the_message_late_still_updates_the_attachment(fake_mattermost):
-    from bot.platforms.mattermost import MattermostChat
     from bot.platforms.mattermost_api import MattermostAPI
+    from bot.platforms.mattermost_chat import MattermostChat
     from handlers.core.messages import Md, Message
 
     chat = MattermostChat(

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from bot.bootstrap import bootstrap
 from bot.intake import Intake
 from bot.platforms import slack as slack_platform
+from bot.platforms.slack_chat import SlackChat, web_client
 from tests.e2e.conftest import LEADER, blocks_text, slack_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import FakeSocketMode
@@ -23,7 +24,7 @@ def test_a_command_over_socket_mode_is_acked_and_answered(
     settings = slack_settings(
         database_url, fake_slack.api_url, slack_app_token="xapp-1-A1-fake", slack_signing_secret=""
     )
-    chat = slack_platform.SlackChat(slack_platform.web_client(settings))
+    chat = SlackChat(web_client(settings))
     core = bootstrap(settings, chat)
     app = slack_platform.build_app(settings, core.deps, chat, Intake(core.deps))
     loop = asyncio.new_event_loop()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from handlers.core import inbox, outbox
+from handlers.core.inbound import Command
 from handlers.core.ports import ChatError
 from handlers.core.registry import Registry
 from handlers.features import registry
@@ -73,9 +74,9 @@ def test_a_key_is_sent_once_whoever_owes_it(deps, chat):
 
 
 def test_a_command_left_in_the_inbox_by_a_crash_is_processed_once(deps, chat):
-    payload = {"user_id": "leader", "channel": "C-GENERAL", "reply": {}, "name": "news", "text": "Loto du club"}
-    row = inbox.receive(deps, "slack:abc", "command", payload)
-    assert row is not None and inbox.receive(deps, "slack:abc", "command", payload) is None  # a retry: same key
+    request = Command("leader", "C-GENERAL", name="news", text="Loto du club")
+    row = inbox.receive(deps, "slack:abc", request)
+    assert row is not None and inbox.receive(deps, "slack:abc", request) is None  # a retry: same key
     # the process died here, after the ack; its lease has not run out yet
     assert inbox.replay(deps) == 0
     assert inbox.replay(at(deps, 1)) == 1
@@ -87,12 +88,12 @@ def test_a_command_left_in_the_inbox_by_a_crash_is_processed_once(deps, chat):
 
 
 def test_a_replay_racing_the_original_stores_once(deps, chat):
-    payload = {"user_id": "leader", "channel": "C-GENERAL", "reply": {}, "name": "news", "text": "Vide-grenier"}
-    row = inbox.receive(deps, "slack:race", "command", payload)
+    request = Command("leader", "C-GENERAL", name="news", text="Vide-grenier")
+    row = inbox.receive(deps, "slack:race", request)
     assert row is not None
     first, second = RecordingReply(), RecordingReply()
-    inbox.process(deps, row, "command", payload, first)
-    inbox.process(deps, row, "command", payload, second)  # a second worker took the same row up
+    inbox.process(deps, row, request, first)
+    inbox.process(deps, row, request, second)  # a second worker took the same row up
     with deps.db() as s:
         assert s.scalars(select(News.title)).all() == ["Vide-grenier"]
     assert len(chat.posts) == 1 and "Sent to the CM" in first.last and second.replies == []

@@ -1,0 +1,73 @@
+"""What a person sent, out of the platform's format: the one shape adapters build,
+the inbox stores and the router reads. Each kind is a class; `payload()` is what
+the inbox row keeps (its keys are those of rows written before this module
+existed, so a replay reads them too) and `stored()` reads it back."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Inbound:
+    user_id: str
+    channel: str = ""
+    reply: dict[str, str] = field(default_factory=dict)  # how the adapter answers this person (response_url…)
+    kind: ClassVar[str] = ""
+
+    def payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def stored(kind: str, payload: dict[str, Any]) -> Inbound:
+        """The request an inbox row holds; unknown keys (an older row's extras) are left out."""
+        cls = KINDS[kind]
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in payload.items() if k in names}
+        values["user_id"] = str(values.get("user_id", ""))
+        values["reply"] = dict(values.get("reply") or {})
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Command(Inbound):
+    """`/name text`: `name` without its slash (`news`, `cm`)."""
+
+    name: str = ""
+    text: str = ""
+    kind: ClassVar[str] = "command"
+
+
+@dataclass(frozen=True)
+class Click(Inbound):
+    action_id: str = ""
+    value: str = ""
+    kind: ClassVar[str] = "action"
+
+
+@dataclass(frozen=True)
+class Submission(Inbound):
+    """A form sent, its values already checked by the form's validator."""
+
+    form_id: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    state: str = ""
+    kind: ClassVar[str] = "form"
+
+
+@dataclass(frozen=True)
+class HomeOpened(Inbound):
+    kind: ClassVar[str] = "home"
+
+
+@dataclass(frozen=True)
+class Mention(Inbound):
+    """The bot named in a channel: answered in `thread`."""
+
+    thread: str = ""
+    text: str = ""
+    kind: ClassVar[str] = "mention"
+
+
+KINDS: dict[str, type[Inbound]] = {c.kind: c for c in (Command, Click, Submission, HomeOpened, Mention)}
