@@ -28,13 +28,13 @@ def _chat(settings: Settings) -> Chat:
         from bot.bootstrap import mattermost_chat
 
         return mattermost_chat(settings)
-    from bot.platforms.console import ConsoleChat, Screen
+    from bot.platforms.console_chat import ConsoleChat, Screen
 
     return ConsoleChat(Screen(sys.stdout, settings.language), settings.language)
 
 
 def _core(settings: Settings) -> Core:
-    from bot.platforms.console import TEAM
+    from bot.platforms.console_chat import TEAM
 
     return bootstrap(settings, _chat(settings), team(settings, team_channel=settings.team_channel or TEAM))
 
@@ -43,7 +43,7 @@ class Terminal:
     """What the features' CLI sub-commands write to: the screen, as the console shows chat."""
 
     def __init__(self, language: str) -> None:
-        from bot.platforms.console import Screen
+        from bot.platforms.console_chat import Screen
 
         self.out, self.err = sys.stdout, sys.stderr
         self.language = language

@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
+from bot.config_values import country, database_url, ids
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.registry import Setting, SettingError
 
@@ -30,66 +30,6 @@ class ConfigError(Exception):
         super().__init__("\n".join(problems))
         self.problems = problems
         self.language = language  # the one the problems are written in
-
-
-def _database_url(url: str, problems: list[str], _: Callable[[str], str]) -> str:
-    """A database Relais can open and that keeps what it is given; PostgreSQL addresses
-    are read with the psycopg driver Relais ships, whichever way they are written."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    example = "sqlite:///relais.db, postgresql+psycopg://user:password@host/database"
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        problems.append(
-            _("DATABASE_URL: not a database address (got {got}); e.g. {example}").format(got=repr(url), example=example)
-        )
-        return url
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        if parsed.database in (None, "", ":memory:"):
-            problems.append(
-                _(
-                    "DATABASE_URL: a SQLite database in memory keeps nothing once Relais stops; "
-                    "give a file, e.g. sqlite:///relais.db"
-                )
-            )
-        return url
-    if backend in ("postgresql", "postgres"):
-        if parsed.drivername != "postgresql+psycopg":
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        return parsed.render_as_string(hide_password=False)
-    problems.append(
-        _("DATABASE_URL: Relais runs on SQLite or PostgreSQL (got {got}); e.g. {example}").format(
-            got=repr(backend), example=example
-        )
-    )
-    return url
-
-
-def _country(code: str, problems: list[str], _: Callable[[str], str]) -> str:
-    """A country the `holidays` package knows (ISO code), or empty for no holidays. Its
-    registry is read as text: importing the package costs the serving process 17 MB."""
-    if not code:
-        return ""
-    import importlib.util
-    import re
-
-    spec = importlib.util.find_spec("holidays")
-    registry = Path(spec.origin).with_name("registry.py") if spec and spec.origin else None
-    known = (
-        set(re.findall(r'\(\s*"[^"]+",\s*"([A-Z]{2})"', registry.read_text()))
-        if registry and registry.exists()
-        else set()
-    )
-    if (known and code not in known) or not re.fullmatch(r"[A-Z]{2}", code):
-        problems.append(
-            _("HOLIDAYS_COUNTRY: unknown country code {got} (e.g. FR, BE, CH, CA; empty for none)").format(
-                got=repr(code)
-            )
-        )
-    return code
 
 
 def _features(
@@ -112,10 +52,6 @@ def _features(
             problems.append(f"{setting.name}: {problem}")
             values[setting.name] = setting.parse(setting.default, _)
     return values
-
-
-def _ids(value: str) -> frozenset[str]:
-    return frozenset(v.strip() for v in value.split(",") if v.strip())
 
 
 @dataclass(frozen=True)
@@ -208,22 +144,22 @@ class Settings:
             tz = ZoneInfo("Europe/Paris")
         settings = cls(
             platform=platform,
-            database_url=_database_url(get("DATABASE_URL", "sqlite:///relais.db"), problems, _),
+            database_url=database_url(get("DATABASE_URL", "sqlite:///relais.db"), problems, _),
             language=language,
             timezone=tz,
             cm_queue_channel=get("CM_QUEUE_CHANNEL"),
             team_channel=get("TEAM_CHANNEL"),
             leaders_channel=get("LEADERS_CHANNEL"),
-            cm_users=_ids(get("CM_USERS")),
-            admin_users=_ids(get("ADMIN_USERS")),
-            holidays_country=_country(get("HOLIDAYS_COUNTRY", "FR").upper(), problems, _),
+            cm_users=ids(get("CM_USERS")),
+            admin_users=ids(get("ADMIN_USERS")),
+            holidays_country=country(get("HOLIDAYS_COUNTRY", "FR").upper(), problems, _),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_app_token=get("SLACK_APP_TOKEN"),
             slack_api_url=get("SLACK_API_URL", "https://slack.com/api/"),
             mattermost_url=get("MATTERMOST_URL"),
             mattermost_bot_token=get("MATTERMOST_BOT_TOKEN"),
-            mattermost_command_tokens=_ids(get("MATTERMOST_COMMAND_TOKENS")),
+            mattermost_command_tokens=ids(get("MATTERMOST_COMMAND_TOKENS")),
             public_url=get("RELAIS_PUBLIC_URL"),
             port=integer("PORT", 3000),
             http_timeout=integer("RELAIS_HTTP_TIMEOUT", 10),

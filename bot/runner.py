@@ -39,17 +39,18 @@ def console(
     from dataclasses import replace
 
     from bot.platforms import console as console_platform
+    from bot.platforms.console_chat import QUEUE, TEAM, ConsoleChat, Screen
 
     cm_users, admin_users = console_platform.console_team_users(settings.cm_users, settings.admin_users)
     console_team = team(
         settings,
-        queue_channel=settings.cm_queue_channel or console_platform.QUEUE,
-        team_channel=settings.team_channel or console_platform.TEAM,
+        queue_channel=settings.cm_queue_channel or QUEUE,
+        team_channel=settings.team_channel or TEAM,
         cm_users=cm_users,
         admin_users=admin_users,
     )
-    screen = console_platform.Screen(out, settings.language)
-    core = bootstrap(settings, console_platform.ConsoleChat(screen, settings.language), console_team)
+    screen = Screen(out, settings.language)
+    core = bootstrap(settings, ConsoleChat(screen, settings.language), console_team)
     deps = replace(core.deps, clock=clock) if clock else core.deps
     ticker = Ticker(core, deps).start()
     try:

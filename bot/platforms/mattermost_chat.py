@@ -14,15 +14,8 @@ from typing import Any
 import httpx
 
 from bot.platforms.mattermost_api import EDIT_TIME_LIMIT, MattermostAPI, MattermostError
-from bot.platforms.mattermost_render import (
-    DialogState,
-    action_secret,
-    dialog,
-    markup,
-    plain_text,
-    post_body,
-    seal,
-)
+from bot.platforms.mattermost_proof import DialogState, action_secret, seal
+from bot.platforms.mattermost_render import dialog, markup, plain_text, post_body
 from handlers.core.i18n import translator
 from handlers.core.messages import Form, Message
 from handlers.core.ports import ChatError, MessageRef

@@ -20,7 +20,8 @@ from starlette.routing import Route
 from bot.config import Settings
 from bot.intake import Intake
 from bot.platforms.mattermost_chat import MattermostChat, MattermostReply
-from bot.platforms.mattermost_render import StateRefused, submitted_values, unseal, verified
+from bot.platforms.mattermost_proof import StateRefused, unseal, verified
+from bot.platforms.mattermost_render import submitted_values
 from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator

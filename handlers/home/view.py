@@ -23,7 +23,7 @@ from handlers.moderation.cards import OPEN
 from handlers.news.cards import STATUS_ICONS, STATUSES, news_line
 from handlers.news.submit import send_button
 from handlers.onboarding.plan import START, progress
-from handlers.reminders.personal import next_at
+from handlers.reminders.rhythm import next_at
 from storage.models import (
     ModerationEntry,
     ModerationEvent,

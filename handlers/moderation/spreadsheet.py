@@ -1,5 +1,5 @@
-"""The moderation log as a spreadsheet: `relais import moderation FILE.csv|FILE.xlsx`
-and `relais export moderation [--out FILE.csv|FILE.xlsx]`. Import columns (a header
+"""The moderation log from a spreadsheet: `relais import moderation FILE.csv|FILE.xlsx`
+(export.py writes it back: `relais export moderation [--out FILE.csv|FILE.xlsx]`). Import columns (a header
 row is required; only network and excerpt must be filled):
 
     seen at, network, link, author, excerpt, severity, handling, reason, note
@@ -15,44 +15,21 @@ its own exports back: their extra columns (id, history, ...) are ignored."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import IO, Any
 
-from sqlalchemy import Row, select
-from sqlalchemy.orm import Session
-
-from handlers.core.i18n import LANGUAGES, N_, translator
+from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.registry import Importer, Registry
-from handlers.core.sheets import Cell, Column, Unreadable, local, read_rows, text, write
+from handlers.core.sheets import Cell, Unreadable, read_rows, text
 from handlers.core.text import fold
 from handlers.core.uow import UnitOfWork
+from handlers.moderation import export
 from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
+from handlers.moderation.columns import BATCH, COLUMNS, IMPORTED, REQUIRED
 from handlers.moderation.log import check, entry_values
 from handlers.topics.sensitive import all_topics, matcher
 from storage.models import EntryTopic, ModerationEntry, ModerationEvent, table_of
-
-COLUMNS = [
-    Column("id", N_("id"), 6),
-    Column("seen_at", N_("seen at"), 19, "moment"),
-    Column("network", N_("network"), 11),
-    Column("link", N_("link"), 40),
-    Column("author", N_("author"), 20),
-    Column("excerpt", N_("excerpt"), 60),
-    Column("severity", N_("severity"), 10),
-    Column("handling", N_("handling"), 16),
-    Column("reason", N_("reason"), 30),
-    Column("note", N_("note"), 30),
-    Column("logged_by", N_("logged by"), 12),
-    Column("handled_by", N_("handled by"), 12),
-    Column("topics", N_("topics"), 24),
-    Column("anonymized_at", N_("anonymised at"), 19, "moment"),
-    Column("history", N_("history"), 60),  # every change of handling: when, who, handling — note (one per line)
-]
-IMPORTED = ("seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason", "note")
-REQUIRED = ("network", "excerpt")
-BATCH = 1000
 
 # Header names as spreadsheets write them, folded (case, accents, spaces); each column's
 # header in every language Relais speaks is added below.
@@ -240,75 +217,6 @@ def _insert(uow: UnitOfWork, actor: str, batch: list[tuple[dict[str, str], datet
     return len(ids)
 
 
-def export_rows(uow: UnitOfWork, path: Path | None, out: IO[str] | None = None) -> int:
-    """Every entry with its topics and history, in the team's language and local time."""
-    with uow.reading() as s:
-        return write(path, out, COLUMNS, _rows(s, uow), uow.team.language)
-
-
-def _rows(s: Session, uow: UnitOfWork) -> Iterator[list[Cell]]:
-    """Entries, their topics and their events read side by side, all in entry order: three
-    plain queries for the whole log, never one per entry (50,000 entries in seconds)."""
-    lang, tz = uow.team.language, uow.team.timezone
-    _ = translator(lang)
-    stream = {"yield_per": BATCH}
-    topics = _by_entry(
-        s.execute(select(_TOPICS).order_by(_TOPICS.c.entry_id, _TOPICS.c.topic).execution_options(**stream))
-    )
-    events = _by_entry(
-        s.execute(select(_EVENTS).order_by(_EVENTS.c.entry_id, _EVENTS.c.id).execution_options(**stream))
-    )
-    networks = {k: _(v) for k, v in NETWORKS.items()}
-    severities = {k: _(v) for k, v in SEVERITIES.items()}
-    handlings = {k: _(v) for k, v in HANDLINGS.items()}
-    fmt = "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
-
-    def change(v: Row[Any]) -> str:
-        """One change of handling: when, who, what, and the note given with it."""
-        said = f"{v.at.astimezone(tz).strftime(fmt)} {v.actor_id} {handlings.get(v.handling, v.handling)}"
-        return f"{said} — {v.note}" if v.note else said
-
-    c = _ENTRIES.c
-    columns = (c.id, c.seen_at, c.network, c.link, c.author, c.excerpt, c.severity, c.handling, c.reason, c.note,
-               c.logged_by, c.handled_by, c.anonymized_at)  # fmt: skip
-    for row in s.execute(select(*columns).order_by(c.id).execution_options(**stream)):
-        entry_id, seen_at, network, link, author, excerpt, severity, handling, reason, note, by, handled_by, gone = row
-        yield [
-            entry_id,
-            local(seen_at, tz),
-            networks.get(network, network),
-            link or "",
-            author or "",
-            excerpt,
-            severities.get(severity, severity),
-            handlings.get(handling, handling),
-            reason,
-            note,
-            by,
-            handled_by or "",
-            "; ".join(t.topic for t in topics(entry_id)),
-            local(gone, tz),
-            "\n".join(change(v) for v in events(entry_id)),
-        ]
-
-
-def _by_entry(rows: Iterable[Row[Any]]) -> Callable[[int], list[Row[Any]]]:
-    """The rows of each entry in turn, from one stream ordered by entry id; asked in that order."""
-    source = iter(rows)
-    ahead = next(source, None)
-
-    def of(entry_id: int) -> list[Row[Any]]:
-        nonlocal ahead
-        found = []
-        while ahead is not None and ahead.entry_id <= entry_id:
-            if ahead.entry_id == entry_id:
-                found.append(ahead)
-            ahead = next(source, None)
-        return found
-
-    return of
-
-
 def _describe(_: Callable[[str], str]) -> str:
     columns = ", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED)
     return _(
@@ -318,5 +226,5 @@ def _describe(_: Callable[[str], str]) -> str:
 
 
 def register(reg: Registry) -> None:
-    reg.exporter("moderation", export_rows)
+    reg.exporter("moderation", export.export_rows)
     reg.importer(Importer("moderation", import_rows, _describe))

@@ -10,22 +10,20 @@ with the leaders; set up the weekly reporting of negative messages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers.core import owing
 from handlers.core.context import Request
 from handlers.core.dates import day
 from handlers.core.i18n import LANGUAGES, N_, translator
 from handlers.core.messages import Button, Md, Message
-from handlers.core.permissions import cm_inbox
-from handlers.core.registry import CommandRun, FollowUp, Registry
-from handlers.core.schedule import local_day, office_hours
+from handlers.core.registry import CommandRun
+from handlers.core.schedule import local_day
 from handlers.core.uow import UnitOfWork
-from storage.models import OnboardingStep, Outbox, TeamState
+from storage.models import OnboardingStep, TeamState
 
 START = "onboarding:start"
 TITLE_MAX = 200
@@ -52,7 +50,7 @@ def _owners() -> dict[str, str]:
     return {translator(lang)(o): o for lang in LANGUAGES for o in (CM, WITH_LEADERS)}
 
 
-def _last_day(start: date, step: OnboardingStep) -> date:
+def last_day(start: date, step: OnboardingStep) -> date:
     """The last day of the step's target week; the day after, it is overdue."""
     return start + timedelta(weeks=step.week) - timedelta(days=1)
 
@@ -79,7 +77,7 @@ def _plan(uow: UnitOfWork, lang: str, start: date, steps: list[OnboardingStep], 
     bar = "▓" * filled + "░" * (BAR - filled)
     lines = []
     for n, st in enumerate(steps, 1):
-        due = _last_day(start, st)
+        due = last_day(start, st)
         late = not st.done_at and today > due
         line = Md.of(
             _("{box} {n}. {title} — week {week} ({due}) — {owner}"),
@@ -121,7 +119,7 @@ def _plan(uow: UnitOfWork, lang: str, start: date, steps: list[OnboardingStep], 
     )
 
 
-def _steps(s: Session) -> list[OnboardingStep]:
+def steps_of(s: Session) -> list[OnboardingStep]:
     """In the order they are due: by target week, then in the order they were written."""
     return list(
         s.scalars(select(OnboardingStep).order_by(OnboardingStep.week, OnboardingStep.position, OnboardingStep.id))
@@ -153,11 +151,11 @@ def _show_or_edit(uow: UnitOfWork, req: Request, verb: str, args: str) -> None:
     with uow.writing():
         s = uow.session
         start = _start(s, uow)
-        steps = _steps(s)
+        steps = steps_of(s)
         if verb:
             problem = _edit(s, steps, verb, args, req.language)
             s.flush()
-            steps = _steps(s)
+            steps = steps_of(s)
         plan = _plan(uow, req.language, start, steps, editable=req.cm)
     if problem:
         req.reply.reply(Message(text=Md.of("⚠️ {p}", p=problem)))
@@ -202,7 +200,7 @@ def click(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
             step.done_at = uow.clock() if verb == "done" else None
             step.done_by = req.user_id if verb == "done" else None
         start = _start(s, uow)
-        plan = _plan(uow, req.language, start, _steps(s), editable=True)
+        plan = _plan(uow, req.language, start, steps_of(s), editable=True)
     req.reply.reply(plan)
 
 
@@ -211,59 +209,5 @@ def progress(uow: UnitOfWork) -> tuple[int, int] | None:
     with uow.reading() as s:
         if s.get(TeamState, START) is None:
             return None
-        steps = _steps(s)
+        steps = steps_of(s)
     return sum(1 for st in steps if st.done_at), len(steps)
-
-
-def watch(uow: UnitOfWork) -> None:
-    """A step past its target week and not done: the CM is nudged once."""
-    now = uow.clock()
-    today = local_day(now, uow.team.timezone)
-    with uow.reading() as s:
-        state = s.get(TeamState, START)
-        if state is None:
-            return
-        start = date.fromisoformat(state.value)
-        late = [st for st in _steps(s) if not st.done_at and today > _last_day(start, st)]
-    if not late:
-        return
-    when = office_hours(now, uow.team.timezone, uow.team.holidays_country)
-    to_cm = cm_inbox(uow, today)
-    rows: list[tuple[FollowUp, datetime]] = [
-        (FollowUp("onboarding.nudge", {"step": st.id, "user": u}, f"onboarding-nudge:{st.id}:{u}"), when)
-        for st in late
-        for u in to_cm
-    ]
-    owing.owe(uow, rows)
-
-
-def _nudge(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    user = row.payload["user"]
-    with uow.reading() as s:
-        step = s.get(OnboardingStep, row.payload["step"])
-    if step is None or step.done_at:
-        return []
-    _ = translator(uow.language(user))
-    text = Md.of(
-        _("The step “{title}” was planned for week {week} and is not done yet. /cm onboarding shows the plan."),
-        title=step.title,
-        week=step.week,
-    )
-    if step.command:
-        text = Md.of("{t}\n↳ {c}", t=text, c=step.command)
-    uow.chat.dm(user, Message(title=_("🧭 A step of the first weeks is overdue"), text=text,
-                               actions=[Button("onboarding.done", _("Mark as done"), str(step.id), "primary")]))  # fmt: skip
-    return []
-
-
-def register(reg: Registry) -> None:
-    reg.command("cm onboarding", command, N_("the plan for the CM's first weeks"), open_ended=True,
-                aliases=("integration",))  # fmt: skip
-    for verb, french, args in (("add", "ajouter", N_("<week> <title>")), ("rename", "renommer", N_("N <title>")),
-                               ("week", "semaine", N_("N <week>")), ("remove", "retirer", "N")):  # fmt: skip
-        reg.command(f"cm onboarding {verb}", editing(verb), N_("change the plan for the CM's first weeks"), args=args,
-                    who="cm", refusal=REFUSAL, listed=False, open_ended=True,
-                    aliases=(f"integration {verb}", f"onboarding {french}", f"integration {french}"))  # fmt: skip
-    reg.button("onboarding", click, who="cm", refusal=REFUSAL)
-    reg.deliverer("onboarding.nudge", _nudge)
-    reg.watch(watch)

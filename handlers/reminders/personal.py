@@ -6,22 +6,20 @@ outbox row keyed by the reminder and the day it goes out."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import select, update
 
-from handlers.core import owing
 from handlers.core.context import Request
 from handlers.core.dates import read_moment, said, said_moment
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
 from handlers.core.once import changed
 from handlers.core.ports import ChatError
-from handlers.core.registry import FollowUp, Registry
-from handlers.core.schedule import GRACE, holiday_name, last_due, local_day, working
+from handlers.core.registry import Registry
+from handlers.core.schedule import holiday_name
 from handlers.core.uow import UnitOfWork
+from handlers.reminders import due
+from handlers.reminders.rhythm import next_at
 from storage.models import Reminder
 
 TEXT_MAX = 1000
@@ -35,30 +33,6 @@ REPEATS = {
     "monthly": N_("Every month"),
 }
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def trigger(reminder: Reminder, uow: UnitOfWork) -> Any:
-    """The reminder's rhythm, from its first occurrence, in local time."""
-    tz = uow.team.timezone
-    first = reminder.first_at.astimezone(tz)
-    if reminder.repeat == "never":
-        return DateTrigger(run_date=first)
-    fields: dict[str, Any] = {"hour": first.hour, "minute": first.minute}
-    if reminder.repeat == "workdays":
-        fields["day_of_week"] = "mon-fri"
-    elif reminder.repeat == "weekly":
-        fields["day_of_week"] = DAYS[first.weekday()]
-    elif reminder.repeat == "monthly":
-        fields["day"] = first.day  # a month without that day is skipped, as calendars do
-    return CronTrigger(start_date=first, timezone=tz, **fields)
-
-
-def next_at(reminder: Reminder, uow: UnitOfWork, now: datetime) -> datetime | None:
-    """When it next goes out, off public holidays; None once a one-off is past (APScheduler's
-    DateTrigger gives its date even then: `/cm remind list` said "next" of a sent reminder)."""
-    fire = trigger(reminder, uow).get_next_fire_time(None, now)
-    due = working(fire, uow.team.timezone, uow.team.holidays_country) if fire else None
-    return due if due is not None and due >= now else None
 
 
 def command(uow: UnitOfWork, req: Request, rest: str) -> None:
@@ -224,52 +198,11 @@ def delete(uow: UnitOfWork, req: Request, rest: str) -> None:
     req.reply.reply(Message(text=Md.of(text.format(n=number))))
 
 
-def watch(uow: UnitOfWork) -> None:
-    """Each live reminder's latest occurrence up to now, keyed by the day it goes out."""
-    now = uow.clock()
-    rows: list[tuple[FollowUp, datetime]] = []
-    with uow.reading() as s:
-        live = list(s.scalars(select(Reminder).where(Reminder.deleted_at.is_(None))))
-    for r in live:
-        moment = last_due(
-            trigger(r, uow), now, uow.team.timezone, grace=GRACE, holidays_country=uow.team.holidays_country
-        )
-        if moment is None:
-            continue
-        rows.append(
-            (
-                FollowUp("reminders.personal", {"id": r.id}, f"remind:{r.id}:{local_day(moment, uow.team.timezone)}"),
-                moment,
-            )
-        )
-    owing.owe(uow, rows)
-
-
-def _deliver(uow: UnitOfWork, row: Any) -> list[FollowUp]:
-    with uow.reading() as s:
-        r = s.get(Reminder, row.payload["id"])
-    if r is None or r.deleted_at is not None:
-        return []
-    lang = uow.language(r.target_id) if r.target != "channel" else uow.team.language
-    _ = translator(lang)
-    if r.target == "me":
-        message = Message(title=_("⏰ Reminder"), text=Md.text(r.text), fallback=_("Reminder"))
-        uow.chat.dm(r.owner_id, message)
-        return []
-    text = Md.of(_("From {who}:") + "\n{t}", who=UserRef(r.owner_id), t=r.text)
-    message = Message(title=_("⏰ Reminder"), text=text, fallback=_("Reminder"))
-    if r.target == "person":
-        uow.chat.dm(r.target_id, message)
-    else:
-        uow.chat.post(r.target_id, message)
-    return []
-
-
 def register(reg: Registry) -> None:
     reg.command("cm remind", command, N_("set a reminder for you, this channel or someone (a form)"))
     reg.command("cm remind list", listing, N_("your reminders and when they next go out"), aliases=("remind liste",))
     reg.command("cm remind delete", delete, N_("delete a reminder"), args=N_("<N>"),
                 aliases=("remind supprimer",))  # fmt: skip
     reg.form("reminders.new", validate, submit)
-    reg.deliverer("reminders.personal", _deliver)
-    reg.watch(watch)
+    reg.deliverer("reminders.personal", due.deliver)
+    reg.watch(due.watch)

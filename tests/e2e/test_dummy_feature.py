@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 from bot.__main__ import _parser
 from bot.bootstrap import Core
 from bot.config import ConfigError, Settings
-from bot.platforms.console import Console, ConsoleChat, Screen
+from bot.platforms.console import Console
+from bot.platforms.console_chat import ConsoleChat, Screen
 from bot.scheduler import Ticker
 from handlers.core import outbox, router
 from handlers.core.context import Deps, Team

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine, MetaData, select
 
-from bot.platforms.mattermost_render import DIALOG_TTL, DialogState, action_secret, seal
+from bot.platforms.mattermost_proof import DIALOG_TTL, DialogState, action_secret, seal
 from storage.models import Charter, News
 from tests.e2e.conftest import CM, LEADER, QUEUE, SlackClient, mattermost_settings, running, sign
 from tests.e2e.drivers import MattermostDriver, SlackDriver

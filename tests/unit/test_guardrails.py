@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from handlers.core import inbox, router
 from handlers.core.uow import UnitOfWork
 from handlers.moderation import retention
-from handlers.moderation.spreadsheet import export_rows, import_rows
+from handlers.moderation.export import export_rows
+from handlers.moderation.spreadsheet import import_rows
 from storage.models import Inbox, ModerationEntry, ModerationEvent
 from tests.unit.conftest import as_user, done, text_of
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from handlers.core import router
 from handlers.core.context import Deps
 from handlers.core.uow import UnitOfWork
-from handlers.onboarding import plan
+from handlers.onboarding import nudges
 from tests.unit.conftest import RecordingChat, as_user, text_of
 
 START = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)  # a Monday
@@ -64,11 +64,11 @@ def test_an_overdue_step_is_nudged_once(deps: Deps, chat: RecordingChat) -> None
     router.command(at(deps, START), cm, "cm", "onboarding")
     later = at(deps, START + timedelta(days=7, hours=1))  # Monday of week 2: the two week-1 steps are overdue
     for _ in range(3):
-        plan.watch(UnitOfWork(later))
+        nudges.watch(UnitOfWork(later))
         outbox.deliver(later)
-    nudges = [text_of(m) for u, m in chat.dms if u == "cm"]
-    assert len(nudges) == 2 and "planned for week 1 and is not done yet" in nudges[0]
-    assert "[Mark as done]" in nudges[0]
+    nudged = [text_of(m) for u, m in chat.dms if u == "cm"]
+    assert len(nudged) == 2 and "planned for week 1 and is not done yet" in nudged[0]
+    assert "[Mark as done]" in nudged[0]
 
 
 def test_an_english_reader_of_a_french_teams_plan_sees_english_owners(deps: Deps) -> None:

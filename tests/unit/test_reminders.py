@@ -19,7 +19,7 @@ from bot.scheduler import Ticker
 from handlers.core import router, schedule
 from handlers.core.context import Deps
 from handlers.core.uow import UnitOfWork
-from handlers.reminders import personal
+from handlers.reminders import rhythm as reminder_rhythm
 from storage.models import News, NewsEvent, Outbox, Reminder
 from tests.unit.conftest import NO_SCHEDULES, RecordingChat, as_user, text_of
 
@@ -248,7 +248,7 @@ def test_a_personal_reminder_is_said_back_listed_and_deleted_by_its_owner_only(
     assert "Reminder #1 deleted." in reply.last
     with rhythm.db() as s:
         assert s.scalar(select(Reminder.deleted_at)) is not None
-    assert personal.next_at is not None and schedule.GRACE == timedelta(hours=12)
+    assert reminder_rhythm.next_at is not None and schedule.GRACE == timedelta(hours=12)
 
 
 def test_two_instances_ticking_together_send_each_reminder_once(rhythm: Deps, chat: RecordingChat) -> None:

@@ -1,0 +1,169 @@
+"""The shapes a feature declares with: a command, a button, a form, a setting, a
+recurring job, a night job, a CLI sub-command, an exporter and an importer, and
+the outbox row a delivery asks for. registry.py collects them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+
+from handlers.core.messages import FormErrors, Md, Message
+
+if TYPE_CHECKING:
+    import argparse
+
+    from handlers.core.context import Request, Team
+    from handlers.core.schedule import Schedule
+    from handlers.core.uow import UnitOfWork
+    from storage.models import Base, Outbox
+
+Who = Literal["anyone", "cm", "admin"]
+T = TypeVar("T")
+Translate = Callable[[str], str]
+CommandRun = Callable[["UnitOfWork", "Request", str], None]
+ButtonRun = Callable[["UnitOfWork", "Request", str, str], None]
+Validator = Callable[["UnitOfWork", "Request", dict[str, str]], FormErrors]
+Submitter = Callable[["UnitOfWork", "Request", dict[str, str], str], None]
+Summary = Callable[["UnitOfWork", "Request"], "Md | None"]
+MentionAnswer = Callable[["UnitOfWork", str, str], Any]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A further outbox row a delivery asks for (a thread reply once the post exists)."""
+
+    kind: str
+    payload: dict[str, Any]
+    key: str
+
+
+Deliver = Callable[["UnitOfWork", "Outbox"], "Sequence[FollowUp | Base]"]
+"""Sends one outbox row; raises ChatError when the platform refuses, returns what comes next."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """`/news …` or `/cm <sub> …`. `path` is the slash command and its sub-command
+    words (`"cm topics add"`); the handler receives only the words after them, its
+    own arguments. `args` is shown in help (`"[question]"`): a command declared
+    without args only matches when nothing follows it."""
+
+    path: str
+    run: CommandRun
+    help: str
+    args: str = ""
+    who: Who = "anyone"
+    aliases: tuple[str, ...] = ()
+    refusal: str = ""
+    listed: bool = True
+    open_ended: bool = False  # takes further words even without declared args
+
+    def usage(self, _: Callable[[str], str] | None = None) -> str:
+        """`/cm recap [YYYY-Www]`, with its placeholders in the reader's language when `_` is given."""
+        args = _(self.args) if _ and self.args else self.args
+        return f"/{self.path} {args}".rstrip()
+
+
+@dataclass(frozen=True)
+class Button:
+    """Buttons whose action id is `prefix.verb` (or exactly `prefix`, the more specific)."""
+
+    prefix: str
+    run: ButtonRun
+    who: Who = "anyone"
+    refusal: str = ""
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    form_id: str
+    validate: Validator
+    submit: Submitter
+    who: Who = "anyone"
+    refusal: str = ""
+
+
+class SettingError(ValueError):
+    """A setting's value cannot be used; the message says why, in the team's language."""
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One variable of `.env` a feature reads: its name, its default as written in
+    `.env`, how it is read (`parse(raw, _)` raises SettingError) and one help line."""
+
+    name: str
+    default: str
+    parse: Callable[[str, Translate], T]
+    help: str
+
+    def of(self, team: Team) -> T:
+        """This setting's value for the team: the one read at start, else the default."""
+        if self.name in team.settings:
+            return team.settings[self.name]  # type: ignore[no-any-return]
+        return self.parse(self.default, lambda s: s)
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """Something due at each fire time of `schedule` (a Setting holding cron fields).
+    `due` returns the outbox rows owed for a fire time, keyed, so every instance may
+    ask and one row is kept."""
+
+    schedule: Setting[Schedule | None]
+    due: Callable[[UnitOfWork, datetime], Iterable[FollowUp]]
+    skips_holidays: bool = False  # a reminder: on a public holiday it goes out the next working day
+    grace: timedelta | None = None  # a fire time older than this (Relais was stopped) is skipped
+
+
+@dataclass(frozen=True)
+class Daily:
+    """A night job (03:30 local): `run` returns a line for the log, or "" when it did nothing."""
+
+    name: str
+    run: Callable[[UnitOfWork], str]
+
+
+class Terminal(Protocol):
+    """Where a CLI sub-command writes (bot/ provides it): results on `out`, problems
+    on `err`, chat messages as the console shows them, a progress bar on a terminal."""
+
+    out: IO[str]
+    err: IO[str]
+
+    def show(self, where: str, message: Message) -> None: ...
+
+    def progress(self, path: Path) -> AbstractContextManager[Callable[[int], object]]: ...
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """`relais <name> …`: `arguments(parser, _)` adds its arguments (help in the team's
+    language); `run(uow, args, terminal)` returns the exit code. `help` is a msgid."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser, Translate], None]
+    run: Callable[[UnitOfWork, argparse.Namespace, Terminal], int]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """`relais export <name> [--out FILE]`: writes rows to a .csv/.xlsx path, or CSV to `out`."""
+
+    name: str
+    run: Callable[[UnitOfWork, Path | None, IO[str] | None], int]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """`relais import <name> FILE`: `run(uow, actor, path, progress)` returns (rows loaded,
+    [(line, problem)]); `describe(_)` is its help (the columns it reads)."""
+
+    name: str
+    run: Callable[[UnitOfWork, str, Path, Callable[[int], object]], tuple[int, list[tuple[int, str]]]]
+    describe: Callable[[Translate], str]

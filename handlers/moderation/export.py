@@ -1,0 +1,90 @@
+"""`relais export moderation [--out FILE.csv|FILE.xlsx]`: every entry with its
+topics and history, in the team's language and local time (core/sheets.py writes
+the file as French Excel opens it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from handlers.core.i18n import translator
+from handlers.core.sheets import Cell, local, write
+from handlers.core.uow import UnitOfWork
+from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
+from handlers.moderation.columns import BATCH, COLUMNS
+from storage.models import EntryTopic, ModerationEntry, ModerationEvent, table_of
+
+_ENTRIES, _EVENTS, _TOPICS = table_of(ModerationEntry), table_of(ModerationEvent), table_of(EntryTopic)
+
+
+def export_rows(uow: UnitOfWork, path: Path | None, out: IO[str] | None = None) -> int:
+    """Every entry with its topics and history, in the team's language and local time."""
+    with uow.reading() as s:
+        return write(path, out, COLUMNS, _rows(s, uow), uow.team.language)
+
+
+def _rows(s: Session, uow: UnitOfWork) -> Iterator[list[Cell]]:
+    """Entries, their topics and their events read side by side, all in entry order: three
+    plain queries for the whole log, never one per entry (50,000 entries in seconds)."""
+    lang, tz = uow.team.language, uow.team.timezone
+    _ = translator(lang)
+    stream = {"yield_per": BATCH}
+    topics = _by_entry(
+        s.execute(select(_TOPICS).order_by(_TOPICS.c.entry_id, _TOPICS.c.topic).execution_options(**stream))
+    )
+    events = _by_entry(
+        s.execute(select(_EVENTS).order_by(_EVENTS.c.entry_id, _EVENTS.c.id).execution_options(**stream))
+    )
+    networks = {k: _(v) for k, v in NETWORKS.items()}
+    severities = {k: _(v) for k, v in SEVERITIES.items()}
+    handlings = {k: _(v) for k, v in HANDLINGS.items()}
+    fmt = "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
+
+    def change(v: Row[Any]) -> str:
+        """One change of handling: when, who, what, and the note given with it."""
+        said = f"{v.at.astimezone(tz).strftime(fmt)} {v.actor_id} {handlings.get(v.handling, v.handling)}"
+        return f"{said} — {v.note}" if v.note else said
+
+    c = _ENTRIES.c
+    columns = (c.id, c.seen_at, c.network, c.link, c.author, c.excerpt, c.severity, c.handling, c.reason, c.note,
+               c.logged_by, c.handled_by, c.anonymized_at)  # fmt: skip
+    for row in s.execute(select(*columns).order_by(c.id).execution_options(**stream)):
+        entry_id, seen_at, network, link, author, excerpt, severity, handling, reason, note, by, handled_by, gone = row
+        yield [
+            entry_id,
+            local(seen_at, tz),
+            networks.get(network, network),
+            link or "",
+            author or "",
+            excerpt,
+            severities.get(severity, severity),
+            handlings.get(handling, handling),
+            reason,
+            note,
+            by,
+            handled_by or "",
+            "; ".join(t.topic for t in topics(entry_id)),
+            local(gone, tz),
+            "\n".join(change(v) for v in events(entry_id)),
+        ]
+
+
+def _by_entry(rows: Iterable[Row[Any]]) -> Callable[[int], list[Row[Any]]]:
+    """The rows of each entry in turn, from one stream ordered by entry id; asked in that order."""
+    source = iter(rows)
+    ahead = next(source, None)
+
+    def of(entry_id: int) -> list[Row[Any]]:
+        nonlocal ahead
+        found = []
+        while ahead is not None and ahead.entry_id <= entry_id:
+            if ahead.entry_id == entry_id:
+                found.append(ahead)
+            ahead = next(source, None)
+        return found
+
+    return of

@@ -1,0 +1,57 @@
+"""A step of the first weeks past its target week and not done: the CM (or the
+admins while the CM is away) is nudged once, by DM, with a button to mark it done."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from handlers.core import owing
+from handlers.core.i18n import translator
+from handlers.core.messages import Button, Md, Message
+from handlers.core.permissions import cm_inbox
+from handlers.core.registry import FollowUp
+from handlers.core.schedule import local_day, office_hours
+from handlers.core.uow import UnitOfWork
+from handlers.onboarding.plan import START, last_day, steps_of
+from storage.models import OnboardingStep, Outbox, TeamState
+
+
+def watch(uow: UnitOfWork) -> None:
+    """A step past its target week and not done: the CM is nudged once."""
+    now = uow.clock()
+    today = local_day(now, uow.team.timezone)
+    with uow.reading() as s:
+        state = s.get(TeamState, START)
+        if state is None:
+            return
+        start = date.fromisoformat(state.value)
+        late = [st for st in steps_of(s) if not st.done_at and today > last_day(start, st)]
+    if not late:
+        return
+    when = office_hours(now, uow.team.timezone, uow.team.holidays_country)
+    to_cm = cm_inbox(uow, today)
+    rows: list[tuple[FollowUp, datetime]] = [
+        (FollowUp("onboarding.nudge", {"step": st.id, "user": u}, f"onboarding-nudge:{st.id}:{u}"), when)
+        for st in late
+        for u in to_cm
+    ]
+    owing.owe(uow, rows)
+
+
+def nudge(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+    user = row.payload["user"]
+    with uow.reading() as s:
+        step = s.get(OnboardingStep, row.payload["step"])
+    if step is None or step.done_at:
+        return []
+    _ = translator(uow.language(user))
+    text = Md.of(
+        _("The step “{title}” was planned for week {week} and is not done yet. /cm onboarding shows the plan."),
+        title=step.title,
+        week=step.week,
+    )
+    if step.command:
+        text = Md.of("{t}\n↳ {c}", t=text, c=step.command)
+    uow.chat.dm(user, Message(title=_("🧭 A step of the first weeks is overdue"), text=text,
+                               actions=[Button("onboarding.done", _("Mark as done"), str(step.id), "primary")]))  # fmt: skip
+    return []

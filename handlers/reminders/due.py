@@ -1,0 +1,59 @@
+"""Each live reminder's occurrences, owed as keyed outbox rows and delivered to
+whoever it is for (its owner, a person, a channel)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from handlers.core import owing
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message, UserRef
+from handlers.core.registry import FollowUp
+from handlers.core.schedule import GRACE, last_due, local_day
+from handlers.core.uow import UnitOfWork
+from handlers.reminders.rhythm import trigger
+from storage.models import Reminder
+
+
+def watch(uow: UnitOfWork) -> None:
+    """Each live reminder's latest occurrence up to now, keyed by the day it goes out."""
+    now = uow.clock()
+    rows: list[tuple[FollowUp, datetime]] = []
+    with uow.reading() as s:
+        live = list(s.scalars(select(Reminder).where(Reminder.deleted_at.is_(None))))
+    for r in live:
+        moment = last_due(
+            trigger(r, uow), now, uow.team.timezone, grace=GRACE, holidays_country=uow.team.holidays_country
+        )
+        if moment is None:
+            continue
+        rows.append(
+            (
+                FollowUp("reminders.personal", {"id": r.id}, f"remind:{r.id}:{local_day(moment, uow.team.timezone)}"),
+                moment,
+            )
+        )
+    owing.owe(uow, rows)
+
+
+def deliver(uow: UnitOfWork, row: Any) -> list[FollowUp]:
+    with uow.reading() as s:
+        r = s.get(Reminder, row.payload["id"])
+    if r is None or r.deleted_at is not None:
+        return []
+    lang = uow.language(r.target_id) if r.target != "channel" else uow.team.language
+    _ = translator(lang)
+    if r.target == "me":
+        message = Message(title=_("⏰ Reminder"), text=Md.text(r.text), fallback=_("Reminder"))
+        uow.chat.dm(r.owner_id, message)
+        return []
+    text = Md.of(_("From {who}:") + "\n{t}", who=UserRef(r.owner_id), t=r.text)
+    message = Message(title=_("⏰ Reminder"), text=text, fallback=_("Reminder"))
+    if r.target == "person":
+        uow.chat.dm(r.target_id, message)
+    else:
+        uow.chat.post(r.target_id, message)
+    return []
