@@ -79,14 +79,14 @@ class MattermostAPI:
 
     def me(self) -> dict[str, Any]:
         if self._me is None:
-            self._me = self.call("GET", "/users/me")
+            self._me = _obj(self.call("GET", "/users/me"))
         return self._me
 
     def username(self, user_id: str) -> str:
         """For mentions: markdown mentions people by username, not by id."""
         if user_id not in self._usernames:
             try:
-                self._usernames[user_id] = self.call("GET", f"/users/{user_id}")["username"]
+                self._usernames[user_id] = str(self.call("GET", f"/users/{user_id}")["username"])
             except ChatError:
                 return user_id
         return self._usernames[user_id]
@@ -96,41 +96,54 @@ class MattermostAPI:
             self._usernames[user_id] = username
 
     def create_post(self, post: dict[str, Any]) -> dict[str, Any]:
-        return self.call("POST", "/posts", json=post)
+        return _obj(self.call("POST", "/posts", json=post))
 
     def patch_post(self, post_id: str, patch: dict[str, Any]) -> dict[str, Any]:
-        return self.call("PUT", f"/posts/{post_id}/patch", json=patch)
+        return _obj(self.call("PUT", f"/posts/{post_id}/patch", json=patch))
 
     def get_post(self, post_id: str) -> dict[str, Any]:
-        return self.call("GET", f"/posts/{post_id}")
+        return _obj(self.call("GET", f"/posts/{post_id}"))
 
     def direct_channel(self, user_id: str) -> str:
-        return self.call("POST", "/channels/direct", json=[self.me()["id"], user_id])["id"]
+        return str(self.call("POST", "/channels/direct", json=[self.me()["id"], user_id])["id"])
 
     def upload(self, channel_id: str, filename: str, content: bytes) -> str:
         infos = self.call("POST", "/files", data={"channel_id": channel_id}, files={"files": (filename, content)})
-        return infos["file_infos"][0]["id"]
+        return str(infos["file_infos"][0]["id"])
 
     def open_dialog(self, body: dict[str, Any]) -> None:
         self.call("POST", "/actions/dialogs/open", json=body)
 
     def team_id(self, name: str) -> str:
-        return self.call("GET", f"/teams/name/{name}")["id"]
+        return str(self.call("GET", f"/teams/name/{name}")["id"])
 
     def commands(self, team_id: str) -> list[dict[str, Any]]:
-        return self.call("GET", "/commands", params={"team_id": team_id, "custom_only": "true"})
+        return _list(self.call("GET", "/commands", params={"team_id": team_id, "custom_only": "true"}))
 
     def create_command(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.call("POST", "/commands", json=body)
+        return _obj(self.call("POST", "/commands", json=body))
 
     def update_command(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.call("PUT", f"/commands/{body['id']}", json=body)
+        return _obj(self.call("PUT", f"/commands/{body['id']}", json=body))
 
     def outgoing_hooks(self, team_id: str) -> list[dict[str, Any]]:
-        return self.call("GET", "/hooks/outgoing", params={"team_id": team_id, "per_page": 200})
+        return _list(self.call("GET", "/hooks/outgoing", params={"team_id": team_id, "per_page": 200}))
 
     def create_outgoing_hook(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.call("POST", "/hooks/outgoing", json=body)
+        return _obj(self.call("POST", "/hooks/outgoing", json=body))
 
     def update_outgoing_hook(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.call("PUT", f"/hooks/outgoing/{body['id']}", json=body)
+        return _obj(self.call("PUT", f"/hooks/outgoing/{body['id']}", json=body))
+
+
+def _obj(answer: Any) -> dict[str, Any]:
+    """The API's answer is a JSON object here; anything else is not the API speaking."""
+    if not isinstance(answer, dict):
+        raise MattermostError("answer", 200, "not a JSON object")
+    return answer
+
+
+def _list(answer: Any) -> list[dict[str, Any]]:
+    if not isinstance(answer, list) or not all(isinstance(item, dict) for item in answer):
+        raise MattermostError("answer", 200, "not a JSON list of objects")
+    return answer

@@ -3,6 +3,8 @@ the declarations, and the mention hook, created on a team or updated in place.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.config import Settings
 from bot.platforms.mattermost_api import MattermostAPI
 from handlers.core.i18n import translator
@@ -34,9 +36,12 @@ def setup(settings: Settings, api: MattermostAPI, team_name: str, features: Regi
     or, when an earlier run made them, updated in place; returns their tokens."""
     team_id = api.team_id(team_name)
     base = settings.public_url.rstrip("/")
-    ours = lambda c: (
-        str(c.get("url", "")).endswith("/mattermost/command") or str(c.get("display_name", "")).startswith("Relais")
-    )
+
+    def ours(c: dict[str, Any]) -> bool:
+        return str(c.get("url", "")).endswith("/mattermost/command") or str(c.get("display_name", "")).startswith(
+            "Relais"
+        )
+
     existing = {c.get("trigger"): c for c in api.commands(team_id) if ours(c) and not c.get("delete_at")}
     tokens = []
     for trigger, hint, description in autocomplete(features, settings.language):
