@@ -65,7 +65,6 @@ class News(Base):
     scheduled_for: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     events: Mapped[list[NewsEvent]] = relationship(back_populates="news", order_by="NewsEvent.id", lazy="selectin")
-    queue_message: Mapped[QueueMessage | None] = relationship(lazy="joined")  # one row: in the same query
 
 
 class NewsEvent(Base):
@@ -81,11 +80,13 @@ class NewsEvent(Base):
     news: Mapped[News] = relationship(back_populates="events")
 
 
-class QueueMessage(Base):
-    """Where a news item sits in the CM queue channel, so clicks can update it in place."""
+class PostedCard(Base):
+    """Where a feature's card sits in a channel (`news` 12, `moderation` 7), so it is
+    updated in place; the one way every feature remembers it (handlers/core/cards.py)."""
 
-    __tablename__ = "queue_messages"
-    news_id: Mapped[int] = mapped_column(ForeignKey("news.id"), primary_key=True)
+    __tablename__ = "posted_cards"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    item_id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
 
@@ -168,8 +169,6 @@ class ModerationEntry(Base):
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymized_why: Mapped[str | None] = mapped_column(String(10))  # retention | request
     topics: Mapped[list[EntryTopic]] = relationship(lazy="selectin", cascade="all, delete-orphan")
-    queue_channel: Mapped[str | None] = mapped_column(String(64))
-    queue_message_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class EntryTopic(Base):

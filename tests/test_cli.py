@@ -115,7 +115,7 @@ def test_migrate_creates_the_schema_on_a_new_sqlite_file(tmp_path):
     result = relais(["migrate"], tmp_path)
     assert result.returncode == 0, result.stderr
     tables = set(inspect(create_engine(f"sqlite:///{tmp_path / 'relais.db'}")).get_table_names())
-    assert {"news", "news_events", "queue_messages", "charters", "outbox", "users", "alembic_version"} <= tables
+    assert {"news", "news_events", "posted_cards", "charters", "outbox", "users", "alembic_version"} <= tables
 
 
 def _alembic_config():  # type: ignore[no-untyped-def]
@@ -150,6 +150,44 @@ def test_a_database_at_head_is_left_alone_and_an_older_one_is_migrated(tmp_path)
         conn.execute(text("DROP TABLE reminders"))
     migrate(engine)
     assert "reminders" not in inspect(engine).get_table_names()
+
+
+def test_cards_and_outbox_rows_of_an_older_database_keep_their_place_and_deliverer(tmp_path):
+    """0006 renames the outbox kinds after their feature; 0007 moves where cards are posted
+    into one table: a card posted before the upgrade is still updated in place."""
+    from alembic import command
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+        conn.execute(
+            text(
+                "INSERT INTO news (id, author_id, title, body, category, links, status, created_at) "
+                "VALUES (1, 'U1', 'Loto', '', 'other', '', 'new', '2026-11-30 08:00:00')"
+            )
+        )
+        conn.execute(text("INSERT INTO queue_messages VALUES (1, 'C-QUEUE', '1700000000.1')"))
+        conn.execute(
+            text(
+                "INSERT INTO moderation_entries (id, network, excerpt, severity, handling, reason, note, "
+                "logged_by, seen_at, queue_channel, queue_message_id) VALUES (7, 'x', 'Bof', 'low', "
+                "'pending', '', '', 'cm', '2026-11-30 08:00:00', 'C-QUEUE', '1700000000.2')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO outbox (kind, payload, dedupe_key, attempts, last_error, due_at, created_at) "
+                "VALUES ('queue_update', '{}', 'k1', 0, '', '2026-11-30 08:00:00', '2026-11-30 08:00:00')"
+            )
+        )
+    migrate(engine)
+    with engine.begin() as conn:
+        cards = conn.execute(text("SELECT kind, item_id, channel, message_id FROM posted_cards ORDER BY kind")).all()
+        kinds = conn.execute(text("SELECT kind FROM outbox")).scalars().all()
+    assert cards == [("moderation", 7, "C-QUEUE", "1700000000.2"), ("news", 1, "C-QUEUE", "1700000000.1")]
+    assert kinds == ["news.update"] and "queue_messages" not in inspect(engine).get_table_names()
 
 
 CONSOLE_SESSION = """\

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
-from handlers.core.messages import FormErrors, Md, Message
+from handlers.core.messages import Button, FormErrors, Md, Message
 
 if TYPE_CHECKING:
     import argparse
@@ -28,7 +28,6 @@ CommandRun = Callable[["UnitOfWork", "Request", str], None]
 ButtonRun = Callable[["UnitOfWork", "Request", str, str], None]
 Validator = Callable[["UnitOfWork", "Request", dict[str, str]], FormErrors]
 Submitter = Callable[["UnitOfWork", "Request", dict[str, str], str], None]
-Summary = Callable[["UnitOfWork", "Request"], "Md | None"]
 MentionAnswer = Callable[["UnitOfWork", str, str], Any]
 
 
@@ -69,7 +68,7 @@ class Command:
 
 
 @dataclass(frozen=True)
-class Button:
+class ButtonSpec:
     """Buttons whose action id is `prefix.verb` (or exactly `prefix`, the more specific)."""
 
     prefix: str
@@ -167,3 +166,15 @@ class Importer:
     name: str
     run: Callable[[UnitOfWork, str, Path, Callable[[int], object]], tuple[int, list[tuple[int, str]]]]
     describe: Callable[[Translate], str]
+
+
+@dataclass(frozen=True)
+class HomePart:
+    """A part of the home view a feature shows (Slack's App Home, `/cm home`):
+    `show(uow, user, language, cm)` returns its text and buttons, or None; `order`
+    places it; `version` changes whenever what it shows may have, so the homes
+    people opened are published again."""
+
+    order: int
+    show: Callable[[UnitOfWork, str, str, bool], tuple[Md, list[Button]] | None]
+    version: Callable[[UnitOfWork], str]

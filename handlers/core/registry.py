@@ -1,6 +1,6 @@
 """What each feature declares once: its commands and sub-commands, buttons and
 forms with who may use them, deliveries, recurring jobs, daily jobs, settings,
-CLI sub-commands and home summaries. The router, `/cm help`, the platform
+CLI sub-commands and the parts of the home view. The router, `/cm help`, the platform
 listeners, the Mattermost autocomplete, the console help, the CLI, the settings
 read at start, `.env.example` and `manifest.yml` are all read from here (or
 checked against it by a test), so adding a feature is a folder under handlers/
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from handlers.core.declarations import (
-    Button,
     ButtonRun,
+    ButtonSpec,
     CliCommand,
     Command,
     CommandRun,
@@ -24,13 +24,13 @@ from handlers.core.declarations import (
     Exporter,
     FollowUp,
     FormSpec,
+    HomePart,
     Importer,
     MentionAnswer,
     Recurring,
     Setting,
     SettingError,
     Submitter,
-    Summary,
     Terminal,
     Validator,
     Who,
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from handlers.core.uow import UnitOfWork
 
 __all__ = [  # what a feature declares with, from the one place it registers
-    "Button", "CliCommand", "Command", "CommandRun", "Daily", "Deliver", "Exporter", "FollowUp", "FormSpec",
-    "Importer", "Recurring", "Registry", "Setting", "SettingError", "Submitter", "Terminal", "Validator", "Who",
+    "ButtonSpec", "CliCommand", "Command", "CommandRun", "Daily", "Deliver", "Exporter", "FollowUp", "FormSpec",
+    "HomePart", "Importer", "Recurring", "Registry", "Setting", "SettingError", "Submitter", "Terminal", "Validator", "Who",
 ]  # fmt: skip
 CM_ONLY = N_("⛔ Only the CM and admins can use this command. Nothing was changed.")
 ADMIN_ONLY = N_("⛔ Only the admins can use this command. Nothing was changed.")
@@ -52,7 +52,7 @@ ADMIN_ONLY = N_("⛔ Only the admins can use this command. Nothing was changed."
 @dataclass
 class Registry:
     commands: list[Command] = field(default_factory=list)
-    buttons: dict[str, Button] = field(default_factory=dict)
+    buttons: dict[str, ButtonSpec] = field(default_factory=dict)
     forms: dict[str, FormSpec] = field(default_factory=dict)
     deliverers: dict[str, Deliver] = field(default_factory=dict)
     recurring: list[Recurring] = field(default_factory=list)
@@ -62,7 +62,7 @@ class Registry:
     cli: list[CliCommand] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
     importers: dict[str, Importer] = field(default_factory=dict)
-    summaries: list[Summary] = field(default_factory=list)  # lines of the home view, in feature order
+    home_parts: list[HomePart] = field(default_factory=list)
     mentions: list[MentionAnswer] = field(default_factory=list)
     homes: list[Callable[[UnitOfWork, Request], None]] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
@@ -87,7 +87,7 @@ class Registry:
 
     def button(self, prefix: str, run: ButtonRun, *, who: Who = "anyone", refusal: str = "") -> None:
         self._unique(prefix, self.buttons)
-        self.buttons[prefix] = Button(prefix, run, who, refusal)
+        self.buttons[prefix] = ButtonSpec(prefix, run, who, refusal)
 
     def form(
         self, form_id: str, validate: Validator, submit: Submitter, *, who: Who = "anyone", refusal: str = ""
@@ -130,8 +130,9 @@ class Registry:
         self._unique(importer.name, self.importers)
         self.importers[importer.name] = importer
 
-    def summary(self, summary: Summary) -> None:
-        self.summaries.append(summary)
+    def home_part(self, part: HomePart) -> None:
+        self.home_parts.append(part)
+        self.home_parts.sort(key=lambda p: p.order)
 
     def mention(self, answer: MentionAnswer) -> None:
         self.mentions.append(answer)
@@ -149,7 +150,7 @@ class Registry:
         """The top-level slash commands (`news`, `cm`) the platforms must route to us, in declaration order."""
         return list(dict.fromkeys(c.path.split()[0] for c in self.commands))
 
-    def button_for(self, action_id: str) -> Button | None:
+    def button_for(self, action_id: str) -> ButtonSpec | None:
         """The declaration an action id belongs to: its exact id, else its prefix before the dot."""
         return self.buttons.get(action_id) or self.buttons.get(action_id.partition(".")[0])
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
-from handlers.moderation import delivery, log, nudges, retention, spreadsheet
+from handlers.moderation import delivery, home, log, nudges, retention, spreadsheet
 
 REFUSAL = N_("⛔ Only the CM and admins can use the moderation log. Nothing was changed.")
 
 
 def register(reg: Registry) -> None:
+    home.register(reg)
     reg.command(
         "cm log",
         log.command,

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from handlers.core.cards import posted_among
 from handlers.core.i18n import N_, number, translator
 from handlers.core.registry import CliCommand, Registry, Setting, Terminal
 from handlers.core.schedule import whole_number
@@ -38,9 +39,7 @@ def _anonymize(uow: UnitOfWork, which: ColumnElement[bool], why: str) -> int:
             .values(author=None, link=None, anonymized_at=now, anonymized_why=why)
         )
         # the cards in the CM channel show the author too: update them
-        posted = s.scalars(
-            select(ModerationEntry.id).where(ModerationEntry.id.in_(ids), ModerationEntry.queue_message_id.is_not(None))
-        )
+        posted = posted_among(s, delivery.KIND, ids)
         uow.send(*(delivery.update_card(i, f"anonymized:{now.isoformat()}") for i in posted))
     return len(ids)
 

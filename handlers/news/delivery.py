@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, joinedload
 
+from handlers.core.cards import posted, where_posted
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.ports import MessageRef
@@ -13,8 +14,9 @@ from handlers.core.registry import FollowUp, Registry
 from handlers.core.uow import UnitOfWork
 from handlers.news.cards import queue_message, status_dm
 from handlers.topics.sensitive import all_topics, matches
-from storage.models import Base, News, NewsEvent, Outbox, QueueMessage
+from storage.models import Base, News, NewsEvent, Outbox
 
+KIND = "news"  # its cards in posted_cards
 POST, UPDATE, STATUS_DM, ANSWER, DELIVERED_DM = (
     "news.post",
     "news.update",
@@ -48,53 +50,51 @@ def _news(s: Session, news_id: int) -> tuple[News, list[str]]:
 def _queue_post(uow: UnitOfWork, row: Outbox) -> list[FollowUp | Base]:
     with uow.reading() as s:
         news, topics = _news(s, row.payload["news_id"])
+        card = where_posted(s, KIND, news.id)
     message = queue_message(news, uow.team.language, uow.team.timezone, topics)
-    if news.queue_message is not None:
-        uow.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
+    if card is not None:
+        uow.chat.update(card, message)
         return []
     ref = uow.chat.post(uow.team.queue_channel, message)
     # Where the card is, kept in the same transaction as "delivered".
-    posted: list[FollowUp | Base] = [QueueMessage(news_id=news.id, channel=ref.channel, message_id=ref.message_id)]
+    done: list[FollowUp | Base] = [posted(KIND, news.id, ref)]
     # A late delivery: the submitter was told it was only saved, so tell them now.
     if row.attempts:
-        posted.append(FollowUp(DELIVERED_DM, {"news_id": news.id}, f"news:{news.id}:delivered"))
-    return posted
+        done.append(FollowUp(DELIVERED_DM, {"news_id": news.id}, f"news:{news.id}:delivered"))
+    return done
 
 
 def _queue_update(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     with uow.reading() as s:
         news, topics = _news(s, row.payload["news_id"])
-    if news.queue_message is not None:  # otherwise the pending queue post will show the news as it is
-        message = queue_message(news, uow.team.language, uow.team.timezone, topics)
-        uow.chat.update(MessageRef(news.queue_message.channel, news.queue_message.message_id), message)
+        card = where_posted(s, KIND, news.id)
+    if card is not None:  # otherwise the pending queue post will show the news as it is
+        uow.chat.update(card, queue_message(news, uow.team.language, uow.team.timezone, topics))
     return []
 
 
-def _event(uow: UnitOfWork, row: Outbox) -> tuple[NewsEvent, News]:
+def _event(uow: UnitOfWork, row: Outbox) -> tuple[NewsEvent, News, MessageRef | None]:
     with uow.reading() as s:
         event = s.get(NewsEvent, row.payload["event_id"])
         assert event is not None
-        return event, event.news
+        return event, event.news, where_posted(s, KIND, event.news_id)
 
 
 def _status_dm(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    event, news = _event(uow, row)
+    event, news, _card = _event(uow, row)
     uow.chat.dm(news.author_id, status_dm(news, event, uow.language(news.author_id)))
     return []
 
 
 def _queue_answer(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     """The submitter's answer, as a reply in the queue item's thread, so the CM is notified."""
-    event, news = _event(uow, row)
-    if news.queue_message is None:
+    event, news, card = _event(uow, row)
+    if card is None:
         return []
     _ = translator(uow.team.language)
     text = Md.of(_("💬 Answer from the submitter about “{title}”:\n> {note}"), title=news.title, note=event.note)
-    uow.chat.post(
-        news.queue_message.channel,
-        Message(text=text, fallback=_("New answer about: {title}").format(title=news.title)),
-        thread=MessageRef(news.queue_message.channel, news.queue_message.message_id),
-    )
+    said = Message(text=text, fallback=_("New answer about: {title}").format(title=news.title))
+    uow.chat.post(card.channel, said, thread=card)
     return []
 
 

@@ -7,12 +7,13 @@ from handlers.core.i18n import N_
 from handlers.core.messages import FormErrors
 from handlers.core.registry import Registry, Who
 from handlers.core.uow import UnitOfWork
-from handlers.news import delivery, nudges, submit, triage
+from handlers.news import delivery, home, nudges, submit, triage
 
 DECIDE = N_("⛔ Only the CM and admins can decide on news. Nothing was changed.")
 
 
 def register(reg: Registry) -> None:
+    home.register(reg)
     reg.describe("news", N_("Send a news item to the community manager"))
     reg.command("news", submit.command, N_("send a news item to the CM (first line = title)"), args=N_("<text>"))
     reg.command("news", submit.command, N_("open the news form (category, date, links)"))

@@ -11,17 +11,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from handlers.core import owing
+from handlers.core.cards import where_posted
 from handlers.core.dates import day
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.core.permissions import cm_back_on, cm_inbox, standing_in
-from handlers.core.ports import MessageRef
 from handlers.core.registry import FollowUp, Recurring, Registry, Setting
 from handlers.core.schedule import GRACE, local_day, office_hours, read_schedule, whole_number
 from handlers.core.uow import UnitOfWork
+from handlers.news import delivery
 from handlers.news.cards import decision_card
 from handlers.news.submit import send_button
-from storage.models import News, NewsEvent, Outbox, QueueMessage
+from storage.models import News, NewsEvent, Outbox
 
 CARDS_MAX = 5  # items sent with their buttons in one nudge; the rest are counted
 WAITING = ("new", "needs_info")
@@ -223,8 +224,7 @@ def _answer_late(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
         days=days,
     )
     with uow.reading() as s:
-        card = s.get(QueueMessage, news.id)
-    thread = MessageRef(card.channel, card.message_id) if card else None
+        thread = where_posted(s, delivery.KIND, news.id)
     uow.chat.post(uow.team.queue_channel, Message(text=text), thread=thread)
     return []
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
-from handlers.onboarding import nudges, plan
+from handlers.onboarding import home, nudges, plan
 
 
 def register(reg: Registry) -> None:
+    home.register(reg)
     reg.command("cm onboarding", plan.command, N_("the plan for the CM's first weeks"), open_ended=True,
                 aliases=("integration",))  # fmt: skip
     for verb, french, args in (("add", "ajouter", N_("<week> <title>")), ("rename", "renommer", N_("N <title>")),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
-from handlers.reminders import away, personal
+from handlers.reminders import away, home, personal
 
 
 def register(reg: Registry) -> None:
+    home.register(reg)
     personal.register(reg)
     refusal = N_("⛔ Only the CM and admins can mark the CM away.")
     said = N_("while you are away, what is for the CM goes to the admins")
