@@ -14,6 +14,7 @@ from handlers.news import feature as news
 from handlers.onboarding import feature as onboarding
 from handlers.recap import feature as recap
 from handlers.reminders import feature as reminders
+from handlers.reports import feature as reports
 from handlers.role import feature as role
 from handlers.tips import feature as tips
 from handlers.topics import feature as topics
@@ -26,6 +27,7 @@ FEATURES: tuple[Register, ...] = (
     charters.register,
     topics.register,
     moderation.register,
+    reports.register,
     recap.register,
     reminders.register,
     onboarding.register,

@@ -169,6 +169,20 @@ class ModerationEntry(Base):
     anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     anonymized_why: Mapped[str | None] = mapped_column(String(10))  # retention | request
     topics: Mapped[list[EntryTopic]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    link_key: Mapped[str | None] = mapped_column(String(1000), index=True)  # the link normalised: one entry per link
+    reports: Mapped[list[EntryReport]] = relationship(lazy="selectin", order_by="EntryReport.reported_at")
+
+
+class EntryReport(Base):
+    """A member who reported this negative message (`/cm report`), and whether they were
+    told how the CM handled it."""
+
+    __tablename__ = "entry_reports"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("moderation_entries.id"), primary_key=True)
+    reporter_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the message saying how it was handled was owed
 
 
 class EntryTopic(Base):

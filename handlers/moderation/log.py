@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from handlers.core import outbox
 from handlers.core.context import Request
@@ -16,8 +13,8 @@ from handlers.core.once import changed
 from handlers.core.uow import UnitOfWork
 from handlers.moderation import delivery
 from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
-from handlers.topics.sensitive import all_topics, matches
-from storage.models import EntryTopic, ModerationEntry, ModerationEvent
+from handlers.moderation.entries import write_entry
+from storage.models import ModerationEntry, ModerationEvent
 
 EXCERPT_MAX = 2000
 NOTE_MAX = 1000
@@ -127,45 +124,9 @@ def validate_change(uow: UnitOfWork, req: Request, values: dict[str, str]) -> Fo
     return check(values, req.language, full=False)
 
 
-def store(uow: UnitOfWork, actor: str, values: dict[str, str], seen_at: datetime | None = None) -> int:
-    """Write one entry outside a request (tests; `relais import` writes in batches); returns its id."""
-    with uow.writing():
-        return _write(uow.session, actor, values, seen_at)
-
-
-def entry_values(actor: str, values: dict[str, str]) -> dict[str, object]:
-    """An entry's columns from what was typed (the form) or read (an import): one rule for both."""
-    handling = values.get("handling") or "pending"
-    return {
-        "network": values["network"],
-        "link": values.get("link", "").strip() or None,
-        "author": values.get("author", "").strip() or None,
-        "excerpt": values["excerpt"].strip(),
-        "severity": values.get("severity") or "low",
-        "handling": handling,
-        "reason": values.get("reason", "").strip(),
-        "note": values.get("note", "").strip(),
-        "logged_by": actor,
-        "handled_by": actor if handling != "pending" else None,
-    }
-
-
-def _write(s: Session, actor: str, values: dict[str, str], seen_at: datetime | None) -> int:
-    """One entry, its topics and its first handling."""
-    entry = ModerationEntry(**entry_values(actor, values))
-    if seen_at is not None:
-        entry.seen_at = seen_at
-    s.add(entry)
-    s.flush()
-    for name in matches(entry.excerpt, all_topics(s)):
-        s.add(EntryTopic(entry_id=entry.id, topic=name))
-    s.add(ModerationEvent(entry_id=entry.id, handling=entry.handling, actor_id=actor, note=entry.note))
-    return entry.id
-
-
 def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -> None:
     with uow.writing():  # the entry and its card, in one transaction
-        entry_id = _write(uow.session, req.user_id, values, None)
+        entry_id = write_entry(uow.session, req.user_id, values, None)
         uow.send(delivery.post_card(entry_id))
     _ = translator(req.language)
     if outbox.deliver_sent(uow):

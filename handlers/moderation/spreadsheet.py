@@ -27,7 +27,8 @@ from handlers.core.uow import UnitOfWork
 from handlers.moderation import export
 from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.columns import BATCH, COLUMNS, IMPORTED, REQUIRED
-from handlers.moderation.log import check, entry_values
+from handlers.moderation.entries import entry_values
+from handlers.moderation.log import check
 from handlers.topics.sensitive import all_topics, matcher
 from storage.models import EntryTopic, ModerationEntry, ModerationEvent, table_of
 

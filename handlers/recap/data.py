@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from handlers.moderation.cards import OPEN
-from storage.models import EntryTopic, ModerationEntry
+from storage.models import EntryReport, EntryTopic, ModerationEntry
 
 WEEK = re.compile(r"^(\d{4})-?[WS](\d{1,2})$")  # 2026-W49, or 2026-S49 as French writes it
 
@@ -83,6 +83,8 @@ class Recap:
     by_topic: list[tuple[str, int]]
     rows: list[Row]
     per_day: dict[date, Counter[str]] = field(default_factory=dict)
+    reported: int = 0  # entries of the week members reported (/cm report)
+    reporters: int = 0  # how many members reported them
 
 
 def _grouped(session: Session, column, where) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
@@ -123,6 +125,11 @@ def build(session: Session, week: str, tz: ZoneInfo) -> Recap:
     per_day: dict[date, Counter[str]] = {monday + timedelta(days=d): Counter() for d in range(7)}
     for row in rows:
         per_day.setdefault(row.seen_at.astimezone(tz).date(), Counter())[row.handling] += 1
+    reported, reporters = session.execute(
+        select(func.count(func.distinct(EntryReport.entry_id)), func.count(func.distinct(EntryReport.reporter_id)))
+        .join(ModerationEntry, ModerationEntry.id == EntryReport.entry_id)
+        .where(in_week)
+    ).one()
     return Recap(
         week=week_of(monday),
         monday=monday,
@@ -133,4 +140,6 @@ def build(session: Session, week: str, tz: ZoneInfo) -> Recap:
         by_topic=by_topic,
         rows=rows,
         per_day=per_day,
+        reported=reported or 0,
+        reporters=reporters or 0,
     )

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from handlers.core.schedule import cron, last_fire, working
 from handlers.core.uow import UnitOfWork
-from handlers.moderation.log import store
+from handlers.moderation.entries import store
 from handlers.recap import weekly
 from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, News

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, select
 from bot.bootstrap import bootstrap
 from bot.config import Settings
 from handlers.core.uow import UnitOfWork
-from handlers.moderation.log import store
+from handlers.moderation.entries import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import News
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import inspect, select
 
 from handlers.core.uow import UnitOfWork
-from handlers.moderation.log import store
+from handlers.moderation.entries import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, Outbox
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text, serving, slack_settings, tick

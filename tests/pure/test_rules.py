@@ -88,3 +88,18 @@ def test_a_charter_form_is_checked_in_bytes_without_a_database():
     too_long = charters.validate(uow, req, {"text": "é" * 1600})  # type: ignore[arg-type]
     assert "Too long by about 200" in too_long["text"]
     assert text_of  # the same plain-text reading as the handler tests
+
+
+def test_a_link_is_compared_as_people_paste_it():
+    from handlers.moderation.links import link_key
+
+    same = {
+        "https://www.facebook.com/asso/posts/123",
+        "HTTPS://WWW.Facebook.COM/asso/posts/123/",
+        "https://www.facebook.com/asso/posts/123?utm_source=share&fbclid=abc#comments",
+        "https://www.facebook.com:443/asso/posts/123?mibextid=xyz",
+    }
+    assert {link_key(link) for link in same} == {"https://www.facebook.com/asso/posts/123"}
+    assert link_key("https://x.com/a/status/9?lang=fr") != link_key("https://x.com/a/status/9")  # not tracking
+    assert link_key("https://x.com/A/status/9") != link_key("https://x.com/a/status/9")  # a path keeps its case
+    assert link_key("") is None and link_key("vu sur le groupe") == "vu sur le groupe"

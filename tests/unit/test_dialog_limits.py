@@ -11,7 +11,7 @@ from handlers.core import router
 from handlers.core.context import Deps
 from handlers.core.messages import Form
 from handlers.core.uow import UnitOfWork
-from handlers.moderation import log as moderation
+from handlers.moderation import entries
 from tests.fakes.mattermost_api import dialog_problems
 from tests.fakes.slack_api import view_problems
 from tests.unit.conftest import as_user
@@ -25,7 +25,7 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     router.command(deps, leader_req, "cm", f"language {lang}")
     router.command(deps, leader_req, "news", "Fête des bénévoles\nSamedi au local")
     news_id = "1"
-    entry = moderation.store(UnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "Honteux !"})
+    entry = entries.store(UnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "Honteux !"})
     router.command(deps, leader_req, "news", "")
     for text in ("role edit", "charter edit moderation", "charter edit speaking", "log"):
         router.command(deps, cm_req, "cm", text)
@@ -37,6 +37,7 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     router.action(deps, cm_req, "moderation.ignored", str(entry))
     router.action(deps, cm_req, "moderation.note", str(entry))
     router.command(deps, leader_req, "cm", "remind")
+    router.command(deps, leader_req, "cm", "report")
     return leader_reply.forms + cm_reply.forms
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.core import outbox, router
 from handlers.core.uow import UnitOfWork
-from handlers.moderation.log import store
+from handlers.moderation.entries import store
 from handlers.recap import weekly as recap
 from handlers.recap.data import bounds, last_week, parse_week
 from storage.models import Outbox

@@ -315,7 +315,7 @@ def test_a_close_wished_date_a_publication_day_and_pending_negative_messages_rea
 ) -> None:
     from datetime import date
 
-    from handlers.moderation.log import store
+    from handlers.moderation.entries import store
 
     with rhythm.db.begin() as s:
         s.add(News(author_id="leader", title="Kermesse", wished_date=date(2026, 11, 26),

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from handlers.core.sheets import Unreadable
 from handlers.core.uow import UnitOfWork
+from handlers.moderation.entries import store
 from handlers.moderation.export import export_rows
-from handlers.moderation.log import store
 from handlers.moderation.spreadsheet import import_rows
 from storage.models import EntryTopic, ModerationEntry, ModerationEvent, Topic
 

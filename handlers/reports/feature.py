@@ -1,0 +1,26 @@
+"""Reports of negative comments from any member, feeding the moderation log."""
+
+from __future__ import annotations
+
+from handlers.core.i18n import N_
+from handlers.core.messages import Button, Md
+from handlers.core.registry import HomePart, Registry
+from handlers.core.uow import UnitOfWork
+from handlers.reports import report
+
+
+def _home(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]]:
+    """Everyone's home view offers the form, the CM's too."""
+    return Md.of("{t}", t=report.home_line(lang)), [report.report_button(lang)]
+
+
+def register(reg: Registry) -> None:
+    reg.command("cm report", report.command, N_("report a negative comment seen online (a form)"), open_ended=True,
+                aliases=("signaler",))  # fmt: skip
+    reg.command("cm report mine", report.mine, N_("your reports and how they were handled"),
+                aliases=("report moi", "report mes", "signaler moi"))  # fmt: skip
+    reg.button("reports", report.open_form)
+    reg.form(report.FORM, report.validate, report.submit)
+    reg.deliverer(report.TOLD, report.told)
+    reg.watch(report.watch)
+    reg.home_part(HomePart(60, _home, lambda _uow: ""))
