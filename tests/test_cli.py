@@ -555,3 +555,20 @@ def test_the_import_shows_a_progress_bar_on_a_terminal_only(tmp_path):
     assert "Entrées chargées\u202f: 3\u202f000. Lignes refusées\u202f: 0." in shown
     piped = relais(["import", "moderation", "journal.csv"], tmp_path)  # not a terminal: no bar
     assert piped.stderr == "" and "lignes" not in piped.stdout
+
+
+DM_AND_REPORT = (
+    "Loto du club samedi\\nVenez nombreux au local\n1\n\n.\n1\n\n\n"  # a direct message, sent on as news
+    "/cm report\n1\nhttps://www.facebook.com/asso/posts/1?fbclid=x\nHonteux, cette fusion\n.\n.\n"
+    "/as cm\n/cm log list open\n/quit\n"
+)
+
+
+def test_console_a_line_without_a_slash_is_a_direct_message_and_a_report_reaches_the_cm(tmp_path):
+    out = relais([], tmp_path, stdin=DM_AND_REPORT).stdout
+    assert "📨 Dois-je transmettre ceci au/à la CM comme actualité\u202f?" in out
+    assert "Votre réponse\u202f: Loto du club samedi (Entrée la garde)" in out  # the form, prefilled
+    assert "── #cm-queue · message 1 ──\n📰 Loto du club samedi\nVenez nombreux au local" in out
+    assert "🛡️ Message négatif n°1 — Facebook\n> Honteux, cette fusion" in out and "Signalé par\u202f: @leader" in out
+    assert "🙏 Merci\u202f: signalé au/à la CM sous le n°1." in out
+    assert "• n°1 Facebook — ⏳ en attente" in out  # the CM sees it in the open log

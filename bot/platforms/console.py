@@ -57,7 +57,8 @@ class Console:
         self.say(
             self._(
                 "Relais console. You are @{user}. Type /news <text> (\\n starts a new line), /cm help, "
-                "/as cm to act as the CM, a number to press a button, /quit to leave."
+                "/as cm to act as the CM, a number to press a button, /quit to leave; "
+                "anything else is a message to Relais."
             ).format(user=self.user)
         )
         while True:
@@ -99,8 +100,8 @@ class Console:
                 router.mention(UnitOfWork(self.deps), self.user, line[len("@relais") :]),
                 thread=MessageRef("general", "0"),
             )
-        else:
-            self.say(self._("Commands start with / (try /cm help); a number presses a button."))
+        else:  # anything else is a direct message to Relais, as on Slack and Mattermost
+            router.direct_message(self.deps, req, line.replace("\\n", "\n"))
         while reply.forms:
             self.fill(req, reply.forms.pop(0))
 
@@ -113,8 +114,9 @@ class Console:
         kept: dict[str, str] = {}  # what was typed in a field refused: asked again from it, never lost
         try:
             while todo:
-                for field in todo:
-                    values[field.name] = self.ask(field, kept.get(field.name))
+                for field in todo:  # a prefilled line (a message sent on to the CM) is offered as kept
+                    start = kept.get(field.name, field.initial if field.kind in ("line", "date") else None)
+                    values[field.name] = self.ask(field, start or None)
                 errors = router.validate_form(self.deps, req, form.form_id, values)
                 for error in errors.values():
                     self.say(f"⚠️ {error}")

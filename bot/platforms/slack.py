@@ -29,7 +29,7 @@ from bot.platforms.slack_blocks import submitted_values
 from bot.platforms.slack_chat import SlackChat
 from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
-from handlers.core.inbound import Click, Command, HomeOpened, Inbound, Mention, Submission
+from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Submission
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
@@ -123,6 +123,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
 
     @app.event("app_mention")
     @app.event("app_home_opened")
+    @app.event("message")
     async def on_event(context: Any) -> None:
         if "inbox" in context:  # the Messages tab is opened too: only the Home tab has a view
             intake.process(*context["inbox"])
@@ -146,7 +147,15 @@ def _event(body: dict[str, Any]) -> Inbound | None:
         return Mention(user, channel, thread=thread, text=text)
     if event.get("type") == "app_home_opened" and event.get("tab") == "home":
         return HomeOpened(user, channel)
+    if event.get("type") == "message" and event.get("channel_type") == "im" and _from_a_person(event):
+        return DirectMessage(user, channel, {"channel": channel}, text=event.get("text", ""))
     return None
+
+
+def _from_a_person(event: dict[str, Any]) -> bool:
+    """A person's own new message: not a bot's (ours included), not an edit, a deletion or
+    a join (those come with a subtype); a file shared with words is a message too."""
+    return bool(event.get("user")) and not event.get("bot_id") and event.get("subtype") in (None, "file_share")
 
 
 def events_route(settings: Settings, app: AsyncApp) -> Route:

@@ -29,6 +29,7 @@ ButtonRun = Callable[["UnitOfWork", "Request", str, str], None]
 Validator = Callable[["UnitOfWork", "Request", dict[str, str]], FormErrors]
 Submitter = Callable[["UnitOfWork", "Request", dict[str, str], str], None]
 MentionAnswer = Callable[["UnitOfWork", str, str], Any]
+DirectAnswer = Callable[["UnitOfWork", "Request", str], bool]  # True: it answered
 
 
 @dataclass(frozen=True)

@@ -70,4 +70,12 @@ class Mention(Inbound):
     kind: ClassVar[str] = "mention"
 
 
-KINDS: dict[str, type[Inbound]] = {c.kind: c for c in (Command, Click, Submission, HomeOpened, Mention)}
+@dataclass(frozen=True)
+class DirectMessage(Inbound):
+    """A message to Relais in a direct conversation (not a command)."""
+
+    text: str = ""
+    kind: ClassVar[str] = "dm"
+
+
+KINDS: dict[str, type[Inbound]] = {c.kind: c for c in (Command, Click, Submission, HomeOpened, Mention, DirectMessage)}

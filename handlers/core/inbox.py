@@ -19,7 +19,7 @@ from sqlalchemy import and_, delete, or_, select
 
 from handlers.core import outbox, router
 from handlers.core.context import Deps, Request
-from handlers.core.inbound import Click, Command, HomeOpened, Inbound, Mention, Submission
+from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Submission
 from handlers.core.once import add_once, claim
 from handlers.core.ports import MessageRef, Reply
 from handlers.core.registry import FollowUp, Registry
@@ -72,6 +72,8 @@ def process(deps: Deps, row_id: int, request: Inbound, reply: Reply) -> None:
             router.submit_form(deps, req, form_id, values, state)
         case HomeOpened():
             router.home_opened(deps, req)
+        case DirectMessage(text=text):
+            router.direct_message(deps, req, text)
         case Mention():
             uow = UnitOfWork(deps, req)
             with uow.writing():

@@ -21,6 +21,7 @@ from handlers.core.declarations import (
     CommandRun,
     Daily,
     Deliver,
+    DirectAnswer,
     Exporter,
     FollowUp,
     FormSpec,
@@ -64,6 +65,7 @@ class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
     home_parts: list[HomePart] = field(default_factory=list)
     mentions: list[MentionAnswer] = field(default_factory=list)
+    directs: list[tuple[int, DirectAnswer]] = field(default_factory=list)  # (order, answer): first to answer wins
     homes: list[Callable[[UnitOfWork, Request], None]] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
 
@@ -136,6 +138,12 @@ class Registry:
 
     def mention(self, answer: MentionAnswer) -> None:
         self.mentions.append(answer)
+
+    def direct(self, answer: DirectAnswer, *, order: int) -> None:
+        """A direct message to Relais: `answer` says whether it answered it; the next one
+        (by `order`) is asked otherwise."""
+        self.directs.append((order, answer))
+        self.directs.sort(key=lambda d: d[0])
 
     def home(self, opened: Callable[[UnitOfWork, Request], None]) -> None:
         self.homes.append(opened)

@@ -132,6 +132,17 @@ def home_opened(deps: Deps, req: Request) -> None:
         _run(deps, req, lambda uow: opened(uow, req))  # noqa: B023 - run at once, in this iteration
 
 
+@guarded
+def direct_message(deps: Deps, req: Request, text: str) -> None:
+    """A direct message to Relais (not a command): the first feature that answers it."""
+
+    def answer(uow: UnitOfWork) -> None:
+        if not any(reply(uow, req, text) for _order, reply in deps.features.directs):
+            guide.show(uow, req)
+
+    _run(deps, req, answer)
+
+
 def mention(uow: UnitOfWork, user_id: str, text: str) -> Message:
     """The answer to a mention of the bot: the first feature that declared one answers."""
     answers = uow.features.mentions

@@ -34,15 +34,19 @@ def command(uow: UnitOfWork, req: Request, text: str) -> None:
         quick_submit(uow, req, text)
 
 
-def news_form(lang: str) -> Form:
+def news_form(lang: str, initial: dict[str, str] | None = None) -> Form:
+    """The news form, empty or with first values (a message sent on to the CM)."""
     _ = translator(lang)
+    given = initial or {}
     return Form(
         form_id="news.submit",
         title=_("News for the CM"),
         submit=_("Send"),
         fields=[
-            Field("title", _("Title"), max_length=TITLE_MAX),
-            Field("body", _("Text"), kind="paragraph", max_length=BODY_MAX, optional=True),
+            Field("title", _("Title"), max_length=TITLE_MAX, initial=given.get("title", "")),
+            Field(
+                "body", _("Text"), kind="paragraph", max_length=BODY_MAX, optional=True, initial=given.get("body", "")
+            ),
             Field(
                 "category",
                 _("Category"),
@@ -52,7 +56,12 @@ def news_form(lang: str) -> Form:
             ),
             Field("wished_date", _("Wished publication date"), kind="date", optional=True),
             Field(
-                "links", _("Links"), optional=True, max_length=LINKS_MAX, hint=_("Web addresses, separated by spaces")
+                "links",
+                _("Links"),
+                optional=True,
+                max_length=LINKS_MAX,
+                hint=_("Web addresses, separated by spaces"),
+                initial=given.get("links", ""),
             ),
         ],
         language=lang,

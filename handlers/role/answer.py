@@ -170,6 +170,15 @@ def answer(uow: UnitOfWork, lang: str, question: str) -> Message:
     return Message(title=title, text=reply, context=Md.of(_("Type /cm role to read the whole charter.")))
 
 
+def direct(uow: UnitOfWork, req: Request, text: str) -> bool:
+    """A direct message answered as a mention is when it is about the CM's role."""
+    line = best_match(text, parse(charter_text(uow, req.language))[1], _defaults_elsewhere(uow, req.language))
+    if line is None and not set(words(text)) & ROLE_WORDS:
+        return False
+    req.reply.reply(answer(uow, req.language, text))
+    return True
+
+
 def mention(uow: UnitOfWork, user_id: str, text: str) -> Message:
     """A mention of the bot: a role question gets the role answer, anything else a hint."""
     lang = uow.language(user_id)

@@ -20,3 +20,4 @@ def register(reg: Registry) -> None:
     )
     reg.form("charter.role", answer.validate_charter, saver(answer.KIND), who="cm", refusal=REFUSAL)
     reg.mention(answer.mention)
+    reg.direct(answer.direct, order=10)

@@ -140,6 +140,14 @@ class SlackClient:
                 "event_id": event_id, "event_time": int(time.time()), "event": event}  # fmt: skip
         return self.post(json.dumps(body), "application/json")
 
+    def direct_message(self, user: str, text: str, event_id: str, **extra: Any) -> httpx.Response:
+        """A `message.im` event: someone wrote to the app in its Messages tab."""
+        event = {"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user, "text": text,
+                 "ts": "1700000199.000100", "event_ts": "1700000199.000100", **extra}  # fmt: skip
+        body = {"token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+                "event_id": event_id, "event_time": int(time.time()), "event": event}  # fmt: skip
+        return self.post(json.dumps(body), "application/json")
+
     def mention(self, user: str, text: str, event_id: str, retry: int | None = None) -> httpx.Response:
         body = json.dumps(
             {

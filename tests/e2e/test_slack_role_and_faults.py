@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from storage.models import News, Outbox
+from storage.models import Inbox, News, Outbox
 from tests.e2e.conftest import (
     CM,
     LEADER,
@@ -192,3 +192,24 @@ def test_the_fake_refuses_blocks_over_slacks_limits(fake_slack):
     assert resp.json() == {"ok": False, "error": "invalid_blocks"}
     assert fake_slack.problems == ["chat.postMessage: section text over 3000 characters"]
     fake_slack.problems.clear()
+
+
+def test_a_direct_message_gets_an_offer_then_the_prefilled_news_form(slack):
+    """message.im: a person's own message gets one reply in the DM; a bot's, an edit and a
+    retry of the same event get none."""
+    slack.direct_message(LEADER, "Loto du club samedi\nhttps://club.example.org/loto", "EvDM1")
+    slack.direct_message(LEADER, "Loto du club samedi", "EvDM1")  # Slack's retry: the same event id
+    slack.direct_message(LEADER, "from a bot", "EvDM2", bot_id="B1")
+    slack.direct_message(LEADER, "edited", "EvDM3", subtype="message_changed")
+    offer = slack.fake.wait_api("chat.postMessage")[0]
+    assert offer["channel"] == f"D{LEADER}" and "Shall I send this to the CM as news?" in blocks_text(offer)
+    send = next(e for b in offer["blocks"] if b["type"] == "actions" for e in b["elements"])
+    slack.click(LEADER, send["action_id"], send["value"], channel=f"D{LEADER}")
+    view = slack.fake.wait_api("views.open")[0]["view"]
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"]}
+    assert initial["title"] == "Loto du club samedi" and initial["body"] == "https://club.example.org/loto"
+    slack.submit(LEADER, view, {**initial, "category": "event"})
+    cards = slack.fake.wait_api("chat.postMessage", 2)
+    assert cards[1]["channel"] == QUEUE and "Loto du club samedi" in blocks_text(cards[1])
+    with slack.core.deps.db() as s:  # the bot's message and the edit were never stored; the retry found its row
+        assert s.scalars(select(Inbox.kind).where(Inbox.kind == "dm")).all() == ["dm"]

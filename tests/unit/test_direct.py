@@ -1,0 +1,48 @@
+"""A direct message to Relais: the role answer when it is about the CM's role, else an
+offer to send it to the CM as news, the form prefilled with what was written."""
+
+from __future__ import annotations
+
+from handlers.core import router
+from tests.unit.conftest import as_user, text_of
+
+MESSAGE = "Loto du club le 12 décembre\nVenez nombreux, https://club.example.org/loto?x=1 !"
+
+
+def test_a_role_question_in_a_direct_message_gets_the_role_answer(deps):
+    leader, reply = as_user("leader")
+    router.direct_message(deps, leader, "can you fix the printer?")
+    assert "the secretariat" in reply.last and reply.forms == []
+
+
+def test_anything_else_is_offered_to_the_cm_as_news_with_the_form_prefilled(deps, chat):
+    leader, reply = as_user("leader")
+    router.direct_message(deps, leader, MESSAGE)
+    offer = reply.replies[-1]
+    assert "Shall I send this to the CM as news?" in text_of(offer)
+    send, no = offer.actions
+    router.action(deps, leader, send.action_id, send.value)
+    form = reply.forms[-1]
+    values = {f.name: f.initial for f in form.fields}
+    assert form.form_id == "news.submit"
+    assert values["title"] == "Loto du club le 12 décembre"
+    assert values["body"] == "Venez nombreux, https://club.example.org/loto?x=1 !"  # the link as typed
+    router.submit_form(deps, leader, "news.submit", {**values, "category": "event"}, "")
+    assert [c for c, _m, _t in chat.posts] == ["C-QUEUE"] and "Loto du club" in text_of(chat.posts[0][1])
+
+    router.direct_message(deps, leader, "Juste pour dire merci")
+    _send, no = reply.replies[-1].actions
+    router.action(deps, leader, no.action_id, no.value)
+    assert reply.last == "👍 Nothing was sent." and len(chat.posts) == 1
+    router.action(deps, leader, "newsform.dm", no.value)  # the message was forgotten with "No thanks"
+    assert "no longer kept" in reply.last
+
+
+def test_a_long_first_line_is_cut_for_the_title_and_the_text_kept_whole(deps):
+    leader, reply = as_user("leader")
+    long_line = "Nous organisons " + "une très grande fête " * 10
+    router.direct_message(deps, leader, long_line)
+    send = reply.replies[-1].actions[0]
+    router.action(deps, leader, send.action_id, send.value)
+    values = {f.name: f.initial for f in reply.forms[-1].fields}
+    assert len(values["title"]) <= 150 and values["title"].endswith("…") and values["body"] == long_line.strip()
