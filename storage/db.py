@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0008"  # the newest migration's revision (tests/test_cli.py checks it is Alembic's head)
+HEAD = "0009"  # the newest migration's revision (tests/test_cli.py checks it is Alembic's head)
 
 
 def make_engine(url: str) -> Engine:

@@ -64,6 +64,8 @@ class News(Base):
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     scheduled_for: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source_author: Mapped[str | None] = mapped_column(String(64))  # who wrote the message sent on as news
+    source_link: Mapped[str | None] = mapped_column(Text)  # the link that opens that message
     events: Mapped[list[NewsEvent]] = relationship(back_populates="news", order_by="NewsEvent.id", lazy="selectin")
 
 

@@ -82,6 +82,9 @@ class ConsoleChat:
     def publish_home(self, user_id: str, message: Message) -> None:
         """The console has no home tab: /cm home shows the same."""
 
+    def permalink(self, ref: MessageRef) -> str | None:
+        return None  # the console's messages have no address
+
     def person(self, typed: str) -> str | None:
         """Anyone who has been at this keyboard (`/as`) or has a role, typed as `@cm` or `cm`."""
         name = typed.strip().lstrip("@").casefold()

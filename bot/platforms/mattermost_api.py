@@ -39,6 +39,7 @@ def _error_id(resp: httpx.Response) -> str:
 
 class MattermostAPI:
     def __init__(self, base_url: str, token: str, *, timeout: float = 10) -> None:
+        self.base = base_url.rstrip("/")
         self.http = httpx.Client(
             base_url=base_url.rstrip("/") + "/api/v4", timeout=timeout, headers={"Authorization": f"Bearer {token}"}
         )

@@ -59,6 +59,10 @@ class MattermostChat:
     def publish_home(self, user_id: str, message: Message) -> None:
         """Mattermost has no home tab: /cm home shows the same."""
 
+    def permalink(self, ref: MessageRef) -> str | None:
+        """The server's own redirect to a post, whatever the team: `…/_redirect/pl/<post id>`."""
+        return f"{self.api.base}/_redirect/pl/{ref.message_id}"
+
     def person(self, typed: str) -> str | None:
         return typed or None  # the dialog's users select gives an id
 

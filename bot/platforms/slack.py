@@ -25,11 +25,11 @@ from starlette.routing import Route
 
 from bot.config import Settings
 from bot.intake import Intake
-from bot.platforms.slack_blocks import submitted_values
+from bot.platforms.slack_blocks import plain_text, submitted_values
 from bot.platforms.slack_chat import SlackChat
 from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
-from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Submission
+from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
@@ -110,6 +110,19 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
             user_id, channel, where, form_id=view["callback_id"], values=values, state=meta.get("state", "")
         )
         await take(ack, form)
+
+    if deps.features.shortcuts:
+        shortcuts = "|".join(re.escape(s) for s in deps.features.shortcuts)
+
+        @app.shortcut(re.compile(rf"^({shortcuts})$"))
+        async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
+            """A message shortcut brings the message; a global one only who chose it. The form
+            is opened from the trigger first: the message's link is asked for when it is sent."""
+            message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id", "")
+            where = _where(body.get("response_url", ""), body.get("trigger_id", ""), channel)
+            await take(ack, Shortcut(body["user"]["id"], channel, where, callback_id=body["callback_id"],
+                                     message_text=plain_text(message.get("text", "")),
+                                     message_author=message.get("user", ""), message_id=message.get("ts", "")))  # fmt: skip
 
     @app.middleware
     async def store_event(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:

@@ -172,3 +172,28 @@ def submitted_values(view: dict[str, Any]) -> dict[str, str]:
             else:
                 values[block_id] = state.get("value") or ""
     return values
+
+
+_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def plain_text(mrkdwn: str) -> str:
+    """A Slack message's text as a person reads it: `<https://x|the page>` is "the page
+    (https://x)", a bare `<https://x>` the address itself, `<@U1>` "@U1", `<#C1|general>`
+    "#general", `<!here>` "@here" (defused again wherever it is shown), and `&amp; &lt; &gt;`
+    their characters. Addresses are kept exactly as Slack gives them."""
+
+    def one(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith("@"):
+            return "@" + (label or target[1:])
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!"):
+            return "@" + (label or target[1:].split("^")[0])
+        if label and label != target and label != target.removeprefix("mailto:"):
+            return f"{label} ({target})"
+        return target.removeprefix("mailto:") if label else target
+
+    text = _MARKUP.sub(one, mrkdwn)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -74,6 +74,14 @@ class SlackChat:
         view = {"type": "home", "blocks": [b.to_dict() for b in blocks(message)]}
         _call("views.publish", lambda: self.client.views_publish(user_id=user_id, view=view))
 
+    def permalink(self, ref: MessageRef) -> str | None:
+        answer = _call(
+            "chat.getPermalink",
+            lambda: self.client.chat_getPermalink(channel=ref.channel, message_ts=ref.message_id),
+            answers=("message_not_found", "channel_not_found"),
+        )
+        return str(answer["permalink"]) if answer is not None else None
+
     def person(self, typed: str) -> str | None:
         return typed or None  # the form's users_select gives an id
 

@@ -170,6 +170,29 @@ class Importer:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """A message a person sent on to Relais from its menu (a Slack message shortcut),
+    as plain text with its links as they were written, and where it was."""
+
+    text: str
+    author: str
+    channel: str
+    message_id: str
+
+
+@dataclass(frozen=True)
+class ShortcutSpec:
+    """A platform shortcut: on a message (`on="message"`, it gets the message) or from
+    anywhere (`on="global"`). `name` and `description` (msgids) are what the menu shows."""
+
+    callback_id: str
+    run: Callable[[UnitOfWork, Request, Quoted | None], None]
+    name: str
+    description: str
+    on: Literal["message", "global"] = "global"
+
+
+@dataclass(frozen=True)
 class HomePart:
     """A part of the home view a feature shows (Slack's App Home, `/cm home`):
     `show(uow, user, language, cm)` returns its text and buttons, or None; `order`

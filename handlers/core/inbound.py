@@ -78,4 +78,18 @@ class DirectMessage(Inbound):
     kind: ClassVar[str] = "dm"
 
 
-KINDS: dict[str, type[Inbound]] = {c.kind: c for c in (Command, Click, Submission, HomeOpened, Mention, DirectMessage)}
+@dataclass(frozen=True)
+class Shortcut(Inbound):
+    """A shortcut chosen from the platform's menus; on a message, that message (its text
+    already plain, its author, where it is)."""
+
+    callback_id: str = ""
+    message_text: str = ""
+    message_author: str = ""
+    message_id: str = ""
+    kind: ClassVar[str] = "shortcut"
+
+
+KINDS: dict[str, type[Inbound]] = {
+    c.kind: c for c in (Command, Click, Submission, HomeOpened, Mention, DirectMessage, Shortcut)
+}

@@ -19,10 +19,10 @@ from sqlalchemy import and_, delete, or_, select
 
 from handlers.core import outbox, router
 from handlers.core.context import Deps, Request
-from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Submission
+from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
 from handlers.core.once import add_once, claim
 from handlers.core.ports import MessageRef, Reply
-from handlers.core.registry import FollowUp, Registry
+from handlers.core.registry import FollowUp, Quoted, Registry
 from handlers.core.uow import UnitOfWork, mark_processed
 from storage.models import Inbox, Outbox
 
@@ -74,6 +74,11 @@ def process(deps: Deps, row_id: int, request: Inbound, reply: Reply) -> None:
             router.home_opened(deps, req)
         case DirectMessage(text=text):
             router.direct_message(deps, req, text)
+        case Shortcut(callback_id=callback_id, message_id=message_id) if message_id:
+            quoted = Quoted(request.message_text, request.message_author, request.channel, message_id)
+            router.shortcut(deps, req, callback_id, quoted)
+        case Shortcut(callback_id=callback_id):
+            router.shortcut(deps, req, callback_id, None)
         case Mention():
             uow = UnitOfWork(deps, req)
             with uow.writing():

@@ -41,6 +41,11 @@ class Chat(Protocol):
         self, channel: str, *, filename: str, content: bytes, title: str, thread: MessageRef | None = None
     ) -> None: ...
 
+    def permalink(self, ref: MessageRef) -> str | None:
+        """A link to a message that opens it on the platform, or None when there is none
+        (the console). Raises ChatError if the platform does not answer."""
+        ...
+
     def person(self, typed: str) -> str | None:
         """The platform id of the person a form names (a picker's id as it is; a name typed
         in the console, with or without its @), or None when there is no such person."""

@@ -28,9 +28,11 @@ from handlers.core.declarations import (
     HomePart,
     Importer,
     MentionAnswer,
+    Quoted,
     Recurring,
     Setting,
     SettingError,
+    ShortcutSpec,
     Submitter,
     Terminal,
     Validator,
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [  # what a feature declares with, from the one place it registers
     "ButtonSpec", "CliCommand", "Command", "CommandRun", "Daily", "Deliver", "Exporter", "FollowUp", "FormSpec",
-    "HomePart", "Importer", "Recurring", "Registry", "Setting", "SettingError", "Submitter", "Terminal", "Validator", "Who",
+    "HomePart", "Importer", "Quoted", "ShortcutSpec", "Recurring", "Registry", "Setting", "SettingError", "Submitter", "Terminal", "Validator", "Who",
 ]  # fmt: skip
 CM_ONLY = N_("⛔ Only the CM and admins can use this command. Nothing was changed.")
 ADMIN_ONLY = N_("⛔ Only the admins can use this command. Nothing was changed.")
@@ -65,6 +67,7 @@ class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
     home_parts: list[HomePart] = field(default_factory=list)
     mentions: list[MentionAnswer] = field(default_factory=list)
+    shortcuts: dict[str, ShortcutSpec] = field(default_factory=dict)
     directs: list[tuple[int, DirectAnswer]] = field(default_factory=list)  # (order, answer): first to answer wins
     homes: list[Callable[[UnitOfWork, Request], None]] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
@@ -138,6 +141,10 @@ class Registry:
 
     def mention(self, answer: MentionAnswer) -> None:
         self.mentions.append(answer)
+
+    def shortcut(self, shortcut: ShortcutSpec) -> None:
+        self._unique(shortcut.callback_id, self.shortcuts)
+        self.shortcuts[shortcut.callback_id] = shortcut
 
     def direct(self, answer: DirectAnswer, *, order: int) -> None:
         """A direct message to Relais: `answer` says whether it answered it; the next one

@@ -14,7 +14,7 @@ from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.permissions import is_admin, is_cm
-from handlers.core.registry import ADMIN_ONLY, CM_ONLY, Who
+from handlers.core.registry import ADMIN_ONLY, CM_ONLY, Quoted, Who
 from handlers.core.uow import AlreadyProcessed, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,15 @@ def submit_form(deps: Deps, req: Request, form_id: str, values: dict[str, str], 
 def home_opened(deps: Deps, req: Request) -> None:
     for opened in deps.features.homes:
         _run(deps, req, lambda uow: opened(uow, req))  # noqa: B023 - run at once, in this iteration
+
+
+@guarded
+def shortcut(deps: Deps, req: Request, callback_id: str, quoted: Quoted | None) -> None:
+    declared = deps.features.shortcuts.get(callback_id)
+    if declared is None:
+        _run(deps, req, lambda uow: guide.show(uow, req))
+    else:
+        _run(deps, req, lambda uow: declared.run(uow, req, quoted))
 
 
 @guarded

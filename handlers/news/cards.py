@@ -93,6 +93,10 @@ def queue_message(news: News, lang: str, tz: ZoneInfo, topics: list[str] | None 
         (_("Category"), Md.of("{c}", c=_(CATEGORIES.get(news.category, CATEGORIES["other"])))),
         (_("Status"), Md.of("**{s}**", s=status_label(news, lang))),
     ]
+    if news.source_author:  # sent on from someone else's message: who wrote it, and where it is
+        fields.append((_("Message by"), Md.of("{u}", u=UserRef(news.source_author))))
+    if news.source_link:
+        fields.append((_("Original message"), Md.text(news.source_link)))
     if news.wished_date:
         fields.append((_("Wished publication date"), Md.of("{d}", d=day(news.wished_date, lang))))
     if news.links:

@@ -7,7 +7,7 @@ from handlers.core.i18n import N_
 from handlers.core.messages import FormErrors
 from handlers.core.registry import Registry, Who
 from handlers.core.uow import UnitOfWork
-from handlers.news import delivery, direct, home, nudges, submit, triage
+from handlers.news import delivery, direct, home, nudges, shortcuts, submit, triage
 
 DECIDE = N_("⛔ Only the CM and admins can decide on news. Nothing was changed.")
 
@@ -31,7 +31,8 @@ def register(reg: Registry) -> None:
     reg.button("newsform.dm", direct.choose)  # the offer made to a direct message
     reg.button("newsform.no", direct.choose)
     reg.direct(direct.offer, order=90)
-    reg.form("news.submit", submit.validate, lambda d, r, v, _state: submit.submit_form(d, r, v))
+    reg.form("news.submit", submit.validate, submit.submit_form)
+    shortcuts.register(reg)
     for action in triage.FORMS:
         _decision_form(reg, action)
     delivery.register(reg)

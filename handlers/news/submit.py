@@ -15,7 +15,7 @@ from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message, Option
 from handlers.core.sheets import Column, local, write
 from handlers.core.uow import UnitOfWork
-from handlers.news import delivery
+from handlers.news import delivery, sources
 from handlers.news.cards import CATEGORIES, STATUSES, decision_card, news_line
 from storage.models import News, NewsEvent
 
@@ -34,7 +34,7 @@ def command(uow: UnitOfWork, req: Request, text: str) -> None:
         quick_submit(uow, req, text)
 
 
-def news_form(lang: str, initial: dict[str, str] | None = None) -> Form:
+def news_form(lang: str, initial: dict[str, str] | None = None, *, state: str = "") -> Form:
     """The news form, empty or with first values (a message sent on to the CM)."""
     _ = translator(lang)
     given = initial or {}
@@ -64,6 +64,7 @@ def news_form(lang: str, initial: dict[str, str] | None = None) -> Form:
                 initial=given.get("links", ""),
             ),
         ],
+        state=state,
         language=lang,
     )
 
@@ -111,8 +112,10 @@ def validate(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormError
     return errors
 
 
-def submit_form(uow: UnitOfWork, req: Request, values: dict[str, str]) -> None:
+def submit_form(uow: UnitOfWork, req: Request, values: dict[str, str], state: str = "") -> None:
+    """The news form; its state names the message it was opened from, if any (a shortcut)."""
     wished = values.get("wished_date", "")
+    source = sources.read(uow, state)
     _store_and_send(
         uow,
         req,
@@ -121,6 +124,7 @@ def submit_form(uow: UnitOfWork, req: Request, values: dict[str, str]) -> None:
         category=values.get("category") or "other",
         wished_date=read_date(wished, uow.team.timezone, req.language, uow.today())[0] if wished.strip() else None,
         links=" ".join(values.get("links", "").replace(",", " ").split()),
+        source=source,
     )
 
 
@@ -138,10 +142,20 @@ def quick_submit(uow: UnitOfWork, req: Request, text: str) -> None:
 
 
 def _store_and_send(
-    uow: UnitOfWork, req: Request, *, title: str, body: str, category: str, wished_date: date | None, links: str
+    uow: UnitOfWork,
+    req: Request,
+    *,
+    title: str,
+    body: str,
+    category: str,
+    wished_date: date | None,
+    links: str,
+    source: sources.Source | None = None,
 ) -> None:
     with uow.writing():
         news = News(
+            source_author=source.author if source else None,
+            source_link=source.link if source else None,
             author_id=req.user_id,
             title=title,
             body=body,

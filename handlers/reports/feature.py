@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from handlers.core.context import Request
 from handlers.core.i18n import N_
 from handlers.core.messages import Button, Md
-from handlers.core.registry import HomePart, Registry
+from handlers.core.registry import HomePart, Quoted, Registry, ShortcutSpec
 from handlers.core.uow import UnitOfWork
 from handlers.reports import report
 
@@ -24,3 +25,9 @@ def register(reg: Registry) -> None:
     reg.deliverer(report.TOLD, report.told)
     reg.watch(report.watch)
     reg.home_part(HomePart(60, _home, lambda _uow: ""))
+    reg.shortcut(ShortcutSpec("report_comment", _shortcut, N_("Report a negative comment"),
+                              N_("Hand a negative comment seen online to the CM")))  # fmt: skip
+
+
+def _shortcut(uow: UnitOfWork, req: Request, _quoted: Quoted | None) -> None:
+    req.reply.open_form(report.report_form(req.language))

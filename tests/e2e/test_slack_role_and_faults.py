@@ -213,3 +213,23 @@ def test_a_direct_message_gets_an_offer_then_the_prefilled_news_form(slack):
     assert cards[1]["channel"] == QUEUE and "Loto du club samedi" in blocks_text(cards[1])
     with slack.core.deps.db() as s:  # the bot's message and the edit were never stored; the retry found its row
         assert s.scalars(select(Inbox.kind).where(Inbox.kind == "dm")).all() == ["dm"]
+
+
+def test_send_to_the_cm_from_a_message_keeps_its_link_and_its_author(slack):
+    """The message shortcut: the form opens prefilled from the trigger; the queue card
+    shows who sent it, who wrote it and Slack's permalink."""
+    message = {"type": "message", "user": CM, "ts": "1700000300.000200",
+               "text": "Fête samedi à 14h\nInscriptions : <https://asso.example.org/fete?a=1&amp;b=2|le formulaire>"}  # fmt: skip
+    slack.interact({"type": "message_action", "callback_id": "send_to_cm", "trigger_id": f"trig-{LEADER}",
+                    "response_url": slack.fake.response_url(), "team": {"id": "T1"}, "user": {"id": LEADER},
+                    "channel": {"id": "CLEADERS"}, "message_ts": message["ts"], "message": message})  # fmt: skip
+    view = slack.fake.wait_api("views.open")[0]["view"]
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"]}
+    assert initial["title"] == "Fête samedi à 14h"
+    assert initial["body"] == "Inscriptions : le formulaire (https://asso.example.org/fete?a=1&b=2)"
+    slack.submit(LEADER, view, {**initial, "category": "event"})
+    card = blocks_text(slack.fake.wait_api("chat.postMessage")[0])
+    assert "https://asso.slack.com/archives/CLEADERS/p1700000300000200" in card and f"<@{CM}>" in card
+    slack.interact({"type": "shortcut", "callback_id": "report_comment", "trigger_id": f"trig-{LEADER}",
+                    "team": {"id": "T1"}, "user": {"id": LEADER}})  # fmt: skip
+    assert slack.fake.wait_api("views.open", 2)[1]["view"]["callback_id"] == "reports.new"

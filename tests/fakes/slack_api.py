@@ -122,6 +122,12 @@ class FakeSlack(RecordingServer):
         if method in ("chat.postMessage", "chat.update"):
             ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
             return 200, {"ok": True, "channel": body["channel"], "ts": ts, "message": {"text": body.get("text", "")}}
+        if method == "chat.getPermalink":  # Slack's own address for a message
+            if not body.get("channel") or not body.get("message_ts"):
+                return 200, {"ok": False, "error": "invalid_arguments"}
+            ts = str(body["message_ts"]).replace(".", "")
+            return 200, {"ok": True, "channel": body["channel"],
+                         "permalink": f"https://asso.slack.com/archives/{body['channel']}/p{ts}"}  # fmt: skip
         if method == "conversations.open":
             return 200, {"ok": True, "channel": {"id": "D" + body["users"]}}
         if method == "apps.connections.open":

@@ -103,3 +103,13 @@ def test_a_link_is_compared_as_people_paste_it():
     assert link_key("https://x.com/a/status/9?lang=fr") != link_key("https://x.com/a/status/9")  # not tracking
     assert link_key("https://x.com/A/status/9") != link_key("https://x.com/a/status/9")  # a path keeps its case
     assert link_key("") is None and link_key("vu sur le groupe") == "vu sur le groupe"
+
+
+def test_a_slack_message_is_read_as_a_person_reads_it():
+    from bot.platforms.slack_blocks import plain_text
+
+    text = "Voir <https://asso.example.org/fete?a=1&amp;b=2|la page> et <https://x.com/a> &lt;3 <@U1> <#C1|general> <!here>"
+    assert (
+        plain_text(text)
+        == "Voir la page (https://asso.example.org/fete?a=1&b=2) et https://x.com/a <3 @U1 #general @here"
+    )

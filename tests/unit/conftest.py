@@ -71,6 +71,9 @@ class RecordingChat:
         self._check()
         self.homes.append((user_id, message))
 
+    def permalink(self, ref: MessageRef) -> str | None:
+        return f"https://chat.example.org/{ref.channel}/p{ref.message_id}"
+
     def person(self, typed: str) -> str | None:
         return typed.lstrip("@") or None
 

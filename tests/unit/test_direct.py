@@ -46,3 +46,22 @@ def test_a_long_first_line_is_cut_for_the_title_and_the_text_kept_whole(deps):
     router.action(deps, leader, send.action_id, send.value)
     values = {f.name: f.initial for f in reply.forms[-1].fields}
     assert len(values["title"]) <= 150 and values["title"].endswith("…") and values["body"] == long_line.strip()
+
+
+def test_a_message_sent_on_from_its_menu_keeps_its_author_and_its_link(deps, chat):
+    from handlers.core.registry import Quoted
+
+    leader, reply = as_user("leader")
+    quoted = Quoted("Fête du quartier samedi\nInscriptions : https://asso.example.org/fete", "bob", "C-LEADERS", "17.5")
+    router.shortcut(deps, leader, "send_to_cm", quoted)
+    form = reply.forms[-1]
+    values = {f.name: f.initial for f in form.fields}
+    assert values["title"] == "Fête du quartier samedi" and "https://asso.example.org/fete" in values["body"]
+    router.submit_form(deps, leader, "news.submit", {**values, "category": "event"}, form.state)
+    card = text_of(chat.posts[-1][1])
+    assert "From: @leader" in card and "Message by: @bob" in card
+    assert "Original message: https://chat.example.org/C-LEADERS/p17.5" in card
+    router.shortcut(deps, leader, "news_for_cm", None)
+    assert all(not f.initial for f in reply.forms[-1].fields if f.name in ("title", "body"))
+    router.shortcut(deps, leader, "report_comment", None)
+    assert reply.forms[-1].form_id == "reports.new"

@@ -62,3 +62,13 @@ def test_every_declared_setting_is_read_at_start_and_documented_once():
     names = [s.name for s in REGISTRY.settings]
     assert len(names) == len(set(names))
     assert all(s.help and s.parse(s.default, lambda t: t) is not None or s.default == "" for s in REGISTRY.settings)
+
+
+def test_the_slack_manifest_declares_every_shortcut_as_the_features_do():
+    from handlers.core.i18n import translator
+
+    manifest = (ROOT / "manifest.yml").read_text()
+    declared = re.findall(r"- name: (.+)\n\s+type: (\w+)\n\s+callback_id: (\w+)\n\s+description: (.+)", manifest)
+    _ = translator("en")
+    wanted = [(_(s.name), s.on, s.callback_id, _(s.description)) for s in REGISTRY.shortcuts.values()]
+    assert sorted(declared) == sorted(wanted) and len(wanted) == 3
