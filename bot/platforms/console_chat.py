@@ -10,7 +10,7 @@ from typing import TextIO
 
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Form, Markup, Message
-from handlers.core.ports import MessageRef
+from handlers.core.ports import MessageRef, Quoted
 
 PLAIN = Markup(escape=lambda s: s, mention=lambda user_id: f"@{user_id}", bold="", code_marks=False)
 QUEUE = "cm-queue"
@@ -84,6 +84,9 @@ class ConsoleChat:
 
     def permalink(self, ref: MessageRef) -> str | None:
         return None  # the console's messages have no address
+
+    def message_at(self, link: str) -> Quoted | None:
+        return None
 
     def person(self, typed: str) -> str | None:
         """Anyone who has been at this keyboard (`/as`) or has a role, typed as `@cm` or `cm`."""

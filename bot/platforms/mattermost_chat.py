@@ -18,7 +18,7 @@ from bot.platforms.mattermost_proof import DialogState, action_secret, seal
 from bot.platforms.mattermost_render import dialog, markup, plain_text, post_body
 from handlers.core.i18n import translator
 from handlers.core.messages import Form, Message
-from handlers.core.ports import ChatError, MessageRef
+from handlers.core.ports import ChatError, MessageRef, Quoted
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"@[\w.-]+")
@@ -62,6 +62,21 @@ class MattermostChat:
     def permalink(self, ref: MessageRef) -> str | None:
         """The server's own redirect to a post, whatever the team: `…/_redirect/pl/<post id>`."""
         return f"{self.api.base}/_redirect/pl/{ref.message_id}"
+
+    def message_at(self, link: str) -> Quoted | None:
+        """A permalink of this server (`https://chat.example.org/team/pl/<post id>`), read
+        through the API; a post in a channel Relais is not in is refused with why."""
+        found = re.fullmatch(re.escape(self.api.base) + r"/[\w.-]+/pl/([a-z0-9]{26})/?", link.strip())
+        if found is None:
+            return None
+        try:
+            post = self.api.get_post(found.group(1))
+        except MattermostError as exc:
+            if exc.status in (403, 404):
+                raise ChatError("not readable: Relais is not in that channel, or the message was deleted") from None
+            raise
+        return Quoted(str(post.get("message", "")), str(post.get("user_id", "")), str(post.get("channel_id", "")),
+                      str(post.get("id", "")))  # fmt: skip
 
     def person(self, typed: str) -> str | None:
         return typed or None  # the dialog's users select gives an id

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.platforms.slack_blocks import blocks, message_args, modal
 from handlers.core.i18n import translator
 from handlers.core.messages import Form, Message
-from handlers.core.ports import ChatError, MessageRef
+from handlers.core.ports import ChatError, MessageRef, Quoted
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -81,6 +81,9 @@ class SlackChat:
             answers=("message_not_found", "channel_not_found"),
         )
         return str(answer["permalink"]) if answer is not None else None
+
+    def message_at(self, link: str) -> Quoted | None:
+        return None  # on Slack a message is sent on with its "Send to the CM" shortcut
 
     def person(self, typed: str) -> str | None:
         return typed or None  # the form's users_select gives an id

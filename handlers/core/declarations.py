@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from handlers.core.messages import Button, FormErrors, Md, Message
+from handlers.core.ports import Quoted
 
 if TYPE_CHECKING:
     import argparse
@@ -167,17 +168,6 @@ class Importer:
     name: str
     run: Callable[[UnitOfWork, str, Path, Callable[[int], object]], tuple[int, list[tuple[int, str]]]]
     describe: Callable[[Translate], str]
-
-
-@dataclass(frozen=True)
-class Quoted:
-    """A message a person sent on to Relais from its menu (a Slack message shortcut),
-    as plain text with its links as they were written, and where it was."""
-
-    text: str
-    author: str
-    channel: str
-    message_id: str
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,18 @@ class MessageRef:
     message_id: str
 
 
+@dataclass(frozen=True)
+class Quoted:
+    """A message a person sent on to Relais from its menu (a Slack message shortcut, a
+    Mattermost permalink),
+    as plain text with its links as they were written, and where it was."""
+
+    text: str
+    author: str
+    channel: str
+    message_id: str
+
+
 class Chat(Protocol):
     """Calls that reach channels and people; used by requests and scheduled jobs alike."""
 
@@ -44,6 +56,11 @@ class Chat(Protocol):
     def permalink(self, ref: MessageRef) -> str | None:
         """A link to a message that opens it on the platform, or None when there is none
         (the console). Raises ChatError if the platform does not answer."""
+        ...
+
+    def message_at(self, link: str) -> Quoted | None:
+        """The message a link of this platform points to (a Mattermost permalink), or None
+        when the link is not one. Raises ChatError when it is one Relais cannot read."""
         ...
 
     def person(self, typed: str) -> str | None:

@@ -28,7 +28,6 @@ from handlers.core.declarations import (
     HomePart,
     Importer,
     MentionAnswer,
-    Quoted,
     Recurring,
     Setting,
     SettingError,
@@ -39,6 +38,7 @@ from handlers.core.declarations import (
     Who,
 )
 from handlers.core.i18n import N_
+from handlers.core.ports import Quoted
 
 if TYPE_CHECKING:
     from handlers.core.context import Request

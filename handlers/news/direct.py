@@ -11,20 +11,11 @@ from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.uow import UnitOfWork
-from handlers.news.submit import BODY_MAX, TITLE_MAX, news_form
+from handlers.news.form import news_form, prefilled
+from handlers.news.linked import form_values
 from storage.models import TeamState
 
 PREFIX = "news-draft:"
-
-
-def prefilled(text: str) -> dict[str, str]:
-    """The news form's first values from a message: its first line as the title when it
-    fits, else the start of it; the message itself as the text, as it was written."""
-    first, _nl, rest = text.strip().partition("\n")
-    if len(first) <= TITLE_MAX and rest.strip():
-        return {"title": first.strip(), "body": rest.strip()[:BODY_MAX]}
-    title = first if len(first) <= TITLE_MAX else first[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
-    return {"title": title.strip(), "body": text.strip()[:BODY_MAX] if title != first else ""}
 
 
 def offer(uow: UnitOfWork, req: Request, text: str) -> bool:
@@ -56,5 +47,7 @@ def choose(uow: UnitOfWork, req: Request, verb: str, key: str) -> None:
         req.reply.reply(Message(text=Md.of(_("👍 Nothing was sent."))))
     elif text is None:
         req.reply.reply(Message(text=Md.of(_("This message is no longer kept; type /news to send your news."))))
-    else:
-        req.reply.open_form(news_form(req.language, prefilled(text)))
+    else:  # a link to a message in it opens the form from that message
+        found = form_values(uow, req, text)
+        initial, state = found if found is not None else (prefilled(text), "")
+        req.reply.open_form(news_form(req.language, initial, state=state))

@@ -12,7 +12,7 @@ from handlers.core.registry import HomePart, Registry
 from handlers.core.schedule import local_day
 from handlers.core.uow import UnitOfWork
 from handlers.news.cards import STATUS_ICONS, STATUSES, news_line
-from handlers.news.submit import send_button
+from handlers.news.form import send_button
 from storage.models import News, NewsEvent
 
 LIST_MAX = 5

@@ -21,7 +21,7 @@ from handlers.core.schedule import GRACE, local_day, office_hours, read_schedule
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery
 from handlers.news.cards import decision_card
-from handlers.news.submit import send_button
+from handlers.news.form import send_button
 from storage.models import News, NewsEvent, Outbox
 
 CARDS_MAX = 5  # items sent with their buttons in one nudge; the rest are counted

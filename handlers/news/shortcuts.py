@@ -7,9 +7,8 @@ from handlers.core.context import Request
 from handlers.core.i18n import N_
 from handlers.core.registry import Quoted, Registry, ShortcutSpec
 from handlers.core.uow import UnitOfWork
-from handlers.news.direct import prefilled
+from handlers.news.form import news_form, prefilled
 from handlers.news.sources import state_of
-from handlers.news.submit import news_form
 
 
 def send_to_cm(uow: UnitOfWork, req: Request, quoted: Quoted | None) -> None:

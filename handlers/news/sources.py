@@ -18,8 +18,9 @@ class Source:
     link: str | None
 
 
-def state_of(quoted: Quoted) -> str:
-    return json.dumps({"author": quoted.author, "channel": quoted.channel, "message": quoted.message_id})
+def state_of(quoted: Quoted, *, link: str = "") -> str:
+    """`link`: the message's address as the person pasted it, kept rather than asked for."""
+    return json.dumps({"author": quoted.author, "channel": quoted.channel, "message": quoted.message_id, "link": link})
 
 
 def read(uow: UnitOfWork, state: str) -> Source | None:
@@ -31,8 +32,9 @@ def read(uow: UnitOfWork, state: str) -> Source | None:
         given = {}
     if not isinstance(given, dict) or not given.get("message"):
         return None
+    link = str(given.get("link") or "") or None
     try:
-        link = uow.chat.permalink(MessageRef(str(given.get("channel", "")), str(given["message"])))
+        link = link or uow.chat.permalink(MessageRef(str(given.get("channel", "")), str(given["message"])))
     except ChatError:
         link = None
     return Source(author=str(given.get("author") or "") or None, link=link)

@@ -12,66 +12,29 @@ from handlers.core import outbox
 from handlers.core.context import Request
 from handlers.core.dates import read_date, said
 from handlers.core.i18n import N_, number, translator
-from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message, Option
+from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.sheets import Column, local, write
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery, sources
 from handlers.news.cards import CATEGORIES, STATUSES, decision_card, news_line
+from handlers.news.form import BODY_MAX, LINKS_MAX, TITLE_MAX, news_form
+from handlers.news.linked import form_values
 from storage.models import News, NewsEvent
 
-TITLE_MAX = 150
-BODY_MAX = 3000
-LINKS_MAX = 1000
 LIST_MAX = 20
 CARDS_MAX = 5  # waiting items shown with their buttons by /cm queue
 
 
 def command(uow: UnitOfWork, req: Request, text: str) -> None:
+    """`/news` alone: the form; with a link to a message: the form prefilled from it; else at once."""
     text = text.strip()
+    found = form_values(uow, req, text) if text else None
     if not text:
         req.reply.open_form(news_form(req.language))
+    elif found is not None:
+        req.reply.open_form(news_form(req.language, found[0], state=found[1]))
     else:
         quick_submit(uow, req, text)
-
-
-def news_form(lang: str, initial: dict[str, str] | None = None, *, state: str = "") -> Form:
-    """The news form, empty or with first values (a message sent on to the CM)."""
-    _ = translator(lang)
-    given = initial or {}
-    return Form(
-        form_id="news.submit",
-        title=_("News for the CM"),
-        submit=_("Send"),
-        fields=[
-            Field("title", _("Title"), max_length=TITLE_MAX, initial=given.get("title", "")),
-            Field(
-                "body", _("Text"), kind="paragraph", max_length=BODY_MAX, optional=True, initial=given.get("body", "")
-            ),
-            Field(
-                "category",
-                _("Category"),
-                kind="select",
-                options=[Option(k, _(v)) for k, v in CATEGORIES.items()],
-                initial="other",
-            ),
-            Field("wished_date", _("Wished publication date"), kind="date", optional=True),
-            Field(
-                "links",
-                _("Links"),
-                optional=True,
-                max_length=LINKS_MAX,
-                hint=_("Web addresses, separated by spaces"),
-                initial=given.get("links", ""),
-            ),
-        ],
-        state=state,
-        language=lang,
-    )
-
-
-def send_button(lang: str) -> Button:
-    """ "Send news": opens the news form, wherever Relais offers it (the call for news, the home view)."""
-    return Button("newsform.open", translator(lang)("Send news"), "form", "primary")
 
 
 def open_form(uow: UnitOfWork, req: Request, _verb: str, _value: str) -> None:

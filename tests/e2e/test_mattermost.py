@@ -284,3 +284,23 @@ def test_help_shows_command_placeholders_without_backslashes_inside_code(mm):
     text = [c.body for c in hooks if c.path.startswith("/hooks/commands/")][0]["text"]
     assert "`/cm recap [YYYY-Www]`" in text and "`/cm remind delete <N>`" in text
     assert "\\[" not in text and "\\<" not in text
+
+
+def test_a_permalink_in_news_is_expanded_from_the_post_unless_relais_cannot_read_it(mm):
+    """GET /api/v4/posts/{id}: the form opens from the post (its text, its author); a post
+    in a channel without Relais is refused by the server, and the link is kept as typed."""
+    post = "a" * 26
+    mm.fake.person_posts(post, "ubob", "chleaders", "Kermesse dimanche\nStands dès 10h")
+    mm.command(LEADER, "/news", f"{mm.fake.url}/asso/pl/{post}")
+    form = mm.form()
+    initial = {e["name"]: e.get("default", "") for e in form["dialog"]["elements"]}
+    assert initial["title"] == "Kermesse dimanche" and initial["body"] == "Stands dès 10h"
+    mm.submit(LEADER, form, {**initial, "category": "event"})
+    card = mm.posts(QUEUE, 1)[0]
+    assert "@ubob" in card and f"{mm.fake.url}/asso/pl/{post}" in card
+    hidden = "b" * 26
+    mm.fake.person_posts(hidden, "ubob", "chsecret", "Secret")
+    mm.fake.outside.add("chsecret")
+    mm.command(LEADER, "/news", f"Regardez {mm.fake.url}/asso/pl/{hidden}")
+    said = "\n".join(mm.replies(2))
+    assert "I could not read the message behind" in said and "Sent to the CM" in said

@@ -140,6 +140,11 @@ class FakeMattermost(RecordingServer):
         }
         return 201, self.posts[post_id]
 
+    def person_posts(self, post_id: str, user_id: str, channel_id: str, message: str) -> None:
+        """A post someone made (a permalink to it can be pasted in /news)."""
+        self.posts[post_id] = {"id": post_id, "user_id": user_id, "channel_id": channel_id, "message": message,
+                               "root_id": "", "create_at": int(time.time() * 1000), "props": {}, "file_ids": []}  # fmt: skip
+
     def _patch_post(self, post_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         post = self.posts.get(post_id)
         if post is None:
@@ -173,8 +178,10 @@ class FakeMattermost(RecordingServer):
             return 200, {"channel_id": parts[1], "user_id": parts[3], "roles": "channel_user"}
         if route.endswith("/patch") and method == "PUT":
             return self._patch_post(parts[1], body)
-        if parts[0] == "posts" and len(parts) == 2 and method == "GET":
+        if parts[0] == "posts" and len(parts) == 2 and method == "GET":  # api4/post.go getPost
             post = self.posts.get(parts[1])
+            if post is not None and post.get("channel_id") in self.outside:  # no permission to read the channel
+                return _error(403, "api.context.permissions.app_error")
             return (200, post) if post else _error(404, "app.post.get.app_error")
         if route == "/channels/direct":
             return 201, {"id": "dm-" + "-".join(sorted(body["list"]))}

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from handlers.core import outbox
 from handlers.core.context import Deps, Request, Team
 from handlers.core.messages import Form, Markup, Message
-from handlers.core.ports import ChatError, MessageRef
+from handlers.core.ports import ChatError, MessageRef, Quoted
 from handlers.core.uow import UnitOfWork
 from handlers.features import registry
 from storage.db import make_sessions
@@ -48,6 +48,7 @@ class RecordingChat:
     uploads_fail: bool = False
     outside: set[str] = field(default_factory=set)  # channels Relais is not in
     homes: list[tuple[str, Message]] = field(default_factory=list)
+    messages: dict[str, Quoted] = field(default_factory=dict)  # posts a permalink can point to
 
     def _check(self) -> None:
         if self.down:
@@ -73,6 +74,15 @@ class RecordingChat:
 
     def permalink(self, ref: MessageRef) -> str | None:
         return f"https://chat.example.org/{ref.channel}/p{ref.message_id}"
+
+    def message_at(self, link: str) -> Quoted | None:
+        """`https://chat.example.org/t/pl/<id>` of `messages`; `…/pl/secret` is unreadable."""
+        if "/pl/" not in link:
+            return None
+        post = link.rsplit("/pl/", 1)[1]
+        if post not in self.messages:
+            raise ChatError("not readable: Relais is not in that channel")
+        return self.messages[post]
 
     def person(self, typed: str) -> str | None:
         return typed.lstrip("@") or None

@@ -65,3 +65,27 @@ def test_a_message_sent_on_from_its_menu_keeps_its_author_and_its_link(deps, cha
     assert all(not f.initial for f in reply.forms[-1].fields if f.name in ("title", "body"))
     router.shortcut(deps, leader, "report_comment", None)
     assert reply.forms[-1].form_id == "reports.new"
+
+
+def test_a_permalink_in_news_or_a_direct_message_opens_the_form_from_that_message(deps, chat):
+    from handlers.core.ports import Quoted
+
+    chat.messages["abc"] = Quoted("Kermesse dimanche\nStands à partir de 10h", "bob", "C-LEADERS", "abc")
+    link = "https://chat.example.org/asso/pl/abc"
+    leader, reply = as_user("leader")
+    router.command(deps, leader, "news", f"Pour la lettre : {link}")
+    form = reply.forms[-1]
+    values = {f.name: f.initial for f in form.fields}
+    assert values["title"] == "Kermesse dimanche" and values["body"] == "Pour la lettre :\n\nStands à partir de 10h"
+    router.submit_form(deps, leader, "news.submit", {**values, "category": "event"}, form.state)
+    card = text_of(chat.posts[-1][1])
+    assert "Message by: @bob" in card and f"Original message: {link}" in card
+
+    router.command(deps, leader, "news", "Regardez https://chat.example.org/asso/pl/secret")  # a channel without Relais
+    assert "I could not read the message behind https://chat.example.org/asso/pl/secret" in text_of(reply.replies[-2])
+    assert "Sent to the CM" in reply.last and len(chat.posts) == 2  # sent as typed, the link kept
+
+    router.direct_message(deps, leader, link)
+    send = reply.replies[-1].actions[0]
+    router.action(deps, leader, send.action_id, send.value)
+    assert {f.name: f.initial for f in reply.forms[-1].fields}["title"] == "Kermesse dimanche"
