@@ -290,7 +290,7 @@ def test_a_permalink_in_news_is_expanded_from_the_post_unless_relais_cannot_read
     """GET /api/v4/posts/{id}: the form opens from the post (its text, its author); a post
     in a channel without Relais is refused by the server, and the link is kept as typed."""
     post = "a" * 26
-    mm.fake.person_posts(post, "ubob", "chleaders", "Kermesse dimanche\nStands dès 10h")
+    mm.fake.user_post(post, "chleaders", "Kermesse dimanche\nStands dès 10h", user_id="ubob")
     mm.command(LEADER, "/news", f"{mm.fake.url}/asso/pl/{post}")
     form = mm.form()
     initial = {e["name"]: e.get("default", "") for e in form["dialog"]["elements"]}
@@ -299,7 +299,7 @@ def test_a_permalink_in_news_is_expanded_from_the_post_unless_relais_cannot_read
     card = mm.posts(QUEUE, 1)[0]
     assert "@ubob" in card and f"{mm.fake.url}/asso/pl/{post}" in card
     hidden = "b" * 26
-    mm.fake.person_posts(hidden, "ubob", "chsecret", "Secret")
+    mm.fake.user_post(hidden, "chsecret", "Secret", user_id="ubob")
     mm.fake.outside.add("chsecret")
     mm.command(LEADER, "/news", f"Regardez {mm.fake.url}/asso/pl/{hidden}")
     said = "\n".join(mm.replies(2))

@@ -140,11 +140,6 @@ class FakeMattermost(RecordingServer):
         }
         return 201, self.posts[post_id]
 
-    def person_posts(self, post_id: str, user_id: str, channel_id: str, message: str) -> None:
-        """A post someone made (a permalink to it can be pasted in /news)."""
-        self.posts[post_id] = {"id": post_id, "user_id": user_id, "channel_id": channel_id, "message": message,
-                               "root_id": "", "create_at": int(time.time() * 1000), "props": {}, "file_ids": []}  # fmt: skip
-
     def _patch_post(self, post_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         post = self.posts.get(post_id)
         if post is None:
