@@ -74,6 +74,7 @@ class Settings:
     mattermost_bot_token: str = field(default="", repr=False)
     mattermost_command_tokens: frozenset[str] = field(default=frozenset(), repr=False)
     public_url: str = ""
+    mattermost_events: str = "websocket"  # websocket (mentions anywhere, DMs) or webhook (public channels)
     port: int = 3000
     http_timeout: int = 10
     tick_seconds: int = 10  # how often each instance delivers what is due and takes up what a crash left
@@ -161,6 +162,7 @@ class Settings:
             mattermost_bot_token=get("MATTERMOST_BOT_TOKEN"),
             mattermost_command_tokens=ids(get("MATTERMOST_COMMAND_TOKENS")),
             public_url=get("RELAIS_PUBLIC_URL"),
+            mattermost_events=get("MATTERMOST_EVENTS", "websocket").lower(),
             port=integer("PORT", 3000),
             http_timeout=integer("RELAIS_HTTP_TIMEOUT", 10),
             tick_seconds=max(1, integer("RELAIS_TICK_SECONDS", 10)),
@@ -174,6 +176,10 @@ class Settings:
     def _platform_problems(self, _: Callable[[str], str]) -> list[str]:
         problems = []
         if self.platform == "mattermost":
+            if self.mattermost_events not in ("websocket", "webhook"):
+                problems.append(
+                    _("MATTERMOST_EVENTS: websocket or webhook (got {got})").format(got=repr(self.mattermost_events))
+                )
             if not self.mattermost_url.startswith(("http://", "https://")):
                 problems.append(_("MATTERMOST_URL: missing or not a web address (e.g. https://chat.example.org)"))
             if not self.mattermost_bot_token:

@@ -91,10 +91,16 @@ def http_app(
         from bot.platforms.mattermost_routes import routes
 
         core = platform_core(settings, features)
-        extra = routes(settings, core.deps, core.deps.chat, Intake(core.deps, hand_on))  # type: ignore[arg-type]
-        return core, create_app(core, extra=extra, on_start=on_start(core))
-    core, app = slack_app(settings, features, hand_on)
-    return core, create_app(core, slack=app, on_start=on_start(core))
+        intake = Intake(core.deps, hand_on)
+        extra = routes(settings, core.deps, core.deps.chat, intake)  # type: ignore[arg-type]
+        if settings.mattermost_events != "websocket":
+            return core, create_app(core, extra=extra, on_start=on_start(core))
+        from bot.platforms.mattermost_events import Events
+
+        events = Events(core.deps.chat.api, settings.mattermost_bot_token, intake)  # type: ignore[attr-defined]
+        return core, create_app(core, extra=extra, on_start=on_start(core), listen=events.run, listening=events.status)
+    core, bolt = slack_app(settings, features, hand_on)
+    return core, create_app(core, slack=bolt, on_start=on_start(core))
 
 
 def serve(settings: Settings, port: int) -> None:

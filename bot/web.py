@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
@@ -26,8 +27,11 @@ def create_app(
     slack: AsyncApp | None = None,
     extra: list[Route] | None = None,
     on_start: Callable[[], Callable[[], None]] | None = None,
+    listen: Callable[[], Coroutine[Any, Any, None]] | None = None,
+    listening: Callable[[], dict[str, Any]] | None = None,
 ) -> Starlette:
-    """`on_start` runs when the server starts and returns what to run when it stops."""
+    """`on_start` runs when the server starts and returns what to run when it stops;
+    `listen` runs alongside the server (Mattermost's WebSocket), `listening` reports on it."""
 
     async def healthz(_request: Request) -> Response:
         """Up, with the database reachable; what the platform still owes: `due` now,
@@ -36,7 +40,10 @@ def create_app(
             counts = await asyncio.to_thread(outbox.health, core.deps)
         except Exception:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok", "platform": core.settings.platform, **counts})
+        body: dict[str, Any] = {"status": "ok", "database": "ok", "platform": core.settings.platform, **counts}
+        if listening is not None:
+            body["mattermost_events"] = listening()
+        return JSONResponse(body)
 
     routes = [Route("/healthz", healthz, methods=["GET"]), *(extra or [])]
     if slack is not None:
@@ -47,7 +54,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         stop = on_start() if on_start else None
+        task: asyncio.Task[None] | None = asyncio.get_running_loop().create_task(listen()) if listen else None
         yield
+        if task:
+            task.cancel()
         if stop:
             stop()
 

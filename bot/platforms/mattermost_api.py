@@ -112,6 +112,20 @@ class MattermostAPI:
         infos = self.call("POST", "/files", data={"channel_id": channel_id}, files={"files": (filename, content)})
         return str(infos["file_infos"][0]["id"])
 
+    def my_channels(self) -> list[dict[str, Any]]:
+        """Every channel the bot is in, on every team (direct messages come with each team: once here)."""
+        found: dict[str, dict[str, Any]] = {}
+        for team in _list(self.call("GET", "/users/me/teams")):
+            for channel in _list(self.call("GET", f"/users/me/teams/{team['id']}/channels")):
+                found.setdefault(str(channel["id"]), channel)
+        return list(found.values())
+
+    def posts_since(self, channel_id: str, since_ms: int) -> list[dict[str, Any]]:
+        """A channel's posts created or changed since this time (a PostList's `posts`)."""
+        answer = _obj(self.call("GET", f"/channels/{channel_id}/posts", params={"since": since_ms}))
+        posts = answer.get("posts") or {}
+        return [p for p in posts.values() if isinstance(p, dict)] if isinstance(posts, dict) else []
+
     def open_dialog(self, body: dict[str, Any]) -> None:
         self.call("POST", "/actions/dialogs/open", json=body)
 

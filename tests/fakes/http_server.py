@@ -91,6 +91,10 @@ class RecordingServer:
                 pass
 
             def do_POST(self) -> None:
+                upgrade = getattr(server, "upgrade", None)
+                if self.headers.get("Upgrade", "").lower() == "websocket" and upgrade is not None:
+                    upgrade(self)  # the fake's WebSocket takes the connection over
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(length) if length else b""
                 path = urlparse(self.path).path

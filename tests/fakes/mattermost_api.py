@@ -14,8 +14,10 @@ import time
 from typing import Any
 
 from tests.fakes.http_server import Failure, RecordingServer
+from tests.fakes.mattermost_socket import MattermostSocket
 
 BOT_ID = "botuserid"
+TOKEN = "mm-bot-token-secret"  # the bot's access token in the tests' settings
 SERVER_ERROR = Failure(status=500, body={"id": "app.internal", "message": "boom", "status_code": 500})
 RATELIMITED = Failure(
     status=429, body={"id": "api.context.rate_limit", "status_code": 429}, headers={"Retry-After": "1"}
@@ -87,6 +89,13 @@ class FakeMattermost(RecordingServer):
         self.commands: dict[str, dict[str, Any]] = {}
         self.outgoing_hooks: dict[str, dict[str, Any]] = {}
         self.outside: set[str] = set()  # channels the bot is not a member of: posting there is forbidden
+        self.channels: dict[str, str] = {}  # the bot's channels and their type (O, P, D): the REST catch-up's
+        self.socket = MattermostSocket(TOKEN, BOT_ID)
+
+    def upgrade(self, handler: Any) -> None:
+        """`GET /api/v4/websocket` with `Upgrade: websocket`: the event stream."""
+        if handler.path.split("?")[0].rstrip("/") == "/api/v4/websocket":
+            self.socket.serve(handler)
 
     def response_url(self) -> str:
         return f"{self.base}/hooks/commands/{next(self._hooks)}"
@@ -161,6 +170,15 @@ class FakeMattermost(RecordingServer):
         parts = route.strip("/").split("/")
         if route == "/users/me":
             return 200, {"id": BOT_ID, "username": "relais"}
+        if route == "/users/me/teams":
+            return 200, [{"id": "team1", "name": "asso"}]  # type: ignore[return-value]  # a JSON array
+        if route == "/users/me/teams/team1/channels":
+            listed = [{"id": c, "type": t, "team_id": "" if t == "D" else "team1"} for c, t in self.channels.items()]
+            return 200, listed  # type: ignore[return-value]
+        if parts[0] == "channels" and len(parts) == 3 and parts[2] == "posts" and method == "GET":
+            since = int(body.get("since", 0))
+            found = {i: p for i, p in self.posts.items() if p.get("channel_id") == parts[1] and p["create_at"] > since}
+            return 200, {"order": sorted(found, key=lambda i: -found[i]["create_at"]), "posts": found}
         if route.startswith("/users/"):
             return 200, {"id": parts[1], "username": parts[1].lower()}
         if route == "/posts":
