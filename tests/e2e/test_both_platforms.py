@@ -242,3 +242,26 @@ def test_the_home_summary_answers_on_every_platform(platform):
     platform.command(CM, "/cm", "home")
     desk = platform.replies(1)[0]
     assert "the CM's desk" in desk and "to handle" in desk
+
+
+def test_a_member_reports_a_comment_the_cm_handles_it_and_the_reporter_is_told(platform):
+    """/cm report from a leader and from another member (the same link, pasted another
+    way: one entry), the CM's handling from the card, each reporter told once."""
+    values = {"network": "facebook", "link": "https://www.facebook.com/asso/posts/9", "excerpt": "Honteux",
+              "note": "vu ce matin"}  # fmt: skip
+    platform.command(LEADER, "/cm", "report")
+    assert platform.submit(LEADER, platform.form(), values) == {}
+    card = platform.posts(QUEUE, 1)[0]
+    assert "Negative message #1" in card and "Reported by" in card and platform.mention_of(LEADER) in card
+    platform.command(CM, "/cm", "report")
+    again = {**values, "link": "https://www.facebook.com/asso/posts/9/?fbclid=abc", "note": ""}
+    assert platform.submit(CM, platform.form(2), again) == {}
+    assert platform.mention_of(CM) in platform.updates(1)[0]  # the same entry, one more reporter
+    platform.click(CM, "moderation.replied", "1")
+    tick(platform.core)
+    tick(platform.core)  # a second tick owes nothing more
+    said = platform.dms(LEADER, 2)  # the thanks for the form, then how it was handled: once
+    assert "reported to the CM as #1" in said[0]
+    assert [m for m in said if "was handled by the CM: 💬 replied" in m] == [said[1]]
+    with platform.core.deps.db() as s:
+        assert s.scalar(select(func.count()).select_from(ModerationEntry)) == 1
