@@ -111,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     console = args.command == "console" or (args.command is None and settings.platform == "console")
     quiet = console or args.command not in (None, "serve")
-    logs.setup(settings.secrets(), logging.WARNING if quiet else logging.INFO, tracebacks=not quiet)
+    logs.setup(
+        settings.secrets(),
+        logging.WARNING if quiet else logging.INFO,
+        tracebacks=not quiet,
+        json_lines=settings.log_format == "json",
+    )
 
     _ = translator(settings.language)
     try:

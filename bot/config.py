@@ -77,6 +77,7 @@ class Settings:
     mattermost_events: str = "websocket"  # websocket (mentions anywhere, DMs) or webhook (public channels)
     port: int = 3000
     http_timeout: int = 10
+    log_format: str = "text"  # text, or json: one JSON object per line
     tick_seconds: int = 10  # how often each instance delivers what is due and takes up what a crash left
 
     features: Mapping[str, Any] = field(default_factory=lambda: _features(None, lambda _n, d: d, [], str))
@@ -166,6 +167,7 @@ class Settings:
             port=integer("PORT", 3000),
             http_timeout=integer("RELAIS_HTTP_TIMEOUT", 10),
             tick_seconds=max(1, integer("RELAIS_TICK_SECONDS", 10)),
+            log_format=get("LOG_FORMAT", "text").lower(),
             features=_features(declared, get, problems, _),
         )
         problems += settings._platform_problems(_)
@@ -175,6 +177,8 @@ class Settings:
 
     def _platform_problems(self, _: Callable[[str], str]) -> list[str]:
         problems = []
+        if self.log_format not in ("text", "json"):
+            problems.append(_("LOG_FORMAT: text or json (got {got})").format(got=repr(self.log_format)))
         if self.platform == "mattermost":
             if self.mattermost_events not in ("websocket", "webhook"):
                 problems.append(

@@ -13,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.bootstrap import Core
-from handlers.core import inbox, outbox
+from handlers.core import inbox, outbox, ticks
 from handlers.core.context import Deps
 from handlers.core.owing import enqueue_all
 from handlers.core.schedule import cron, last_due
@@ -58,7 +58,9 @@ class Ticker:
             watch(UnitOfWork(self.deps))
 
     def tick(self) -> None:
-        for step in (self.owe_recurring, lambda: inbox.replay(self.deps), lambda: outbox.deliver(self.deps)):
+        steps = (self.owe_recurring, lambda: inbox.replay(self.deps), lambda: outbox.deliver(self.deps),
+                 lambda: ticks.record(self.deps))  # fmt: skip
+        for step in steps:
             try:
                 step()
             except Exception:  # one failing step must not stop the others, nor the next tick

@@ -11,12 +11,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.bootstrap import Core
-from handlers.core import outbox
+from bot.limits import BoundedBody
+from handlers.core import outbox, ticks
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +40,21 @@ def create_app(
         `failing` (being retried) and `failed` (given up, the admins were told)."""
         try:
             counts = await asyncio.to_thread(outbox.health, core.deps)
+            last_tick = await asyncio.to_thread(ticks.last, core.deps)
         except Exception:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        body: dict[str, Any] = {"status": "ok", "database": "ok", "platform": core.settings.platform, **counts}
+        now = core.deps.clock()
+        age = (now - last_tick).total_seconds() if last_tick else None
+        late = 3 * core.settings.tick_seconds  # three periods without a tick: nothing is being delivered
+        stalled = age > late if age is not None else (now - started).total_seconds() > late
+        body: dict[str, Any] = {"status": "stalled" if stalled else "ok", "database": "ok",
+                                "platform": core.settings.platform, **counts,
+                                "ticker_last_tick_age_seconds": round(age, 1) if age is not None else None}  # fmt: skip
         if listening is not None:
             body["mattermost_events"] = listening()
-        return JSONResponse(body)
+        return JSONResponse(body, status_code=503 if stalled else 200)
+
+    started = core.deps.clock()
 
     routes = [Route("/healthz", healthz, methods=["GET"]), *(extra or [])]
     if slack is not None:
@@ -61,4 +72,4 @@ def create_app(
         if stop:
             stop()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BoundedBody)])

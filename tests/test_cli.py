@@ -572,3 +572,21 @@ def test_console_a_line_without_a_slash_is_a_direct_message_and_a_report_reaches
     assert "🛡️ Message négatif n°1 — Facebook\n> Honteux, cette fusion" in out and "Signalé par\u202f: @leader" in out
     assert "🙏 Merci\u202f: signalé au/à la CM sous le n°1." in out
     assert "• n°1 Facebook — ⏳ en attente" in out  # the CM sees it in the open log
+
+
+def test_log_format_json_gives_one_redacted_json_object_per_line(tmp_path):
+    import json as json_module
+    import logging
+
+    from bot.logs import JsonFormatter
+
+    redact = RedactSecrets(["my-signing-secret"])
+    record = logging.LogRecord("relais", logging.WARNING, "f", 1, "token %s, secret %s", ("xoxb-1-2-abc", "my-signing-secret"), None)  # fmt: skip
+    redact.filter(record)
+    line = JsonFormatter(redact, True).format(record)
+    assert "\n" not in line
+    loaded = json_module.loads(line)
+    assert loaded["level"] == "WARNING" and loaded["logger"] == "relais"
+    assert loaded["message"] == "token xoxb-***, secret ***"
+    refused = relais(["migrate"], tmp_path, {"LOG_FORMAT": "yaml", "RELAIS_LANGUAGE": "en"})
+    assert refused.returncode == 2 and "LOG_FORMAT: text or json (got 'yaml')" in refused.stderr

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from storage.models import Inbox, News, Outbox
+from storage.models import Inbox, News, Outbox, TeamState
 from tests.e2e.conftest import (
     CM,
     LEADER,
@@ -66,17 +66,19 @@ def test_unsigned_forged_and_stale_requests_get_401_and_do_nothing(slack):
     assert slack.fake.api_calls("chat.postMessage") == []
 
 
-def test_healthz_reports_the_database(slack):
+def test_healthz_reports_the_database_and_a_ticker_that_stopped(slack):
     response = client_get(slack, "/healthz")
     assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "database": "ok",
-        "platform": "slack",
-        "due": 0,
-        "failing": 0,
-        "failed": 0,
-    }
+    body = response.json()
+    age = body.pop("ticker_last_tick_age_seconds")
+    assert age is None or 0 <= age < 60
+    assert body == {"status": "ok", "database": "ok", "platform": "slack", "due": 0, "failing": 0, "failed": 0}
+    deps = slack.core.deps
+    with deps.db.begin() as s:  # the last tick, four periods ago: the ticker has stopped
+        s.merge(TeamState(key="ticker:last", value=(deps.clock() - timedelta(hours=4)).isoformat()))
+    stalled = client_get(slack, "/healthz")
+    assert stalled.status_code == 503 and stalled.json()["status"] == "stalled"
+    assert stalled.json()["ticker_last_tick_age_seconds"] >= 4 * 3600
 
 
 def test_starting_with_the_token_in_the_environment_logs_no_bolt_warning(
