@@ -88,6 +88,19 @@ def _parser(language: str, features: Registry | None = None) -> argparse.Argumen
     for command in features.cli:  # each feature's own sub-commands
         parser_ = sub.add_parser(command.name, help=_(command.help), description=_(command.help))
         command.arguments(parser_, _)
+    backup = sub.add_parser(
+        "backup",
+        help=_("copy the database to a file, while Relais runs"),
+        description=_("copy the database to a file, while Relais runs"),
+    )
+    backup.add_argument("file", type=Path, metavar=_("FILE"), help=_("the backup file to write"))
+    restore = sub.add_parser(
+        "restore",
+        help=_("load a backup into an empty database"),
+        description=_("load a backup into an empty database"),
+    )
+    restore.add_argument("file", type=Path, metavar=_("FILE"), help=_("the backup file to load"))
+    restore.add_argument("--force", action="store_true", help=_("replace a database that already holds data"))
     mm = sub.add_parser(
         "mattermost-setup",
         help=_("create the slash commands on a Mattermost team and print their tokens"),
@@ -154,6 +167,8 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.command in ("backup", "restore"):
+        return tasks.backup_command(settings, args.command, args.file, force=getattr(args, "force", False))
     if args.command == "import":
         return tasks.import_command(settings, args.what, args.file)
     if args.command == "export":

@@ -109,6 +109,44 @@ def export_command(settings: Settings, what: str, out: Path | None) -> int:
     return 0
 
 
+def backup_command(settings: Settings, what: str, path: Path, *, force: bool) -> int:
+    """`relais backup FILE` / `relais restore FILE [--force]`: one line saying what was done, or why not."""
+    from storage.backup import BackupError, backup, restore
+
+    _ = translator(settings.language)
+    try:
+        if what == "backup":
+            size = backup(settings.database_url, path)
+            print(
+                _("Backup written to {file} ({size} kB).").format(
+                    file=path, size=number(size // 1024, settings.language)
+                )
+            )
+        else:
+            restore(settings.database_url, path, force=force)
+            print(_("Backup {file} restored; the database is up to date.").format(file=path))
+        return 0
+    except BackupError as problem:
+        said = {
+            "no_database": _("there is no database to back up at {detail}: check DATABASE_URL"),
+            "no_backup": _("no such backup file: {detail}"),
+            "not_a_backup": _("{detail} is not a Relais backup (an SQLite file made by relais backup)"),
+            "in_use": _(
+                "the database already holds data; stop Relais, then run relais restore FILE --force to replace it"
+            ),
+            "no_pg_dump": _(
+                "pg_dump is not installed: install PostgreSQL's client tools (apt install postgresql-client), "
+                "or back up with your host's own PostgreSQL backups"
+            ),  # fmt: skip
+            "no_pg_restore": _(
+                "pg_restore is not installed: install PostgreSQL's client tools (apt install postgresql-client)"
+            ),
+            "tool_failed": _("PostgreSQL's tool refused: {detail}"),
+        }[problem.kind]
+        print(_("relais: {problem}").format(problem=said.format(detail=problem.detail)), file=sys.stderr)
+        return 2
+
+
 def mattermost_setup(settings: Settings, team_name: str) -> int:
     """Create /news, /cm and the mention hook on a team, and say what to put in .env."""
     from bot.bootstrap import mattermost_chat
