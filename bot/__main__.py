@@ -88,6 +88,11 @@ def _parser(language: str, features: Registry | None = None) -> argparse.Argumen
     for command in features.cli:  # each feature's own sub-commands
         parser_ = sub.add_parser(command.name, help=_(command.help), description=_(command.help))
         command.arguments(parser_, _)
+    sub.add_parser(
+        "doctor",
+        help=_("check the settings, the database and the platform's setup, one line each"),
+        description=_("check the settings, the database and the platform's setup, one line each"),
+    )
     backup = sub.add_parser(
         "backup",
         help=_("copy the database to a file, while Relais runs"),
@@ -119,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser(language).parse_args(argv)  # --help works even when the settings are wrong
     if settings is None:
         _ = translator(language)
+        if args.command == "doctor":  # the doctor's first finding: each problem on its ✗ line
+            for problem in problems:
+                print(f"✗ {problem}")
+            return 1
         for problem in problems:
             print(_("relais: configuration problem: {problem}").format(problem=problem), file=sys.stderr)
         return 2
@@ -167,6 +176,13 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.command == "doctor":
+        from bot import doctor
+
+        checks = doctor.run(settings)
+        for check in checks:
+            print(check.line())
+        return 0 if all(c.ok for c in checks) else 1
     if args.command in ("backup", "restore"):
         return tasks.backup_command(settings, args.command, args.file, force=getattr(args, "force", False))
     if args.command == "import":

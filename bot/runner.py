@@ -103,6 +103,19 @@ def http_app(
     return core, create_app(core, slack=bolt, on_start=on_start(core))
 
 
+def _checked(settings: Settings) -> None:
+    """`relais doctor`'s checks, in the log at start; Relais runs whatever they find."""
+    from bot import doctor
+
+    try:
+        checks = doctor.run(settings)
+    except Exception:  # a check that cannot run must not keep Relais from starting
+        log.exception("the setup checks could not run")
+        return
+    for check in checks:
+        (log.info if check.ok else log.warning)("setup: %s", check.line())
+
+
 def serve(settings: Settings, port: int) -> None:
     """The HTTP process acks and stores; forked worker processes process what was
     stored, and the first runs the ticker (bot/worker.py), so the work never slows
@@ -120,6 +133,7 @@ def serve(settings: Settings, port: int) -> None:
     for n in range(worker.workers()):
         args = (settings, handover, os.getpid(), n == 0)
         forking.Process(target=worker.main, args=args, name=f"relais-worker-{n}", daemon=True).start()
+    _checked(settings)
     log.info("Relais listening on port %s (%s)", port, settings.platform)
     uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning")
 
@@ -127,6 +141,7 @@ def serve(settings: Settings, port: int) -> None:
 def socket_mode(settings: Settings) -> None:
     from bot.platforms.slack import socket_mode_handler
 
+    _checked(settings)
     core, app = slack_app(settings)
     stop = with_scheduler(core)()
     log.info("Relais connecting to Slack in Socket Mode")

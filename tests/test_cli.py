@@ -495,7 +495,18 @@ def test_a_file_relais_cannot_import_is_one_line_and_exit_2(tmp_path, make, said
     assert (result.returncode, result.stderr, result.stdout) == (2, said + "\n", "")
 
 
-COMMANDS = ("serve", "console", "migrate", "recap", "import", "export", "forget", "mattermost-setup", "backup", "restore")
+COMMANDS = (
+    "serve",
+    "console",
+    "migrate",
+    "recap",
+    "import",
+    "export",
+    "forget",
+    "mattermost-setup",
+    "backup",
+    "restore",
+)
 
 
 @pytest.mark.parametrize(("language", "usage", "columns"), [("fr", "utilisation\u202f: ", "vu le, réseau, lien"),

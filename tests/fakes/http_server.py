@@ -127,7 +127,8 @@ class RecordingServer:
                 self.send_response(status)
                 self.send_header("Content-Type", "text/html" if html else "application/json")
                 self.send_header("Content-Length", str(len(data)))
-                for name, value in (failure.headers if failure else {}).items():
+                extra = {} if failure else getattr(server, "headers_for", lambda _path: {})(path)
+                for name, value in (failure.headers if failure else extra).items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)

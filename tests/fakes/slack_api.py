@@ -47,14 +47,34 @@ def view_problems(view: dict[str, Any]) -> list[str]:
     return problems
 
 
+GRANTED = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "files:write",
+    "app_mentions:read",
+    "channels:read",
+    "groups:read",
+    "im:history",
+)  # manifest.yml's bot scopes
+
+
 class FakeSlack(RecordingServer):
     def __init__(self) -> None:
         self._ts = itertools.count(1)
         super().__init__(self._respond)
+        self.refused_token = False  # auth.test answers invalid_auth, as for a revoked or mistyped token
+        self.missing_channels: set[str] = set()  # conversations.info: channel_not_found
+        self.missing_users: set[str] = set()  # users.info: user_not_found
+        self.scopes = list(GRANTED)  # what the app was granted: auth.test's x-oauth-scopes header
         self.api_url = f"{self.base}/api/"
         self._responses = itertools.count(1)
         self.socket_url = ""  # where apps.connections.open sends Socket Mode clients
         self.outside: set[str] = set()  # channels the bot is not a member of: posting there fails
+
+    def headers_for(self, path: str) -> dict[str, str]:
+        """Slack says which scopes the token has in every Web API answer's headers."""
+        return {"x-oauth-scopes": ",".join(self.scopes)} if path.startswith("/api/") else {}
 
     def response_url(self) -> str:
         return f"{self.base}/response/{next(self._responses)}"
@@ -85,6 +105,8 @@ class FakeSlack(RecordingServer):
             files = json.loads(body["files"]) if isinstance(body.get("files"), str) else body.get("files", [])
             return 200, {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         if method == "auth.test":
+            if self.refused_token:
+                return 200, {"ok": False, "error": "invalid_auth"}
             return 200, {
                 "ok": True,
                 "url": "https://asso.slack.com/",
@@ -118,7 +140,17 @@ class FakeSlack(RecordingServer):
             return 200, {"ok": False, "error": "not_in_channel"}
         if method == "conversations.info":
             channel = body.get("channel", "")
-            return 200, {"ok": True, "channel": {"id": channel, "is_member": channel not in self.outside}}
+            if channel in self.missing_channels:
+                return 200, {"ok": False, "error": "channel_not_found"}
+            return 200, {
+                "ok": True,
+                "channel": {"id": channel, "name": channel.lower(), "is_member": channel not in self.outside},
+            }
+        if method == "users.info":
+            user = body.get("user", "")
+            if user in self.missing_users:
+                return 200, {"ok": False, "error": "user_not_found"}
+            return 200, {"ok": True, "user": {"id": user, "name": user.lower(), "deleted": False}}
         if method in ("chat.postMessage", "chat.update"):
             ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
             return 200, {"ok": True, "channel": body["channel"], "ts": ts, "message": {"text": body.get("text", "")}}

@@ -1,0 +1,230 @@
+"""`relais doctor`: what is wrong with a setup, found before a message gets lost.
+One line per check, ✓ or ✗, and for each ✗ what to do, in the team's language.
+`relais serve` logs the same lines at start and keeps running."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings
+from handlers.core.i18n import translator
+from storage.db import HEAD, make_engine, revision
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+Translate = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    said: str
+    todo: str = ""
+
+    def line(self) -> str:
+        return f"✓ {self.said}" if self.ok else f"✗ {self.said} — {self.todo}"
+
+
+def run(settings: Settings) -> list[Check]:
+    _ = translator(settings.language)
+    checks = [Check(True, _("settings read from the environment and .env"))]
+    checks += list(_database(settings, _))
+    checks += list(_time(settings, _))
+    if settings.platform == "slack":
+        checks += list(_slack(settings, _))
+    elif settings.platform == "mattermost":
+        checks += list(_mattermost(settings, _))
+    return checks
+
+
+def _database(settings: Settings, _: Translate) -> Iterator[Check]:
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.begin() as conn:  # a table made and dropped in a transaction: the database takes writes
+            conn.execute(text("CREATE TABLE relais_doctor_probe (x INTEGER)"))
+            conn.execute(text("DROP TABLE relais_doctor_probe"))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        yield Check(False, _("the database cannot be written ({reason})").format(reason=reason),
+                    _("check DATABASE_URL, that the server runs and that its folder or user may write"))  # fmt: skip
+        engine.dispose()
+        return
+    yield Check(True, _("the database is reachable and takes writes"))
+    at = revision(engine)
+    engine.dispose()
+    if at == HEAD:
+        yield Check(True, _("the database is at the newest revision ({head})").format(head=HEAD))
+    else:
+        yield Check(False, _("the database is at revision {at}, Relais expects {head}").format(at=at or "—", head=HEAD),
+                    _("run relais migrate (relais serve also does it when it starts)"))  # fmt: skip
+
+
+def _time(settings: Settings, _: Translate) -> Iterator[Check]:
+    now = datetime.now(settings.timezone)
+    yield Check(True, _("time zone {zone}: it is {time} there").format(zone=settings.timezone.key, time=f"{now:%H:%M}"))
+    if settings.holidays_country:
+        yield Check(
+            True, _("no reminder on the public holidays of {country}").format(country=settings.holidays_country)
+        )
+    else:
+        yield Check(True, _("reminders go out on public holidays too (HOLIDAYS_COUNTRY is empty)"))
+
+
+def _slack(settings: Settings, _: Translate) -> Iterator[Check]:
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from bot.platforms.slack_chat import web_client
+
+    client = web_client(settings)
+    try:
+        me = client.auth_test()
+    except SlackApiError as exc:
+        yield Check(False, _("Slack refused the bot token ({error})").format(error=exc.response.get("error", "")),
+                    _("copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into SLACK_BOT_TOKEN"))  # fmt: skip
+        return
+    except (SlackClientError, OSError) as exc:
+        yield Check(False, _("Slack cannot be reached ({error})").format(error=type(exc).__name__),
+                    _("check this server's internet access"))  # fmt: skip
+        return
+    yield Check(
+        True, _("Slack knows the bot: @{name} in {team}").format(name=me.get("user", ""), team=me.get("team", ""))
+    )
+    granted = {s.strip() for s in str(me.headers.get("x-oauth-scopes", "")).split(",") if s.strip()}
+    missing = [s for s in manifest_scopes() if s not in granted]
+    if missing:
+        yield Check(False, _("scopes missing: {scopes}").format(scopes=", ".join(missing)),
+                    _("add them under OAuth & Permissions (or update the app from manifest.yml), then reinstall the app"))  # fmt: skip
+    else:
+        yield Check(True, _("every scope manifest.yml asks for is granted"))
+    for name, channel in (("CM_QUEUE_CHANNEL", settings.cm_queue_channel), ("TEAM_CHANNEL", settings.team_channel),
+                          ("LEADERS_CHANNEL", settings.leaders_channel)):  # fmt: skip
+        if channel:
+            yield _slack_channel(client, name, channel, _)
+    for name, users in (("CM_USERS", settings.cm_users), ("ADMIN_USERS", settings.admin_users)):
+        for user in sorted(users):
+            try:
+                found = client.users_info(user=user)["user"]
+            except SlackApiError as exc:
+                yield Check(False, _("{name}: {user} is not a member of this Slack ({error})").format(
+                    name=name, user=user, error=exc.response.get("error", "")),
+                    _("copy the member id from the person's profile (⋮ > Copy member ID)"))  # fmt: skip
+                continue
+            if found.get("deleted"):
+                yield Check(False, _("{name}: {user} has left this Slack").format(name=name, user=user),
+                            _("remove them from {name}").format(name=name))  # fmt: skip
+            else:
+                yield Check(True, _("{name}: {user} is a member (@{handle})").format(name=name, user=user,
+                            handle=found.get("name", "")))  # fmt: skip
+    if settings.slack_app_token:
+        try:
+            client.apps_connections_open(app_token=settings.slack_app_token)
+            yield Check(True, _("the Socket Mode token opens a connection"))
+        except SlackApiError as exc:
+            yield Check(False, _("Slack refused the Socket Mode token ({error})").format(error=exc.response.get("error", "")),
+                        _("make an app-level token with connections:write (Basic Information > App-Level Tokens)"))  # fmt: skip
+
+
+def _slack_channel(client: WebClient, name: str, channel: str, _: Translate) -> Check:
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        info = client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as exc:
+        return Check(False, _("{name}: no channel {channel} ({error})").format(name=name, channel=channel,
+                     error=exc.response.get("error", "")),
+                     _("copy the channel id from the channel's details (at the bottom of About)"))  # fmt: skip
+    if not info.get("is_member"):
+        return Check(False, _("{name}: Relais is not in #{channel}").format(name=name, channel=info.get("name", channel)),
+                     _("invite @Relais to #{channel}: type /invite @Relais in it").format(channel=info.get("name", channel)))  # fmt: skip
+    return Check(True, _("{name}: Relais is in #{channel}").format(name=name, channel=info.get("name", channel)))
+
+
+def manifest_scopes() -> list[str]:
+    """The bot scopes manifest.yml asks for (read as text: the file ships beside the code)."""
+    from pathlib import Path
+
+    manifest = Path(__file__).resolve().parents[1] / "manifest.yml"
+    if not manifest.exists():  # installed from a wheel: the scopes Relais needs, as the manifest lists them
+        return list(SCOPES)
+    block = manifest.read_text().split("bot:", 1)[1].split("settings:", 1)[0]
+    return re.findall(r"^\s+- ([a-z:_.]+)", block, re.MULTILINE)
+
+
+SCOPES = ("commands", "chat:write", "im:write", "files:write", "app_mentions:read", "channels:read", "groups:read",
+          "im:history")  # fmt: skip
+
+
+def _mattermost(settings: Settings, _: Translate) -> Iterator[Check]:
+    from bot.platforms.mattermost_api import MattermostAPI, MattermostError
+
+    api = MattermostAPI(settings.mattermost_url, settings.mattermost_bot_token, timeout=settings.http_timeout)
+    try:
+        me = api.me()
+    except MattermostError as exc:
+        yield Check(False, _("Mattermost refused the bot token ({error})").format(error=exc),
+                    _("make a new access token for the bot account (Integrations > Bot Accounts) into MATTERMOST_BOT_TOKEN"))  # fmt: skip
+        return
+    yield Check(True, _("Mattermost knows the bot: @{name}").format(name=me.get("username", "")))
+    teams = [t for t in api.call("GET", "/users/me/teams") if isinstance(t, dict)]
+    if not teams:
+        yield Check(False, _("the bot is in no team"), _("add the bot account to your team (Main Menu > Add members)"))
+    for name, channel in (("CM_QUEUE_CHANNEL", settings.cm_queue_channel), ("TEAM_CHANNEL", settings.team_channel),
+                          ("LEADERS_CHANNEL", settings.leaders_channel)):  # fmt: skip
+        if not channel:
+            continue
+        try:
+            api.call("GET", f"/channels/{channel}/members/{me['id']}")
+            yield Check(True, _("{name}: the bot is in {channel}").format(name=name, channel=channel))
+        except MattermostError:
+            yield Check(False, _("{name}: the bot is not in {channel}").format(name=name, channel=channel),
+                        _("add the bot to that channel, and check the id (View Info)"))  # fmt: skip
+    base = settings.public_url.rstrip("/")
+    commands = [c for t in teams for c in api.commands(str(t["id"]))]
+    for trigger in ("news", "cm"):
+        ours = [c for c in commands if c.get("trigger") == trigger and str(c.get("url", "")).startswith(base)]
+        if ours:
+            yield Check(True, _("/{trigger} is registered and calls {url}").format(trigger=trigger, url=ours[0]["url"]))
+        else:
+            yield Check(False, _("/{trigger} is not registered for {url}").format(trigger=trigger, url=base),
+                        _("run relais mattermost-setup --team NAME"))  # fmt: skip
+    if settings.mattermost_events == "websocket":
+        yield _websocket(settings, _)
+        return
+    hooks = [h for t in teams for h in api.outgoing_hooks(str(t["id"]))]
+    if any(f"{base}/mattermost/mention" in h.get("callback_urls", []) for h in hooks):
+        yield Check(True, _("the mention webhook calls {url}/mattermost/mention").format(url=base))
+    else:
+        yield Check(False, _("no mention webhook calls {url}/mattermost/mention").format(url=base),
+                    _("run relais mattermost-setup --team NAME"))  # fmt: skip
+
+
+def _websocket(settings: Settings, _: Translate) -> Check:
+    import asyncio
+
+    import aiohttp
+
+    url = settings.mattermost_url.rstrip("/").replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+
+    async def probe() -> bool:
+        async with aiohttp.ClientSession() as session, session.ws_connect(f"{url}/api/v4/websocket") as ws:
+            await ws.send_json({"seq": 1, "action": "authentication_challenge",
+                                "data": {"token": settings.mattermost_bot_token}})  # fmt: skip
+            reply = await ws.receive_json(timeout=5)
+            return bool(reply.get("status") == "OK")
+
+    try:
+        ok = asyncio.run(asyncio.wait_for(probe(), 10))
+    except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
+        return Check(False, _("the WebSocket cannot be opened ({error})").format(error=type(exc).__name__),
+                     _("let WebSockets through your proxy (Upgrade headers), or set MATTERMOST_EVENTS=webhook"))  # fmt: skip
+    if not ok:
+        return Check(False, _("the WebSocket refused the bot token"), _("check MATTERMOST_BOT_TOKEN"))
+    return Check(True, _("the WebSocket opens and accepts the bot token"))
