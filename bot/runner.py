@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -18,6 +19,7 @@ from bot.config import Settings
 from bot.intake import Intake, Item
 from bot.scheduler import Ticker
 from bot.web import create_app
+from handlers.core import inbox
 from handlers.features import Register
 
 HandOn = Callable[[Item], None]
@@ -130,12 +132,24 @@ def serve(settings: Settings, port: int) -> None:
     handover = worker.Handover(forking)
     core, app = http_app(settings, hand_on=handover.put)
     core.engine.dispose()  # no database connection crosses the fork
+    workers = []
     for n in range(worker.workers()):
         args = (settings, handover, os.getpid(), n == 0)
-        forking.Process(target=worker.main, args=args, name=f"relais-worker-{n}", daemon=True).start()
+        workers.append(forking.Process(target=worker.main, args=args, name=f"relais-worker-{n}", daemon=True))
+        workers[-1].start()
     _checked(settings)
     log.info("Relais listening on port %s (%s)", port, settings.platform)
-    uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning")
+    # SIGTERM: uvicorn stops taking requests and finishes those in flight (acks included), then
+    # the workers finish the rows in hand; the rows nobody took are freed for the next start.
+    # uvicorn raises the signal again once it has stopped; this handler (restored by it) lets us go on.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
+    uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning", timeout_graceful_shutdown=4)
+    for process in workers:
+        process.terminate()
+    for process in workers:
+        process.join(timeout=4)
+    inbox.release(core.deps)
+    log.info("Relais stopped")
 
 
 def socket_mode(settings: Settings) -> None:

@@ -1,7 +1,8 @@
 """The worker processes of `relais serve`: they process what the HTTP process
 stored in the inbox, and the first one runs this instance's ticker. They are
 forked from the HTTP process and end when it ends, however it ends (even by
-SIGKILL).
+SIGKILL). On SIGTERM a worker takes no new request, finishes those in hand and
+stops its ticker; what it never took stays in the inbox for the next start.
 
 Acks come first: a worker waits for a pause in the requests (QUIET) before it
 processes, unless the request has waited MAX_WAIT already. A burst of commands is
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +56,8 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
     from bot.bootstrap import platform_core
 
     os.nice(19)  # acks first: when requests and work compete for the CPU, requests win
+    stopping = threading.Event()  # SIGTERM: take no new row, finish those in hand, stop the ticker, exit
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
     core = platform_core(settings, migrations=False)  # its own connections and clients
     ticker = Ticker(core).start() if ticking else None
 
@@ -66,7 +70,7 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
             free.release()
 
     with ThreadPoolExecutor(THREADS, thread_name_prefix="relais-worker") as pool:
-        while os.getppid() == parent:
+        while os.getppid() == parent and not stopping.is_set():
             if not free.acquire(timeout=1):
                 continue
             try:

@@ -15,7 +15,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
 
 from handlers.core import outbox, router
 from handlers.core.context import Deps, Request
@@ -117,6 +117,15 @@ def _answer_mention(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     message = router.mention(uow, str(p.get("user_id", "")), str(p.get("text", "")))
     uow.chat.post(p["channel"], message, thread=MessageRef(p["channel"], p["thread"]))
     return []
+
+
+def release(deps: Deps) -> int:
+    """At a clean stop: the rows received and not processed are free to be taken up at
+    the next start at once, not when their lease runs out. A row a worker still holds
+    is safe too: its use case marks it once, whoever gets there first."""
+    with deps.db.begin() as s:
+        result = s.execute(update(Inbox).where(Inbox.processed_at.is_(None)).values(claimed_until=None))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def prune(deps: Deps) -> None:

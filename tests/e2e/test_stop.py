@@ -1,0 +1,64 @@
+"""SIGTERM in the middle of a burst: `relais serve` stops taking requests, finishes
+those in flight, its workers finish the rows in hand, and it exits within 10 s; after
+a restart every acknowledged item is posted, once."""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.e2e.conftest import LEADER, QUEUE, SlackClient
+from tests.e2e.processes import Serve, own_database
+from tests.fakes.slack_api import FakeSlack
+
+
+def titles_posted(fake: FakeSlack) -> collections.Counter[str]:
+    return collections.Counter(
+        str(c.body.get("text", "")).removeprefix("News to review: ") for c in fake.calls
+        if c.path == "/api/chat.postMessage" and not c.failed and c.body.get("channel") == QUEUE
+    )  # fmt: skip
+
+
+def test_sigterm_mid_burst_loses_nothing_and_posts_once(tmp_path, database_url, fake_slack):
+    with own_database(database_url, tmp_path) as url:
+        for run in range(2):  # twice: a stop is clean whatever it interrupts
+            server = Serve(url, fake_slack.api_url, tmp_path / f"serve{run}.log")
+            client = SlackClient(base=server.base, fake=fake_slack, core=None)  # type: ignore[arg-type]
+            acked: list[str] = []
+            lock, twenty = threading.Lock(), threading.Event()
+
+            def send(i: int) -> None:
+                title = f"Run {run} news {i:03d}"
+                try:
+                    ok = client.command(LEADER, "/news", title).status_code == 200
+                except httpx.HTTPError:
+                    ok = False  # refused once the server stops taking requests: never acknowledged
+                if ok:
+                    with lock:
+                        acked.append(title)
+                        if len(acked) >= 20:
+                            twenty.set()
+
+            with ThreadPoolExecutor(8) as pool:
+                pending = [pool.submit(send, i) for i in range(80)]
+                assert twenty.wait(60)
+                stopped_at = time.monotonic()
+                server.process.terminate()  # SIGTERM
+                code = server.process.wait(timeout=15)
+                took = time.monotonic() - stopped_at
+                for future in pending:
+                    future.result()
+            server.stop()
+            print(f"run {run}: {len(acked)} acknowledged, exit code {code} after {took:.1f} s")
+            assert took < 10 and code == 0
+            again = Serve(url, fake_slack.api_url, tmp_path / f"again{run}.log")
+            try:
+                fake_slack.wait_until(lambda _calls: all(titles_posted(fake_slack)[t] for t in acked), timeout=60)
+            finally:
+                again.stop()
+            posted = titles_posted(fake_slack)
+            assert all(posted[t] == 1 for t in acked), {t: posted[t] for t in acked if posted[t] != 1}
