@@ -8,6 +8,7 @@ import collections
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 
@@ -23,41 +24,47 @@ def titles_posted(fake: FakeSlack) -> collections.Counter[str]:
     )  # fmt: skip
 
 
+def stop_mid_burst(run: int, url: str, fake: FakeSlack, folder: Path) -> tuple[list[str], int, float]:
+    """A burst of 80 /news, SIGTERM once 20 are acknowledged: (acknowledged, exit code, seconds to exit)."""
+    server = Serve(url, fake.api_url, folder / f"serve{run}.log")
+    client = SlackClient(base=server.base, fake=fake, core=None)  # type: ignore[arg-type]
+    acked: list[str] = []
+    lock, twenty = threading.Lock(), threading.Event()
+
+    def send(i: int) -> None:
+        title = f"Run {run} news {i:03d}"
+        try:
+            ok = client.command(LEADER, "/news", title).status_code == 200
+        except httpx.HTTPError:
+            ok = False  # refused once the server stops taking requests: never acknowledged
+        if ok:
+            with lock:
+                acked.append(title)
+                if len(acked) >= 20:
+                    twenty.set()
+
+    with ThreadPoolExecutor(8) as pool:
+        pending = [pool.submit(send, i) for i in range(80)]
+        assert twenty.wait(60)
+        stopped_at = time.monotonic()
+        server.process.terminate()  # SIGTERM
+        code = server.process.wait(timeout=15)
+        took = time.monotonic() - stopped_at
+        for future in pending:
+            future.result()
+    server.stop()
+    return acked, code, took
+
+
 def test_sigterm_mid_burst_loses_nothing_and_posts_once(tmp_path, database_url, fake_slack):
     with own_database(database_url, tmp_path) as url:
         for run in range(2):  # twice: a stop is clean whatever it interrupts
-            server = Serve(url, fake_slack.api_url, tmp_path / f"serve{run}.log")
-            client = SlackClient(base=server.base, fake=fake_slack, core=None)  # type: ignore[arg-type]
-            acked: list[str] = []
-            lock, twenty = threading.Lock(), threading.Event()
-
-            def send(i: int) -> None:
-                title = f"Run {run} news {i:03d}"
-                try:
-                    ok = client.command(LEADER, "/news", title).status_code == 200
-                except httpx.HTTPError:
-                    ok = False  # refused once the server stops taking requests: never acknowledged
-                if ok:
-                    with lock:
-                        acked.append(title)
-                        if len(acked) >= 20:
-                            twenty.set()
-
-            with ThreadPoolExecutor(8) as pool:
-                pending = [pool.submit(send, i) for i in range(80)]
-                assert twenty.wait(60)
-                stopped_at = time.monotonic()
-                server.process.terminate()  # SIGTERM
-                code = server.process.wait(timeout=15)
-                took = time.monotonic() - stopped_at
-                for future in pending:
-                    future.result()
-            server.stop()
+            acked, code, took = stop_mid_burst(run, url, fake_slack, tmp_path)
             print(f"run {run}: {len(acked)} acknowledged, exit code {code} after {took:.1f} s")
             assert took < 10 and code == 0
             again = Serve(url, fake_slack.api_url, tmp_path / f"again{run}.log")
             try:
-                fake_slack.wait_until(lambda _calls: all(titles_posted(fake_slack)[t] for t in acked), timeout=60)
+                fake_slack.wait_until(lambda _calls, done=acked: all(titles_posted(fake_slack)[t] for t in done), 60)
             finally:
                 again.stop()
             posted = titles_posted(fake_slack)
