@@ -15,7 +15,7 @@ from handlers.news.form import news_form, prefilled
 from handlers.news.linked import form_values
 from storage.models import TeamState
 
-PREFIX = "news-draft:"
+PREFIX = "draft:"  # with a uuid: 38 characters, team_state keys hold 40
 
 
 def offer(uow: UnitOfWork, req: Request, text: str) -> bool:
