@@ -74,3 +74,34 @@ def test_a_backup_during_a_burst_restores_every_item_stored_before_it(tmp_path, 
     assert relais(["restore", str(copy)], restored, "--force").returncode == 0
     nothing = relais(["restore", str(tmp_path / "nope.db")], tmp_path / "third.db")
     assert nothing.returncode == 2 and "no such backup file" in nothing.stderr
+
+
+def test_on_postgresql_backup_and_restore_use_its_own_tools(tmp_path, database_url):
+    """pg_dump and pg_restore, when installed; a database holding data is replaced only with --force."""
+    import shutil
+
+    import pytest
+    from sqlalchemy import text
+
+    from storage.backup import BackupError, backup, restore
+    from storage.db import make_engine, migrate
+    from tests.e2e.processes import own_database
+
+    if not database_url.startswith("postgresql") or not shutil.which("pg_dump"):
+        pytest.skip("PostgreSQL and its client tools")
+    with own_database(database_url, tmp_path) as source, own_database(database_url, tmp_path) as target:
+        engine = make_engine(source)
+        migrate(engine)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO news (author_id, title, body, category, links, status, created_at) "
+                              "VALUES ('U1', 'Loto', '', 'other', '', 'new', now())"))  # fmt: skip
+        engine.dispose()
+        assert backup(source, tmp_path / "pg.dump") > 0
+        restore(target, tmp_path / "pg.dump", force=False)
+        with pytest.raises(BackupError) as refused:
+            restore(target, tmp_path / "pg.dump", force=False)
+        assert refused.value.kind == "in_use"
+        restored = make_engine(target)
+        with restored.connect() as conn:
+            assert conn.execute(text("SELECT title FROM news")).scalars().all() == ["Loto"]
+        restored.dispose()
