@@ -111,17 +111,22 @@ def mine(uow: UnitOfWork, req: Request, _args: str) -> None:
     req.reply.reply(Message(text=Md.of("**{h}**\n{l}", h=_("Your reports"), l=Md.join(lines))))
 
 
+_HANDLED_UNTOLD = (
+    select(EntryReport.entry_id, EntryReport.reporter_id)
+    .join(ModerationEntry, ModerationEntry.id == EntryReport.entry_id)
+    .where(EntryReport.told_at.is_(None), ModerationEntry.handling.not_in(OPEN))
+)
+
+
 def watch(uow: UnitOfWork) -> None:
-    """Reports whose entry the CM has handled, and whose reporter was not told yet: told once."""
+    """Reports whose entry the CM has handled, and whose reporter was not told yet: told once.
+    Asked at every tick, so a tick with nothing to tell costs a read, never a write."""
+    with uow.reading() as s:
+        if s.execute(_HANDLED_UNTOLD.limit(1)).first() is None:
+            return
     now = uow.clock()
     with uow.writing() as s:
-        handled = s.execute(
-            select(EntryReport.entry_id, EntryReport.reporter_id)
-            .join(ModerationEntry, ModerationEntry.id == EntryReport.entry_id)
-            .where(EntryReport.told_at.is_(None), ModerationEntry.handling.not_in(OPEN))
-        ).all()
-        if not handled:
-            return
+        handled = s.execute(_HANDLED_UNTOLD).all()
         rows = [FollowUp(TOLD, {"entry": e, "user": u}, f"report-told:{e}:{u}") for e, u in handled]
         owing.enqueue_all(s, rows, due_at=now)
         for e, u in handled:
