@@ -42,21 +42,40 @@ def _same_token(record: logging.LogRecord) -> bool:
     return record.getMessage() not in (warning_client_prioritized_and_token_skipped(), warning_token_skipped())
 
 
-def one_auth_test(client: AsyncWebClient) -> Callable[..., Awaitable[AuthorizeResult]]:
-    """Who the bot is, asked of Slack once (`auth.test`) and shared. Bolt's default asks on
-    the first request and keeps the answer only once it comes back, so each request of a
-    first burst made its own call: 20 at once on a fresh `relais serve` held acks back by
-    up to a second (bench/ack_latency.py measures the first burst). A failed call is not
-    kept: the next request asks again."""
-    lock, answer = asyncio.Lock(), list[Any]()
+def learnt_identity(client: AsyncWebClient) -> Callable[..., Awaitable[AuthorizeResult]]:
+    """Who the bot is, learnt from Slack (`auth.test`) once and kept, without ever making a
+    request wait for it. Bolt's default asks before each request is handed on, so with
+    Slack's API unreachable a signed `/news` was refused (400) and nothing was stored; and
+    each request of a first burst made its own call (bench/ack_latency.py). Here the first
+    request starts one call in the background and goes on with the token alone: the
+    listeners need nothing else, and our own messages are told apart by their `bot_id`.
+    A failed call is not kept: a later request asks again."""
+    known: list[Any] = []
+    asking: set[asyncio.Task[None]] = set()
+
+    async def ask() -> None:
+        try:
+            known.append(await client.auth_test())
+        except Exception as exc:  # Slack unreachable or refusing: requests are stored all the same
+            log.warning("Slack did not say who the bot is yet (%s); requests are stored meanwhile", _why(exc))
 
     async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
-        async with lock:  # one call in flight; the others wait for its answer
-            if not answer:
-                answer.append(await client.auth_test())
-        return AuthorizeResult.from_auth_test_response(auth_test_response=answer[0], bot_token=client.token)
+        if known:
+            return AuthorizeResult.from_auth_test_response(auth_test_response=known[0], bot_token=client.token)
+        if not asking:
+            task = asyncio.get_running_loop().create_task(ask())
+            asking.add(task)
+            task.add_done_callback(asking.discard)
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=client.token)
 
     return authorize
+
+
+def _why(exc: Exception) -> str:
+    """One line for the log, never the token: Slack's error code, or the kind of failure."""
+    response = getattr(exc, "response", None)
+    error = response.get("error") if response is not None and hasattr(response, "get") else None
+    return str(error or type(exc).__name__)
 
 
 def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -> AsyncApp:
@@ -66,7 +85,7 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
     get_bolt_logger(AsyncApp).addFilter(_same_token)
     client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     app = AsyncApp(
-        signing_secret=settings.slack_signing_secret or "socket-mode", client=client, authorize=one_auth_test(client)
+        signing_secret=settings.slack_signing_secret or "socket-mode", client=client, authorize=learnt_identity(client)
     )
     commands = "|".join(re.escape(c) for c in deps.features.slash_commands)
     prefixes = "|".join(re.escape(p.partition(".")[0]) for p in deps.features.buttons)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.core import guide, inbox, outbox
+from handlers.core import guide, inbox, kept, outbox
 from handlers.core.i18n import N_
 from handlers.core.registry import Registry
 
@@ -11,6 +11,7 @@ def register(reg: Registry) -> None:
     """The core's own deliveries, and `/cm language`."""
     outbox.register(reg)
     inbox.register(reg)
+    kept.register(reg)
     reg.command(
         "cm language", guide.set_language, N_("the language Relais speaks to you"), args="fr|en", aliases=("langue",)
     )

@@ -20,6 +20,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from handlers.core import outbox, router
 from handlers.core.context import Deps, Request
 from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
+from handlers.core.kept import KeptReply
 from handlers.core.once import add_once, claim
 from handlers.core.ports import MessageRef, Reply
 from handlers.core.registry import FollowUp, Quoted, Registry
@@ -62,7 +63,8 @@ def process_stored(deps: Deps, row_id: int, request: Inbound) -> None:
 def process(deps: Deps, row_id: int, request: Inbound, reply: Reply) -> None:
     """Run the request a row holds; then the row is done, whatever the outcome (the
     person was answered, or told something went wrong)."""
-    req = Request(user_id=request.user_id, reply=reply, channel_id=request.channel, inbox_id=row_id)
+    kept = KeptReply(deps, row_id, request.user_id, reply)  # what the platform does not take waits in the outbox
+    req = Request(user_id=request.user_id, reply=kept, channel_id=request.channel, inbox_id=row_id)
     match request:
         case Command(name=name, text=text):
             router.command(deps, req, name, text)

@@ -42,7 +42,8 @@ class Backlogged(ThreadingHTTPServer):
 
 
 class RecordingServer:
-    def __init__(self, respond: Responder) -> None:
+    def __init__(self, respond: Responder, port: int = 0) -> None:
+        """`port` 0 is any free one; a given one brings a platform back where it was down."""
         self.respond = respond
         self.calls: list[Call] = []
         self.problems: list[str] = []  # what the real platform would refuse or log: tests fail on any
@@ -51,9 +52,10 @@ class RecordingServer:
         self.counts: dict[str, int] = {}
         self.changed = threading.Condition()
         self.released = threading.Event()
-        self.httpd = Backlogged(("127.0.0.1", 0), self._handler())
+        self.httpd = Backlogged(("127.0.0.1", port), self._handler())
         self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.port = int(self.httpd.server_port)
+        self.base = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self) -> None:

@@ -60,9 +60,9 @@ GRANTED = (
 
 
 class FakeSlack(RecordingServer):
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self._ts = itertools.count(1)
-        super().__init__(self._respond)
+        super().__init__(self._respond, port)
         self.refused_token = False  # auth.test answers invalid_auth, as for a revoked or mistyped token
         self.missing_channels: set[str] = set()  # conversations.info: channel_not_found
         self.missing_users: set[str] = set()  # users.info: user_not_found
