@@ -12,8 +12,11 @@ from typing import NoReturn
 from sqlalchemy.exc import OperationalError
 
 from bot import logs
+from bot.bootstrap import wall_clock
 from bot.config import ConfigError, Settings
+from bot.port import PortInUse
 from handlers.core.i18n import N_, translator
+from handlers.core.ports import ChatError
 from handlers.core.registry import Registry
 from handlers.features import registry
 
@@ -138,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.WARNING if quiet else logging.INFO,
         tracebacks=not quiet,
         json_lines=settings.log_format == "json",
+        libraries=not quiet,
     )
 
     _ = translator(settings.language)
@@ -152,6 +156,15 @@ def main(argv: list[str] | None = None) -> int:
             _("relais: not allowed to write or read {name}: check the folder's permissions").format(name=exc.filename),
             file=sys.stderr,
         )
+    except ChatError as exc:  # the platform did not answer, or refused
+        print(_("relais: {platform} did not answer or refused ({error}): check its settings with relais doctor").format(
+            platform=settings.platform.capitalize(), error=exc), file=sys.stderr)  # fmt: skip
+    except PortInUse as exc:
+        print(_("relais: port {port} is already in use: stop what listens there, or set PORT (or --port)").format(
+            port=exc.port), file=sys.stderr)  # fmt: skip
+    except KeyboardInterrupt:
+        print(_("relais: stopped"), file=sys.stderr)
+        return 1
     except OperationalError as exc:  # the database cannot be opened or written
         reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
         print(
@@ -201,7 +214,7 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
     elif console:
         from bot import runner  # the servers' modules (Bolt, uvicorn) load only to run one
 
-        runner.console(settings)
+        runner.console(settings, clock=wall_clock)
     elif settings.platform == "mattermost" and not settings.mattermost_command_tokens:
         print(
             _("relais: MATTERMOST_COMMAND_TOKENS is empty: run `relais mattermost-setup --team NAME` first"),
@@ -215,7 +228,7 @@ def _run(args: argparse.Namespace, settings: Settings, console: bool) -> int:
     else:
         from bot import runner
 
-        runner.serve(settings, args.port or settings.port)
+        runner.serve(settings, getattr(args, "port", None) or settings.port)  # `relais` alone has no --port
     return 0
 
 

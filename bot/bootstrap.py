@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -16,6 +17,14 @@ if TYPE_CHECKING:
     from bot.platforms.mattermost_chat import MattermostChat
 from handlers.features import Register, registry
 from storage.db import make_engine, make_sessions, migrate
+
+Clock = Callable[[], datetime]
+
+
+def wall_clock() -> datetime:
+    """The real time: production entry points hand it in (bot/__main__.py, the workers);
+    tests hand in a clock of their own (tests/conftest.py's TestClock)."""
+    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ def bootstrap(
     team_: Team | None = None,
     features: Iterable[Register] = (),
     *,
+    clock: Clock,
     migrations: bool = True,
 ) -> Core:
     """Open the database, apply pending migrations, wire the features to a platform.
@@ -59,7 +69,13 @@ def bootstrap(
     engine = make_engine(settings.database_url)
     if migrations:
         migrate(engine)
-    deps = Deps(db=make_sessions(engine), chat=chat, team=team_ or team(settings), features=registry(features))
+    deps = Deps(
+        db=make_sessions(engine, clock),
+        chat=chat,
+        team=team_ or team(settings),
+        features=registry(features),
+        clock=clock,
+    )
     return Core(settings=settings, engine=engine, deps=deps)
 
 
@@ -72,7 +88,9 @@ def mattermost_chat(settings: Settings) -> MattermostChat:
     return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
 
 
-def platform_core(settings: Settings, features: Iterable[Register] = (), *, migrations: bool = True) -> Core:
+def platform_core(
+    settings: Settings, features: Iterable[Register] = (), *, clock: Clock, migrations: bool = True
+) -> Core:
     """The Slack or Mattermost chat, wired to the database and the features."""
     if settings.platform == "mattermost":
         chat: Chat = mattermost_chat(settings)
@@ -80,4 +98,4 @@ def platform_core(settings: Settings, features: Iterable[Register] = (), *, migr
         from bot.platforms.slack_chat import SlackChat, web_client
 
         chat = SlackChat(web_client(settings))
-    return bootstrap(settings, chat, features=features, migrations=migrations)
+    return bootstrap(settings, chat, features=features, clock=clock, migrations=migrations)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.bootstrap import Core, bootstrap, team
+from bot.bootstrap import Core, bootstrap, team, wall_clock
 from bot.config import Settings
 from handlers.core import outbox
 from handlers.core.i18n import number, translator
@@ -36,7 +36,9 @@ def _chat(settings: Settings) -> Chat:
 def _core(settings: Settings) -> Core:
     from bot.platforms.console_chat import TEAM
 
-    return bootstrap(settings, _chat(settings), team(settings, team_channel=settings.team_channel or TEAM))
+    return bootstrap(
+        settings, _chat(settings), team(settings, team_channel=settings.team_channel or TEAM), clock=wall_clock
+    )
 
 
 class Terminal:

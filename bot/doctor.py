@@ -4,17 +4,21 @@ One line per check, ✓ or ✗, and for each ✗ what to do, in the team's langu
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from handlers.core.i18n import translator
+from handlers.core.ports import ChatError
 from storage.db import HEAD, make_engine, revision
 
 if TYPE_CHECKING:
@@ -34,8 +38,9 @@ class Check:
 
 
 def run(settings: Settings) -> list[Check]:
+    """The checks, in the order a volunteer fixes things; the doctor itself creates nothing."""
     _ = translator(settings.language)
-    checks = [Check(True, _("settings read from the environment and .env"))]
+    checks = [_source(_), *_ids(settings, _)]
     checks += list(_database(settings, _))
     checks += list(_time(settings, _))
     if settings.platform == "slack":
@@ -45,26 +50,90 @@ def run(settings: Settings) -> list[Check]:
     return checks
 
 
+def _source(_: Translate) -> Check:
+    """Where the settings came from, as they did (bot/config.py reads ./.env when there is one)."""
+    env = Path.cwd() / ".env"
+    if env.is_file():
+        return Check(True, _("settings read from the environment and {file}").format(file=env))
+    return Check(True, _("settings read from the environment (no .env file in {folder})").format(folder=Path.cwd()))
+
+
+_NAME = re.compile(r"[^A-Za-z0-9]")  # every platform's ids are letters and digits: '#', '@', '-' or a space is a name
+
+
+def _ids(settings: Settings, _: Translate) -> Iterator[Check]:
+    """A channel's or a person's name where its id is expected passes every other check and
+    then posts nowhere: said here, with where the id is found."""
+    slack = settings.platform == "slack"
+    where_channel = (_("in Slack, open the channel's details: its id (C…) is at the bottom") if slack
+                     else _("in Mattermost, the channel's menu > View Info shows its id"))  # fmt: skip
+    where_person = (_("in Slack, open the person's profile > ⋮ > Copy member ID (U…)") if slack
+                    else _("in Mattermost, System Console > Users shows each person's id"))  # fmt: skip
+    channels = [("CM_QUEUE_CHANNEL", settings.cm_queue_channel), ("TEAM_CHANNEL", settings.team_channel),
+                ("LEADERS_CHANNEL", settings.leaders_channel)]  # fmt: skip
+    for name, value in channels:
+        if value and _NAME.search(value) and settings.platform != "console":
+            yield Check(False, _("{name} is “{value}”, a name: Relais needs the channel's id").format(
+                name=name, value=value), where_channel)  # fmt: skip
+    for name, people in (("CM_USERS", settings.cm_users), ("ADMIN_USERS", settings.admin_users)):
+        named = sorted(p for p in people if _NAME.search(p))
+        if named and settings.platform != "console":
+            yield Check(False, _("{name} holds names ({names}): Relais needs each person's id").format(
+                name=name, names=", ".join(named)), where_person)  # fmt: skip
+
+
 def _database(settings: Settings, _: Translate) -> Iterator[Check]:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        yield _new_sqlite(Path(url.database), _)  # opening it would create it
+        return
     engine = make_engine(settings.database_url)
+    try:
+        yield from _reachable_database(engine, _)
+    finally:
+        engine.dispose()
+
+
+def _new_sqlite(path: Path, _: Translate) -> Check:
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        return Check(False, _("the database's folder {folder} does not exist").format(folder=folder),
+                     _("create it, or change DATABASE_URL"))  # fmt: skip
+    if not os.access(folder, os.W_OK):
+        return Check(False, _("the database's folder {folder} is not writable").format(folder=folder),
+                     _("let the user that runs Relais write there, or change DATABASE_URL"))  # fmt: skip
+    return Check(True, _("no database yet at {file}: relais serve creates it and its tables").format(
+        file=path.absolute()))  # fmt: skip
+
+
+def _reachable_database(engine: Engine, _: Translate) -> Iterator[Check]:
+    try:
+        engine.connect().close()
+    except SQLAlchemyError as exc:
+        yield Check(False, _("the database does not answer ({reason})").format(reason=_first_line(exc)),
+                    _("check DATABASE_URL's host, port, name and password, and that the server runs"))  # fmt: skip
+        return
     try:
         with engine.begin() as conn:  # a table made and dropped in a transaction: the database takes writes
             conn.execute(text("CREATE TABLE relais_doctor_probe (x INTEGER)"))
             conn.execute(text("DROP TABLE relais_doctor_probe"))
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-        yield Check(False, _("the database cannot be written ({reason})").format(reason=reason),
-                    _("check DATABASE_URL, that the server runs and that its folder or user may write"))  # fmt: skip
-        engine.dispose()
+        yield Check(False, _("the database cannot be written ({reason})").format(reason=_first_line(exc)),
+                    _("check that the folder, or the database user, may write"))  # fmt: skip
         return
     yield Check(True, _("the database is reachable and takes writes"))
     at = revision(engine)
-    engine.dispose()
     if at == HEAD:
         yield Check(True, _("the database is at the newest revision ({head})").format(head=HEAD))
+    elif at is None and not inspect(engine).get_table_names():
+        yield Check(True, _("the database is empty: relais serve creates its tables when it starts"))
     else:
         yield Check(False, _("the database is at revision {at}, Relais expects {head}").format(at=at or "—", head=HEAD),
                     _("run relais migrate (relais serve also does it when it starts)"))  # fmt: skip
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def _time(settings: Settings, _: Translate) -> Iterator[Check]:
@@ -168,10 +237,26 @@ def _mattermost(settings: Settings, _: Translate) -> Iterator[Check]:
     api = MattermostAPI(settings.mattermost_url, settings.mattermost_bot_token, timeout=settings.http_timeout)
     try:
         me = api.me()
-    except MattermostError as exc:
+    except MattermostError as exc:  # it answered, and refused
         yield Check(False, _("Mattermost refused the bot token ({error})").format(error=exc),
                     _("make a new access token for the bot account (Integrations > Bot Accounts) into MATTERMOST_BOT_TOKEN"))  # fmt: skip
         return
+    except ChatError as exc:  # no answer at all
+        yield Check(False, _("Mattermost does not answer at {url} ({error})").format(url=settings.mattermost_url,
+                                                                                    error=exc),
+                    _("check MATTERMOST_URL, and that this machine can reach the server"))  # fmt: skip
+        return
+    try:
+        yield from _mattermost_setup(settings, api, me, _)
+    except ChatError as exc:
+        yield Check(False, _("Mattermost stopped answering ({error})").format(error=exc),
+                    _("check the server, then run relais doctor again"))  # fmt: skip
+
+
+def _mattermost_setup(settings: Settings, api: Any, me: dict[str, Any], _: Translate) -> Iterator[Check]:
+    """What the bot can reach, once Mattermost has said who it is."""
+    from bot.platforms.mattermost_api import MattermostError
+
     yield Check(True, _("Mattermost knows the bot: @{name}").format(name=me.get("username", "")))
     teams = [t for t in api.call("GET", "/users/me/teams") if isinstance(t, dict)]
     if not teams:

@@ -61,11 +61,29 @@ class JsonFormatter(Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def setup(secrets: list[str], level: int = logging.INFO, *, tracebacks: bool = True, json_lines: bool = False) -> None:
+class OursOnly(logging.Filter):
+    """In a terminal command (the doctor, an import…) a library's own line, in English, would
+    land between Relais's translated lines: what it says is said by Relais, once, in its words."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name.partition(".")[0] in ("bot", "handlers", "storage", "relais")
+
+
+def setup(
+    secrets: list[str],
+    level: int = logging.INFO,
+    *,
+    tracebacks: bool = True,
+    json_lines: bool = False,
+    libraries: bool = True,
+) -> None:
+    """`libraries=False` for the terminal commands: only Relais's own lines are shown."""
     handler = logging.StreamHandler()
     redact = RedactSecrets(secrets)
     handler.setFormatter((JsonFormatter if json_lines else Formatter)(redact, tracebacks))
     handler.addFilter(redact)
+    if not libraries:
+        handler.addFilter(OursOnly())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

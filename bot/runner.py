@@ -8,18 +8,19 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import TextIO
 
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
-from bot.bootstrap import Core, bootstrap, platform_core, team
+from bot.bootstrap import Clock, Core, bootstrap, platform_core, team, wall_clock
 from bot.config import Settings
 from bot.intake import Intake, Item
+from bot.port import ensure_free
 from bot.scheduler import Ticker
 from bot.web import create_app
 from handlers.core import inbox
+from handlers.core.ports import ChatError
 from handlers.features import Register
 
 HandOn = Callable[[Item], None]
@@ -32,14 +33,12 @@ def console(
     *,
     read: Callable[[str], str] = input,
     out: TextIO = sys.stdout,
-    clock: Callable[[], datetime] | None = None,
+    clock: Clock,
 ) -> None:
     """The console, with the instance's ticker running as in `relais serve`: reminders,
     digests, the call for news and the recap are printed when due while it is open, and
     what fell due while it was closed is caught up at start with the server's rules.
     `clock` moves time in tests."""
-    from dataclasses import replace
-
     from bot.platforms import console as console_platform
     from bot.platforms.console_chat import QUEUE, TEAM, ConsoleChat, Screen
 
@@ -52,9 +51,9 @@ def console(
         admin_users=admin_users,
     )
     screen = Screen(out, settings.language)
-    core = bootstrap(settings, ConsoleChat(screen, settings.language), console_team)
-    deps = replace(core.deps, clock=clock) if clock else core.deps
-    ticker = Ticker(core, deps).start()
+    core = bootstrap(settings, ConsoleChat(screen, settings.language), console_team, clock=clock)
+    deps = core.deps
+    ticker = Ticker(core).start()
     try:
         console_platform.Console(deps, screen, read).run()
     finally:
@@ -62,11 +61,11 @@ def console(
 
 
 def slack_app(
-    settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None
+    settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None, *, clock: Clock
 ) -> tuple[Core, AsyncApp]:
     from bot.platforms import slack
 
-    core = platform_core(settings, features)
+    core = platform_core(settings, features, clock=clock)
     return core, slack.build_app(settings, core.deps, core.deps.chat, Intake(core.deps, hand_on))  # type: ignore[arg-type]
 
 
@@ -80,7 +79,7 @@ def with_scheduler(core: Core) -> Callable[[], Callable[[], None]]:
 
 
 def http_app(
-    settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None
+    settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None, *, clock: Clock
 ) -> tuple[Core, Starlette]:
     """The app `relais serve` runs: Slack's endpoint, or Mattermost's, and /healthz.
     `features` adds to the shipped ones (see handlers/features.py). With `hand_on`,
@@ -92,7 +91,7 @@ def http_app(
     if settings.platform == "mattermost":
         from bot.platforms.mattermost_routes import routes
 
-        core = platform_core(settings, features)
+        core = platform_core(settings, features, clock=clock)
         intake = Intake(core.deps, hand_on)
         extra = routes(settings, core.deps, core.deps.chat, intake)  # type: ignore[arg-type]
         if settings.mattermost_events != "websocket":
@@ -101,7 +100,7 @@ def http_app(
 
         events = Events(core.deps.chat.api, settings.mattermost_bot_token, intake)  # type: ignore[attr-defined]
         return core, create_app(core, extra=extra, on_start=on_start(core), listen=events.run, listening=events.status)
-    core, bolt = slack_app(settings, features, hand_on)
+    core, bolt = slack_app(settings, features, hand_on, clock=clock)
     return core, create_app(core, slack=bolt, on_start=on_start(core))
 
 
@@ -128,9 +127,10 @@ def serve(settings: Settings, port: int) -> None:
 
     from bot import worker
 
+    ensure_free(port)  # before anything starts, and before "listening" is said
     forking = multiprocessing.get_context("fork")
     handover = worker.Handover(forking)
-    core, app = http_app(settings, hand_on=handover.put)
+    core, app = http_app(settings, hand_on=handover.put, clock=wall_clock)
     core.engine.dispose()  # no database connection crosses the fork
     workers = []
     for n in range(worker.workers()):
@@ -143,6 +143,7 @@ def serve(settings: Settings, port: int) -> None:
     # the workers finish the rows in hand; the rows nobody took are freed for the next start.
     # uvicorn raises the signal again once it has stopped; this handler (restored by it) lets us go on.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
+    signal.signal(signal.SIGINT, lambda _signum, _frame: None)  # Ctrl-C: the same clean stop
     uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning", timeout_graceful_shutdown=4)
     for process in workers:
         process.terminate()
@@ -156,16 +157,26 @@ def socket_mode(settings: Settings) -> None:
     from bot.platforms.slack import socket_mode_handler
 
     _checked(settings)
-    core, app = slack_app(settings)
+    core, app = slack_app(settings, clock=wall_clock)
     stop = with_scheduler(core)()
     log.info("Relais connecting to Slack in Socket Mode")
 
     async def connect() -> None:
-        await socket_mode_handler(app, settings.slack_app_token).start_async()
+        """Connected until SIGTERM or Ctrl-C, then closed as cleanly as `relais serve` stops."""
+        handler = socket_mode_handler(app, settings.slack_app_token)
+        stopping, loop = asyncio.Event(), asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stopping.set)
+        try:
+            await handler.connect_async()
+        except Exception as exc:  # Slack unreachable or the app token refused: one line, and a restart retries
+            raise ChatError(f"apps.connections.open: {type(exc).__name__}") from None
+        await stopping.wait()
+        await handler.close_async()
 
     try:
         asyncio.run(connect())
-    except KeyboardInterrupt:
-        pass
     finally:
         stop()
+        inbox.release(core.deps)
+    log.info("Relais stopped")

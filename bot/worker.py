@@ -53,12 +53,13 @@ def workers() -> int:
 
 
 def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> None:
-    from bot.bootstrap import platform_core
+    from bot.bootstrap import platform_core, wall_clock
 
     os.nice(19)  # acks first: when requests and work compete for the CPU, requests win
     stopping = threading.Event()  # SIGTERM: take no new row, finish those in hand, stop the ticker, exit
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
-    core = platform_core(settings, migrations=False)  # its own connections and clients
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the HTTP process stops us
+    core = platform_core(settings, clock=wall_clock, migrations=False)  # its own connections and clients
     ticker = Ticker(core).start() if ticking else None
 
     free = threading.Semaphore(THREADS)  # take a request only with a thread free for it: the workers share fairly

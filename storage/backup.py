@@ -37,6 +37,8 @@ def backup(url: str, target: Path) -> int:
         source = Path(parsed.database or "")
         if not source.is_file():
             raise BackupError("no_database", str(source))
+        if not target.parent.is_dir():  # sqlite3 would say only "unable to open database file"
+            raise FileNotFoundError(2, "no such folder", str(target.parent))
         target.unlink(missing_ok=True)
         with sqlite3.connect(source, timeout=30) as src, sqlite3.connect(target) as dst:
             src.backup(dst, pages=1024)  # a page run at a time: writers wait milliseconds, never the whole copy

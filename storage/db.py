@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import stamped
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD = "0009"  # the newest migration's revision (tests/test_cli.py checks it is Alembic's head)
@@ -32,8 +36,21 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessions(engine: Engine, clock: Callable[[], datetime]) -> sessionmaker[Session]:
+    """Sessions whose new rows are stamped by `clock` (created_at, seen_at…) where the code
+    gave no time: the whole of Relais then reads one clock, the one a test controls."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @event.listens_for(sessions, "before_flush")
+    def _stamp(session: Session, _context: object, _instances: object) -> None:
+        now: datetime | None = None
+        for row in session.new:
+            for name in stamped(type(row)):
+                if getattr(row, name) is None:
+                    now = now or clock()
+                    setattr(row, name, now)
+
+    return sessions
 
 
 def revision(engine: Engine) -> str | None:

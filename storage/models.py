@@ -12,7 +12,19 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
+    """Only for rows written without a session (Core inserts that give no time)."""
     return datetime.now(timezone.utc)
+
+
+_STAMPED: dict[type, tuple[str, ...]] = {}
+
+
+def stamped(model: type) -> tuple[str, ...]:
+    """The columns a new row gets the current time in (make_sessions stamps them by its clock)."""
+    if model not in _STAMPED:
+        columns = cast(Any, model).__table__.columns
+        _STAMPED[model] = tuple(c.key for c in columns if isinstance(c.type, UTCDateTime) and c.default is not None)
+    return _STAMPED[model]
 
 
 class UTCDateTime(TypeDecorator[datetime]):

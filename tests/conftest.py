@@ -4,8 +4,11 @@ DATABASE_URL says so), migrated once and emptied between tests."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, MetaData, text
@@ -56,3 +59,34 @@ def pytest_report_header() -> list[str]:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A Wednesday morning in Paris, a working day far from every schedule's edge. CI's runs at
+# hostile instants (tests/clock/sitecustomize.py, RELAIS_FAKE_NOW) start there instead.
+PINNED = datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+class TestClock:
+    """The time every core and server a test starts reads: a pinned instant (the run's
+    hostile instant under CI), running on with real time so that waits and leases pass,
+    and moved forward only when a test says so (`advance`). No test helper reads the wall
+    clock: the production one (bot/bootstrap.py) is for production entry points alone."""
+
+    __test__ = False  # not a test class, whatever its name
+
+    def __init__(self, start: datetime | None = None) -> None:
+        moved = os.environ.get("RELAIS_FAKE_NOW")
+        self.start = start or (datetime.fromisoformat(moved) if moved else PINNED)
+        self.began = time.monotonic()
+        self.moved = timedelta(0)
+
+    def __call__(self) -> datetime:
+        elapsed = timedelta(seconds=time.monotonic() - self.began)
+        return (self.start + elapsed + self.moved).astimezone(timezone.utc)
+
+    def advance(self, by: timedelta) -> None:
+        self.moved += by
+
+
+@pytest.fixture
+def clock() -> TestClock:
+    return TestClock()

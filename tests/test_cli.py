@@ -380,7 +380,7 @@ def test_serving_loads_the_chart_library_only_when_a_recap_is_drawn(tmp_path):
     code = (
         "import sys; from bot.config import Settings; from bot.runner import http_app; "
         f"http_app(Settings(platform='slack', database_url='sqlite:///{tmp_path}/r.db', slack_bot_token='xoxb-1', "
-        "slack_signing_secret='s', cm_queue_channel='q')); print('matplotlib' in sys.modules)"
+        "slack_signing_secret='s', cm_queue_channel='q'), clock=lambda: None); print('matplotlib' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

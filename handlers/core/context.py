@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 
 _USERS = table_of(User)
 _LANGUAGE = select(_USERS.c.language).where(_USERS.c.platform_id == bindparam("user"))  # built once: every request asks
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -45,7 +41,7 @@ class Deps:
     chat: Chat
     team: Team
     features: Registry
-    clock: Callable[[], datetime] = _utcnow  # tests move time forward instead of rewinding rows
+    clock: Callable[[], datetime]  # the wall clock in production (bot/bootstrap.py); each test's own in tests
 
     def today(self) -> date:
         """The team's local day by the injected clock: dates people type are read from it."""

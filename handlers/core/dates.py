@@ -12,32 +12,66 @@ from babel.dates import format_date, format_datetime
 
 from handlers.core.i18n import translator
 
-_NUMERIC = re.compile(r"^\s*(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?\s*$")
+_NUMERIC = re.compile(r"^(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?$")
+
+_NEXT = re.compile(r"\b(prochaine?|next)\b", re.IGNORECASE)  # « jeudi prochain » is the next Thursday
+_FIRST = re.compile(r"\b1(?:er|re|st)\b", re.IGNORECASE)  # « 1er décembre », "1st December"
 
 
-def read_date(raw: str, tz: ZoneInfo, lang: str, today: date) -> tuple[date | None, str]:
+def read_date(raw: str, tz: ZoneInfo, lang: str, today: date, *, future: bool = True) -> tuple[date | None, str]:
     """The date meant, or None and what to tell the person. `today` comes from the
-    injected clock (`deps.today()`), never from the wall clock."""
+    injected clock (`deps.today()`), never from the wall clock. Digits are read here and
+    only as written (`32/13` is refused, never read as another day); words go to dateparser.
+    `future=False` reads a date already past (a spreadsheet's dates)."""
     _ = translator(lang)
-    raw = raw.strip()
-    try:
-        found: date | None = date.fromisoformat(raw)
-    except ValueError:
-        found = _parse(raw, today, tz)
-    if found is None:
-        if _NUMERIC.match(raw):
+    raw = " ".join(raw.split())
+    numeric = _NUMERIC.match(raw)
+    if numeric:
+        found = _numeric(numeric, today, future)
+        if found is None:
             return None, _("This date does not exist: {raw}.").format(raw=raw)
+    else:
+        found = _parse(_FIRST.sub("1", _NEXT.sub("", raw)).strip(), today, tz, future)
+    if found is None:
         return None, _("I did not understand this date; write it like 12/12/2026, 12 December or saturday.")
-    if found < today:
+    if future and found < today:
         return None, _("This date is in the past.")
     return found, ""
 
 
-def _parse(raw: str, today: date, tz: ZoneInfo) -> date | None:
-    import dateparser  # loaded only when someone types a date that is not YYYY-MM-DD
+def _numeric(found: re.Match[str], today: date, future: bool) -> date | None:
+    """`2026-12-02`, `2/12/2026`, `02/12/26`, `2.12` (day first, the year optional: the
+    next such day, or the last one when reading the past); None when no such day exists."""
+    first, second, third = found.groups()
+    try:
+        if len(first) == 4:
+            return date(int(first), int(second), int(third)) if third and len(third) <= 2 else None
+        day, month = int(first), int(second)
+        if third is not None:
+            if len(third) == 3:
+                return None
+            return date(int(third) + (2000 if len(third) == 2 else 0), month, day)
+        date(2024, month, day)  # a leap year: 29/02 exists, whichever year it falls in
+    except ValueError:
+        return None
+    step = 1 if future else -1
+    year = today.year
+    while True:  # 29/02 waits for its leap year
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            year += step
+            continue
+        if (candidate >= today) if future else (candidate <= today):
+            return candidate
+        year += step
+
+
+def _parse(raw: str, today: date, tz: ZoneInfo, future: bool = True) -> date | None:
+    import dateparser  # loaded only when someone types a date in words
 
     settings = {
-        "PREFER_DATES_FROM": "future",
+        "PREFER_DATES_FROM": "future" if future else "past",
         "DATE_ORDER": "DMY",
         "TIMEZONE": str(tz),
         "RETURN_AS_TIMEZONE_AWARE": False,
@@ -55,11 +89,11 @@ _IN = re.compile(r"^(?:dans|in)\s+(\d{1,4})\s*(h|heures?|hours?|hrs?|min|mins|mi
 _NAMED_TIMES = {"midi": (12, 0), "noon": (12, 0), "minuit": (0, 0), "midnight": (0, 0)}
 _TODAY_AT = {"ce soir": 20, "tonight": 20, "ce matin": 9, "this morning": 9, "cet après-midi": 14,
              "cet apres-midi": 14, "this afternoon": 14, "aujourd'hui": None, "aujourd’hui": None, "today": None}  # fmt: skip
-_NEXT = re.compile(r"\b(prochaine?|next)\b", re.IGNORECASE)
-_FIRST = re.compile(r"\b1(?:er|re|st)\b", re.IGNORECASE)  # « 1er décembre », "1st December"
 
 
-def read_moment(raw: str, tz: ZoneInfo, lang: str, now: datetime) -> tuple[datetime | None, str]:
+def read_moment(
+    raw: str, tz: ZoneInfo, lang: str, now: datetime, *, future: bool = True
+) -> tuple[datetime | None, str]:
     """A day and a time of day as people say them (`demain 9h`, `dans 2 heures`, `ce soir 20h`,
     `demain midi`, `mardi prochain 10h`, `12/12 14:30`, `tonight 8pm`, `in 2 hours`); without a
     time, 9:00; without a day, today. The time is read here, the day by `read_date`, because
@@ -103,7 +137,7 @@ def read_moment(raw: str, tz: ZoneInfo, lang: str, now: datetime) -> tuple[datet
     day: date | None = today
     problem = ""
     if day_part:
-        day, problem = read_date(_FIRST.sub("1", _NEXT.sub("", day_part)).strip(), tz, lang, today)
+        day, problem = read_date(day_part, tz, lang, today, future=future)
         if problem == _("I did not understand this date; write it like 12/12/2026, 12 December or saturday."):
             problem = _(  # the examples of a moment show a time
                 "I did not understand this moment; write it like tomorrow 9am, in 2 hours, tuesday 6pm or 12/12 14:30."
@@ -111,7 +145,7 @@ def read_moment(raw: str, tz: ZoneInfo, lang: str, now: datetime) -> tuple[datet
     if day is None:
         return None, problem
     moment = datetime.combine(day, time(hour, minute), tz)
-    if moment <= now:
+    if future and moment <= now:
         return None, _("This moment is already past: give a later day or time.")
     return moment, ""
 

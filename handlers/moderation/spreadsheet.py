@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
+from handlers.core.dates import read_moment
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.registry import Importer, Registry
 from handlers.core.sheets import Cell, Unreadable, read_rows, text
@@ -45,6 +46,7 @@ VALUE_ALIASES = {"moyen": "medium", "eleve": "high", "haut": "high", "bas": "low
 _MOMENT = re.compile(
     r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
+_WITH_YEAR = re.compile(r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
 _NUMERIC_DAY = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})\b")
 
 
@@ -86,7 +88,15 @@ def _seen_at(raw: Cell, uow: UnitOfWork) -> datetime | None:
         day = (int(iso_y), int(iso_m), int(iso_d)) if iso_y else (int(y), int(m), int(d))
         clock = (int(hour or 0), int(minute or 0), int(second or 0))
         return datetime(*day, *clock, tzinfo=tz).astimezone(timezone.utc)
-    moment = datetime.fromisoformat(raw)  # anything else ISO, with its offset; ValueError if not
+    try:
+        moment = datetime.fromisoformat(raw)  # anything else ISO, with its offset
+    except ValueError:  # as people write it (« 1er décembre 2026 », 02/12/26, 03/12/2026 9h): the forms' reader
+        if not _WITH_YEAR.search(raw):  # "hier" or "lundi" in a file: relative to a day nobody knows
+            raise
+        said, problem = read_moment(raw, tz, uow.team.language, uow.clock(), future=False)
+        if said is None:
+            raise ValueError(problem) from None
+        moment = said
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(timezone.utc)
 
 

@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.runner import http_app
 from bot.scheduler import Ticker
 from handlers.features import Register, registry
+from tests.conftest import TestClock
 from tests.fakes.mattermost_api import FakeMattermost
 from tests.fakes.slack_api import FakeSlack
 
@@ -199,9 +200,12 @@ def slack_settings(database_url: str, api_url: str, **overrides: Any) -> Setting
 
 
 @contextmanager
-def running(settings: Settings, features: Iterable[Register] = ()) -> Iterator[tuple[str, Core]]:
-    """`relais serve` in-process: uvicorn on a free port, lifespan and scheduler included."""
-    core, app = http_app(settings, features)
+def running(
+    settings: Settings, features: Iterable[Register] = (), clock: TestClock | None = None
+) -> Iterator[tuple[str, Core]]:
+    """`relais serve` in-process: uvicorn on a free port, lifespan and scheduler included,
+    on the test's clock (a pinned instant unless the test hands one in)."""
+    core, app = http_app(settings, features, clock=clock or TestClock())
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
@@ -219,8 +223,8 @@ def running(settings: Settings, features: Iterable[Register] = ()) -> Iterator[t
 
 
 @contextmanager
-def serving(settings: Settings, fake: FakeSlack) -> Iterator[SlackClient]:
-    with running(settings) as (base, core):
+def serving(settings: Settings, fake: FakeSlack, clock: TestClock | None = None) -> Iterator[SlackClient]:
+    with running(settings, clock=clock) as (base, core):
         yield SlackClient(base=base, fake=fake, core=core)
 
 

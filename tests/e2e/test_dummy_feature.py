@@ -22,6 +22,7 @@ from handlers.core.context import Deps, Team
 from handlers.core.uow import UnitOfWork
 from handlers.features import registry
 from storage.db import make_sessions
+from tests.conftest import TestClock
 from tests.dummy_feature import feature as dummy
 from tests.e2e.conftest import LEADER, driving
 from tests.unit.conftest import RecordingChat, as_user, text_of
@@ -45,11 +46,13 @@ def test_a_feature_from_its_own_folder_works_on_each_platform(name, clean_engine
 def test_a_feature_from_its_own_folder_works_on_the_console(clean_engine: Engine):
     out = io.StringIO()
     screen = Screen(out)
+    clock = TestClock()
     deps = Deps(
-        db=make_sessions(clean_engine),
+        db=make_sessions(clean_engine, clock),
         chat=ConsoleChat(screen, "en"),
         team=Team(queue_channel="q", language="en"),
         features=registry([dummy.register]),
+        clock=clock,
     )
     typed = iter(["", "bonjour"])
     console = Console(deps, screen, read=lambda _prompt: next(typed))
@@ -74,7 +77,9 @@ def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command
     chat = RecordingChat()
     monday = datetime(2026, 11, 30, 9, 5, tzinfo=ZoneInfo("Europe/Paris"))
     team = Team(queue_channel="q", language="en", cm_users=frozenset({"cm"}), settings=settings.features)
-    deps = Deps(db=make_sessions(clean_engine), chat=chat, team=team, features=features, clock=lambda: monday)
+    deps = Deps(
+        db=make_sessions(clean_engine, lambda: monday), chat=chat, team=team, features=features, clock=lambda: monday
+    )
 
     leader, leader_reply = as_user("leader")
     router.command(deps, leader, "cm", "dummy greet Alice")

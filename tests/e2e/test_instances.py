@@ -20,6 +20,7 @@ from handlers.core.uow import UnitOfWork
 from handlers.moderation.entries import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import News
+from tests.conftest import TestClock
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text
 from tests.e2e.processes import Serve, own_database
 from tests.fakes.http_server import Failure
@@ -50,7 +51,7 @@ def send(client: SlackClient, title: str) -> bool:
 def prepare(url: str, api_url: str) -> datetime:
     """The schema, and one negative message logged last week: Relais is in use, a recap is owed."""
     settings = Settings(platform="slack", database_url=url, language="en", cm_queue_channel=QUEUE, team_channel=TEAM)
-    core = bootstrap(settings, chat=None)  # type: ignore[arg-type]
+    core = bootstrap(settings, chat=None, clock=TestClock())  # type: ignore[arg-type]
     now = core.deps.clock()
     week = last_week(now, PARIS)
     seen = datetime.combine(parse_week(week), datetime.min.time(), PARIS) + timedelta(days=2)

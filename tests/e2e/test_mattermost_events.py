@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import Inbox
+from tests.conftest import TestClock
 from tests.e2e.conftest import LEADER, mattermost_settings, running
 from tests.e2e.drivers import MattermostDriver
 from tests.fakes.mattermost_api import BOT_ID, FakeMattermost
@@ -114,7 +115,14 @@ def test_a_silent_connection_is_taken_as_dead_and_replaced(fake_mattermost, clea
     from handlers.features import registry
     from storage.db import make_sessions
 
-    deps = Deps(db=make_sessions(clean_engine), chat=None, team=Team(queue_channel="q"), features=registry())  # type: ignore[arg-type]
+    clock = TestClock()
+    deps = Deps(
+        db=make_sessions(clean_engine, clock),
+        chat=None,
+        team=Team(queue_channel="q"),
+        features=registry(),  # type: ignore[arg-type]
+        clock=clock,
+    )
     events = Events(MattermostAPI(fake_mattermost.url, "mm-bot-token-secret"), "mm-bot-token-secret", Intake(deps),
                     idle=0.3)  # fmt: skip
 

@@ -11,6 +11,7 @@ from handlers.core.uow import UnitOfWork
 from handlers.moderation.entries import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, Outbox
+from tests.conftest import TestClock
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text, serving, slack_settings, tick
 
 ENTRY = {
@@ -115,7 +116,10 @@ def recap_posts(slack: SlackClient) -> list[dict]:
 
 def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engine, database_url, fake_slack):
     settings = slack_settings(database_url, fake_slack.api_url, recap_schedule=("mon", 0, 0))
-    with serving(settings, fake_slack) as first:
+    # Tuesday morning, whatever the hour the suite runs at: two hours later is still far from
+    # the next slot (at Sunday 23:00 the test's move crossed it and a second recap was due)
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=settings.timezone)
+    with serving(settings, fake_slack, TestClock(tuesday)) as first:
         week = last_week(first.core.deps.clock(), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=2, hours=10)
         store(UnitOfWork(first.core.deps), CM, {**ENTRY, "author": "Jean"}, seen.astimezone(timezone.utc))
@@ -135,7 +139,7 @@ def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engi
     assert sent.startswith(b"\x89PNG") and int(upload["length"]) == len(sent)
     complete = fake_slack.api_calls("files.completeUploadExternal")[0]
     assert complete["channel_id"] == TEAM
-    with serving(settings, fake_slack) as second:  # restarted around the scheduled time
+    with serving(settings, fake_slack, TestClock(tuesday)) as second:  # restarted, the recap posted already
         tick(second.core)
         tick(second.core, timedelta(hours=2))
     assert len(recap_posts(second)) == 1

@@ -11,6 +11,7 @@ from bot.bootstrap import bootstrap
 from bot.intake import Intake
 from bot.platforms import slack as slack_platform
 from bot.platforms.slack_chat import SlackChat, web_client
+from tests.conftest import TestClock
 from tests.e2e.conftest import LEADER, blocks_text, slack_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import FakeSocketMode
@@ -25,7 +26,7 @@ def test_a_command_over_socket_mode_is_acked_and_answered(
         database_url, fake_slack.api_url, slack_app_token="xapp-1-A1-fake", slack_signing_secret=""
     )
     chat = SlackChat(web_client(settings))
-    core = bootstrap(settings, chat)
+    core = bootstrap(settings, chat, clock=TestClock())
     app = slack_platform.build_app(settings, core.deps, chat, Intake(core.deps))
     loop = asyncio.new_event_loop()
     handler = slack_platform.socket_mode_handler  # made inside the loop, as `relais` does

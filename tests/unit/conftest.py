@@ -16,6 +16,7 @@ from handlers.core.ports import ChatError, MessageRef, Quoted
 from handlers.core.uow import UnitOfWork
 from handlers.features import registry
 from storage.db import make_sessions
+from tests.conftest import TestClock
 
 FEATURES = registry()  # declared once: every test reads the same declarations
 NO_SCHEDULES = {s.name: None for s in FEATURES.settings if s.name.endswith("_SCHEDULE")}  # a test turns on its own
@@ -134,7 +135,8 @@ def deps(clean_engine: Engine, chat: RecordingChat) -> Deps:
         admin_users=frozenset({"admin"}),
         settings=NO_SCHEDULES,
     )
-    return Deps(db=make_sessions(clean_engine), chat=chat, team=team, features=FEATURES)
+    clock = TestClock()
+    return Deps(db=make_sessions(clean_engine, clock), chat=chat, team=team, features=FEATURES, clock=clock)
 
 
 def as_user(user_id: str) -> tuple[Request, RecordingReply]:

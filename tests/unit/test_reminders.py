@@ -262,7 +262,7 @@ def test_two_instances_ticking_together_send_each_reminder_once(rhythm: Deps, ch
     waiting_news(rhythm, local(2026, 11, 1, 12))
     weekly_reminder(rhythm, local(2026, 11, 4, 18))
     url = rhythm.db.kw["bind"].url
-    instances = [rhythm, replace(rhythm, db=make_sessions(create_engine(url)))]
+    instances = [rhythm, replace(rhythm, db=make_sessions(create_engine(url), rhythm.clock))]
     errors: list[BaseException] = []
 
     def tick(deps: Deps, moment: datetime) -> None:
