@@ -76,16 +76,19 @@ def import_command(settings: Settings, what: str, path: Path) -> int:
     _ = translator(lang)
     with _progress(path, lang) as bar:
         try:
-            loaded, problems = core.deps.features.importers[what].run(UnitOfWork(core.deps), "import", path, bar.update)
+            done = core.deps.features.importers[what].run(UnitOfWork(core.deps), "import", path, bar.update)
         except Unreadable as refused:
             print(_("relais: {problem}").format(problem=refused), file=sys.stderr)
             return 2
-    for line, problem in problems:
+    for line, problem in done.problems:
         print(_("line {line}: {problem}").format(line=line, problem=problem), file=sys.stderr)
-    print(
-        _("Entries loaded: {n}. Rows refused: {bad}.").format(n=number(loaded, lang), bad=number(len(problems), lang))
+    said = _("Entries loaded: {n}. Rows refused: {bad}.").format(
+        n=number(done.loaded, lang), bad=number(len(done.problems), lang)
     )
-    return 1 if problems else 0
+    if done.already:  # a file imported again after a correction, or an export imported back
+        said += " " + _("Already in the log, not added again: {n}.").format(n=number(done.already, lang))
+    print(said)
+    return 1 if done.problems else 0
 
 
 def _progress(path: Path, lang: str) -> Any:

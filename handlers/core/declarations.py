@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 from handlers.core.messages import Button, FormErrors, Md, Message
 from handlers.core.ports import Quoted
@@ -160,13 +160,19 @@ class Exporter:
     run: Callable[[UnitOfWork, Path | None, IO[str] | None], int]
 
 
+class Imported(NamedTuple):
+    loaded: int
+    problems: list[tuple[int, str]]  # (line, what is wrong with it)
+    already: int = 0  # rows already there (a file imported twice, an export imported back)
+
+
 @dataclass(frozen=True)
 class Importer:
-    """`relais import <name> FILE`: `run(uow, actor, path, progress)` returns (rows loaded,
-    [(line, problem)]); `describe(_)` is its help (the columns it reads)."""
+    """`relais import <name> FILE`: `run(uow, actor, path, progress)` returns what it
+    loaded, refused and found already there; `describe(_)` is its help (the columns it reads)."""
 
     name: str
-    run: Callable[[UnitOfWork, str, Path, Callable[[int], object]], tuple[int, list[tuple[int, str]]]]
+    run: Callable[[UnitOfWork, str, Path, Callable[[int], object]], Imported]
     describe: Callable[[Translate], str]
 
 

@@ -16,10 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from handlers.core.dates import read_moment
+from handlers.core.declarations import Imported
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.registry import Importer, Registry
 from handlers.core.sheets import Cell, Unreadable, read_rows, text
@@ -46,6 +51,8 @@ VALUE_ALIASES = {"moyen": "medium", "eleve": "high", "haut": "high", "bas": "low
 _MOMENT = re.compile(
     r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
+_SECOND = timedelta(seconds=1)
+HEADER_SEARCH = 10  # rows read to find the header, below a title
 _WITH_YEAR = re.compile(r"\b\d{4}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b")
 _NUMERIC_DAY = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})\b")
 
@@ -93,7 +100,7 @@ def _seen_at(raw: Cell, uow: UnitOfWork) -> datetime | None:
     except ValueError:  # as people write it (« 1er décembre 2026 », 02/12/26, 03/12/2026 9h): the forms' reader
         if not _WITH_YEAR.search(raw):  # "hier" or "lundi" in a file: relative to a day nobody knows
             raise
-        said, problem = read_moment(raw, tz, uow.team.language, uow.clock(), future=False)
+        said, problem = read_moment(raw, tz, uow.team.language, uow.clock(), future=False, at=time())
         if said is None:
             raise ValueError(problem) from None
         moment = said
@@ -102,31 +109,34 @@ def _seen_at(raw: Cell, uow: UnitOfWork) -> datetime | None:
 
 def import_rows(
     uow: UnitOfWork, actor: str, path: Path, progress: Callable[[int], object] = lambda n: None
-) -> tuple[int, list[tuple[int, str]]]:
+) -> Imported:
     """Load what is valid, in batches (a file of 50,000 rows is never held whole); returns
     how many loaded and (line, problem) for the rest. Raises Unreadable when the file
     cannot be read as it is: then nothing is loaded. `progress` is told each row read."""
     lang = uow.team.language
     _ = translator(lang)
     rows = read_rows(path, lang)
-    first = next(rows, None)
+    aliases = _aliases()
+    first = _header_row(rows, aliases)
     if first is None or not any(text(c).strip() for c in first[1]):
         raise Unreadable(_("{name} has no header row: its first line names the columns.").format(name=path.name))
-    aliases = _aliases()
     header = [aliases.get(_header_key(text(h)), "") for h in first[1]]
     missing = [c for c in COLUMNS if c.key in REQUIRED and c.key not in header]
     if missing:
-        return 0, [
-            (
-                first[0],
-                _("missing columns: {cols} (expected: {all})").format(
-                    cols=", ".join(_(c.header) for c in missing),
-                    all=", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED),
-                ),
-            )
-        ]
+        return Imported(
+            0,
+            [
+                (
+                    first[0],
+                    _("missing columns: {cols} (expected: {all})").format(
+                        cols=", ".join(_(c.header) for c in missing),
+                        all=", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED),
+                    ),
+                )
+            ],
+        )
     named = {k: text(h).strip() for k, h in zip(header, first[1], strict=False) if k}  # as the file names them
-    loaded, problems, batch = 0, [], []
+    loaded, already, problems, batch = 0, 0, [], []
     for line, values, seen_at, errors in _checked(uow, header, rows):
         progress(1)
         if errors:
@@ -142,11 +152,26 @@ def import_rows(
             continue
         batch.append((values, seen_at))
         if len(batch) == BATCH:
-            loaded += _insert(uow, actor, batch)
-            batch = []
+            added = _insert(uow, actor, batch)
+            loaded, already, batch = loaded + added, already + len(batch) - added, []
     if batch:
-        loaded += _insert(uow, actor, batch)
-    return loaded, problems
+        added = _insert(uow, actor, batch)
+        loaded, already = loaded + added, already + len(batch) - added
+    return Imported(loaded, problems, already)
+
+
+def _header_row(rows: Iterator[tuple[int, list[Cell]]], aliases: dict[str, str]) -> tuple[int, list[Cell]] | None:
+    """The row that names the columns: a sheet often has a title, a date or a blank line
+    above it. Looked for in the first rows; else the first row that is not blank (its
+    missing columns are then said)."""
+    first = None
+    for _n, row in zip(range(HEADER_SEARCH), rows, strict=False):
+        if first is None and any(text(c).strip() for c in row[1]):
+            first = row
+        named = {aliases.get(_header_key(text(h)), "") for h in row[1]}
+        if all(key in named for key in REQUIRED):
+            return row
+    return first
 
 
 def _checked(
@@ -209,7 +234,9 @@ def _insert(uow: UnitOfWork, actor: str, batch: list[tuple[dict[str, str], datet
     each table in one statement."""
     with uow.writing() as s:
         match = matcher(all_topics(s))
-        entries = [{**entry_values(actor, values), "seen_at": seen_at} for values, seen_at in batch]
+        entries = _not_there_yet(s, [{**entry_values(actor, values), "seen_at": seen_at} for values, seen_at in batch])
+        if not entries:
+            return 0
         added = s.execute(_ENTRIES.insert().returning(_ENTRIES.c.id, sort_by_parameter_order=True), entries)
         ids = added.scalars().all()
         now = uow.clock()
@@ -226,6 +253,30 @@ def _insert(uow: UnitOfWork, actor: str, batch: list[tuple[dict[str, str], datet
         if topics:
             s.execute(_TOPICS.insert(), topics)
     return len(ids)
+
+
+def _same(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two rows one entry: the network, the link (normalised), when (to the
+    second: exports write seconds), who and what. An export imported back adds nothing."""
+    seen = entry["seen_at"].astimezone(timezone.utc).replace(microsecond=0)
+    return entry["network"], entry["link_key"], seen, entry["author"], entry["excerpt"]
+
+
+def _not_there_yet(s: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batch less the rows the log holds already, or that came earlier in it."""
+    first, last = min(e["seen_at"] for e in entries), max(e["seen_at"] for e in entries)
+    columns = (_ENTRIES.c.network, _ENTRIES.c.link_key, _ENTRIES.c.seen_at, _ENTRIES.c.author, _ENTRIES.c.excerpt)
+    near = s.execute(select(*columns).where(_ENTRIES.c.seen_at.between(first - _SECOND, last + _SECOND)))
+    known = {
+        _same(dict(zip(("network", "link_key", "seen_at", "author", "excerpt"), row, strict=True))) for row in near
+    }
+    fresh = []
+    for entry in entries:
+        key = _same(entry)
+        if key not in known:
+            known.add(key)
+            fresh.append(entry)
+    return fresh
 
 
 def _describe(_: Callable[[str], str]) -> str:

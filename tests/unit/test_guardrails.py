@@ -209,7 +209,7 @@ def test_csv_import_reports_bad_rows_by_line_and_loads_the_rest(deps, tmp_path):
         '2026-11-05T14:30,X,https://x.com/1,Paul,"Texte, avec virgule",high,,,\n',
         encoding="utf-8",
     )
-    loaded, problems = import_rows(UnitOfWork(deps), "import", source)
+    loaded, problems, _already = import_rows(UnitOfWork(deps), "import", source)
     assert loaded == 2
     assert [line for line, _ in problems] == [3, 4, 5]
     assert "network" in problems[0][1] and "reason" in problems[1][1] and "seen_at" in problems[2][1]
@@ -222,7 +222,7 @@ def test_csv_import_reports_bad_rows_by_line_and_loads_the_rest(deps, tmp_path):
 
 def test_csv_without_the_needed_columns_is_refused_whole(deps, tmp_path):
     (tmp_path / "what.csv").write_text("what,ever\n1,2\n", encoding="utf-8")
-    loaded, problems = import_rows(UnitOfWork(deps), "import", tmp_path / "what.csv")
+    loaded, problems, _already = import_rows(UnitOfWork(deps), "import", tmp_path / "what.csv")
     assert loaded == 0 and "missing columns: network, excerpt" in problems[0][1]
 
 

@@ -52,7 +52,7 @@ def stored(deps) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 def test_every_encoding_offices_use_is_stored_unchanged(deps, tmp_path, encoding, rows):
     path = tmp_path / "journal.csv"
     author, excerpt = write_file(path, encoding, rows)
-    assert import_rows(UnitOfWork(deps), "import", path) == (rows, [])
+    assert import_rows(UnitOfWork(deps), "import", path) == (rows, [], 0)
     assert stored(deps) == [(author, f"{excerpt} {n}") for n in range(rows)]
 
 
@@ -99,7 +99,7 @@ def test_a_folder_is_refused_in_one_line(deps, tmp_path):
 def test_a_day_that_does_not_exist_is_called_that(deps, tmp_path):
     path = tmp_path / "dates.csv"
     path.write_text("date;réseau;extrait\n31/02/2026;facebook;Bof\n2026-13-01;x;Bof\nhier;x;Bof\n", encoding="utf-8")
-    loaded, problems = import_rows(UnitOfWork(deps), "import", path)
+    loaded, problems, _already = import_rows(UnitOfWork(deps), "import", path)
     assert loaded == 0
     assert [p for _line, p in problems] == [
         "date: This date does not exist: 31/02/2026.",
@@ -112,7 +112,7 @@ def test_missing_columns_are_named_in_the_teams_language(deps, tmp_path):
     path = tmp_path / "wrong.csv"
     path.write_text("date;auteur\n01/11/2026;Jean\n", encoding="utf-8")
     french = replace(deps, team=replace(deps.team, language="fr"))
-    loaded, problems = import_rows(french, "import", path)
+    loaded, problems, _already = import_rows(french, "import", path)
     assert loaded == 0 and problems[0][1].startswith("colonnes manquantes\u202f: réseau, extrait")
 
 
@@ -149,7 +149,7 @@ def test_relais_reads_its_own_exports_back_unchanged(deps, clean_engine, tmp_pat
         s.execute(EntryTopic.__table__.delete())
         s.execute(ModerationEvent.__table__.delete())
         s.execute(ModerationEntry.__table__.delete())
-    assert import_rows(UnitOfWork(deps), "import", out) == (3, [])
+    assert import_rows(UnitOfWork(deps), "import", out) == (3, [], 0)
     assert entries(deps) == before
 
 
@@ -188,7 +188,7 @@ def test_a_workbook_imports_with_its_date_cells(deps, tmp_path):
     sheet.append([datetime(2026, 11, 3, 18, 0), "Facebook", "Cœur brisé", "élevé"])
     sheet.append([None, "instagram", 12345, None])
     book.save(tmp_path / "journal.xlsx")
-    assert import_rows(UnitOfWork(deps), "import", tmp_path / "journal.xlsx") == (2, [])
+    assert import_rows(UnitOfWork(deps), "import", tmp_path / "journal.xlsx") == (2, [], 0)
     with deps.db() as s:
         first, second = s.scalars(select(ModerationEntry).order_by(ModerationEntry.id))
         assert (first.excerpt, first.severity, first.seen_at) == (
@@ -197,3 +197,52 @@ def test_a_workbook_imports_with_its_date_cells(deps, tmp_path):
             datetime(2026, 11, 3, 17, 0, tzinfo=timezone.utc),
         )
         assert second.excerpt == "12345" and s.scalar(select(func.count()).select_from(ModerationEvent)) == 2
+
+
+def test_a_corrected_file_imported_again_adds_only_the_row_that_was_refused(deps, tmp_path, capsys):
+    """4 rows, one with a bad date: 3 loaded. The date fixed and the same file imported again:
+    the fixed row is loaded, the 3 already there are said and not added twice."""
+    path = tmp_path / "journal.csv"
+    rows = ["date;réseau;lien;auteur;extrait", "01/12/2026 09:00;facebook;https://fb.example/p/1;Jean;Honteux",
+            "01/12/2026 10:00;x;https://x.example/s/2;Marie;Nul", "{bad};instagram;https://i.example/p/3;Paul;Bof",
+            "02/12/2026 08:30;facebook;https://fb.example/p/4;Lou;Arnaque"]  # fmt: skip
+    path.write_text("\n".join(rows).replace("{bad}", "31/11/2026 10:00") + "\n", encoding="utf-8")
+    first = import_rows(UnitOfWork(deps), "import", path)
+    print("first import:", first)
+    assert (first.loaded, first.already, [line for line, _p in first.problems]) == (3, 0, [4])
+    path.write_text("\n".join(rows).replace("{bad}", "30/11/2026 10:00") + "\n", encoding="utf-8")
+    second = import_rows(UnitOfWork(deps), "import", path)
+    print("second import:", second)
+    assert second == (1, [], 3)
+    assert sorted(author for author, _excerpt in stored(deps)) == ["Jean", "Lou", "Marie", "Paul"]
+    assert import_rows(UnitOfWork(deps), "import", path) == (0, [], 4)  # a third time: nothing
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_export_imported_back_into_the_same_log_adds_nothing(deps, tmp_path, suffix):
+    logged(deps)
+    before = entries(deps)
+    out = tmp_path / f"journal{suffix}"
+    assert export_rows(UnitOfWork(deps), out) == 3
+    assert import_rows(UnitOfWork(deps), "import", out) == (0, [], 3)
+    assert entries(deps) == before
+
+
+def test_a_title_and_a_blank_line_above_the_header_are_skipped(deps, tmp_path):
+    path = tmp_path / "journal.csv"
+    path.write_text("Journal de modération — association Les Amis;;\n;;\ndate;réseau;extrait\n"
+                    "01/12/2026;facebook;Honteux\n", encoding="cp1252")  # fmt: skip
+    assert import_rows(UnitOfWork(deps), "import", path) == (1, [], 0)
+    assert [excerpt for _author, excerpt in stored(deps)] == ["Honteux"]
+
+
+def test_dates_as_people_write_them_are_imported(deps, tmp_path):
+    path = tmp_path / "journal.csv"
+    path.write_text("date;réseau;extrait\n1er novembre 2026;facebook;Un\n02/11/26;x;Deux\n"
+                    "03/11/2026 9h;x;Trois\n", encoding="utf-8")  # fmt: skip
+    assert import_rows(UnitOfWork(deps), "import", path) == (3, [], 0)
+    tz = deps.team.timezone
+    with deps.db() as s:
+        seen = sorted(s.scalars(select(ModerationEntry.seen_at)))
+    assert [m.astimezone(tz).strftime("%d/%m/%Y %H:%M") for m in seen] == [
+        "01/11/2026 00:00", "02/11/2026 00:00", "03/11/2026 09:00"]  # fmt: skip
