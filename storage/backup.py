@@ -48,7 +48,7 @@ def backup(url: str, target: Path) -> int:
         raise BackupError("no_pg_dump")
     run = subprocess.run([tool, "--format=custom", f"--file={target}", _libpq(url)], capture_output=True, text=True)
     if run.returncode:
-        raise BackupError("tool_failed", run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "")
+        raise BackupError("tool_failed", _first_error(run.stderr))
     return target.stat().st_size
 
 
@@ -56,14 +56,23 @@ def restore(url: str, source: Path, *, force: bool) -> None:
     if not source.is_file():
         raise BackupError("no_backup", str(source))
     parsed = make_url(url)
-    engine = make_engine(url)
-    try:
-        if _in_use(engine) and not force:
-            raise BackupError("in_use")
-    finally:
-        engine.dispose()
-    if parsed.get_backend_name() == "sqlite":
-        _restore_sqlite(source, Path(parsed.database or ""))
+    sqlite = parsed.get_backend_name() == "sqlite"
+    new = sqlite and not Path(parsed.database or "").exists()  # nothing to look into: opening it would create it
+    if not new:
+        engine = make_engine(url)
+        try:
+            if _in_use(engine) and not force:
+                raise BackupError("in_use")
+        finally:
+            engine.dispose()
+    if sqlite:
+        target = Path(parsed.database or "")
+        try:
+            _restore_sqlite(source, target)
+        except BackupError:
+            if new:  # a refused file leaves no empty database behind
+                target.unlink(missing_ok=True)
+            raise
     else:
         tool = shutil.which("pg_restore")
         if tool is None:
@@ -71,7 +80,7 @@ def restore(url: str, source: Path, *, force: bool) -> None:
         run = subprocess.run([tool, "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq(url)}", str(source)],
                              capture_output=True, text=True)  # fmt: skip
         if run.returncode:
-            raise BackupError("tool_failed", run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "")
+            raise BackupError("tool_failed", _first_error(run.stderr))
     engine = make_engine(url)
     try:
         migrate(engine)  # a backup from an older Relais is brought up to date
@@ -87,8 +96,15 @@ def _restore_sqlite(source: Path, target: Path) -> None:
                 raise BackupError("not_a_backup", str(source))
             with sqlite3.connect(target, timeout=30) as dst:
                 src.backup(dst)
-    except sqlite3.DatabaseError as exc:
-        raise BackupError("not_a_backup", str(exc)) from None
+    except sqlite3.DatabaseError:  # "file is not a database": the file is what the person must hear of
+        raise BackupError("not_a_backup", str(source)) from None
+
+
+def _first_error(said: str) -> str:
+    """pg_dump and pg_restore put the cause on their first `error:` line, a hint on the next."""
+    lines = [line.strip() for line in said.strip().splitlines() if line.strip()]
+    errors = [line.partition("error:")[2].strip() for line in lines if "error:" in line]
+    return errors[0] if errors else (lines[0] if lines else "")
 
 
 def _in_use(engine: Engine) -> bool:

@@ -92,11 +92,11 @@ _TODAY_AT = {"ce soir": 20, "tonight": 20, "ce matin": 9, "this morning": 9, "ce
 
 
 def read_moment(
-    raw: str, tz: ZoneInfo, lang: str, now: datetime, *, future: bool = True, at: time = time(9, 0)
+    raw: str, tz: ZoneInfo, lang: str, now: datetime, *, future: bool = True, time_of_day: time = time(9, 0)
 ) -> tuple[datetime | None, str]:
     """A day and a time of day as people say them (`demain 9h`, `dans 2 heures`, `ce soir 20h`,
     `demain midi`, `mardi prochain 10h`, `12/12 14:30`, `tonight 8pm`, `in 2 hours`); without a
-    time, `at` (9:00); without a day, today. The time is read here, the day by `read_date`, because
+    time, `time_of_day` (9:00); without a day, today. The time is read here, the day by `read_date`, because
     dateparser reads `demain 9h` as "in 9 hours"."""
     _ = translator(lang)
     text = " ".join(raw.split())
@@ -107,7 +107,7 @@ def read_moment(
         moment = now + delta  # to the minute, never before the time asked
         late = moment.replace(second=0, microsecond=0)
         return (late if late == moment else late + timedelta(minutes=1)), ""
-    hour, minute, default_hour = at.hour, at.minute, None
+    hour, minute, default_hour = time_of_day.hour, time_of_day.minute, None
     day_part = text
     for words, at in _TODAY_AT.items():  # "ce soir 20h": today
         if day_part.casefold().startswith(words):

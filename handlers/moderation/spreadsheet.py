@@ -100,7 +100,7 @@ def _seen_at(raw: Cell, uow: UnitOfWork) -> datetime | None:
     except ValueError:  # as people write it (« 1er décembre 2026 », 02/12/26, 03/12/2026 9h): the forms' reader
         if not _WITH_YEAR.search(raw):  # "hier" or "lundi" in a file: relative to a day nobody knows
             raise
-        said, problem = read_moment(raw, tz, uow.team.language, uow.clock(), future=False, at=time())
+        said, problem = read_moment(raw, tz, uow.team.language, uow.clock(), future=False, time_of_day=time())
         if said is None:
             raise ValueError(problem) from None
         moment = said

@@ -1,0 +1,109 @@
+"""Every CLI command under every fault a volunteer meets: one translated line and exit
+1 or 2, never a traceback. Driven by the parser the declarations build: a new command
+without a row in ARGS fails here until someone says how to run it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import _parser
+from tests.conftest import ROOT
+
+# How each command is run, with what it needs: {tmp} is the test's folder.
+ARGS: dict[str, list[str]] = {
+    "": [],
+    "serve": ["serve", "--port", "0"],
+    "console": ["console"],
+    "doctor": ["doctor"],
+    "migrate": ["migrate"],
+    "recap": ["recap", "--week", "2026-S48"],
+    "forget": ["forget", "--author", "Jean"],
+    "export": ["export", "moderation", "--out", "{tmp}/journal.csv"],
+    "import": ["import", "moderation", "{tmp}/journal.csv"],
+    "backup": ["backup", "{tmp}/relais.bak"],
+    "restore": ["restore", "{tmp}/relais.bak"],
+    "mattermost-setup": ["mattermost-setup", "--team", "asso"],
+}
+SLACK = {"RELAIS_PLATFORM": "slack", "SLACK_BOT_TOKEN": "xoxb-1-2-fault", "SLACK_SIGNING_SECRET": "fault-secret",
+         "CM_QUEUE_CHANNEL": "CQUEUE", "TEAM_CHANNEL": "CTEAM", "RELAIS_HTTP_TIMEOUT": "1"}  # fmt: skip
+MATTERMOST = {"RELAIS_PLATFORM": "mattermost", "MATTERMOST_URL": "http://127.0.0.1:9", "MATTERMOST_BOT_TOKEN": "mm",
+              "MATTERMOST_COMMAND_TOKENS": "t", "RELAIS_PUBLIC_URL": "https://relais.example.org",
+              "CM_QUEUE_CHANNEL": "cqueue", "TEAM_CHANNEL": "cteam", "RELAIS_HTTP_TIMEOUT": "1"}  # fmt: skip
+FAULTS: dict[str, dict[str, str]] = {
+    "database server unreachable": {**SLACK, "DATABASE_URL": "postgresql+psycopg://relais@127.0.0.1:9/relais"},
+    "database folder missing": {**SLACK, "DATABASE_URL": "sqlite:////nonexistent/folder/relais.db"},
+    "Mattermost unreachable": {**MATTERMOST, "DATABASE_URL": "sqlite:///{tmp}/relais.db"},
+}
+RUNS_FINE = {("", "Mattermost unreachable"), ("serve", "Mattermost unreachable"),  # store first: they serve on
+             ("console", "Mattermost unreachable"), ("migrate", "Mattermost unreachable"),
+             ("export", "Mattermost unreachable"), ("forget", "Mattermost unreachable"),
+             ("import", "Mattermost unreachable"), ("recap", "Mattermost unreachable")}  # fmt: skip
+
+
+def declared_commands() -> list[str]:
+    parser = _parser("en")
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return ["", *sub.choices]
+
+
+def run(command: str, fault: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "MATTERMOST_", "DATABASE_URL", "TEAM_"))
+             or k.startswith("RELAIS_FAKE_")}  # fmt: skip
+    env = {k: v.format(tmp=tmp) for k, v in FAULTS[fault].items()}
+    (tmp / "journal.csv").write_text("date;réseau;extrait\n01/11/2026;facebook;Honteux\n", encoding="utf-8")
+    (tmp / "relais.bak").write_bytes(b"not a backup")
+    args = [a.format(tmp=tmp) for a in ARGS[command]]
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp, env={**clean, **env, "RELAIS_LANGUAGE": "en"},
+                          input="", capture_output=True, text=True, timeout=60)  # fmt: skip
+
+
+def test_every_declared_command_has_a_way_to_run_it():
+    assert sorted(declared_commands()) == sorted(ARGS)
+
+
+def test_every_command_under_every_fault_says_one_line_and_exits_1_or_2(tmp_path):
+    cases = [(c, f) for c in declared_commands() for f in FAULTS if (c, f) not in RUNS_FINE]
+    folders = []
+    for n in range(len(cases)):
+        folders.append(tmp_path / str(n))
+        folders[-1].mkdir()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: run(*cases[i], folders[i]), range(len(cases))))
+    table, wrong = [], []
+    for (command, fault), result in zip(cases, results, strict=True):
+        said = (result.stderr + result.stdout).strip()
+        last = said.splitlines()[-1] if said else ""
+        table.append(f"| relais {ARGS[command][0] if ARGS[command] else ''} | {fault} | {last} | {result.returncode} |")
+        lines = result.stderr.strip().splitlines()
+        one_line = command == "doctor" or len(lines) == 1
+        if "Traceback" in said or result.returncode not in (1, 2) or not one_line or not last:
+            wrong.append(f"relais {' '.join(ARGS[command])} [{fault}] exit {result.returncode}:\n{said}")
+    print("\n".join(["| command | fault | what Relais says | exit |", "|---|---|---|---|", *table]))
+    assert wrong == [], "\n\n".join(wrong)
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_the_console_stops_on_a_signal_with_one_line(tmp_path, signal_name):
+    """Ctrl-C (SIGINT) or a stop (SIGTERM) while the console waits for a line: no traceback."""
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "DATABASE_URL")) or
+           k.startswith("RELAIS_FAKE_")}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=tmp_path, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**env, "RELAIS_LANGUAGE": "en", "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert process.stdout is not None
+    process.stdout.readline()  # the console's first line: it is up
+    time.sleep(0.5)
+    process.send_signal(getattr(signal, signal_name))
+    out, err = process.communicate(timeout=20)
+    assert "Traceback" not in out + err and process.returncode in (0, 1, 130, -15, 143), (out, err)
