@@ -409,7 +409,7 @@ def test_a_persons_mistake_gets_one_line_and_exit_code_2(tmp_path, args, env, sa
 
 def test_a_french_team_is_told_its_mistakes_in_french(tmp_path):
     result = relais(["export", "news", "--out", "no-folder/news.csv"], tmp_path)
-    assert result.stderr == "relais\u202f: ce fichier ou ce dossier n'existe pas\u202f: no-folder/news.csv\n"
+    assert result.stderr == "relais\u202f: ce fichier ou ce dossier n’existe pas\u202f: no-folder/news.csv\n"
     result = relais(["migrate"], tmp_path, {"DATABASE_URL": "sqlite:///"})
     assert result.stderr.startswith(
         "relais\u202f: problème de configuration\u202f: DATABASE_URL\u202f: une base SQLite"
@@ -458,7 +458,7 @@ def test_a_date_typed_as_people_write_it_is_understood_and_said_back(tmp_path):
     ]  # fmt: skip
     out = relais([], tmp_path, {}, stdin="\n".join(session) + "\n").stdout
     assert "Date de publication souhaitée\u202f: samedi " in out  # the date understood, in full
-    assert "Cette date n'existe pas\u202f: 31/02." in out and "Date de publication souhaitée\u202f: " in out
+    assert "Cette date n’existe pas\u202f: 31/02." in out and "Date de publication souhaitée\u202f: " in out
     assert " 12 décembre " in out
 
 
@@ -479,14 +479,14 @@ def test_a_read_only_database_gives_the_typed_text_back_in_one_line_not_a_traceb
     [
         (
             lambda p: p.mkdir(),
-            "relais\u202f: journal est un dossier\u202f: indiquez le fichier du tableur qu'il contient.",
+            "relais\u202f: journal est un dossier\u202f: indiquez le fichier du tableur qu’il contient.",
         ),
         (lambda p: p.write_bytes(b""), "relais\u202f: journal est vide\u202f: exportez à nouveau le tableur."),
         (
             lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"),
-            "relais\u202f: journal n'est pas un tableur (CSV ou .xlsx).",
+            "relais\u202f: journal n’est pas un tableur (CSV ou .xlsx).",
         ),
-        (lambda p: None, "relais\u202f: ce fichier ou ce dossier n'existe pas\u202f: journal"),
+        (lambda p: None, "relais\u202f: ce fichier ou ce dossier n’existe pas\u202f: journal"),
     ],
 )
 def test_a_file_relais_cannot_import_is_one_line_and_exit_2(tmp_path, make, said):

@@ -4,7 +4,7 @@ read as another date (`32/13` was stored as Monday 13 December 2032)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -54,11 +54,11 @@ def test_a_day_or_month_that_does_not_exist_is_refused_never_read_as_another(day
     ("typed", "meant"),
     [
         ("32/13", None), ("13/32", None), ("31/04", None), ("29/02/2027", None), ("2026-13-01", None),
-        ("12/12", date(2026, 12, 12)), ("02/12/26", date(2026, 12, 2)), ("1er décembre 2026", date(2026, 12, 1)),
+        ("12/12", date(2026, 12, 12)), ("02/12/26", date(2026, 12, 2)), ("1er janvier 2027", date(2027, 1, 1)),
         ("jeudi prochain", date(2026, 12, 3)), ("jeudi", date(2026, 12, 3)), ("next friday", date(2026, 12, 4)),
         ("29/02", date(2028, 2, 29)), ("1/1", date(2027, 1, 1)), ("demain", date(2026, 12, 3)),
     ],
 )  # fmt: skip
 def test_dates_as_people_type_them(typed, meant):
-    found, problem = read_date(typed, PARIS, "fr", TODAY - timedelta(days=1))
+    found, problem = read_date(typed, PARIS, "fr", TODAY)
     assert found == meant, problem

@@ -89,3 +89,11 @@ def test_notes_on_cards_are_quoted_in_the_readers_language():
     paris = ZoneInfo("Europe/Paris")
     assert plain.render(event_line(event, "fr", paris, first=False)).endswith("— «\u202fvu\u202f»")
     assert plain.render(event_line(event, "en", paris, first=False)).endswith("— “vu”")
+
+
+def test_french_writes_the_typographic_apostrophe():
+    """One rule: ’ in every French message (« l’association », « n’existe »), never '."""
+    with (LOCALES / "fr" / "LC_MESSAGES" / "relais.po").open("rb") as fp:
+        catalog = read_po(fp)
+    straight = [e.string for e in catalog if e.id and re.search(r"[^\W\d_]'[^\W\d_]", str(e.string))]
+    assert straight == []

@@ -15,7 +15,7 @@ from tests.unit.conftest import as_user, text_of
         (
             "fr",
             "peux-tu réparer l'imprimante ?",
-            ["Cela ne fait pas partie", "Réparer l'imprimante", "Adressez-vous plutôt au secrétariat."],
+            ["Cela ne fait pas partie", "Réparer l’imprimante", "Adressez-vous plutôt au secrétariat."],
         ),
         ("fr", "PEUX-TU REPARER L'IMPRIMANTE", ["Cela ne fait pas partie", "au secrétariat"]),
         (
@@ -129,7 +129,7 @@ def test_a_charter_line_without_its_task_is_refused_with_its_number(deps):
 @pytest.mark.parametrize(
     ("language", "question", "expected"),
     [
-        ("fr", "tu gères la newsletter ?", "Rédiger la lettre d'information interne"),
+        ("fr", "tu gères la newsletter ?", "Rédiger la lettre d’information interne"),
         ("fr", "can you answer negative comments on Facebook?", "Répondre aux commentaires"),
         ("en", "tu peux répondre aux commentaires ?", "Answer comments and private messages"),
     ],
