@@ -19,7 +19,10 @@ def test_the_compose_file_runs_relais_after_a_healthy_postgresql():
     assert "pg_isready -h 127.0.0.1" in " ".join(postgres["healthcheck"]["test"])
     assert relais["depends_on"] == {"postgres": {"condition": "service_healthy"}}
     assert relais["env_file"] == ".env" and relais["restart"] == postgres["restart"] == "unless-stopped"
-    assert relais["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://relais:")
+    # any password works: it goes by libpq's PGPASSWORD, never in the URL, and it must be set
+    assert relais["environment"]["DATABASE_URL"] == "postgresql+psycopg://relais@postgres:5432/relais"
+    assert relais["environment"]["PGPASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    assert postgres["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
     assert "pgdata" in compose["volumes"] and postgres["volumes"] == ["pgdata:/var/lib/postgresql/data"]
 
 
@@ -45,4 +48,5 @@ def test_the_dockerfile_builds_a_slim_non_root_image_with_a_python_healthcheck()
     assert cmd and json.loads(cmd.group(1)) == ["relais", "serve"]  # exec form
     health = re.search(r"(?ms)^HEALTHCHECK .*?CMD (\[.*?\])$", text)
     assert health and json.loads(health.group(1))[0] == "python" and "/healthz" in health.group(1)
+    assert "os.environ.get('PORT', '3000')" in health.group(1)  # the port Relais listens on, not always 3000
     assert "[test]" not in text and "tests" in (ROOT / ".dockerignore").read_text().split()
