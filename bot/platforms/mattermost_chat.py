@@ -142,7 +142,8 @@ class MattermostReply:
             self.chat.dm(self.user_id, message)
 
     def open_form(self, form: Form) -> None:
-        hint = translator(form.language)("e.g. 12/12, samedi, 2026-12-12")
+        _ = translator(form.language)
+        hint = _("e.g. 12/12, saturday, 2026-12-12")
         opened = DialogState(form_id=form.form_id, user_id=self.user_id, channel=self.channel, state=form.state)
         state = seal(self.chat.secret, opened, now=time.time())
         self.chat.api.open_dialog(

@@ -140,5 +140,6 @@ class SlackReply:
             raise ChatError(f"response_url: HTTP {resp.status_code}")
 
     def open_form(self, form: Form) -> None:
-        view = modal(form, cancel=translator(form.language)("Cancel"), channel=self.channel)
+        _ = translator(form.language)
+        view = modal(form, cancel=_("Cancel"), channel=self.channel)
         _call("views.open", lambda: self.chat.client.views_open(trigger_id=self.trigger_id, view=view))

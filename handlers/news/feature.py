@@ -22,6 +22,7 @@ def register(reg: Registry) -> None:
         "cm queue",
         submit.queue,
         N_("news waiting for a decision, oldest first"),
+        aliases=("file", "attente"),
         who="cm",
         refusal=N_("⛔ Only the CM and admins can see the queue."),
     )

@@ -48,7 +48,8 @@ def news_form(lang: str, initial: dict[str, str] | None = None, *, state: str = 
 
 def send_button(lang: str) -> Button:
     """ "Send news": opens the news form, wherever Relais offers it (the call for news, the home view)."""
-    return Button("newsform.open", translator(lang)("Send news"), "form", "primary")
+    _ = translator(lang)
+    return Button("newsform.open", _("Send news"), "form", "primary")
 
 
 def prefilled(text: str) -> dict[str, str]:

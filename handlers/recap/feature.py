@@ -9,7 +9,11 @@ from handlers.recap import cli, weekly
 
 def register(reg: Registry) -> None:
     reg.command(
-        "cm recap", weekly.show, N_("the moderation recap of a week (default: last week)"), args=N_("[YYYY-Www]")
+        "cm recap",
+        weekly.show,
+        N_("the moderation recap of a week (default: last week)"),
+        args=N_("[YYYY-Www]"),
+        aliases=("bilan",),
     )
     weekly.register(reg)
     reg.cli_command(cli.COMMAND)

@@ -13,8 +13,10 @@ def register(reg: Registry) -> None:
     personal.register(reg)
     refusal = N_("⛔ Only the CM and admins can mark the CM away.")
     said = N_("while you are away, what is for the CM goes to the admins")
-    reg.command("cm away", away.usage, said, args=N_("until <date> | off"), who="cm", refusal=refusal, open_ended=True)
+    reg.command("cm away", away.usage, said, args=N_("until <date> | off"), who="cm", refusal=refusal, open_ended=True,
+                aliases=("absent", "absence"))  # fmt: skip
     reg.command("cm away until", away.until, said, args=N_("<date>"), who="cm", refusal=refusal, listed=False,
-                aliases=("away jusqu'au", "away jusqu’au", "away au"))  # fmt: skip
+                aliases=("away jusqu'au", "away jusqu’au", "away au", "absent jusqu'au", "absent jusqu’au",
+                         "absent au", "absent until"))  # fmt: skip
     reg.command("cm away off", away.off, said, who="cm", refusal=refusal, listed=False,
-                aliases=("away fin", "away retour"))  # fmt: skip
+                aliases=("away fin", "away retour", "absent fin", "absent retour", "absent off"))  # fmt: skip

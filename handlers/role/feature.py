@@ -10,7 +10,8 @@ from handlers.role import answer
 
 
 def register(reg: Registry) -> None:
-    reg.command("cm role", answer.show, N_("what the CM does; ask whether something is part of it"), args="[question]")
+    reg.command("cm role", answer.show, N_("what the CM does; ask whether something is part of it"), args="[question]",
+                aliases=("rôle",))  # fmt: skip
     reg.command(
         "cm role edit",
         lambda uow, req, _args: charters.edit_form(uow, req, answer.KIND),
