@@ -7,7 +7,7 @@ from handlers.core.i18n import N_
 from handlers.core.messages import FormErrors
 from handlers.core.registry import Registry, Who
 from handlers.core.uow import UnitOfWork
-from handlers.news import delivery, direct, home, nudges, shortcuts, submit, triage
+from handlers.news import delivery, direct, home, nudges, shortcuts, smalltalk, submit, triage
 
 DECIDE = N_("⛔ Only the CM and admins can decide on news. Nothing was changed.")
 
@@ -31,6 +31,7 @@ def register(reg: Registry) -> None:
     reg.button("newsform", submit.open_form)
     reg.button("newsform.dm", direct.choose)  # the offer made to a direct message
     reg.button("newsform.no", direct.choose)
+    reg.direct(smalltalk.answer, order=5)  # before the role's answer: « comment envoyer une info ? »
     reg.direct(direct.offer, order=90)
     reg.form("news.submit", submit.validate, submit.submit_form)
     shortcuts.register(reg)
