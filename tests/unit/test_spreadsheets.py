@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -203,14 +203,15 @@ def test_a_corrected_file_imported_again_adds_only_the_row_that_was_refused(deps
     """4 rows, one with a bad date: 3 loaded. The date fixed and the same file imported again:
     the fixed row is loaded, the 3 already there are said and not added twice."""
     path = tmp_path / "journal.csv"
-    rows = ["date;réseau;lien;auteur;extrait", "01/12/2026 09:00;facebook;https://fb.example/p/1;Jean;Honteux",
-            "01/12/2026 10:00;x;https://x.example/s/2;Marie;Nul", "{bad};instagram;https://i.example/p/3;Paul;Bof",
-            "02/12/2026 08:30;facebook;https://fb.example/p/4;Lou;Arnaque"]  # fmt: skip
+    day = f"{deps.today() - timedelta(days=5):%d/%m/%Y}"  # days before the test's clock, whatever it reads
+    rows = ["date;réseau;lien;auteur;extrait", f"{day} 09:00;facebook;https://fb.example/p/1;Jean;Honteux",
+            f"{day} 10:00;x;https://x.example/s/2;Marie;Nul", "{bad};instagram;https://i.example/p/3;Paul;Bof",
+            f"{day} 11:30;facebook;https://fb.example/p/4;Lou;Arnaque"]  # fmt: skip
     path.write_text("\n".join(rows).replace("{bad}", "31/11/2026 10:00") + "\n", encoding="utf-8")
     first = import_rows(UnitOfWork(deps), "import", path)
     print("first import:", first)
     assert (first.loaded, first.already, [line for line, _p in first.problems]) == (3, 0, [4])
-    path.write_text("\n".join(rows).replace("{bad}", "30/11/2026 10:00") + "\n", encoding="utf-8")
+    path.write_text("\n".join(rows).replace("{bad}", f"{day} 10:30") + "\n", encoding="utf-8")
     second = import_rows(UnitOfWork(deps), "import", path)
     print("second import:", second)
     assert second == (1, [], 3)
@@ -231,7 +232,7 @@ def test_an_export_imported_back_into_the_same_log_adds_nothing(deps, tmp_path, 
 def test_a_title_and_a_blank_line_above_the_header_are_skipped(deps, tmp_path):
     path = tmp_path / "journal.csv"
     path.write_text("Journal de modération — association Les Amis;;\n;;\ndate;réseau;extrait\n"
-                    "01/12/2026;facebook;Honteux\n", encoding="cp1252")  # fmt: skip
+                    "01/11/2026;facebook;Honteux\n", encoding="cp1252")  # fmt: skip
     assert import_rows(UnitOfWork(deps), "import", path) == (1, [], 0)
     assert [excerpt for _author, excerpt in stored(deps)] == ["Honteux"]
 
