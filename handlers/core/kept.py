@@ -6,7 +6,6 @@ and offered back with a button that opens it again, prefilled as it was."""
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from storage.models import Outbox, TeamState
 
 ANSWER = "core.kept_answer"
 REOPEN = "core.reopen"
-PREFIX = "form:"  # with a uuid: 37 characters, team_state keys hold 40
+PREFIX = "form:"  # with the inbox row's id
 _TYPES: dict[str, type] = {t.__name__: t for t in (Message, Md, UserRef, Button, Form, Field, Option)}
 
 
@@ -72,7 +71,7 @@ class KeptReply:
                     key=f"kept:{self.row_id}:{self.count}", due_at=self.deps.clock())  # fmt: skip
 
     def _keep(self, form: Form) -> None:
-        key = f"{PREFIX}{uuid.UUID(int=self.row_id)}"  # the same request keeps its form once
+        key = f"{PREFIX}{self.row_id}"  # the same request keeps its form once; team_state keys hold 40
         with self.deps.db.begin() as s:
             if s.get(TeamState, key) is None:
                 s.add(TeamState(key=key, value=json.dumps(to_data(form), ensure_ascii=False)))
