@@ -52,10 +52,9 @@ def console(
     )
     screen = Screen(out, settings.language)
     core = bootstrap(settings, ConsoleChat(screen, settings.language), console_team, clock=clock)
-    deps = core.deps
     ticker = Ticker(core).start()
     try:
-        console_platform.Console(deps, screen, read).run()
+        console_platform.Console(core.deps, screen, read).run()
     finally:
         ticker.stop()
 

@@ -56,8 +56,8 @@ def restore(url: str, source: Path, *, force: bool) -> None:
     if not source.is_file():
         raise BackupError("no_backup", str(source))
     parsed = make_url(url)
-    sqlite = parsed.get_backend_name() == "sqlite"
-    new = sqlite and not Path(parsed.database or "").exists()  # nothing to look into: opening it would create it
+    sqlite, target = parsed.get_backend_name() == "sqlite", Path(parsed.database or "")
+    new = sqlite and not target.exists()  # nothing to look into: opening it would create it
     if not new:
         engine = make_engine(url)
         try:
@@ -66,7 +66,6 @@ def restore(url: str, source: Path, *, force: bool) -> None:
         finally:
             engine.dispose()
     if sqlite:
-        target = Path(parsed.database or "")
         try:
             _restore_sqlite(source, target)
         except BackupError:

@@ -15,7 +15,7 @@ its own exports back: their extra columns (id, history, ...) are ignored."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -255,7 +255,7 @@ def _insert(uow: UnitOfWork, actor: str, batch: list[tuple[dict[str, str], datet
     return len(ids)
 
 
-def _same(entry: dict[str, Any]) -> tuple[Any, ...]:
+def _same(entry: Mapping[Any, Any]) -> tuple[Any, ...]:
     """What makes two rows one entry: the network, the link (normalised), when (to the
     second: exports write seconds), who and what. An export imported back adds nothing."""
     seen = entry["seen_at"].astimezone(timezone.utc).replace(microsecond=0)
@@ -267,9 +267,7 @@ def _not_there_yet(s: Session, entries: list[dict[str, Any]]) -> list[dict[str, 
     first, last = min(e["seen_at"] for e in entries), max(e["seen_at"] for e in entries)
     columns = (_ENTRIES.c.network, _ENTRIES.c.link_key, _ENTRIES.c.seen_at, _ENTRIES.c.author, _ENTRIES.c.excerpt)
     near = s.execute(select(*columns).where(_ENTRIES.c.seen_at.between(first - _SECOND, last + _SECOND)))
-    known = {
-        _same(dict(zip(("network", "link_key", "seen_at", "author", "excerpt"), row, strict=True))) for row in near
-    }
+    known = {_same(row._mapping) for row in near}
     fresh = []
     for entry in entries:
         key = _same(entry)
