@@ -13,7 +13,7 @@ from handlers.core import outbox
 from handlers.core.i18n import number, translator
 from handlers.core.messages import Message
 from handlers.core.ports import Chat
-from handlers.core.sheets import Unreadable
+from handlers.core.sheets import Unreadable, Unwritable, check_target
 from handlers.core.uow import UnitOfWork
 from handlers.features import registry
 
@@ -107,9 +107,14 @@ def _progress(path: Path, lang: str) -> Any:
 
 def export_command(settings: Settings, what: str, out: Path | None) -> int:
     """CSV on the screen, or a file: .xlsx by its suffix, else CSV in the team's language."""
+    _ = translator(settings.language)
+    try:
+        check_target(out, settings.language)  # before the database is opened: nothing is written
+    except Unwritable as refused:
+        print(_("relais: {problem}").format(problem=refused), file=sys.stderr)
+        return 2
     core = _core(settings)
     count = core.deps.features.exporters[what].run(UnitOfWork(core.deps), out, sys.stdout)
-    _ = translator(settings.language)
     print(_("Rows written: {n}.").format(n=number(count, settings.language)), file=sys.stderr)
     return 0
 

@@ -94,7 +94,6 @@ def test_every_command_under_every_fault_says_one_line_and_exits_1_or_2(tmp_path
 def test_the_console_stops_on_a_signal_with_one_line(tmp_path, signal_name):
     """Ctrl-C (SIGINT) or a stop (SIGTERM) while the console waits for a line: no traceback."""
     import signal
-    import time
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "DATABASE_URL")) or
            k.startswith("RELAIS_FAKE_")}  # fmt: skip
@@ -102,8 +101,36 @@ def test_the_console_stops_on_a_signal_with_one_line(tmp_path, signal_name):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**env, "RELAIS_LANGUAGE": "en", "PYTHONPATH": str(ROOT)})  # fmt: skip
     assert process.stdout is not None
-    process.stdout.readline()  # the console's first line: it is up
-    time.sleep(0.5)
+    process.stdout.readline()  # the console's first line: it is up, whatever it is doing next
     process.send_signal(getattr(signal, signal_name))
     out, err = process.communicate(timeout=20)
     assert "Traceback" not in out + err and process.returncode in (0, 1, 130, -15, 143), (out, err)
+
+
+FILE_FAULTS = {  # a file or folder that is not what it should be: (arguments, the one line said)
+    "export to .ods": (["export", "moderation", "--out", "{tmp}/journal.ods"],
+                       "relais: journal.ods: Relais writes .csv or .xlsx files; give a name ending in one of them."),
+    "export to a missing folder": (["export", "news", "--out", "{tmp}/missing/news.xlsx"],
+                                   "relais: {tmp}/missing: no such folder."),
+    "import a .ods": (["import", "moderation", "{tmp}/journal.ods"],
+                      "relais: journal.ods is a LibreOffice spreadsheet (.ods): in LibreOffice, “Save as” Excel "
+                      "(.xlsx) or CSV, then import that file."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", FILE_FAULTS)
+def test_a_file_that_is_not_what_it_should_be_gets_one_line_and_nothing_written(tmp_path, fault):
+    import zipfile
+
+    args, line = FILE_FAULTS[fault]
+    with zipfile.ZipFile(tmp_path / "journal.ods", "w") as ods:
+        ods.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+    before = sorted(tmp_path.iterdir())
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "DATABASE_URL"))
+             or k.startswith("RELAIS_FAKE_")}  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "bot", *[a.format(tmp=tmp_path) for a in args]], cwd=tmp_path,
+                            env={**clean, "RELAIS_LANGUAGE": "en", "PYTHONPATH": str(ROOT),
+                                 "DATABASE_URL": f"sqlite:///{tmp_path}/relais.db"},
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert (result.stderr.strip(), result.returncode) == (line.format(tmp=tmp_path), 2)
+    assert [p for p in sorted(tmp_path.iterdir()) if p.name != "relais.db"] == before

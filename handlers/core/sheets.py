@@ -25,6 +25,9 @@ Cell = str | int | date | datetime | None
 CHUNK = 1 << 20
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+# An OpenDocument file is a zip whose first member, stored, is `mimetype`: its text is in the first bytes.
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+WRITTEN = (".csv", ".xlsx")
 # A run of bytes that only UTF-8 writes: in a file that is not UTF-8, it means part of it was.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 TRIED = "UTF-8, UTF-16, Windows-1252"
@@ -32,6 +35,10 @@ TRIED = "UTF-8, UTF-16, Windows-1252"
 
 class Unreadable(Exception):
     """The file is refused whole; the message is the one line to show."""
+
+
+class Unwritable(Exception):
+    """The export is refused before anything is written; the message is the one line to show."""
 
 
 @dataclass(frozen=True)
@@ -110,11 +117,18 @@ def read_rows(path: Path, lang: str) -> Iterator[tuple[int, list[Cell]]]:
     if path.is_dir():
         raise _refuse(lang, N_("{name} is a folder: give the spreadsheet file inside it."), name=path.name)
     with path.open("rb") as f:
-        head = f.read(8)
+        head = f.read(128)
     if not head:
         raise _refuse(lang, N_("{name} is empty: export the spreadsheet again."), name=path.name)
     if head.startswith(OLD_EXCEL_MAGIC):
         raise _refuse(lang, N_("{name} is an old Excel file (.xls): save it as .xlsx or “CSV UTF-8”."), name=path.name)
+    if head.startswith(XLSX_MAGIC) and ODS_MIMETYPE in head:
+        raise _refuse(
+            lang,
+            N_("{name} is a LibreOffice spreadsheet (.ods): in LibreOffice, “Save as” Excel (.xlsx) or CSV, then "
+               "import that file."),
+            name=path.name,
+        )  # fmt: skip
     if head.startswith(XLSX_MAGIC):
         return _xlsx_rows(path, lang)
     return _csv_rows(path, encoding_of(path, lang))
@@ -186,16 +200,34 @@ def local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
     return moment.astimezone(tz).replace(tzinfo=None, microsecond=0) if moment else None
 
 
-def write(
-    path: Path | None,
-    out: IO[str] | None,
-    columns: Sequence[Column],
-    rows: Iterable[Sequence[Cell]],
-    lang: str,
-) -> int:
-    """Rows to `path` (.xlsx by its suffix, else CSV) or to `out` (CSV); returns how many."""
+@dataclass(frozen=True)
+class Sheet:
+    """What one export writes: its sheet's name (a msgid, shown in the reader's language) and columns."""
+
+    title: str
+    columns: Sequence[Column]
+
+
+def check_target(path: Path | None, lang: str) -> None:
+    """An export goes to a .csv or .xlsx file (or the screen), never to a name that promises
+    another format (`x.ods` holding CSV): refused before anything is read or written."""
+    if path is None:
+        return
+    _ = translator(lang)
+    if path.suffix.casefold() not in WRITTEN:
+        raise Unwritable(
+            _("{name}: Relais writes .csv or .xlsx files; give a name ending in one of them.").format(name=path.name)
+        )
+    if not path.parent.is_dir():
+        raise Unwritable(_("{folder}: no such folder.").format(folder=path.parent))
+
+
+def write(path: Path | None, out: IO[str] | None, sheet: Sheet, rows: Iterable[Sequence[Cell]], lang: str) -> int:
+    """Rows to `path` (.xlsx or .csv by its suffix) or to `out` (CSV); returns how many."""
+    check_target(path, lang)
+    columns = sheet.columns
     if path is not None and path.suffix.casefold() == ".xlsx":
-        return _write_xlsx(path, columns, rows, lang)
+        return _write_xlsx(path, sheet, rows, lang)
     if path is None:
         assert out is not None
         return _write_csv(out, columns, rows, lang)
@@ -220,14 +252,15 @@ def _write_csv(out: IO[str], columns: Sequence[Column], rows: Iterable[Sequence[
     return count
 
 
-def _write_xlsx(path: Path, columns: Sequence[Column], rows: Iterable[Sequence[Cell]], lang: str) -> int:
+def _write_xlsx(path: Path, named: Sheet, rows: Iterable[Sequence[Cell]], lang: str) -> int:
     """XlsxWriter in constant memory: a row is written and let go (openpyxl, which reads the
-    imports, wrote 50,000 rows in 20 s; this in a few)."""
+    imports, wrote 50,000 rows in 20 s; this in a few). The sheet is named in the reader's language."""
     import xlsxwriter
 
     _ = translator(lang)
+    columns = named.columns
     with xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False}) as book:
-        sheet = book.add_worksheet()
+        sheet = book.add_worksheet(_(named.title)[:31])
         shown = {kind: book.add_format({"num_format": _formats(kind, lang)[1]}) for kind in ("moment", "day")}
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
         for i, column in enumerate(columns):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.core.i18n import N_
-from handlers.core.sheets import Column
+from handlers.core.sheets import Column, Sheet
 
 COLUMNS = [
     Column("id", N_("id"), 6),
@@ -21,7 +21,9 @@ COLUMNS = [
     Column("topics", N_("topics"), 24),
     Column("anonymized_at", N_("anonymised at"), 19, "moment"),
     Column("history", N_("history"), 60),  # every change of handling: when, who, handling — note (one per line)
+    Column("reports", N_("reported by"), 40),  # each member's report: who — their word for the CM (one per line)
 ]
+LOG = Sheet(N_("Moderation log"), COLUMNS)
 IMPORTED = ("seen_at", "network", "link", "author", "excerpt", "severity", "handling", "reason", "note")
 REQUIRED = ("network", "excerpt")
 BATCH = 1000

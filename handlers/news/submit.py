@@ -13,7 +13,7 @@ from handlers.core.context import Request
 from handlers.core.dates import read_date, said
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import FormErrors, Md, Message
-from handlers.core.sheets import Column, local, write
+from handlers.core.sheets import Column, Sheet, local, write
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery, sources
 from handlers.news.cards import CATEGORIES, STATUSES, decision_card, news_line
@@ -189,18 +189,21 @@ def queue(uow: UnitOfWork, req: Request, _args: str) -> None:
         req.reply.reply(decision_card(news, lang, uow.team.timezone))
 
 
-EXPORT = [
-    Column("id", N_("id"), 6),
-    Column("created_at", N_("sent at"), 19, "moment"),
-    Column("author_id", N_("sent by"), 12),
-    Column("title", N_("title"), 40),
-    Column("body", N_("text"), 60),
-    Column("category", N_("category"), 14),
-    Column("wished_date", N_("wished date"), 12, "day"),
-    Column("links", N_("links"), 40),
-    Column("status", N_("status"), 14),
-    Column("scheduled_for", N_("scheduled for"), 12, "day"),
-]
+EXPORT = Sheet(
+    N_("News"),
+    [
+        Column("id", N_("id"), 6),
+        Column("created_at", N_("sent at"), 19, "moment"),
+        Column("author_id", N_("sent by"), 12),
+        Column("title", N_("title"), 40),
+        Column("body", N_("text"), 60),
+        Column("category", N_("category"), 14),
+        Column("wished_date", N_("wished date"), 12, "day"),
+        Column("links", N_("links"), 40),
+        Column("status", N_("status"), 14),
+        Column("scheduled_for", N_("scheduled for"), 12, "day"),
+    ],
+)
 
 
 def export_rows(uow: UnitOfWork, path: Path | None, out: IO[str] | None = None) -> int:

@@ -288,6 +288,17 @@ def test_the_export_carries_each_entrys_handling_history(deps):
     assert first.endswith(" cm pending") and second.endswith(" cm replied — Répondu en public")
 
 
+def test_the_export_carries_each_members_word_for_the_cm(deps):
+    for user, word in (("lea", "Il insulte les bénévoles"), ("tom", "")):
+        member, _reply = as_user(user)
+        router.submit_form(deps, member, "reports.new", {"network": "facebook", "link": "https://fb.example/p/9",
+                                                         "excerpt": "Bande de nuls", "note": word}, "")  # fmt: skip
+    out = io.StringIO()
+    export_rows(UnitOfWork(deps), None, out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["reported by"].splitlines() == ["lea — Il insulte les bénévoles", "tom"]
+
+
 def test_one_charter_per_association_whatever_the_language(deps):
     cm, _reply = as_user("cm")
     router.command(deps, cm, "cm", "language fr")

@@ -247,3 +247,40 @@ def test_dates_as_people_write_them_are_imported(deps, tmp_path):
         seen = sorted(s.scalars(select(ModerationEntry.seen_at)))
     assert [m.astimezone(tz).strftime("%d/%m/%Y %H:%M") for m in seen] == [
         "01/11/2026 00:00", "02/11/2026 00:00", "03/11/2026 09:00"]  # fmt: skip
+
+
+def test_a_libreoffice_spreadsheet_is_refused_with_how_to_save_it(deps, tmp_path):
+    import zipfile
+
+    path = tmp_path / "journal.ods"
+    with zipfile.ZipFile(path, "w") as ods:  # as LibreOffice writes it: `mimetype` first, stored
+        ods.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        ods.writestr("content.xml", "<office:document-content/>", zipfile.ZIP_DEFLATED)
+    with pytest.raises(Unreadable) as refused:
+        import_rows(UnitOfWork(deps), "import", path)
+    assert str(refused.value) == (
+        "journal.ods is a LibreOffice spreadsheet (.ods): in LibreOffice, “Save as” Excel (.xlsx) or CSV, "
+        "then import that file."
+    )
+    assert stored(deps) == []
+
+
+@pytest.mark.parametrize("name", ["journal.ods", "journal.xls", "journal"])
+def test_an_export_refuses_a_format_it_does_not_write_and_writes_nothing(deps, tmp_path, name):
+    from handlers.core.sheets import Unwritable
+
+    logged(deps)
+    with pytest.raises(Unwritable) as refused:
+        export_rows(UnitOfWork(deps), tmp_path / name)
+    assert str(refused.value) == f"{name}: Relais writes .csv or .xlsx files; give a name ending in one of them."
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("language", "title"), [("fr", "Journal de modération"), ("en", "Moderation log")])
+def test_the_workbooks_sheet_is_named_in_the_teams_language(deps, tmp_path, language, title):
+    from openpyxl import load_workbook
+
+    deps = replace(deps, team=replace(deps.team, language=language))
+    logged(deps)
+    export_rows(UnitOfWork(deps), tmp_path / "journal.xlsx")
+    assert load_workbook(tmp_path / "journal.xlsx").sheetnames == [title]
