@@ -65,6 +65,23 @@ ROOT = Path(__file__).resolve().parent.parent
 PINNED = datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
+def _pin_every_process() -> None:
+    """A run not moved by CI is moved to PINNED, this process and every `relais` process the
+    tests start (tests/clock/sitecustomize.py, on their PYTHONPATH): a server run as production
+    runs it reads the same instant whatever the wall clock says, and signs alike."""
+    os.environ["PYTHONPATH"] = os.pathsep.join((str(ROOT / "tests" / "clock"), str(ROOT)))  # from any folder
+    if os.environ.get("RELAIS_FAKE_NOW"):  # CI's hostile instant: this process has travelled already
+        return
+    import time_machine
+
+    os.environ["RELAIS_FAKE_NOW"] = PINNED.isoformat()
+    os.environ["RELAIS_FAKE_SINCE"] = str(time.time())
+    time_machine.travel(PINNED, tick=True).start()
+
+
+_pin_every_process()
+
+
 class TestClock:
     """The time every core and server a test starts reads: a pinned instant (the run's
     hostile instant under CI), running on with real time so that waits and leases pass,

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import _parser
-from tests.conftest import ROOT
 
 # How each command is run, with what it needs: {tmp} is the test's folder.
 ARGS: dict[str, list[str]] = {
@@ -99,7 +98,7 @@ def test_the_console_stops_on_a_signal_with_one_line(tmp_path, signal_name):
            k.startswith("RELAIS_FAKE_")}  # fmt: skip
     process = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=tmp_path, stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**env, "RELAIS_LANGUAGE": "en", "PYTHONPATH": str(ROOT)})  # fmt: skip
+                               env={**env, "RELAIS_LANGUAGE": "en"})  # fmt: skip
     assert process.stdout is not None
     process.stdout.readline()  # the console's first line: it is up, whatever it is doing next
     process.send_signal(getattr(signal, signal_name))
@@ -111,7 +110,7 @@ FILE_FAULTS = {  # a file or folder that is not what it should be: (arguments, t
     "export to .ods": (["export", "moderation", "--out", "{tmp}/journal.ods"],
                        "relais: journal.ods: Relais writes .csv or .xlsx files; give a name ending in one of them."),
     "export to a missing folder": (["export", "news", "--out", "{tmp}/missing/news.xlsx"],
-                                   "relais: {tmp}/missing: no such folder."),
+                                   "relais: no such file or folder: {tmp}/missing/news.xlsx"),
     "import a .ods": (["import", "moderation", "{tmp}/journal.ods"],
                       "relais: journal.ods is a LibreOffice spreadsheet (.ods): in LibreOffice, “Save as” Excel "
                       "(.xlsx) or CSV, then import that file."),
@@ -129,7 +128,7 @@ def test_a_file_that_is_not_what_it_should_be_gets_one_line_and_nothing_written(
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "DATABASE_URL"))
              or k.startswith("RELAIS_FAKE_")}  # fmt: skip
     result = subprocess.run([sys.executable, "-m", "bot", *[a.format(tmp=tmp_path) for a in args]], cwd=tmp_path,
-                            env={**clean, "RELAIS_LANGUAGE": "en", "PYTHONPATH": str(ROOT),
+                            env={**clean, "RELAIS_LANGUAGE": "en",
                                  "DATABASE_URL": f"sqlite:///{tmp_path}/relais.db"},
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert (result.stderr.strip(), result.returncode) == (line.format(tmp=tmp_path), 2)

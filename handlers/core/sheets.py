@@ -10,6 +10,7 @@ Excel needs to read accents), French headers, local times; in English `,`."""
 from __future__ import annotations
 
 import codecs
+import errno
 import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -218,8 +219,8 @@ def check_target(path: Path | None, lang: str) -> None:
         raise Unwritable(
             _("{name}: Relais writes .csv or .xlsx files; give a name ending in one of them.").format(name=path.name)
         )
-    if not path.parent.is_dir():
-        raise Unwritable(_("{folder}: no such folder.").format(folder=path.parent))
+    if not path.parent.is_dir():  # said as the CLI says any missing file (XlsxWriter would fail only at the end)
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(path))
 
 
 def write(path: Path | None, out: IO[str] | None, sheet: Sheet, rows: Iterable[Sequence[Cell]], lang: str) -> int:
