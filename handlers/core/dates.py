@@ -14,6 +14,7 @@ from handlers.core.i18n import translator
 
 _NUMERIC = re.compile(r"^(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?$")
 
+_DAY_ALONE = re.compile(r"^(?:le\s+|the\s+)?(\d{1,2})(?:er|re|st|nd|rd|th)?$", re.IGNORECASE)  # « le 15 »
 _NEXT = re.compile(r"\b(prochaine?|next)\b", re.IGNORECASE)  # « jeudi prochain » is the next Thursday
 _FIRST = re.compile(r"\b1(?:er|re|st)\b", re.IGNORECASE)  # « 1er décembre », "1st December"
 
@@ -25,8 +26,12 @@ def read_date(raw: str, tz: ZoneInfo, lang: str, today: date, *, future: bool = 
     `future=False` reads a date already past (a spreadsheet's dates)."""
     _ = translator(lang)
     raw = " ".join(raw.split())
-    numeric = _NUMERIC.match(raw)
-    if numeric:
+    numeric, alone = _NUMERIC.match(raw), _DAY_ALONE.match(raw)
+    if alone:
+        found = _day_of_month(int(alone.group(1)), today, future)
+        if found is None:
+            return None, _("This date does not exist: {raw}.").format(raw=raw)
+    elif numeric:
         found = _numeric(numeric, today, future)
         if found is None:
             return None, _("This date does not exist: {raw}.").format(raw=raw)
@@ -65,6 +70,23 @@ def _numeric(found: re.Match[str], today: date, future: bool) -> date | None:
         if (candidate >= today) if future else (candidate <= today):
             return candidate
         year += step
+
+
+def _day_of_month(day: int, today: date, future: bool) -> date | None:
+    """« le 15 »: the next 15th (this month's if not past), or the last one reading the past."""
+    if not 1 <= day <= 31:
+        return None
+    year, month = today.year, today.month
+    for _step in range(14):  # a 31st waits for a month that has one
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate and ((candidate >= today) if future else (candidate <= today)):
+            return candidate
+        month += 1 if future else -1
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return None
 
 
 def _parse(raw: str, today: date, tz: ZoneInfo, future: bool = True) -> date | None:
@@ -148,6 +170,44 @@ def read_moment(
     if future and moment <= now:
         return None, _("This moment is already past: give a later day or time.")
     return moment, ""
+
+
+_WEEKDAYS = (
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+_WEEKDAY_INDEX = {name: i % 7 for i, name in enumerate(_WEEKDAYS.split("|"))}
+# A rhythm said before the first time: « tous les lundis 9h », "every day at 8am", « chaque mois le 1er ».
+_RHYTHMS = (
+    (re.compile(rf"^(?:tous les|chaque|every)\s+(?P<day>{_WEEKDAYS})s?\b", re.IGNORECASE), "weekly"),
+    (re.compile(r"^(?:tous les jours|chaque jour|every day|daily)\b", re.IGNORECASE), "daily"),
+    (re.compile(r"^(?:en semaine|du lundi au vendredi|every weekday|on weekdays|weekdays)\b", re.IGNORECASE),
+     "workdays"),
+    (re.compile(r"^(?:toutes les semaines|chaque semaine|every week|weekly)\b", re.IGNORECASE), "weekly"),
+    (re.compile(r"^(?:tous les mois|chaque mois|every month|monthly)\b", re.IGNORECASE), "monthly"),
+)  # fmt: skip
+
+
+def read_rhythm(raw: str, tz: ZoneInfo, lang: str, now: datetime) -> tuple[datetime | None, str | None, str]:
+    """A first time that may start with how often (`tous les lundis 9h` → the next Monday at
+    9:00, today's if still ahead, "weekly"; `tous les jours 8h` → the next 8:00, "daily"):
+    (first time, rhythm or None, what to tell the person). Without a rhythm, `read_moment` alone."""
+    text = " ".join(raw.split())
+    for pattern, repeat in _RHYTHMS:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        weekday, rest = found.groupdict().get("day"), text[found.end() :].strip(" ,")
+        moment, problem = (None, "") if weekday else read_moment(rest, tz, lang, now)  # « tous les mois le 15 »
+        if moment is None:  # a time of day alone: today's, then the next day (of that weekday) still ahead
+            moment, problem = read_moment(rest, tz, lang, now, future=False)
+        if moment is None:
+            return None, None, problem
+        while moment <= now or (weekday and moment.weekday() != _WEEKDAY_INDEX[weekday.casefold()]):
+            moment = datetime.combine(moment.date() + timedelta(days=1), moment.timetz().replace(tzinfo=None), tz)
+        return moment, repeat, ""
+    moment, problem = read_moment(text, tz, lang, now)
+    return moment, None, problem
 
 
 _FIRST_OF_MONTH = re.compile(r"(?<![\d])1(?= (?:janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc))")

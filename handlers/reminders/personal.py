@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from handlers.core.context import Request
-from handlers.core.dates import read_moment, said, said_moment
+from handlers.core.dates import read_rhythm, said, said_moment
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
 from handlers.core.once import changed
@@ -50,7 +50,7 @@ def _form(lang: str) -> Form:
                   initial="me"),
             Field("person", _("Person"), kind="person", optional=True, hint=_("Only if the reminder is for a person")),
             Field("text", _("Reminder"), kind="paragraph", max_length=TEXT_MAX),
-            Field("when", _("First time"), hint=_("e.g. tomorrow 9am, in 2 hours, monday 6pm, 12/12 14:30")),
+            Field("when", _("First time"), hint=_("e.g. tomorrow 9am, in 2 hours, every monday 9am, 12/12 14:30")),
             Field("repeat", _("Repeat"), kind="select", options=[Option(k, _(v)) for k, v in REPEATS.items()],
                   initial="never"),
         ],
@@ -62,8 +62,9 @@ def validate(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormError
     return _checked(uow, req, values)[0]
 
 
-def _checked(uow: UnitOfWork, req: Request, values: dict[str, str]) -> tuple[FormErrors, datetime | None]:
-    """The form's errors, and the first time it asks for when there are none."""
+def _checked(uow: UnitOfWork, req: Request, values: dict[str, str]) -> tuple[FormErrors, datetime | None, str]:
+    """The form's errors, the first time it asks for and its rhythm: chosen in Repeat, or said
+    with the first time (« tous les lundis 9h »); the two disagreeing is said, not guessed."""
     _ = translator(req.language)
     errors: FormErrors = {}
     text = values.get("text", "").strip()
@@ -79,17 +80,23 @@ def _checked(uow: UnitOfWork, req: Request, values: dict[str, str]) -> tuple[For
         errors["person"] = _("Choose the person.")
     elif target == "person" and uow.chat.person(typed) is None:
         errors["person"] = _("I do not know “{who}”: choose someone who uses Relais.").format(who=typed)
-    if (values.get("repeat") or "never") not in REPEATS:
+    chosen = values.get("repeat") or "never"
+    if chosen not in REPEATS:
         errors["repeat"] = _("Choose how often.")
-    moment, problem = read_moment(values.get("when", ""), uow.team.timezone, req.language, uow.clock())
+    moment, said_repeat, problem = read_rhythm(values.get("when", ""), uow.team.timezone, req.language, uow.clock())
     if moment is None:
         errors["when"] = problem
-    return errors, moment
+    if said_repeat and chosen not in ("never", said_repeat):
+        errors["repeat"] = _("“{when}” says {said}, Repeat says {chosen}: keep one of them.").format(
+            when=" ".join(values.get("when", "").split()), said=_(REPEATS[said_repeat]).lower(),
+            chosen=_(REPEATS[chosen]).lower(),
+        )  # fmt: skip
+    return errors, moment, said_repeat or chosen
 
 
 def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -> None:
     _ = translator(req.language)
-    errors, moment = _checked(uow, req, values)
+    errors, moment, repeat = _checked(uow, req, values)
     if errors or moment is None:  # the console and a replayed request come here without the platform's check
         req.reply.reply(Message(text=Md.of("⚠️ {e}", e=" ".join(errors.values()))))
         return
@@ -121,7 +128,7 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -
             target_id=target_id,
             text=values["text"].strip(),
             first_at=moment,
-            repeat=values.get("repeat") or "never",
+            repeat=repeat,
         )
         uow.session.add(reminder)
         uow.session.flush()

@@ -97,3 +97,52 @@ def test_a_reminder_moved_off_a_holiday_is_not_missed_the_next_working_day():
         assert last_due(DateTrigger(run_date=monday), now, PARIS, grace=GRACE, holidays_country="FR") == tuesday
     later = datetime(2027, 3, 31, 9, 0, tzinfo=PARIS)  # Relais was stopped for a day past it: not sent late
     assert last_due(DateTrigger(run_date=monday), later, PARIS, grace=GRACE, holidays_country="FR") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "meant", "repeat"),
+    [
+        ("tous les lundis 9h", "fr", "2026-12-07 09:00", "weekly"),
+        ("chaque mardi à 10h", "fr", "2026-12-01 10:00", "weekly"),
+        ("every friday at 6pm", "en", "2026-12-04 18:00", "weekly"),
+        ("tous les jours 8h", "fr", "2026-12-02 08:00", "daily"),  # 8:00 today is past: tomorrow's
+        ("tous les jours à 18h", "fr", "2026-12-01 18:00", "daily"),
+        ("every day", "en", "2026-12-02 09:00", "daily"),
+        ("en semaine 8h30", "fr", "2026-12-02 08:30", "workdays"),
+        ("tous les mois le 15 10h", "fr", "2026-12-15 10:00", "monthly"),
+        ("demain 9h", "fr", "2026-12-02 09:00", None),
+    ],
+)
+def test_a_rhythm_said_with_the_first_time_is_read(typed, lang, meant, repeat):
+    from handlers.core.dates import read_rhythm
+
+    moment, rhythm, problem = read_rhythm(typed, PARIS, lang, NOW)
+    assert problem == "" and moment is not None
+    assert (moment.astimezone(PARIS).strftime("%Y-%m-%d %H:%M"), rhythm) == (meant, repeat)
+
+
+def test_tous_les_lundis_9h_makes_a_weekly_reminder_and_a_disagreeing_repeat_is_said(deps):
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from storage.models import Reminder
+
+    deps = replace(deps, clock=lambda: NOW)
+    leader, reply = as_user("leader")
+    values = {"target": "me", "text": "Relire la file", "when": "tous les lundis 9h", "repeat": "never"}
+    assert router.validate_form(deps, leader, "reminders.new", values) == {}
+    router.submit_form(deps, leader, "reminders.new", values, "")
+    assert "every week, first on Monday 7 December 2026 at 09:00" in reply.last
+    with deps.db() as s:
+        assert [(r.repeat, r.text) for r in s.scalars(select(Reminder))] == [("weekly", "Relire la file")]
+    assert router.validate_form(deps, leader, "reminders.new", {**values, "repeat": "daily"}) == {
+        "repeat": "“tous les lundis 9h” says every week, Repeat says every day: keep one of them."
+    }
+
+
+def test_a_monthly_day_already_past_this_month_is_next_months():
+    from handlers.core.dates import read_rhythm
+
+    moment, rhythm, _problem = read_rhythm("tous les mois le 1er 10h", PARIS, "fr", NOW.replace(day=20))
+    assert (moment and moment.astimezone(PARIS).strftime("%Y-%m-%d %H:%M"), rhythm) == ("2027-01-01 10:00", "monthly")
