@@ -10,8 +10,8 @@ Excel needs to read accents), French headers, local times; in English `,`."""
 from __future__ import annotations
 
 import codecs
-import errno
 import csv
+import errno
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
