@@ -38,8 +38,19 @@ class MattermostChat:
     def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
         post = {"channel_id": channel, **self.body(message)}
         if thread:
-            post["root_id"] = thread.message_id
+            post["root_id"] = self._root(thread.message_id)
         return MessageRef(channel, self.api.create_post(post)["id"])
+
+    def _root(self, post_id: str) -> str:
+        """The server refuses a reply to a reply: the answer goes under the thread's first post,
+        looked up when it is posted (a mention is stored before any call). A post gone or
+        hidden from the bot is answered under itself; the server down is retried by the outbox."""
+        try:
+            return str(self.api.get_post(post_id).get("root_id") or post_id)
+        except MattermostError as exc:
+            if exc.status in (403, 404):
+                return post_id
+            raise
 
     def update(self, ref: MessageRef, message: Message) -> None:
         body = self.body(message)

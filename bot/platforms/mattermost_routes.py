@@ -26,7 +26,6 @@ from handlers.core import inbox, router
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.inbound import Click, Command, Mention, Submission
-from handlers.core.ports import ChatError
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"@[\w.-]+")
@@ -102,29 +101,21 @@ class Endpoints:
         return JSONResponse({})
 
     async def mention(self, http: HttpRequest) -> Response:
-        """An outgoing webhook fired by the bot's name. The answer is posted by the bot
-        through the API, in the post's thread: a webhook's own answer would appear under
-        its creator's name, and the server refuses it when the post is itself a reply."""
+        """An outgoing webhook fired by the bot's name, stored before any call. The answer is
+        posted by the bot through the API, in the post's thread (the adapter finds its root):
+        a webhook's own answer would appear under its creator's name, and the server refuses
+        it when the post is itself a reply."""
         payload = await _json(http) if "json" in http.headers.get("content-type", "") else await _form(http)
         if not self._token_ok(payload.get("token")):
             return JSONResponse({"text": "invalid token"}, status_code=401)
         post_id = str(payload.get("post_id", ""))
         if not post_id:
             return JSONResponse({})
-        request = Mention(str(payload.get("user_id", "")), str(payload.get("channel_id", "")),
-                          thread=await asyncio.to_thread(self._thread_root, post_id),
+        request = Mention(str(payload.get("user_id", "")), str(payload.get("channel_id", "")), thread=post_id,
                           text=_MENTION.sub("", str(payload.get("text", ""))))  # fmt: skip
         row = await self.intake.receive(f"mattermost-post:{post_id}", request)
         self.intake.process(row, request)
         return JSONResponse({})
-
-    def _thread_root(self, post_id: str) -> str:
-        """The server refuses a reply to a reply: answer under the thread's first post."""
-        try:
-            return str(self.chat.api.get_post(post_id).get("root_id") or post_id)
-        except ChatError as exc:
-            log.warning("could not read the mentioned post, answering under it: %s", exc)
-            return post_id
 
 
 def routes(settings: Settings, deps: Deps, chat: MattermostChat, intake: Intake) -> list[Route]:

@@ -14,6 +14,7 @@ from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.permissions import is_admin, is_cm
+from handlers.core.ports import ChatError
 from handlers.core.registry import ADMIN_ONLY, CM_ONLY, Quoted, Who
 from handlers.core.uow import AlreadyProcessed, UnitOfWork
 
@@ -107,12 +108,18 @@ def action(deps: Deps, req: Request, action_id: str, value: str) -> None:
 
 def validate_form(deps: Deps, req: Request, form_id: str, values: dict[str, str]) -> FormErrors:
     """Fast and store-nothing: platforms need the verdict within seconds. A person who
-    may not use the form gets no verdict here: the submission says why."""
+    may not use the form gets no verdict here: the submission says why. A check that needs
+    the platform while it is down gives no verdict either: the submission is stored, and its
+    own check, run from the inbox, says what is wrong."""
     form = deps.features.forms.get(form_id)
-    req = prepared(deps, req)
-    if form is None or not _allowed(deps, req, form.who):
+    try:
+        req = prepared(deps, req)
+        if form is None or not _allowed(deps, req, form.who):
+            return {}
+        return form.validate(UnitOfWork(deps, req), req, values)
+    except ChatError as exc:
+        log.warning("a form's check needed the platform, which failed; stored unchecked: %s", exc)
         return {}
-    return form.validate(UnitOfWork(deps, req), req, values)
 
 
 @guarded

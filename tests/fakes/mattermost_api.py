@@ -79,9 +79,9 @@ def dialog_problems(request: dict[str, Any]) -> list[str]:
 
 
 class FakeMattermost(RecordingServer):
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self._ids = itertools.count(1)
-        super().__init__(self._respond)
+        super().__init__(self._respond, port)
         self.url = self.base
         self._hooks = itertools.count(1)
         self.posts: dict[str, dict[str, Any]] = {}
