@@ -133,3 +133,22 @@ def test_a_file_that_is_not_what_it_should_be_gets_one_line_and_nothing_written(
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert (result.stderr.strip(), result.returncode) == (line.format(tmp=tmp_path), 2)
     assert [p for p in sorted(tmp_path.iterdir()) if p.name != "relais.db"] == before
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line_and_never_listening(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "DATABASE_URL"))
+                 or k.startswith("RELAIS_FAKE_")}  # fmt: skip
+        env = {**clean, **SLACK, "DATABASE_URL": f"sqlite:///{tmp_path}/relais.db", "RELAIS_LANGUAGE": "en"}
+        result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=60)  # fmt: skip
+    said = result.stderr + result.stdout
+    print(said)
+    assert result.returncode in (1, 2) and "Traceback" not in said and "listening" not in said
+    assert said.strip().splitlines() == [
+        f"relais: port {port} is already in use: stop what listens there, or set PORT (or --port)"]  # fmt: skip

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
 import threading
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, create_engine, select
 
 from bot.bootstrap import bootstrap
 from bot.intake import Intake
 from bot.platforms import slack as slack_platform
 from bot.platforms.slack_chat import SlackChat, web_client
+from storage.models import News
 from tests.conftest import TestClock
 from tests.e2e.conftest import LEADER, blocks_text, slack_settings
 from tests.fakes.slack_api import FakeSlack
@@ -69,3 +75,38 @@ def test_a_command_over_socket_mode_is_acked_and_answered(
         thread.join(timeout=10)
         sockets.close()
         core.engine.dispose()
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_socket_mode_stops_on_a_signal_as_cleanly_as_http(tmp_path, fake_slack: FakeSlack, signal_name: str):
+    """`relais` in Socket Mode, as systemd or Ctrl-C stops it: exit 0, its "stopped" line, no traceback;
+    what it acknowledged before is stored."""
+    sockets = FakeSocketMode()
+    fake_slack.socket_url = sockets.url
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "CM_", "DATABASE_URL"))
+             or k.startswith("RELAIS_FAKE_")}  # fmt: skip
+    settings = {"RELAIS_PLATFORM": "slack", "DATABASE_URL": f"sqlite:///{tmp_path / 'relais.db'}",
+                "RELAIS_LANGUAGE": "en", "SLACK_BOT_TOKEN": "xoxb-1-2-socket", "SLACK_APP_TOKEN": "xapp-1-A1-fake",
+                "SLACK_API_URL": fake_slack.api_url, "CM_QUEUE_CHANNEL": "CQUEUE", "TEAM_CHANNEL": "CTEAM"}  # fmt: skip
+    log = (tmp_path / "relais.log").open("w+")
+    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=tmp_path, env={**clean, **settings},
+                               stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        assert sockets.connected(), "relais never connected"
+        ack = sockets.send({"envelope_id": "env-9", "type": "slash_commands", "accepts_response_payload": True,
+                            "payload": {"command": "/news", "text": "Loto samedi", "user_id": LEADER,
+                                        "channel_id": "CGENERAL", "team_id": "T1", "api_app_id": "A1",
+                                        "response_url": fake_slack.response_url(), "trigger_id": "trig"}})  # fmt: skip
+        assert ack["envelope_id"] == "env-9"
+        process.send_signal(getattr(signal, signal_name))
+        code = process.wait(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        sockets.close()
+    log.seek(0)
+    said = log.read()
+    print(said)
+    assert code == 0 and "Relais stopped" in said and "Traceback" not in said
+    with create_engine(settings["DATABASE_URL"]).connect() as conn:
+        assert conn.execute(select(News.title)).scalars().all() == ["Loto samedi"]

@@ -47,6 +47,11 @@ class FakeSocketMode:
                     self.changed.notify_all()
         return ws
 
+    def connected(self, timeout: float = 20) -> bool:
+        """True once an app has opened the link (a process started apart takes its time)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self._socket is not None, timeout=timeout)
+
     def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
         """Deliver an envelope once the app is connected; returns the app's ack."""
         with self.changed:
