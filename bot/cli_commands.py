@@ -102,7 +102,7 @@ def _progress(path: Path, lang: str) -> Any:
         with path.open("rb") as f:
             total = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) or None
     _ = translator(lang)
-    return tqdm(total=total, unit=_("rows"), disable=not shown, leave=False, file=sys.stderr)
+    return tqdm(total=total, unit=" " + _("rows"), disable=not shown, leave=False, file=sys.stderr)
 
 
 def export_command(settings: Settings, what: str, out: Path | None) -> int:

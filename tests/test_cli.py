@@ -270,6 +270,8 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
     assert relais(["recap", "--week", "2026-W60"], tmp_path).returncode == 2
     french = relais(["recap", "--week", "2026-S47"], tmp_path)  # weeks as French writes them
     assert "Bilan de modération — semaine 47 (16 nov. – 22 nov. 2026)" in french.stdout
+    assert "── semaine 47 (16 nov. – 22 nov. 2026) ──" in french.stdout and "W47" not in french.stdout
+    assert f"📎 Messages négatifs par jour — semaine 47 (16 nov. – 22 nov. 2026)\u202f: {tmp_path}" in posted.stdout
     assert relais(["export", "news"], tmp_path).stdout.startswith("n°;envoyée le;envoyée par;titre")
     english = relais(["export", "news"], tmp_path, {"RELAIS_LANGUAGE": "en"}).stdout
     assert english.startswith("id,sent at,sent by,title")
@@ -562,7 +564,7 @@ def test_the_import_shows_a_progress_bar_on_a_terminal_only(tmp_path):
         seen += chunk
     os.waitpid(pid, 0)
     shown = seen.decode()
-    assert "lignes/s]" in shown and "%|" in shown and "/3001 [" in shown  # tqdm's bar, counting the file's lines
+    assert " lignes/s]" in shown and "%|" in shown and "/3001 [" in shown  # tqdm's bar, counting the file's lines
     assert "Entrées chargées\u202f: 3\u202f000. Lignes refusées\u202f: 0." in shown
     piped = relais(["import", "moderation", "journal.csv"], tmp_path)  # not a terminal: no bar
     assert piped.stderr == "" and "lignes" not in piped.stdout

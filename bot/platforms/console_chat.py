@@ -101,7 +101,7 @@ class ConsoleChat:
     ) -> None:
         """Files land in the current folder, where the person can open them."""
         Path(filename).write_bytes(content)
-        print(f"── #{channel} ── 📎 {title}: {Path(filename).resolve()}\n", file=self.screen.out)
+        print(f"── #{channel} ── 📎 {title}{self.screen.colon}{Path(filename).resolve()}\n", file=self.screen.out)
 
     def reply_to(self, user_id: str, where: dict[str, str]) -> ConsoleReply:
         return ConsoleReply(self.screen, user_id, lambda: self.language)

@@ -31,6 +31,12 @@ class Md:
 
     @classmethod
     def of(cls, template: str, **values: Value) -> Md:
+        """French quotes are never nested: a text that holds « » of its own is quoted “ ” by
+        the sentence around it (the person's text is kept as written)."""
+        for key, value in values.items():
+            french = f"«\u202f{{{key}}}\u202f»"
+            if isinstance(value, str) and ("«" in value or "»" in value) and french in template:
+                template = template.replace(french, f"“{{{key}}}”")
         return cls(template, values)
 
     @classmethod

@@ -87,7 +87,7 @@ def command(deps: Deps, req: Request, name: str, text: str) -> None:
     """`name` is the slash command without its slash: `news` or `cm`."""
     found, rest = deps.features.find(name.casefold(), text)
     if found is None:
-        _run(deps, req, lambda uow: guide.show(uow, req, unknown=f"/{name} {text.strip()}"))
+        _run(deps, req, lambda uow: guide.show(uow, req, unknown=f"/{name} {text.strip()}".strip()))
     elif not _allowed(deps, req, found.who):
         _refuse(req, found.refusal, found.who)
     else:

@@ -101,7 +101,7 @@ def entry_card(entry: ModerationEntry, events: list[ModerationEvent], lang: str,
     if entry.topics:
         fields.append((_("Sensitive topics"), Md.text(", ".join(f"⚠ {t.topic}" for t in entry.topics))))
     if entry.reports:  # members who handed it over (/cm report), each with their word for the CM
-        said = [Md.of("{who} — “{note}”", who=UserRef(r.reporter_id), note=r.note) if r.note
+        said = [Md.of(_("{who} — “{note}”"), who=UserRef(r.reporter_id), note=r.note) if r.note
                 else Md.of("{who}", who=UserRef(r.reporter_id)) for r in entry.reports]  # fmt: skip
         fields.append((_("Reported by"), Md.join(said, sep=", ")))
     return Message(

@@ -38,7 +38,7 @@ def _run(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> int:
         return 0 if outcome != "owed" else 1
     main, follow, _as_csv = weekly.messages(weekly.build_recap(uow, week), lang, uow.clock())
     for message in [main, *follow]:
-        terminal.show(week, message)
+        terminal.show(week_said(week, lang), message)
     return 0
 
 

@@ -73,15 +73,14 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
         Md.of(_("**Still to handle:** {n}"), n=number(unhandled, lang)),
     ]
     if recap.reported:  # the members who handed comments over, thanked by number (never by name)
-        summary.append(
-            Md.of(
-                _("**Reported by members:** {n}, by {k} members. Thank you!")
-                if recap.reporters > 1
-                else _("**Reported by members:** {n}, by one member. Thank you!"),
-                n=number(recap.reported, lang),
-                k=number(recap.reporters, lang),
-            )
+        said = (
+            _("**Reported by a member:** {n}. Thank you!")
+            if recap.reported == 1
+            else _("**Reported by members:** {n}, by {k} members. Thank you!")
+            if recap.reporters > 1
+            else _("**Reported by a member:** {n}, all by the same person. Thank you!")
         )
+        summary.append(Md.of(said, n=number(recap.reported, lang), k=number(recap.reporters, lang)))
     lines = [_row_line(r, lang, now) for r in recap.rows]
     rest = lines[MAIN_LINES:]
     if not recap.rows:
