@@ -21,8 +21,10 @@ def relais(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "DATABASE_URL"))
-    }
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "DATABASE_URL")) or k.startswith("RELAIS_FAKE_")
+    }  # the run's pinned clock is kept
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
@@ -219,27 +221,42 @@ def test_console_session_leader_sends_and_cm_approves(tmp_path):
     assert (tmp_path / "relais.db").exists()  # SQLite out of the box, in the current folder
 
 
-def test_console_form_asks_again_only_the_fields_at_fault(tmp_path):
-    session = (
-        "/news\n"
-        + "\n".join(
-            [
-                "x" * 151,  # title: too long
-                "Une ligne",
-                ".",  # body (paragraph, ends with a single .)
-                "1",  # category: Event
-                "2001-01-01",  # wished date: in the past
-                "",  # links
-                "AG annuelle",  # title again
-                "2099-05-01",  # date again
-                "/quit",
-            ]
-        )
-        + "\n"
-    )
-    out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin=session).stdout
-    assert "⚠️ The title has 151 characters; the limit is 150." in out and "⚠️ This date is in the past." in out
+def test_console_form_checks_each_field_as_it_is_typed(tmp_path):
+    """A field refused is asked again at once, before the next one: a title too long, a
+    category not in the list, a date in the past. Nothing is asked twice once it is right."""
+    answers = [
+        "x" * 151,  # title: too long, refused at once
+        "AG annuelle",  # the title again, straight away
+        "Ordre du jour en pièce jointe",
+        ".",
+        "9",  # category: not in the list, refused at once
+        "1",  # category: Event
+        "2001-01-01",  # wished date: in the past, refused at once
+        "2099-05-01",
+        "",  # links (optional): Enter
+        "/quit",
+    ]
+    out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/news\n" + "\n".join(answers) + "\n").stdout
+    said = out[out.index("── News for the CM") :]
+    order = ["⚠️ The title has 151 characters; the limit is 150.", "Title:", "Text", "Category",
+             "⚠️ Please choose a category from the list.", "Category", "⚠️ This date is in the past.",
+             "Wished publication date", "Links"]  # fmt: skip
+    at = [said.find(step, said.find(order[k - 1]) + 1 if k else 0) for k, step in enumerate(order)]
+    assert -1 not in at and at == sorted(at), said
     assert "📰 AG annuelle" in out and "Category: Event" in out and "1 May 2099" in out
+
+
+def test_console_form_skips_what_is_not_needed_and_ctrl_d_cancels_a_prefilled_field(tmp_path):
+    reminder = ["/cm remind", "1", "Relire la file", ".", "demain 9h", "1"]  # For: 1. Me: no person asked
+    out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="\n".join(reminder) + "\n").stdout
+    assert "Person" not in out and "Reminder #1 saved, for you" in out
+    logged = ["/as cm", "/cm log", "1", "", "", ".", "Nul", ".", "1", "6", ""]  # an empty excerpt, refused at once
+    out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="\n".join(logged) + "\n").stdout
+    assert out.count("Excerpt: type your text") == 2 and out.index("⚠️ This field is required.") < out.index("Severity")
+    assert "Reason, if ignored:" in out and "Reason, if ignored (optional)" not in out  # ignored: its reason is needed
+    assert "⚠️ This field is required." in out and "Form cancelled; nothing was sent." in out  # then Ctrl-D
+    out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/news Loto samedi\n").stdout
+    assert "Sent to the CM" in out  # a title typed with the command goes straight through
 
 
 def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
@@ -312,10 +329,10 @@ def test_console_guardrails_session(tmp_path):
         "Spam : achetez des abonnés",
         ".",
         "1",
-        "6",
+        "6",  # ignored: its reason is asked next, and required
         "",
-        ".",
         "Pub automatique",
+        ".",  # no note
         "1",
         "/quit",
     ]
@@ -328,7 +345,7 @@ def test_console_guardrails_session(tmp_path):
     out += relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin=f"/as cm\n/cm recap {this_week}\n/quit\n").stdout
     assert "✅ Sensitive topic ⚠ Fusion des antennes" in out
     assert "Negative message #1 — Facebook" in out and "Sensitive topics: ⚠ Fusion des antennes" in out
-    assert "⚠️ Say why this message is ignored." in out  # asked again, then given
+    assert "⚠️ This field is required." in out  # the reason of an ignored message: asked again at once, then given
     assert "Handling: 🤐 ignored — Pub automatique" in out
     assert "Handling: 💬 replied" in out  # button 1 on the first card
     recap = out[out.index(f"Moderation recap — week {this_week}") :]
@@ -455,8 +472,8 @@ def test_a_french_excel_file_imports_and_says_why_a_line_is_refused(tmp_path):
 def test_a_date_typed_as_people_write_it_is_understood_and_said_back(tmp_path):
     session = [
         "/news", "Vide-grenier", "Au local", ".", "1", "samedi", "",  # title, text, category, date, links
-        "/news", "Loto", ".", "1", "31/02", "",  # a day that does not exist: only the date is asked again
-        "12/12", "/quit",
+        "/news", "Loto", ".", "1", "31/02",  # a day that does not exist: the date is asked again at once
+        "12/12", "", "/quit",
     ]  # fmt: skip
     out = relais([], tmp_path, {}, stdin="\n".join(session) + "\n").stdout
     assert "Date de publication souhaitée\u202f: samedi " in out  # the date understood, in full

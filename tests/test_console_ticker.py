@@ -32,7 +32,7 @@ def test_a_reminder_set_for_two_minutes_later_is_printed_while_the_console_is_op
     now = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)  # a Tuesday, 9:00 in Paris
     moved = [now]
     out = Watched()
-    typed = ["/cm remind", "1", "", "Relire la charte", ".", "in 2 minutes", "1"]
+    typed = ["/cm remind", "1", "Relire la charte", ".", "in 2 minutes", "1"]  # for me: no person asked
     printed: list[bool] = []
 
     def read(prompt: str) -> str:
@@ -58,12 +58,24 @@ def test_a_reminder_set_for_two_minutes_later_is_printed_while_the_console_is_op
     assert "Reminder #1 saved" in transcript
     after = transcript[transcript.index("Reminder #1 saved") :]
     assert "private message to @leader" in after and "Relire la charte" in after
+    delivered = after[after.index("private message to @leader") :]
+    assert delivered.split("\n\n", 1)[1].startswith("leader> ")  # the prompt shown again below the message
     assert "• #1 Relire la charte — once — next: none (done)" in after  # sent: no "next" in the past
 
 
 def test_a_person_typed_in_the_console_is_found_with_or_without_at_or_refused_by_name(tmp_path):
     out = Watched()
-    typed = ["/cm remind", "3", "bob", "Relire la charte", ".", "demain 9h", "1", "@cm", "/quit"]
+    typed = [
+        "/cm remind",
+        "3",
+        "bob",
+        "@cm",
+        "Relire la charte",
+        ".",
+        "demain 9h",
+        "1",
+        "/quit",
+    ]  # bob: refused at once
 
     def read(prompt: str) -> str:
         out.write(prompt)

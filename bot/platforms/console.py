@@ -11,7 +11,7 @@ from bot.platforms.console_chat import ADMIN, CM, ConsoleChat, ConsoleReply, Scr
 from handlers.core import router
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
-from handlers.core.messages import Form
+from handlers.core.messages import Field, Form
 from handlers.core.ports import MessageRef
 from handlers.core.uow import UnitOfWork
 
@@ -39,7 +39,9 @@ class Console:
         # terminal's 4,095 bytes as a line typed or pasted in the kernel's line mode is.
         self.editable = read is input and sys.stdin.isatty()
         if self.editable:
-            import readline  # noqa: F401  (importing it is what makes input() use it)
+            import readline  # importing it is what makes input() use it
+
+            screen.typed = readline.get_line_buffer
 
     @property
     def _(self) -> Callable[[str], str]:
@@ -63,7 +65,7 @@ class Console:
         )
         while True:
             try:
-                line = self.read(f"{self.user}> ").strip()
+                line = self._waiting(f"{self.user}> ").strip()
                 if line in ("/quit", "/exit"):
                     return
                 self.handle(line)
@@ -106,7 +108,9 @@ class Console:
             self.fill(req, reply.forms.pop(0))
 
     def fill(self, req: Request, form: Form) -> None:
-        """Ask each field in turn; on errors, ask again only the fields at fault."""
+        """Ask each field in turn, each checked as soon as it is answered (a required field left
+        empty, a date that does not exist): asked again at once, from what was typed. A field
+        needed only with another's value is asked only then. The whole form is checked at the end."""
         _ = self._
         self.say(f"── {form.title} ── " + _("(Ctrl-D to cancel)"))
         values: dict[str, str] = {}
@@ -114,9 +118,11 @@ class Console:
         kept: dict[str, str] = {}  # what was typed in a field refused: asked again from it, never lost
         try:
             while todo:
-                for field in todo:  # a prefilled line (a message sent on to the CM) is offered as kept
-                    start = kept.get(field.name, field.initial if field.kind in ("line", "date") else None)
-                    values[field.name] = self.ask(field, start or None)
+                for field in todo:
+                    if not self._needed(field, values):
+                        values[field.name] = ""
+                        continue
+                    values[field.name] = self._answer(req, form, field, values, kept.get(field.name))
                 errors = router.validate_form(self.deps, req, form.form_id, values)
                 for error in errors.values():
                     self.say(f"⚠️ {error}")
@@ -131,12 +137,41 @@ class Console:
             return
         router.submit_form(self.deps, req, form.form_id, values, form.state)
 
+    @staticmethod
+    def _needed(field: Field, values: dict[str, str]) -> bool:
+        return field.needed_when is None or values.get(field.needed_when[0]) == field.needed_when[1]
+
+    def _answer(self, req: Request, form: Form, field: Field, values: dict[str, str], kept: str | None) -> str:
+        """One field, asked until its own check passes: the form's rules run on what is typed
+        so far, and only this field's verdict is said (later fields are not asked yet)."""
+        required = not field.optional or field.needed_when is not None
+        start = kept if kept is not None else field.initial if field.kind in ("line", "date") else None
+        while True:
+            value = self.ask(field, start or None, required=required)
+            problem = self._("This field is required.") if required and not value.strip() else None
+            if problem is None:
+                asked = {**values, field.name: value}
+                problem = router.validate_form(self.deps, req, form.form_id, asked).get(field.name)
+            if problem is None:
+                return value
+            self.say(f"⚠️ {problem}")
+            start = value if field.kind != "select" else None  # a choice refused is not offered back
+
+    def _waiting(self, prompt: str) -> str:
+        """A line read with its prompt known to the screen: a message the ticker prints
+        meanwhile is followed by the prompt again, and what was typed so far."""
+        self.screen.waiting = prompt
+        try:
+            return self.read(prompt)
+        finally:
+            self.screen.waiting = None
+
     def _read(self, prompt: str) -> str:
         """A form's answer. `//` starts it with a slash; `/quit` quits; another command
         cancels the form only once the person says so, keeping what they typed."""
         _ = self._
         while True:
-            line = self.read(prompt)
+            line = self._waiting(prompt)
             if line.startswith("//"):
                 return line[1:]
             if line.strip() in ("/quit", "/exit"):
@@ -148,11 +183,12 @@ class Console:
                 raise CommandInstead(line)
             self.say(_("The form goes on. To start a line with a slash, type it twice: //"))
 
-    def ask(self, field, kept: str | None = None) -> str:  # type: ignore[no-untyped-def]
-        """One field. Asked again after a refusal (`kept`), the previous answer is the
-        starting point: on a terminal it is typed in for the person to edit, else Enter keeps it."""
+    def ask(self, field: Field, kept: str | None = None, *, required: bool | None = None) -> str:
+        """One field. Asked again after a refusal (`kept`), or offered prefilled, the answer so
+        far is shown and Enter keeps it; Ctrl-D on the empty line cancels the form."""
         _ = self._
-        label = field.label + ("" if not field.optional else " " + _("(optional)"))
+        optional = field.optional if required is None else not required
+        label = field.label + (" " + _("(optional)") if optional else "")
         if field.kind == "paragraph":
             return self._paragraph(field, label, kept)
         if field.kind == "select":
@@ -168,16 +204,10 @@ class Console:
         return self._line(f"{label}{self.colon}", kept).strip()
 
     def _line(self, prompt: str, kept: str | None) -> str:
+        """Never typed in for the person (readline's prefill): on a line holding text, Ctrl-D
+        deletes a character instead of cancelling the form."""
         if kept is None or not kept.strip():
             return self._read(prompt)
-        if self.editable:  # readline types the refused answer in, to be corrected in place
-            import readline
-
-            readline.set_startup_hook(lambda: readline.insert_text(kept))
-            try:
-                return self._read(prompt)
-            finally:
-                readline.set_startup_hook()
         self.say(self._("Your answer: {kept} (Enter keeps it)").format(kept=kept))
         return self._read(prompt) or kept
 

@@ -32,6 +32,8 @@ class Screen:
         self.buttons: dict[int, Button] = {}
         self.messages = 0
         self.colon = colon(language)
+        self.waiting: str | None = None  # the prompt the keyboard is at, while it waits for a line
+        self.typed: Callable[[], str] = lambda: ""  # what is typed on that line so far (readline's buffer)
 
     def show(self, where: str, message: Message) -> None:
         with self.lock:
@@ -53,7 +55,10 @@ class Screen:
                 self.buttons[number] = button
                 choices.append(f"[{number}] {button.label}")
             lines.append("   ".join(choices))
-        print("\n".join(lines) + "\n", file=self.out)
+        again = self.waiting is not None  # a message printed while the person types: the prompt is shown again
+        print(("\n" if again else "") + "\n".join(lines) + "\n", file=self.out)
+        if again:
+            print(f"{self.waiting}{self.typed()}", end="", file=self.out, flush=True)
 
 
 class ConsoleChat:

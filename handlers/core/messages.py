@@ -134,6 +134,9 @@ class Field:
     options: list[Option] = field(default_factory=list)
     initial: str = ""
     hint: str = ""
+    # Needed only when another field has a value ("person" when "For" is "A person"): the
+    # console asks it then, as required, and skips it otherwise; a modal shows it, optional.
+    needed_when: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending
         initial=handling,
         options=[Option(k, _(v)) for k, v in HANDLINGS.items()],
     )
-    reason = Field("reason", _("Reason, if ignored"), optional=True, max_length=NOTE_MAX)
+    reason = Field("reason", _("Reason, if ignored"), optional=True, max_length=NOTE_MAX,
+                   needed_when=("handling", "ignored"))  # fmt: skip
     note = Field("note", _("Note"), kind="paragraph", optional=True, max_length=NOTE_MAX)
     if entry_id is not None:
         return Form(

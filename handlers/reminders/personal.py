@@ -48,7 +48,8 @@ def _form(lang: str) -> Form:
         fields=[
             Field("target", _("For"), kind="select", options=[Option(k, _(v)) for k, v in TARGETS.items()],
                   initial="me"),
-            Field("person", _("Person"), kind="person", optional=True, hint=_("Only if the reminder is for a person")),
+            Field("person", _("Person"), kind="person", optional=True, hint=_("Only if the reminder is for a person"),
+                  needed_when=("target", "person")),
             Field("text", _("Reminder"), kind="paragraph", max_length=TEXT_MAX),
             Field("when", _("First time"), hint=_("e.g. tomorrow 9am, in 2 hours, every monday 9am, 12/12 14:30")),
             Field("repeat", _("Repeat"), kind="select", options=[Option(k, _(v)) for k, v in REPEATS.items()],
