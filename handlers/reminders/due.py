@@ -11,6 +11,7 @@ from sqlalchemy import select
 from handlers.core import owing
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message, UserRef
+from handlers.core.permissions import cm_inbox, standing_in
 from handlers.core.registry import FollowUp
 from handlers.core.schedule import GRACE, last_due, local_day
 from handlers.core.uow import UnitOfWork
@@ -52,8 +53,22 @@ def deliver(uow: UnitOfWork, row: Any) -> list[FollowUp]:
         return []
     text = Md.of(_("From {who}:") + "\n{t}", who=UserRef(r.owner_id), t=r.text)
     message = Message(title=_("⏰ Reminder"), text=text, fallback=_("Reminder"))
-    if r.target == "person":
-        uow.chat.dm(r.target_id, message)
-    else:
+    if r.target != "person":
         uow.chat.post(r.target_id, message)
+    elif r.target_id in uow.team.cm_users and r.target_id not in cm_inbox(uow, uow.today()):
+        _for_an_away_cm(uow, r)
+    else:
+        uow.chat.dm(r.target_id, message)
     return []
+
+
+def _for_an_away_cm(uow: UnitOfWork, r: Reminder) -> None:
+    """A reminder someone set for a CM who is away goes where the CM's mail goes meanwhile
+    (another CM, else the admins), as `/cm away` promised, saying who it was for."""
+    for user in cm_inbox(uow, uow.today()):
+        _ = translator(uow.language(user))
+        text = Md.of(_("From {who}, for {cm}, who is away:") + "\n{t}", who=UserRef(r.owner_id),
+                     cm=UserRef(r.target_id), t=r.text)  # fmt: skip
+        standing = standing_in(uow, user)
+        uow.chat.dm(user, Message(title=_("⏰ Reminder"), text=Md.join([text, standing]) if standing else text,
+                                  fallback=_("Reminder")))  # fmt: skip

@@ -208,6 +208,24 @@ def test_while_the_cm_is_away_the_admins_get_what_was_for_the_cm(rhythm: Deps, c
     assert [u for u, _m in chat.dms][-2:] == ["cm", "cm"]
 
 
+def test_a_leaders_reminder_for_a_cm_who_is_away_goes_where_the_away_message_said(rhythm: Deps, chat: RecordingChat):
+    clock = local(2026, 11, 20, 8).astimezone(timezone.utc)  # Friday 20 November, 9:00 in Paris
+    now = replace(rhythm, clock=lambda: clock)
+    cm, reply = as_user("cm")
+    router.command(now, cm, "cm", "away until 27/11/2026")
+    assert "reminders for the CM go to the admins" in reply.last
+    leader, said = as_user("leader")
+    router.submit_form(now, leader, "reminders.new", {"target": "person", "person": "@cm", "text": "Relire la file",
+                                                      "when": "23/11 10h", "repeat": "never"}, "")  # fmt: skip
+    assert "Reminder #1 saved, for @cm" in said.last
+    run(rhythm, local(2026, 11, 23, 10), local(2026, 11, 23, 10))
+    reminders = [(u, text_of(m)) for u, m in chat.dms if "Relire la file" in text_of(m)]
+    print("\n", reminders)
+    assert [u for u, _t in reminders] == ["admin"]
+    assert "From @leader, for @cm, who is away:\nRelire la file" in reminders[0][1]
+    assert "the CM is back on 28 Nov 2026" in reminders[0][1]
+
+
 def test_a_question_left_unanswered_reminds_the_submitter_then_tells_the_cm(rhythm: Deps, chat: RecordingChat) -> None:
     asked = local(2026, 11, 16, 10)
     with rhythm.db.begin() as s:
