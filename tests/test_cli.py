@@ -252,9 +252,9 @@ def test_console_form_skips_what_is_not_needed_and_ctrl_d_cancels_a_prefilled_fi
     assert "Person" not in out and "Reminder #1 saved, for you" in out
     logged = ["/as cm", "/cm log", "1", "", "", ".", "Nul", ".", "1", "6", ""]  # an empty excerpt, refused at once
     out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="\n".join(logged) + "\n").stdout
-    assert out.count("Excerpt: type your text") == 2 and out.index("⚠️ This field is required.") < out.index("Severity")
+    assert out.count("Excerpt: type your text") == 2 and out.index("⚠️ Copy the message") < out.index("Severity")
     assert "Reason, if ignored:" in out and "Reason, if ignored (optional)" not in out  # ignored: its reason is needed
-    assert "⚠️ This field is required." in out and "Form cancelled; nothing was sent." in out  # then Ctrl-D
+    assert "⚠️ Say why this message is ignored." in out and "Form cancelled; nothing was sent." in out  # Ctrl-D
     out = relais(["console"], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin="/news Loto samedi\n").stdout
     assert "Sent to the CM" in out  # a title typed with the command goes straight through
 
@@ -345,7 +345,7 @@ def test_console_guardrails_session(tmp_path):
     out += relais([], tmp_path, {"RELAIS_LANGUAGE": "en"}, stdin=f"/as cm\n/cm recap {this_week}\n/quit\n").stdout
     assert "✅ Sensitive topic ⚠ Fusion des antennes" in out
     assert "Negative message #1 — Facebook" in out and "Sensitive topics: ⚠ Fusion des antennes" in out
-    assert "⚠️ This field is required." in out  # the reason of an ignored message: asked again at once, then given
+    assert "⚠️ Say why this message is ignored." in out  # the reason: asked again at once, then given
     assert "Handling: 🤐 ignored — Pub automatique" in out
     assert "Handling: 💬 replied" in out  # button 1 on the first card
     recap = out[out.index(f"Moderation recap — week {this_week}") :]

@@ -148,10 +148,9 @@ class Console:
         start = kept if kept is not None else field.initial if field.kind in ("line", "date") else None
         while True:
             value = self.ask(field, start or None, required=required)
-            problem = self._("This field is required.") if required and not value.strip() else None
-            if problem is None:
-                asked = {**values, field.name: value}
-                problem = router.validate_form(self.deps, req, form.form_id, asked).get(field.name)
+            problem = router.validate_form(self.deps, req, form.form_id, {**values, field.name: value}).get(field.name)
+            if problem is None and required and not value.strip():  # the feature's own words first, else these
+                problem = self._("This field is required.")
             if problem is None:
                 return value
             self.say(f"⚠️ {problem}")
