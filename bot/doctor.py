@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from handlers.core.i18n import translator
 from handlers.core.ports import ChatError
-from storage.db import HEAD, make_engine, revision
+from storage.db import head, make_engine, revision
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -125,12 +125,12 @@ def _reachable_database(engine: Engine, _: Translate) -> Iterator[Check]:
         return
     yield Check(True, _("the database is reachable and takes writes"))
     at = revision(engine)
-    if at == HEAD:
-        yield Check(True, _("the database is at the newest revision ({head})").format(head=HEAD))
+    if at == head():
+        yield Check(True, _("the database is at the newest revision ({head})").format(head=head()))
     elif at is None and not inspect(engine).get_table_names():
         yield Check(True, _("the database is empty: relais serve creates its tables when it starts"))
     else:
-        yield Check(False, _("the database is at revision {at}, Relais expects {head}").format(at=at or "—", head=HEAD),
+        yield Check(False, _("the database is at revision {at}, Relais expects {head}").format(at=at or "—", head=head()),
                     _("run relais migrate (relais serve also does it when it starts)"))  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from bot.config import ConfigError, Settings
 from bot.logs import RedactSecrets
-from storage.db import HEAD, MIGRATIONS, migrate, revision
+from storage.db import MIGRATIONS, head, migrate, revision
 from tests.conftest import ROOT
 
 
@@ -128,13 +128,6 @@ def _alembic_config():  # type: ignore[no-untyped-def]
     return config
 
 
-def test_head_is_the_newest_migration():
-    """`relais serve` skips Alembic when the database is at HEAD: HEAD must follow the migrations."""
-    from alembic.script import ScriptDirectory
-
-    assert ScriptDirectory.from_config(_alembic_config()).get_heads() == [HEAD]
-
-
 def test_a_database_at_head_is_left_alone_and_an_older_one_is_migrated(tmp_path):
     from alembic import command
 
@@ -146,7 +139,7 @@ def test_a_database_at_head_is_left_alone_and_an_older_one_is_migrated(tmp_path)
         command.upgrade(config, "0004")
     assert "reminders" not in inspect(engine).get_table_names()
     migrate(engine)
-    assert revision(engine) == HEAD
+    assert revision(engine) == head()
     assert "reminders" in inspect(engine).get_table_names()
     with engine.begin() as conn:  # at HEAD, nothing is run: a table dropped behind its back stays dropped
         conn.execute(text("DROP TABLE reminders"))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from bot import doctor
-from storage.db import HEAD, migrate
+from storage.db import head, migrate
 from tests.e2e.conftest import ADMIN, CM, QUEUE, mattermost_settings, slack_settings
 from tests.fakes.mattermost_api import FakeMattermost
 from tests.fakes.slack_api import FakeSlack
@@ -81,7 +81,7 @@ def test_a_database_behind_is_named_with_what_to_do(tmp_path: Path, fake_slack: 
         config.attributes["connection"] = conn
         command.upgrade(config, "0007")
     bad = failures(lines(slack_settings(url, fake_slack.api_url)))
-    assert bad == [f"✗ the database is at revision 0007, Relais expects {HEAD} — run relais migrate "
+    assert bad == [f"✗ the database is at revision 0007, Relais expects {head()} — run relais migrate "
                    "(relais serve also does it when it starts)"]  # fmt: skip
 
 
