@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from alembic import command  # noqa: E402
-from alembic.config import Config  # noqa: E402
-from sqlalchemy import create_engine  # noqa: E402
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine
 
-from storage.db import MIGRATIONS, head  # noqa: E402
+from storage.db import MIGRATIONS, head
 
 
 def main(message: str) -> None:
