@@ -65,6 +65,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PINNED = datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
+SETTINGS = ("RELAIS_", "SLACK_", "CM_", "ADMIN_", "MATTERMOST_", "TEAM_", "DATABASE_URL")
+
+
+def without_settings() -> dict[str, str]:
+    """This process's environment for a `relais` process a test starts: none of the settings
+    the run was given (the test says its own), the run's pinned clock kept (RELAIS_FAKE_*)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS) or k.startswith("RELAIS_FAKE_")}
+
+
 def _pin_every_process() -> None:
     """A run not moved by CI is moved to PINNED, this process and every `relais` process the
     tests start (tests/clock/sitecustomize.py, on their PYTHONPATH): a server run as production

@@ -14,17 +14,13 @@ from sqlalchemy import create_engine, inspect, text
 from bot.config import ConfigError, Settings
 from bot.logs import RedactSecrets
 from storage.db import MIGRATIONS, head, migrate, revision
-from tests.conftest import ROOT
+from tests.conftest import ROOT, without_settings
 
 
 def relais(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "DATABASE_URL")) or k.startswith("RELAIS_FAKE_")
-    }  # the run's pinned clock is kept
+    clean = without_settings()
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
@@ -549,7 +545,7 @@ def test_the_import_shows_a_progress_bar_on_a_terminal_only(tmp_path):
 
     rows = "\r\n".join(["date;réseau;extrait"] + [f"01/11/2026;facebook;Message {n}" for n in range(3000)])
     (tmp_path / "journal.csv").write_bytes((rows + "\r\n").encode("cp1252"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "DATABASE_URL"))}
+    env = without_settings()
     pid, fd = pty.fork()
     if pid == 0:  # the child: `relais import` on a terminal of 80 columns
         import fcntl

@@ -5,7 +5,6 @@ without a row in ARGS fails here until someone says how to run it."""
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import _parser
+from tests.conftest import without_settings
 
 # How each command is run, with what it needs: {tmp} is the test's folder.
 ARGS: dict[str, list[str]] = {
@@ -53,9 +53,7 @@ def declared_commands() -> list[str]:
 
 
 def run(command: str, fault: str, tmp: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "MATTERMOST_", "DATABASE_URL", "TEAM_"))
-             or k.startswith("RELAIS_FAKE_")}  # fmt: skip
+    clean = without_settings()
     env = {k: v.format(tmp=tmp) for k, v in FAULTS[fault].items()}
     (tmp / "journal.csv").write_text("date;réseau;extrait\n01/11/2026;facebook;Honteux\n", encoding="utf-8")
     (tmp / "relais.bak").write_bytes(b"not a backup")
@@ -94,8 +92,7 @@ def test_the_console_stops_on_a_signal_with_one_line(tmp_path, signal_name):
     """Ctrl-C (SIGINT) or a stop (SIGTERM) while the console waits for a line: no traceback."""
     import signal
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "DATABASE_URL")) or
-           k.startswith("RELAIS_FAKE_")}  # fmt: skip
+    env = without_settings()
     process = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=tmp_path, stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**env, "RELAIS_LANGUAGE": "en"})  # fmt: skip
@@ -125,8 +122,7 @@ def test_a_file_that_is_not_what_it_should_be_gets_one_line_and_nothing_written(
     with zipfile.ZipFile(tmp_path / "journal.ods", "w") as ods:
         ods.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
     before = sorted(tmp_path.iterdir())
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "DATABASE_URL"))
-             or k.startswith("RELAIS_FAKE_")}  # fmt: skip
+    clean = without_settings()
     result = subprocess.run([sys.executable, "-m", "bot", *[a.format(tmp=tmp_path) for a in args]], cwd=tmp_path,
                             env={**clean, "RELAIS_LANGUAGE": "en",
                                  "DATABASE_URL": f"sqlite:///{tmp_path}/relais.db"},
@@ -142,8 +138,7 @@ def test_serve_on_a_port_in_use_says_so_in_one_line_and_never_listening(tmp_path
         taken.bind(("0.0.0.0", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "DATABASE_URL"))
-                 or k.startswith("RELAIS_FAKE_")}  # fmt: skip
+        clean = without_settings()
         env = {**clean, **SLACK, "DATABASE_URL": f"sqlite:///{tmp_path}/relais.db", "RELAIS_LANGUAGE": "en"}
         result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=tmp_path, env=env,
                                 capture_output=True, text=True, timeout=60)  # fmt: skip

@@ -3,7 +3,6 @@ that kill one with SIGKILL or run two on one database."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -18,7 +17,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, without_settings
 from tests.e2e.conftest import ADMIN, CM, QUEUE, SECRET, TEAM, TOKEN
 
 
@@ -53,11 +52,7 @@ class Serve:
     def __init__(self, database_url: str, api_url: str, log: Path, **env: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        clean = {  # this test's settings only; CI's moved clock (RELAIS_FAKE_*) is kept: both sides sign alike
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("RELAIS_", "SLACK_", "CM_", "ADMIN_", "DATABASE_URL")) or k.startswith("RELAIS_FAKE_")
-        }
+        clean = without_settings()  # this test's settings only; the run's clock is kept: both sides sign alike
         settings = {
             "RELAIS_PLATFORM": "slack", "DATABASE_URL": database_url, "RELAIS_LANGUAGE": "en",
             "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -12,6 +11,7 @@ import pytest
 
 from bot.platforms.mattermost_render import escape
 from storage.models import News
+from tests.conftest import without_settings
 from tests.e2e.conftest import CM, LEADER, QUEUE, mattermost_settings, running
 from tests.e2e.drivers import MattermostDriver
 from tests.fakes.mattermost_api import RATELIMITED, FakeMattermost
@@ -128,9 +128,7 @@ def test_markup_in_user_text_stays_text():
 
 
 def test_mattermost_setup_creates_commands_then_updates_them_when_run_again(tmp_path, fake_mattermost: FakeMattermost):
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))
-    }
+    env = without_settings()
     env.update(
         RELAIS_PLATFORM="mattermost",
         MATTERMOST_URL=fake_mattermost.url,
@@ -183,9 +181,7 @@ def test_mattermost_setup_creates_commands_then_updates_them_when_run_again(tmp_
 
 
 def test_serve_refuses_to_start_without_command_tokens(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "MATTERMOST_", "DATABASE_URL"))
-    }
+    env = without_settings()
     env.update(
         RELAIS_PLATFORM="mattermost",
         MATTERMOST_URL="http://127.0.0.1:1",

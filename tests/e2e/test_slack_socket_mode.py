@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from bot.intake import Intake
 from bot.platforms import slack as slack_platform
 from bot.platforms.slack_chat import SlackChat, web_client
 from storage.models import News
-from tests.conftest import TestClock
+from tests.conftest import TestClock, without_settings
 from tests.e2e.conftest import LEADER, blocks_text, slack_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import FakeSocketMode
@@ -83,8 +82,7 @@ def test_socket_mode_stops_on_a_signal_as_cleanly_as_http(tmp_path, fake_slack: 
     what it acknowledged before is stored."""
     sockets = FakeSocketMode()
     fake_slack.socket_url = sockets.url
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "SLACK_", "CM_", "DATABASE_URL"))
-             or k.startswith("RELAIS_FAKE_")}  # fmt: skip
+    clean = without_settings()
     settings = {"RELAIS_PLATFORM": "slack", "DATABASE_URL": f"sqlite:///{tmp_path / 'relais.db'}",
                 "RELAIS_LANGUAGE": "en", "SLACK_BOT_TOKEN": "xoxb-1-2-socket", "SLACK_APP_TOKEN": "xapp-1-A1-fake",
                 "SLACK_API_URL": fake_slack.api_url, "CM_QUEUE_CHANNEL": "CQUEUE", "TEAM_CHANNEL": "CTEAM"}  # fmt: skip
