@@ -31,6 +31,7 @@ class MattermostChat:
         self.dialog_url = public_url.rstrip("/") + "/mattermost/dialog"
         self.secret = action_secret(bot_token)
         self.markup = markup(api.username)
+        self._roots: dict[str, str] = {}  # post id -> its thread's root: a thread answered again asks nothing
 
     def body(self, message: Message) -> dict[str, Any]:
         return post_body(message, self.markup, action_url=self.action_url, secret=self.secret)
@@ -39,18 +40,30 @@ class MattermostChat:
         post = {"channel_id": channel, **self.body(message)}
         if thread:
             post["root_id"] = self._root(thread.message_id)
-        return MessageRef(channel, self.api.create_post(post)["id"])
+        posted = str(self.api.create_post(post)["id"])
+        self._remember(posted, str(post.get("root_id") or posted))  # Relais's own posts are never looked up
+        return MessageRef(channel, posted)
 
     def _root(self, post_id: str) -> str:
         """The server refuses a reply to a reply: the answer goes under the thread's first post,
-        looked up when it is posted (a mention is stored before any call). A post gone or
-        hidden from the bot is answered under itself; the server down is retried by the outbox."""
+        looked up when it is posted (a mention is stored before any call) unless Relais made
+        the post or looked it up already. A post gone or hidden from the bot is answered under
+        itself; the server down is retried by the outbox."""
+        if post_id in self._roots:
+            return self._roots[post_id]
         try:
-            return str(self.api.get_post(post_id).get("root_id") or post_id)
+            root = str(self.api.get_post(post_id).get("root_id") or post_id)
         except MattermostError as exc:
             if exc.status in (403, 404):
                 return post_id
             raise
+        self._remember(post_id, root)
+        return root
+
+    def _remember(self, post_id: str, root: str) -> None:
+        if len(self._roots) >= 4096:  # a long-running server keeps the recent threads only
+            self._roots.clear()
+        self._roots[post_id] = root
 
     def update(self, ref: MessageRef, message: Message) -> None:
         body = self.body(message)
