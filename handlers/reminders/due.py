@@ -55,20 +55,22 @@ def deliver(uow: UnitOfWork, row: Any) -> list[FollowUp]:
     message = Message(title=_("⏰ Reminder"), text=text, fallback=_("Reminder"))
     if r.target != "person":
         uow.chat.post(r.target_id, message)
-    elif r.target_id in uow.team.cm_users and r.target_id not in cm_inbox(uow, uow.today()):
-        _for_an_away_cm(uow, r)
-    else:
+        return []
+    receivers = cm_inbox(uow, uow.today()) if r.target_id in uow.team.cm_users else [r.target_id]
+    if r.target_id in receivers:
         uow.chat.dm(r.target_id, message)
+    else:
+        _for_an_away_cm(uow, r, receivers)
     return []
 
 
-def _for_an_away_cm(uow: UnitOfWork, r: Reminder) -> None:
+def _for_an_away_cm(uow: UnitOfWork, r: Reminder, receivers: list[str]) -> None:
     """A reminder someone set for a CM who is away goes where the CM's mail goes meanwhile
     (another CM, else the admins), as `/cm away` promised, saying who it was for."""
-    for user in cm_inbox(uow, uow.today()):
+    for user in receivers:
         _ = translator(uow.language(user))
         text = Md.of(_("From {who}, for {cm}, who is away:") + "\n{t}", who=UserRef(r.owner_id),
                      cm=UserRef(r.target_id), t=r.text)  # fmt: skip
-        standing = standing_in(uow, user)
-        uow.chat.dm(user, Message(title=_("⏰ Reminder"), text=Md.join([text, standing]) if standing else text,
+        note = standing_in(uow, user)
+        uow.chat.dm(user, Message(title=_("⏰ Reminder"), text=Md.join([text, note]) if note else text,
                                   fallback=_("Reminder")))  # fmt: skip
