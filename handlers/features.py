@@ -39,6 +39,8 @@ FEATURES: tuple[Register, ...] = (
 
 def registry(extra: Iterable[Register] = ()) -> Registry:
     reg = Registry()
-    for register in (*FEATURES, *extra):
+    registers = (*FEATURES, *extra)
+    for register in registers:
         register(reg)
+    reg.refuse_unsent({r.__module__.rpartition(".")[0] for r in registers})
     return reg

@@ -1,6 +1,6 @@
 """Where each card was posted, remembered one way for every feature: a row per
 (kind, item) in `posted_cards`, added in the transaction that marks its delivery
-done, so a card is posted once and updated in place afterwards."""
+done, so a card is posted once and updated in place afterwards (`show_card`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.core.messages import Message
+from handlers.core.outgoing import CardAt, Sent
 from handlers.core.ports import MessageRef
+from handlers.core.uow import UnitOfWork
 from storage.models import PostedCard
 
 
@@ -18,9 +21,18 @@ def where_posted(session: Session, kind: str, item_id: int) -> MessageRef | None
     return MessageRef(card.channel, card.message_id) if card else None
 
 
-def posted(kind: str, item_id: int, ref: MessageRef) -> PostedCard:
-    """The row to keep with the delivery that posted the card (a Deliver returns it)."""
-    return PostedCard(kind=kind, item_id=item_id, channel=ref.channel, message_id=ref.message_id)
+def show_card(uow: UnitOfWork, kind: str, item_id: int, card: Message, *, post: bool = True) -> Sent:
+    """The item's card updated where it is; else posted in the CM queue channel, and where
+    it went handed back for the outbox to keep with the delivery. With `post=False` an
+    item with no card yet is left alone (its pending post will show it as it is then)."""
+    with uow.reading() as s:
+        where = where_posted(s, kind, item_id)
+    if where is not None:
+        uow.chat.update(where, card)
+        return Sent()
+    if not post:
+        return Sent()
+    return Sent(cards=(CardAt(kind, item_id, uow.chat.post(uow.team.queue_channel, card)),))
 
 
 def posted_among(session: Session, kind: str, ids: Iterable[int]) -> list[int]:

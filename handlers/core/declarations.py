@@ -1,29 +1,30 @@
 """The shapes a feature declares with: a command, a button, a form, a setting, a
-recurring job, a night job, a CLI sub-command, an exporter and an importer, and
-the outbox row a delivery asks for. registry.py collects them."""
+message's sender, a job and when it is due, a CLI sub-command, an exporter and an
+importer. registry.py collects them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 from handlers.core.messages import Button, FormErrors, Md, Message
+from handlers.core.outgoing import Outgoing, Sending, Sent
 from handlers.core.ports import Quoted
 
 if TYPE_CHECKING:
     import argparse
 
     from handlers.core.context import Request, Team
-    from handlers.core.schedule import Schedule
     from handlers.core.uow import UnitOfWork
-    from storage.models import Base, Outbox
 
+Schedule = tuple[str, int, int]  # (days as cron writes them, hour, minute), local time
 Who = Literal["anyone", "cm", "admin"]
 T = TypeVar("T")
+M = TypeVar("M", bound=Outgoing)
 Translate = Callable[[str], str]
 CommandRun = Callable[["UnitOfWork", "Request", str], None]
 ButtonRun = Callable[["UnitOfWork", "Request", str, str], None]
@@ -33,17 +34,17 @@ MentionAnswer = Callable[["UnitOfWork", str, str], Any]
 DirectAnswer = Callable[["UnitOfWork", "Request", str], bool]  # True: it answered
 
 
+Send = Callable[["UnitOfWork", M, Sending], "Sent | None"]
+"""Sends one message; raises ChatError when the platform refuses (the outbox tries
+again later), returns what follows from it."""
+
+
 @dataclass(frozen=True)
-class FollowUp:
-    """A further outbox row a delivery asks for (a thread reply once the post exists)."""
+class Sender(Generic[M]):
+    """How one message type goes out."""
 
-    kind: str
-    payload: dict[str, Any]
-    key: str
-
-
-Deliver = Callable[["UnitOfWork", "Outbox"], "Sequence[FollowUp | Base]"]
-"""Sends one outbox row; raises ChatError when the platform refuses, returns what comes next."""
+    message: type[M]
+    send: Send[M]
 
 
 @dataclass(frozen=True)
@@ -110,23 +111,49 @@ class Setting(Generic[T]):
 
 
 @dataclass(frozen=True)
-class Recurring:
-    """Something due at each fire time of `schedule` (a Setting holding cron fields).
-    `due` returns the outbox rows owed for a fire time, keyed, so every instance may
-    ask and one row is kept."""
+class Cron:
+    """Due at each fire time of `setting` (cron fields the team sets, such as `fri 10 0`,
+    in the team's time zone). Catch-up: the latest fire time is run at the first tick
+    after it, however late, unless it is older than `grace` (Relais was stopped: a
+    reminder is not sent days late). With `skips_holidays`, a fire time on a public
+    holiday is moved to the next working day."""
 
-    schedule: Setting[Schedule | None]
-    due: Callable[[UnitOfWork, datetime], Iterable[FollowUp]]
-    skips_holidays: bool = False  # a reminder: on a public holiday it goes out the next working day
-    grace: timedelta | None = None  # a fire time older than this (Relais was stopped) is skipped
+    setting: Setting[Schedule | None]
+    skips_holidays: bool = False
+    grace: timedelta | None = None
 
 
 @dataclass(frozen=True)
-class Daily:
-    """A night job (03:30 local): `run` returns a line for the log, or "" when it did nothing."""
+class EveryTick:
+    """Due at every tick of every instance (a condition: an item waiting too long).
+    Catch-up needs none: the condition is still true at the next tick. With
+    `office_hours`, the moment the job is given is now during office hours, else 9:00
+    on the next working day: what it queues then waits for it."""
+
+    office_hours: bool = False
+
+
+@dataclass(frozen=True)
+class Nightly:
+    """Due once a night at `at`, local time. Catch-up: a night Relais was stopped at
+    `at` runs at its first tick after; one instance runs it (a claim in the database)."""
+
+    at: time = time(3, 30)
+
+
+When = Cron | EveryTick | Nightly
+
+
+@dataclass(frozen=True)
+class Job:
+    """Something that becomes due. `run(uow, moment)` is given the fire time (Cron,
+    Nightly) or the moment what it queues goes out (EveryTick), and queues keyed
+    messages with `uow.queue`, so every instance may run it and each thing is sent
+    once. It may return a line for the log (what it did), or None."""
 
     name: str
-    run: Callable[[UnitOfWork], str]
+    when: When
+    run: Callable[[UnitOfWork, datetime], str | None]
 
 
 class Terminal(Protocol):

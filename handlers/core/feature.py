@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers.core import guide, inbox, kept, outbox
 from handlers.core.i18n import N_
-from handlers.core.registry import Registry
+from handlers.core.registry import Job, Nightly, Registry
+from handlers.core.uow import UnitOfWork
+
+
+def prune(uow: UnitOfWork, _night: datetime) -> None:
+    """Inbox and outbox rows no longer needed to do anything once go, every night."""
+    inbox.prune(uow.deps)
+    outbox.prune(uow.deps)
 
 
 def register(reg: Registry) -> None:
-    """The core's own deliveries, and `/cm language`."""
+    """The core's own messages, its night job, and `/cm language`."""
     outbox.register(reg)
     inbox.register(reg)
     kept.register(reg)
+    reg.job(Job("prune", Nightly(), prune))
     reg.command(
         "cm language", guide.set_language, N_("the language Relais speaks to you"), args="fr|en", aliases=("langue",)
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,16 +23,26 @@ from handlers.core.context import Deps, Request
 from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
 from handlers.core.kept import KeptReply
 from handlers.core.once import add_once, claim
+from handlers.core.outgoing import Outgoing, Owed, Sending
 from handlers.core.ports import MessageRef, Reply
-from handlers.core.registry import FollowUp, Quoted, Registry
+from handlers.core.registry import Quoted, Registry
 from handlers.core.uow import UnitOfWork, mark_processed
-from storage.models import Inbox, Outbox
+from storage.models import Inbox
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
 KEEP = timedelta(days=7)
-MENTION = "core.mention"
+
+
+@dataclass(frozen=True)
+class MentionAnswer(Outgoing, kind="core.mention"):
+    """The answer to a mention, in its thread."""
+
+    user_id: str = ""
+    channel: str = ""
+    thread: str = ""
+    text: str = ""
 
 
 def new_key(platform: str) -> str:
@@ -81,10 +92,10 @@ def process(deps: Deps, row_id: int, request: Inbound, reply: Reply) -> None:
             router.shortcut(deps, req, callback_id, quoted)
         case Shortcut(callback_id=callback_id):
             router.shortcut(deps, req, callback_id, None)
-        case Mention():
+        case Mention(thread=thread, text=text):
             uow = UnitOfWork(deps, req)
             with uow.writing():
-                uow.send(FollowUp(MENTION, request.payload(), f"mention:{row_id}"))
+                uow.queue(Owed(MentionAnswer(request.user_id, request.channel, thread, text), f"mention:{row_id}"))
             outbox.deliver_sent(uow)
     if row_id not in req.marked:  # a use case that wrote nothing: mark it here
         _done(deps, row_id)
@@ -114,11 +125,9 @@ def replay(deps: Deps, limit: int = 50) -> int:
     return len(taken)
 
 
-def _answer_mention(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    p = row.payload
-    message = router.mention(uow, str(p.get("user_id", "")), str(p.get("text", "")))
-    uow.chat.post(p["channel"], message, thread=MessageRef(p["channel"], p["thread"]))
-    return []
+def _answer_mention(uow: UnitOfWork, mention: MentionAnswer, _sending: Sending) -> None:
+    message = router.mention(uow, str(mention.user_id), mention.text)
+    uow.chat.post(mention.channel, message, thread=MessageRef(mention.channel, mention.thread))
 
 
 def release(deps: Deps) -> int:
@@ -137,4 +146,4 @@ def prune(deps: Deps) -> None:
 
 
 def register(reg: Registry) -> None:
-    reg.deliverer(MENTION, _answer_mention)
+    reg.sender(MentionAnswer, _answer_mention)

@@ -6,19 +6,19 @@ and offered back with a button that opens it again, prefilled as it was."""
 from __future__ import annotations
 
 import json
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from handlers.core.context import Deps, Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Field, Form, Md, Message, Option, UserRef
-from handlers.core.owing import enqueue
+from handlers.core.outgoing import Outgoing, Owed, Sending
+from handlers.core.owing import add
 from handlers.core.ports import ChatError, Reply
-from handlers.core.registry import FollowUp, Registry
+from handlers.core.registry import Registry
 from handlers.core.uow import UnitOfWork
-from storage.models import Outbox, TeamState
+from storage.models import TeamState
 
-ANSWER = "core.kept_answer"
 REOPEN = "core.reopen"
 PREFIX = "form:"  # with the inbox row's id
 _TYPES: dict[str, type] = {t.__name__: t for t in (Message, Md, UserRef, Button, Form, Field, Option)}
@@ -45,6 +45,14 @@ def from_data(data: Any) -> Any:
     return data
 
 
+@dataclass(frozen=True)
+class KeptAnswer(Outgoing, kind="core.kept_answer"):
+    """An answer the platform did not take, sent again by DM; `message` is `to_data`'s."""
+
+    user: str
+    message: dict[str, Any]
+
+
 class KeptReply:
     """The request's own way of answering, and when the platform fails it, the outbox.
     Keys come from the inbox row: a replay of the same request queues nothing twice."""
@@ -66,9 +74,9 @@ class KeptReply:
 
     def _later(self, message: Message) -> None:
         self.count += 1
-        with self.deps.db.begin() as s:
-            enqueue(s, ANSWER, {"user": self.user_id, "message": to_data(message)},
-                    key=f"kept:{self.row_id}:{self.count}", due_at=self.deps.clock())  # fmt: skip
+        answer = KeptAnswer(self.user_id, to_data(message))
+        with self.deps.db.begin() as s:  # outside the use case's unit of work: its transaction may be over
+            add(s, [Owed(answer, f"kept:{self.row_id}:{self.count}")], self.deps.clock(), claim=False)
 
     def _keep(self, form: Form) -> None:
         key = f"{PREFIX}{self.row_id}"  # the same request keeps its form once; team_state keys hold 40
@@ -81,9 +89,8 @@ class KeptReply:
         self._later(Message(text=Md.of(text, title=form.title), actions=[Button(REOPEN, _("Open the form"), key)]))
 
 
-def _deliver_answer(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    uow.chat.dm(row.payload["user"], from_data(row.payload["message"]))
-    return []
+def _deliver_answer(uow: UnitOfWork, answer: KeptAnswer, _sending: Sending) -> None:
+    uow.chat.dm(answer.user, from_data(answer.message))
 
 
 def reopen(uow: UnitOfWork, req: Request, _verb: str, key: str) -> None:
@@ -99,5 +106,5 @@ def reopen(uow: UnitOfWork, req: Request, _verb: str, key: str) -> None:
 
 
 def register(reg: Registry) -> None:
-    reg.deliverer(ANSWER, _deliver_answer)
+    reg.sender(KeptAnswer, _deliver_answer)
     reg.button(REOPEN, reopen)

@@ -26,12 +26,17 @@ def changed(session: Session, statement: Executable, params: dict[str, Any] | No
 
 
 @cache
-def _insert_once(model: type[Base], key_column: str, dialect: str) -> Executable:
-    """Built once per table: every request adds an inbox row and most add outbox rows,
-    and building the statement each time cost more than running it."""
+def insert_or_ignore(model: type[Base], key_column: str, dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """INSERT … ON CONFLICT DO NOTHING, built once per table: every request adds an inbox
+    row and most add outbox rows, and building the statement each time cost more than
+    running it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = table_of(model)
-    return insert(table).on_conflict_do_nothing(index_elements=[key_column]).returning(table.c.id)
+    return insert(table_of(model)).on_conflict_do_nothing(index_elements=[key_column])
+
+
+@cache
+def _insert_once(model: type[Base], key_column: str, dialect: str) -> Executable:
+    return insert_or_ignore(model, key_column, dialect).returning(table_of(model).c.id)
 
 
 def add_once(session: Session, model: type[Base], key_column: str, values: dict[str, Any]) -> int | None:

@@ -1,16 +1,17 @@
 """Everything Relais sends, once. A use case writes a row in its own transaction
-(`enqueue`); after the commit it asks for an immediate attempt (`deliver`), and
+(`uow.queue`); after the commit it asks for an immediate attempt (`deliver`), and
 each instance's ticker delivers whatever is due. A row is claimed before its
 platform call — `FOR UPDATE SKIP LOCKED` on PostgreSQL, a compare-and-set on
 SQLite — so two instances, a retry and a restart never send it twice. A row that
 keeps failing stops after MAX_ATTEMPTS and the admins get one DM about it.
 
-This module knows no feature: each one registers the deliverers of its kinds.
+This module knows no feature: each one declares the senders of its message types.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,16 +21,33 @@ from handlers.core.context import Deps
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.once import claim
-from handlers.core.owing import CLAIM, enqueue, enqueue_claimed
+from handlers.core.outgoing import Outgoing, Owed, Sending, Sent
+from handlers.core.owing import CLAIM, add
 from handlers.core.ports import ChatError
-from handlers.core.registry import FollowUp, Registry
+from handlers.core.registry import Registry
 from handlers.core.uow import UnitOfWork
-from storage.models import Outbox, table_of
+from storage.models import Outbox, PostedCard, table_of
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
-MAX_ATTEMPTS = 8  # about two hours of back-off: 30 s, 1, 2, 4, 8, 16, 32, 60 minutes
-FAILED = "core.failed"
+MAX_ATTEMPTS = 8  # 7 back-offs between 8 attempts: 30 s, 1, 2, 4, 8, 16, 32 minutes (about an hour)
+
+
+@dataclass(frozen=True)
+class GaveUp(Outgoing, kind="core.failed"):
+    """To an admin: a message was given up after MAX_ATTEMPTS."""
+
+    row: int
+    kind_given_up: str
+    error: str
+    user: str
+
+    def payload(self) -> dict[str, Any]:  # the row's own field is "kind", as rows queued before types
+        return {"row": self.row, "kind": self.kind_given_up, "error": self.error, "user": self.user}
+
+    @classmethod
+    def read(cls, payload: dict[str, Any]) -> GaveUp:
+        return cls(payload["row"], payload["kind"], payload["error"], payload["user"])
 
 
 _OUTBOX = table_of(Outbox)
@@ -81,7 +99,7 @@ def _send(deps: Deps, rows: list[Outbox]) -> set[int]:
     done: set[int] = set()
     for row in rows:
         try:
-            results = deps.features.deliverers[row.kind](UnitOfWork(deps), row)
+            sent = _send_one(deps, row)
         except ChatError as exc:
             _failed(deps, row, str(exc))
             continue
@@ -91,11 +109,19 @@ def _send(deps: Deps, rows: list[Outbox]) -> set[int]:
             continue
         with deps.db.begin() as s:
             s.execute(_SENT, {"row": row.id, "now": deps.clock(), "attempts": row.attempts + 1})
-            s.add_all(r for r in results if not isinstance(r, FollowUp))  # what the delivery recorded
-            more = enqueue_claimed(s, (r for r in results if isinstance(r, FollowUp)), deps.clock())
+            s.add_all(PostedCard(kind=c.kind, item_id=c.item_id, channel=c.ref.channel, message_id=c.ref.message_id)
+                      for c in sent.cards)  # fmt: skip
+            more = [r for r in add(s, sent.more, deps.clock()) if r.claimed_until is not None]
         done.add(row.id)
         done |= deliver_claimed(deps, more)
     return done
+
+
+def _send_one(deps: Deps, row: Outbox) -> Sent:
+    """The row read back as its message type, handed to that type's sender."""
+    sender = deps.features.senders[row.kind]
+    message = sender.message.read(row.payload)
+    return sender.send(UnitOfWork(deps), message, Sending(row.dedupe_key, row.attempts)) or Sent()
 
 
 def _failed(deps: Deps, row: Outbox, error: str) -> None:
@@ -122,36 +148,28 @@ def _failed(deps: Deps, row: Outbox, error: str) -> None:
                 failed_at=now if give_up else None,
             )
         )
-        if give_up and row.kind != FAILED:
-            for admin in sorted(deps.team.admin_users):
-                enqueue(
-                    s,
-                    FAILED,
-                    {"row": row.id, "kind": row.kind, "error": error[:300], "user": admin},
-                    key=f"failed:{row.id}:{admin}",
-                    due_at=now,
-                )
+        if give_up and row.kind != GaveUp.kind:
+            tell = (GaveUp(row.id, row.kind, error[:300], admin) for admin in sorted(deps.team.admin_users))
+            add(s, [Owed(m, f"failed:{row.id}:{m.user}") for m in tell], now, claim=False)
 
 
-def _tell_admin(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    p = row.payload
-    _ = translator(uow.language(p["user"]))
+def _tell_admin(uow: UnitOfWork, gave_up: GaveUp, _sending: Sending) -> None:
+    _ = translator(uow.language(gave_up.user))
     text = Md.of(
         _(
             "⚠️ Relais gave up sending a message ({kind}, #{row}) after {n} attempts. The platform said: {error}\n"
             "Check the channel ids and the bot's access in the settings; this message will not be tried again."
         ),
-        kind=p["kind"],
-        row=p["row"],
+        kind=gave_up.kind_given_up,
+        row=gave_up.row,
         n=MAX_ATTEMPTS,
-        error=p["error"],
+        error=gave_up.error,
     )
-    uow.chat.dm(p["user"], Message(text=text, fallback=_("A message could not be delivered.")))
-    return []
+    uow.chat.dm(gave_up.user, Message(text=text, fallback=_("A message could not be delivered.")))
 
 
 def register(reg: Registry) -> None:
-    reg.deliverer(FAILED, _tell_admin)
+    reg.sender(GaveUp, _tell_admin)
 
 
 def health(deps: Deps) -> dict[str, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from handlers.core.declarations import (
     ButtonRun,
@@ -19,16 +19,18 @@ from handlers.core.declarations import (
     CliCommand,
     Command,
     CommandRun,
-    Daily,
-    Deliver,
+    Cron,
     DirectAnswer,
+    EveryTick,
     Exporter,
-    FollowUp,
     FormSpec,
     HomePart,
     Importer,
+    Job,
     MentionAnswer,
-    Recurring,
+    Nightly,
+    Send,
+    Sender,
     Setting,
     SettingError,
     ShortcutSpec,
@@ -38,6 +40,7 @@ from handlers.core.declarations import (
     Who,
 )
 from handlers.core.i18n import N_
+from handlers.core.outgoing import KINDS, Outgoing, Owed, Sending, Sent
 from handlers.core.ports import Quoted
 
 if TYPE_CHECKING:
@@ -45,9 +48,11 @@ if TYPE_CHECKING:
     from handlers.core.uow import UnitOfWork
 
 __all__ = [  # what a feature declares with, from the one place it registers
-    "ButtonSpec", "CliCommand", "Command", "CommandRun", "Daily", "Deliver", "Exporter", "FollowUp", "FormSpec",
-    "HomePart", "Importer", "Quoted", "ShortcutSpec", "Recurring", "Registry", "Setting", "SettingError", "Submitter", "Terminal", "Validator", "Who",
+    "ButtonSpec", "CliCommand", "Command", "CommandRun", "Cron", "EveryTick", "Exporter", "FormSpec", "HomePart",
+    "Importer", "Job", "Nightly", "Outgoing", "Owed", "Quoted", "Registry", "Send", "Sending", "Sent", "Setting",
+    "SettingError", "ShortcutSpec", "Submitter", "Terminal", "Validator", "Who",
 ]  # fmt: skip
+M = TypeVar("M", bound=Outgoing)
 CM_ONLY = N_("⛔ Only the CM and admins can use this command. Nothing was changed.")
 ADMIN_ONLY = N_("⛔ Only the admins can use this command. Nothing was changed.")
 
@@ -57,10 +62,8 @@ class Registry:
     commands: list[Command] = field(default_factory=list)
     buttons: dict[str, ButtonSpec] = field(default_factory=dict)
     forms: dict[str, FormSpec] = field(default_factory=dict)
-    deliverers: dict[str, Deliver] = field(default_factory=dict)
-    recurring: list[Recurring] = field(default_factory=list)
-    watches: list[Callable[[UnitOfWork], None]] = field(default_factory=list)  # at each tick, enqueue keyed rows
-    dailies: list[Daily] = field(default_factory=list)
+    senders: dict[str, Sender[Any]] = field(default_factory=dict)  # by message kind
+    jobs: dict[str, Job] = field(default_factory=dict)
     settings: list[Setting[Any]] = field(default_factory=list)
     cli: list[CliCommand] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
@@ -100,22 +103,24 @@ class Registry:
         self._unique(form_id, self.forms)
         self.forms[form_id] = FormSpec(form_id, validate, submit, who, refusal)
 
-    def deliverer(self, kind: str, deliver: Deliver) -> None:
-        self._unique(kind, self.deliverers)
-        self.deliverers[kind] = deliver
+    def sender(self, message: type[M], send: Send[M]) -> None:
+        """How `message` goes out: `send(uow, message, sending)`."""
+        self._unique(message.kind, self.senders)
+        self.senders[message.kind] = Sender(message, send)
 
-    def every(self, recurring: Recurring) -> None:
-        self.recurring.append(recurring)
-        if recurring.schedule not in self.settings:
-            self.setting(recurring.schedule)
+    def job(self, job: Job) -> None:
+        """Something that becomes due (handlers/core/declarations.py: Cron, EveryTick, Nightly)."""
+        self._unique(job.name, self.jobs)
+        self.jobs[job.name] = job
+        if isinstance(job.when, Cron) and job.when.setting not in self.settings:
+            self.setting(job.when.setting)
 
-    def watch(self, check: Callable[[UnitOfWork], None]) -> None:
-        """`check` looks for what a condition made due and enqueues it under a key, at every
-        tick of every instance: the key makes it once."""
-        self.watches.append(check)
-
-    def daily(self, name: str, run: Callable[[UnitOfWork], str]) -> None:
-        self.dailies.append(Daily(name, run))
+    def refuse_unsent(self, packages: set[str]) -> None:
+        """At start: a message type defined in one of these packages with no sender would
+        wait in the outbox for ever; refused here instead."""
+        unsent = [k for k, t in KINDS.items() if t.__module__.rpartition(".")[0] in packages and k not in self.senders]
+        if unsent:
+            raise ValueError(f"message types with no sender: {', '.join(sorted(unsent))}")
 
     def setting(self, setting: Setting[Any]) -> None:
         if any(s.name == setting.name for s in self.settings):

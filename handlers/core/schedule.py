@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from handlers.core.registry import SettingError
+from handlers.core.declarations import Schedule, SettingError
 
-Schedule = tuple[str, int, int]  # (days as cron writes them, hour, minute), local time
 GRACE = timedelta(hours=12)  # a reminder missed by more than this (Relais was stopped) is not sent late
 
 

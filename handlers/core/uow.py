@@ -10,7 +10,7 @@ session itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 
@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from handlers.core import owing
 from handlers.core.context import Deps, Request, Team
 from handlers.core.once import changed
+from handlers.core.outgoing import Owed
 from handlers.core.ports import Chat
-from handlers.core.registry import FollowUp, Registry
+from handlers.core.registry import Registry
 from storage.models import Inbox, Outbox, table_of
 
 _INBOX = table_of(Inbox)
@@ -47,6 +48,7 @@ class UnitOfWork:
     def __init__(self, deps: Deps, req: Request | None = None) -> None:
         self.deps, self.req = deps, req
         self._session: Session | None = None
+        self._writing = False
         self._sent: list[Outbox] = []
         self.delivered: set[int] = set()
 
@@ -87,6 +89,7 @@ class UnitOfWork:
             yield self._session
             return
         session = self._session = self.deps.db()
+        self._writing = True
         sent_before = len(self._sent)
         try:
             session.begin()
@@ -105,7 +108,7 @@ class UnitOfWork:
             raise
         finally:
             session.close()
-            self._session = None
+            self._session, self._writing = None, False
 
     @property
     def session(self) -> Session:
@@ -113,11 +116,24 @@ class UnitOfWork:
         assert self._session is not None, "no transaction is open"
         return self._session
 
-    def send(self, *rows: FollowUp) -> list[int]:
-        """Owe these messages, in the open transaction; returns the ids of the rows added
-        (a key owed already adds nothing). They go out at `deliver()`."""
-        added = owing.enqueue_claimed(self.session, rows, self.deps.clock())
-        self._sent += added
+    def queue(self, *owed: Owed) -> list[int]:
+        """Owe these messages; returns the ids of the rows added (a key owed already adds
+        nothing). Inside `writing()`, in that transaction, with the change that causes
+        them. Outside, their keys are read first and the missing ones written in a
+        transaction of their own, so a job that asks at every tick costs a read. What is
+        due now goes out at `outbox.deliver_sent(uow)`, the rest when it is due."""
+        if self._writing and self._session is not None:
+            return self._add(self._session, owed)
+        with self.reading() as s:
+            wanted = owing.missing(s, owed)
+        if not wanted:
+            return []
+        with self.writing() as s:
+            return self._add(s, wanted)
+
+    def _add(self, session: Session, owed: Sequence[Owed]) -> list[int]:
+        added = owing.add(session, owed, self.deps.clock())
+        self._sent += [row for row in added if row.claimed_until is not None]
         return [row.id for row in added]
 
     @property

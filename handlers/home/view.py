@@ -6,21 +6,26 @@ to send one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 
-from handlers.core import owing
 from handlers.core.context import Request, person
 from handlers.core.dates import day
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.permissions import cm_back_on, is_cm
-from handlers.core.registry import FollowUp, Registry
+from handlers.core.registry import EveryTick, Job, Outgoing, Owed, Registry, Sending
 from handlers.core.uow import UnitOfWork
-from storage.models import Outbox, User
+from storage.models import User
 
-PUBLISH = "home.publish"
+
+@dataclass(frozen=True)
+class Publish(Outgoing, kind="home.publish"):
+    """One person's home view, published as it is when it goes out."""
+
+    user: str
 
 
 def view(uow: UnitOfWork, user_id: str, lang: str) -> Message:
@@ -55,7 +60,7 @@ def opened(uow: UnitOfWork, req: Request) -> None:
         user = person(uow.session, req.user_id)
         if user.home_seen_at is None:
             user.home_seen_at = uow.clock()
-        uow.send(FollowUp(PUBLISH, {"user": req.user_id}, f"home:{req.user_id}:open:{req.inbox_id or uow.clock()}"))
+        uow.queue(Owed(Publish(req.user_id), f"home:{req.user_id}:open:{req.inbox_id or uow.clock()}"))
 
 
 def _version(uow: UnitOfWork) -> str:
@@ -66,29 +71,23 @@ def _version(uow: UnitOfWork) -> str:
     return ".".join([*(p.version(uow) for p in uow.features.home_parts), str(away or 0), str(aways or 0)])
 
 
-def watch(uow: UnitOfWork) -> None:
+def watch(uow: UnitOfWork, _now: datetime) -> None:
     """Publish again the home of everyone who opened it, once per change of what it shows."""
     with uow.reading() as s:
         viewers = list(s.scalars(select(User.platform_id).where(User.home_seen_at.is_not(None))))
     if not viewers:
         return
     version = _version(uow)
-    now = uow.clock()
-    rows: list[tuple[FollowUp, datetime]] = [
-        (FollowUp(PUBLISH, {"user": u}, f"home:{u}:{version}"), now) for u in viewers
-    ]
-    owing.owe(uow, rows)
+    uow.queue(*(Owed(Publish(u), f"home:{u}:{version}") for u in viewers))
 
 
-def _publish(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    user = row.payload["user"]
-    uow.chat.publish_home(user, view(uow, user, uow.language(user)))
-    return []
+def _publish(uow: UnitOfWork, publish: Publish, _sending: Sending) -> None:
+    uow.chat.publish_home(publish.user, view(uow, publish.user, uow.language(publish.user)))
 
 
 def register(reg: Registry) -> None:
     reg.command("cm home", show, N_("your summary: news, negative messages, first weeks, what comes next"),
                 aliases=("accueil",))  # fmt: skip
-    reg.deliverer(PUBLISH, _publish)
-    reg.watch(watch)
+    reg.sender(Publish, _publish)
+    reg.job(Job("home.publish", EveryTick(), watch))
     reg.home(opened)

@@ -3,39 +3,55 @@ once, then updated in place when its handling changes or its author is erased.""
 
 from __future__ import annotations
 
-from handlers.core.cards import posted, where_posted
-from handlers.core.registry import FollowUp, Registry
+from dataclasses import dataclass
+
+from handlers.core.cards import show_card
+from handlers.core.registry import Outgoing, Owed, Registry, Sending, Sent
 from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
-from storage.models import Base, ModerationEntry, Outbox
+from storage.models import ModerationEntry
 
 KIND = "moderation"  # its cards in posted_cards
-POST, UPDATE = "moderation.post", "moderation.update"
 
 
-def post_card(entry_id: int) -> FollowUp:
-    return FollowUp(POST, {"entry_id": entry_id}, f"moderation:{entry_id}:post")
+@dataclass(frozen=True)
+class PostCard(Outgoing, kind="moderation.post"):
+    """The entry's card in the CM channel (updated in place if it is there already)."""
+
+    entry_id: int
 
 
-def update_card(entry_id: int, why: str) -> FollowUp:
-    return FollowUp(UPDATE, {"entry_id": entry_id}, f"moderation:{entry_id}:update:{why}")
+@dataclass(frozen=True)
+class UpdateCard(Outgoing, kind="moderation.update"):
+    """The entry's card shown as it is now, where it was posted."""
+
+    entry_id: int
 
 
-def _entry_card(uow: UnitOfWork, row: Outbox) -> list[Base]:
-    """Post a moderation entry's card to the CM channel, or update it where it already is."""
+def post_card(entry_id: int) -> Owed:
+    return Owed(PostCard(entry_id), f"moderation:{entry_id}:post")
+
+
+def update_card(entry_id: int, why: str) -> Owed:
+    return Owed(UpdateCard(entry_id), f"moderation:{entry_id}:update:{why}")
+
+
+def _entry_card(uow: UnitOfWork, entry_id: int, *, post: bool) -> Sent:
     with uow.reading() as s:
-        entry = s.get(ModerationEntry, row.payload["entry_id"])
+        entry = s.get(ModerationEntry, entry_id)
         assert entry is not None
         events = entry_history(s, entry.id)
-        where = where_posted(s, KIND, entry.id)
-    card = entry_card(entry, events, uow.team.language, uow.team.timezone)
-    if where is not None:
-        uow.chat.update(where, card)
-    elif row.kind == POST:  # where it is, kept in the same transaction as "delivered"
-        return [posted(KIND, entry.id, uow.chat.post(uow.team.queue_channel, card))]
-    return []
+    return show_card(uow, KIND, entry.id, entry_card(entry, events, uow.team.language, uow.team.timezone), post=post)
+
+
+def _post(uow: UnitOfWork, card: PostCard, _sending: Sending) -> Sent:
+    return _entry_card(uow, card.entry_id, post=True)
+
+
+def _update(uow: UnitOfWork, card: UpdateCard, _sending: Sending) -> Sent:
+    return _entry_card(uow, card.entry_id, post=False)
 
 
 def register(reg: Registry) -> None:
-    reg.deliverer(POST, _entry_card)
-    reg.deliverer(UPDATE, _entry_card)
+    reg.sender(PostCard, _post)
+    reg.sender(UpdateCard, _update)

@@ -128,7 +128,7 @@ def validate_change(uow: UnitOfWork, req: Request, values: dict[str, str]) -> Fo
 def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -> None:
     with uow.writing():  # the entry and its card, in one transaction
         entry_id = write_entry(uow.session, req.user_id, values, None)
-        uow.send(delivery.post_card(entry_id))
+        uow.queue(delivery.post_card(entry_id))
     _ = translator(req.language)
     if outbox.deliver_sent(uow):
         text = Md.of(_("✅ Logged as #{id} and posted in the CM channel."), id=entry_id)
@@ -174,7 +174,7 @@ def change(uow: UnitOfWork, req: Request, entry_id: int, values: dict[str, str],
             event = ModerationEvent(entry_id=entry_id, handling=handling, actor_id=req.user_id, note=note)
             s.add(event)
             s.flush()
-            uow.send(delivery.update_card(entry_id, f"event:{event.id}"))
+            uow.queue(delivery.update_card(entry_id, f"event:{event.id}"))
     if uow.sent:
         return
     _ = translator(req.language)

@@ -4,19 +4,19 @@ entries with their handling buttons. Keyed by the day it goes out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from handlers.core import owing
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Md, Message
 from handlers.core.permissions import cm_inbox, standing_in
-from handlers.core.registry import FollowUp, Registry, Setting
-from handlers.core.schedule import local_day, office_hours, whole_number
+from handlers.core.registry import EveryTick, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
+from handlers.core.schedule import local_day, whole_number
 from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
-from storage.models import ModerationEntry, Outbox
+from storage.models import ModerationEntry
 
 CARDS_MAX = 5  # entries sent with their buttons in one nudge; the rest are counted
 HOURS = Setting(
@@ -27,18 +27,29 @@ HOURS = Setting(
 )
 
 
-def watch(uow: UnitOfWork) -> None:
-    now = uow.clock()
+@dataclass(frozen=True)
+class Reminder(Outgoing, kind="moderation.reminder"):
+    """To the CM (or who stands in): how many negative messages wait, then the oldest."""
+
+    user: str
+
+
+@dataclass(frozen=True)
+class ReminderEntry(Outgoing, kind="moderation.reminder_entry"):
+    """One waiting entry's card, with its handling buttons, by DM."""
+
+    user: str
+    entry: int
+
+
+def watch(uow: UnitOfWork, when: datetime) -> None:
+    """At every tick: entries pending too long make one reminder a day, in office hours."""
     team = uow.team
     if not _pending(uow, limit=1):
         return
-    when = office_hours(now, team.timezone, team.holidays_country)
     day_of = local_day(when, team.timezone)
-    rows: list[tuple[FollowUp, datetime]] = [
-        (FollowUp("moderation.reminder", {"user": u}, f"moderation-reminder:{day_of}:{u}"), when)
-        for u in cm_inbox(uow, local_day(now, team.timezone))
-    ]
-    owing.owe(uow, rows)
+    to_cm = cm_inbox(uow, local_day(uow.clock(), team.timezone))
+    uow.queue(*(Owed(Reminder(u), f"moderation-reminder:{day_of}:{u}", due=when) for u in to_cm))
 
 
 def _pending(uow: UnitOfWork, limit: int | None = None) -> list[ModerationEntry]:
@@ -55,12 +66,12 @@ def _pending(uow: UnitOfWork, limit: int | None = None) -> list[ModerationEntry]
         )
 
 
-def _moderation(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+def _moderation(uow: UnitOfWork, reminder: Reminder, sending: Sending) -> Sent:
     """One DM saying how many, then one card per oldest entry, with its handling buttons."""
-    user = row.payload["user"]
+    user = reminder.user
     entries = _pending(uow)
     if not entries:
-        return []
+        return Sent()
     lang = uow.language(user)
     _ = translator(lang)
     text = _("{n} negative messages still pending for more than {hours} hours; each needs a handling:").format(
@@ -71,24 +82,20 @@ def _moderation(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     uow.chat.dm(
         user, Message(title=_("🛡️ Negative messages to handle"), text=Md.of(text), context=standing_in(uow, user))
     )
-    return [
-        FollowUp("moderation.reminder_entry", {"user": user, "entry": e.id}, f"{row.dedupe_key}:{e.id}")
-        for e in entries[:CARDS_MAX]
-    ]
+    return Sent(more=tuple(Owed(ReminderEntry(user, e.id), f"{sending.key}:{e.id}") for e in entries[:CARDS_MAX]))
 
 
-def _entry(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    user = row.payload["user"]
+def _entry(uow: UnitOfWork, reminder: ReminderEntry, _sending: Sending) -> None:
+    user = reminder.user
     with uow.reading() as s:
-        entry = s.get(ModerationEntry, row.payload["entry"])
-        events = entry_history(s, row.payload["entry"])
+        entry = s.get(ModerationEntry, reminder.entry)
+        events = entry_history(s, reminder.entry)
     if entry is not None and entry.handling == "pending":
         uow.chat.dm(user, entry_card(entry, events, uow.language(user), uow.team.timezone))
-    return []
 
 
 def register(reg: Registry) -> None:
     reg.setting(HOURS)
-    reg.watch(watch)
-    reg.deliverer("moderation.reminder", _moderation)
-    reg.deliverer("moderation.reminder_entry", _entry)
+    reg.job(Job("moderation.reminder", EveryTick(office_hours=True), watch))
+    reg.sender(Reminder, _moderation)
+    reg.sender(ReminderEntry, _entry)

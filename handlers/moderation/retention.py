@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from handlers.core.cards import posted_among
 from handlers.core.i18n import N_, number, translator
-from handlers.core.registry import CliCommand, Registry, Setting, Terminal
+from handlers.core.registry import CliCommand, Job, Nightly, Registry, Setting, Terminal
 from handlers.core.schedule import whole_number
 from handlers.core.text import fold
 from handlers.core.uow import UnitOfWork
@@ -40,7 +40,7 @@ def _anonymize(uow: UnitOfWork, which: ColumnElement[bool], why: str) -> int:
         )
         # the cards in the CM channel show the author too: update them
         posted = posted_among(s, delivery.KIND, ids)
-        uow.send(*(delivery.update_card(i, f"anonymized:{now.isoformat()}") for i in posted))
+        uow.queue(*(delivery.update_card(i, f"anonymized:{now.isoformat()}") for i in posted))
     return len(ids)
 
 
@@ -70,7 +70,7 @@ RETENTION_DAYS = Setting(
 )
 
 
-def _daily(uow: UnitOfWork) -> str:
+def _nightly(uow: UnitOfWork, _night: datetime) -> str:
     changed = expire(uow, RETENTION_DAYS.of(uow.team))
     return f"retention: removed the author and link of {changed} old moderation entries" if changed else ""
 
@@ -92,7 +92,7 @@ def _forget(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> in
 
 def register(reg: Registry) -> None:
     reg.setting(RETENTION_DAYS)
-    reg.daily("retention", _daily)
+    reg.job(Job("moderation.retention", Nightly(), _nightly))
     reg.cli_command(
         CliCommand(
             "forget", N_("remove an author's name and links from the moderation log"), _forget_arguments, _forget

@@ -1,43 +1,73 @@
-"""What the news feature sends, as outbox rows: the queue card (posted, then
+"""What the news feature sends, as outbox messages: the queue card (posted, then
 updated in place), the submitter's DMs, and their answers in the card's thread.
-Payloads hold ids, so a late delivery shows the item as it is then."""
+Messages hold ids, so a late delivery shows the item as it is then."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session, joinedload
 
-from handlers.core.cards import posted, where_posted
+from handlers.core.cards import show_card, where_posted
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.ports import MessageRef
-from handlers.core.registry import FollowUp, Registry
+from handlers.core.registry import Outgoing, Owed, Registry, Sending, Sent
 from handlers.core.uow import UnitOfWork
 from handlers.news.cards import queue_message, status_dm
 from handlers.topics.sensitive import all_topics, matches
-from storage.models import Base, News, NewsEvent, Outbox
+from storage.models import News, NewsEvent
 
 KIND = "news"  # its cards in posted_cards
-POST, UPDATE, STATUS_DM, ANSWER, DELIVERED_DM = (
-    "news.post",
-    "news.update",
-    "news.status_dm",
-    "news.queue_answer",
-    "news.delivered_dm",
-)
 
 
-def post_card(news_id: int) -> FollowUp:
-    return FollowUp(POST, {"news_id": news_id}, f"news:{news_id}:post")
+@dataclass(frozen=True)
+class PostCard(Outgoing, kind="news.post"):
+    """The item's card in the CM queue channel (updated in place if it is there already)."""
+
+    news_id: int
 
 
-def after_change(news_id: int, event_id: int, *, answer: bool) -> list[FollowUp]:
+@dataclass(frozen=True)
+class UpdateCard(Outgoing, kind="news.update"):
+    """The item's card shown as it is now, where it was posted."""
+
+    news_id: int
+
+
+@dataclass(frozen=True)
+class StatusDm(Outgoing, kind="news.status_dm"):
+    """The submitter told of a decision."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
+class QueueAnswer(Outgoing, kind="news.queue_answer"):
+    """The submitter's answer, in the card's thread."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
+class DeliveredDm(Outgoing, kind="news.delivered_dm"):
+    """The submitter told the card reached the CM at last (they were told it was only saved)."""
+
+    news_id: int
+
+
+def post_card(news_id: int) -> Owed:
+    return Owed(PostCard(news_id), f"news:{news_id}:post")
+
+
+def after_change(news_id: int, event_id: int, *, answer: bool) -> list[Owed]:
     """A decision updates the card and DMs the submitter; an answer goes to the card's thread."""
     told = (
-        FollowUp(ANSWER, {"event_id": event_id}, f"news:{news_id}:answer:{event_id}")
+        Owed(QueueAnswer(event_id), f"news:{news_id}:answer:{event_id}")
         if answer
-        else FollowUp(STATUS_DM, {"event_id": event_id}, f"news:{news_id}:dm:{event_id}")
+        else Owed(StatusDm(event_id), f"news:{news_id}:dm:{event_id}")
     )
-    return [FollowUp(UPDATE, {"news_id": news_id}, f"news:{news_id}:update:{event_id}"), told]
+    return [Owed(UpdateCard(news_id), f"news:{news_id}:update:{event_id}"), told]
 
 
 def _news(s: Session, news_id: int) -> tuple[News, list[str]]:
@@ -47,69 +77,57 @@ def _news(s: Session, news_id: int) -> tuple[News, list[str]]:
     return news, matches(f"{news.title}\n{news.body}", all_topics(s))
 
 
-def _queue_post(uow: UnitOfWork, row: Outbox) -> list[FollowUp | Base]:
+def _card(uow: UnitOfWork, news_id: int) -> Message:
     with uow.reading() as s:
-        news, topics = _news(s, row.payload["news_id"])
-        card = where_posted(s, KIND, news.id)
-    message = queue_message(news, uow.team.language, uow.team.timezone, topics)
-    if card is not None:
-        uow.chat.update(card, message)
-        return []
-    ref = uow.chat.post(uow.team.queue_channel, message)
-    # Where the card is, kept in the same transaction as "delivered".
-    done: list[FollowUp | Base] = [posted(KIND, news.id, ref)]
-    # A late delivery: the submitter was told it was only saved, so tell them now.
-    if row.attempts:
-        done.append(FollowUp(DELIVERED_DM, {"news_id": news.id}, f"news:{news.id}:delivered"))
-    return done
+        news, topics = _news(s, news_id)
+    return queue_message(news, uow.team.language, uow.team.timezone, topics)
 
 
-def _queue_update(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+def _post_card(uow: UnitOfWork, post: PostCard, sending: Sending) -> Sent:
+    sent = show_card(uow, KIND, post.news_id, _card(uow, post.news_id))
+    if sent.cards and sending.attempts:  # a late delivery: the submitter was told it was only saved
+        return sent + Sent(more=(Owed(DeliveredDm(post.news_id), f"news:{post.news_id}:delivered"),))
+    return sent
+
+
+def _update_card(uow: UnitOfWork, update: UpdateCard, _sending: Sending) -> Sent:
+    return show_card(uow, KIND, update.news_id, _card(uow, update.news_id), post=False)
+
+
+def _event(uow: UnitOfWork, event_id: int) -> tuple[NewsEvent, News, MessageRef | None]:
     with uow.reading() as s:
-        news, topics = _news(s, row.payload["news_id"])
-        card = where_posted(s, KIND, news.id)
-    if card is not None:  # otherwise the pending queue post will show the news as it is
-        uow.chat.update(card, queue_message(news, uow.team.language, uow.team.timezone, topics))
-    return []
-
-
-def _event(uow: UnitOfWork, row: Outbox) -> tuple[NewsEvent, News, MessageRef | None]:
-    with uow.reading() as s:
-        event = s.get(NewsEvent, row.payload["event_id"])
+        event = s.get(NewsEvent, event_id)
         assert event is not None
         return event, event.news, where_posted(s, KIND, event.news_id)
 
 
-def _status_dm(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    event, news, _card = _event(uow, row)
+def _status_dm(uow: UnitOfWork, dm: StatusDm, _sending: Sending) -> None:
+    event, news, _card = _event(uow, dm.event_id)
     uow.chat.dm(news.author_id, status_dm(news, event, uow.language(news.author_id)))
-    return []
 
 
-def _queue_answer(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+def _queue_answer(uow: UnitOfWork, answer: QueueAnswer, _sending: Sending) -> None:
     """The submitter's answer, as a reply in the queue item's thread, so the CM is notified."""
-    event, news, card = _event(uow, row)
+    event, news, card = _event(uow, answer.event_id)
     if card is None:
-        return []
+        return
     _ = translator(uow.team.language)
     text = Md.of(_("💬 Answer from the submitter about “{title}”:\n> {note}"), title=news.title, note=event.note)
     said = Message(text=text, fallback=_("New answer about: {title}").format(title=news.title))
     uow.chat.post(card.channel, said, thread=card)
-    return []
 
 
-def _delivered_dm(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+def _delivered_dm(uow: UnitOfWork, dm: DeliveredDm, _sending: Sending) -> None:
     with uow.reading() as s:
-        news, _topics = _news(s, row.payload["news_id"])
+        news, _topics = _news(s, dm.news_id)
     _ = translator(uow.language(news.author_id))
     text = Md.of(_("📬 Your news “{title}” has now reached the CM."), title=news.title)
     uow.chat.dm(news.author_id, Message(text=text, fallback=_("Your news has reached the CM.")))
-    return []
 
 
 def register(reg: Registry) -> None:
-    reg.deliverer(POST, _queue_post)
-    reg.deliverer(UPDATE, _queue_update)
-    reg.deliverer(STATUS_DM, _status_dm)
-    reg.deliverer(ANSWER, _queue_answer)
-    reg.deliverer(DELIVERED_DM, _delivered_dm)
+    reg.sender(PostCard, _post_card)
+    reg.sender(UpdateCard, _update_card)
+    reg.sender(StatusDm, _status_dm)
+    reg.sender(QueueAnswer, _queue_answer)
+    reg.sender(DeliveredDm, _delivered_dm)

@@ -6,23 +6,25 @@ to the CM goes to the admins while the CM is away (core.permissions)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from handlers.core import owing
 from handlers.core.cards import where_posted
 from handlers.core.dates import day
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.core.permissions import cm_back_on, cm_inbox, standing_in
-from handlers.core.registry import FollowUp, Recurring, Registry, Setting
-from handlers.core.schedule import GRACE, local_day, office_hours, read_schedule, whole_number
+from handlers.core.registry import Cron, EveryTick, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
+from handlers.core.schedule import GRACE, local_day, read_schedule, whole_number
 from handlers.core.uow import UnitOfWork
 from handlers.news import delivery
 from handlers.news.cards import decision_card
 from handlers.news.form import send_button
-from storage.models import News, NewsEvent, Outbox
+from storage.models import News, NewsEvent
 
 CARDS_MAX = 5  # items sent with their buttons in one nudge; the rest are counted
 WAITING = ("new", "needs_info")
@@ -38,15 +40,60 @@ QUEUE_DAYS = Setting(
 ANSWER_DAYS = Setting(
     "ANSWER_REMINDER_DAYS", "2", whole_number(1), N_("days before an unanswered question is recalled to its author")
 )
+DEADLINE_DAYS = Setting(
+    "DEADLINE_REMINDER_DAYS",
+    "2",
+    whole_number(0),
+    N_("an undecided news whose wished date is this many days away or less is sent to the CM"),
+)
 
 
-def _news_call_due(uow: UnitOfWork, moment: datetime) -> list[FollowUp]:
-    return [FollowUp("news.call", {}, f"news-call:{local_day(moment, uow.team.timezone)}")]
+@dataclass(frozen=True)
+class NewsCall(Outgoing, kind="news.call"):
+    """The weekly call for news in LEADERS_CHANNEL."""
 
 
-def _news_call(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+@dataclass(frozen=True)
+class Digest(Outgoing, kind="news.digest"):
+    """The CM's digest: a head and a card per oldest waiting item, to each recipient."""
+
+
+@dataclass(frozen=True)
+class DigestHead(Outgoing, kind="news.digest_head"):
+    user: str
+    n: int
+
+
+@dataclass(frozen=True)
+class NewsCard(Outgoing, kind="news.card"):
+    """One item with its buttons, to one person, with why it is sent (`why`, a msgid)."""
+
+    user: str
+    news: int
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerReminder(Outgoing, kind="news.answer_reminder"):
+    """To the submitter: the CM's question is still waiting for an answer."""
+
+    event: int
+
+
+@dataclass(frozen=True)
+class AnswerLate(Outgoing, kind="news.answer_late"):
+    """In the card's thread: the submitter has not answered, even after the reminder."""
+
+    event: int
+
+
+def _news_call_due(uow: UnitOfWork, moment: datetime) -> None:
+    uow.queue(Owed(NewsCall(), f"news-call:{local_day(moment, uow.team.timezone)}", due=moment))
+
+
+def _news_call(uow: UnitOfWork, _call: NewsCall, _sending: Sending) -> None:
     if not uow.team.leaders_channel:
-        return []
+        return
     _ = translator(uow.team.language)
     text = Md.of(_("Type /news followed by your text, or press the button: the CM takes it from there."))
     back = cm_back_on(uow, local_day(uow.clock(), uow.team.timezone))
@@ -66,11 +113,10 @@ def _news_call(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
             actions=[send_button(uow.team.language)],
         ),
     )
-    return []
 
 
-def _digest_due(uow: UnitOfWork, moment: datetime) -> list[FollowUp]:
-    return [FollowUp("news.digest", {}, f"digest:{local_day(moment, uow.team.timezone)}")]
+def _digest_due(uow: UnitOfWork, moment: datetime) -> None:
+    uow.queue(Owed(Digest(), f"digest:{local_day(moment, uow.team.timezone)}", due=moment))
 
 
 def _waiting(uow: UnitOfWork, before: datetime) -> list[News]:
@@ -80,25 +126,20 @@ def _waiting(uow: UnitOfWork, before: datetime) -> list[News]:
         )
 
 
-def _digest(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+def _digest(uow: UnitOfWork, _digest: Digest, sending: Sending) -> Sent:
     """Nothing when nothing waits; else, to each recipient, one DM saying how many and one
     card per oldest item (each its own row, so a retry never sends one twice)."""
     now = uow.clock()
     items = _waiting(uow, now - timedelta(days=QUEUE_DAYS.of(uow.team)))
-    if not items:
-        return []
-    rows = []
-    for user in cm_inbox(uow, local_day(now, uow.team.timezone)):
-        rows.append(FollowUp("news.digest_head", {"user": user, "n": len(items)}, f"{row.dedupe_key}:{user}"))
-        rows += [
-            FollowUp("news.card", {"user": user, "news": n.id}, f"{row.dedupe_key}:{user}:{n.id}")
-            for n in items[:CARDS_MAX]
-        ]
-    return rows
+    more = []
+    for user in cm_inbox(uow, local_day(now, uow.team.timezone)) if items else ():
+        more.append(Owed(DigestHead(user, len(items)), f"{sending.key}:{user}"))
+        more += [Owed(NewsCard(user, n.id), f"{sending.key}:{user}:{n.id}") for n in items[:CARDS_MAX]]
+    return Sent(more=tuple(more))
 
 
-def _digest_head(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    user, n = row.payload["user"], row.payload["n"]
+def _digest_head(uow: UnitOfWork, head: DigestHead, _sending: Sending) -> None:
+    user, n = head.user, head.n
     lang = uow.language(user)
     _ = translator(lang)
     text = _("{n} news waiting for a decision for more than {days} days, oldest first:").format(
@@ -107,65 +148,59 @@ def _digest_head(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     if n > CARDS_MAX:
         text += " " + _("the {k} oldest below; /cm queue shows them all.").format(k=CARDS_MAX)
     uow.chat.dm(user, Message(title=_("☀️ Your news digest"), text=Md.of(text), context=standing_in(uow, user)))
-    return []
 
 
-def _card(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+def _card(uow: UnitOfWork, sent: NewsCard, _sending: Sending) -> None:
     """One item with its buttons, to one person, with why it is sent (`why`, a catalog text)."""
-    user = row.payload["user"]
-    lang = uow.language(user)
+    lang = uow.language(sent.user)
     _ = translator(lang)
     with uow.reading() as s:
-        news = s.get(News, row.payload["news"])
+        news = s.get(News, sent.news)
     if news is None:
-        return []
+        return
     card = decision_card(news, lang, uow.team.timezone)
-    why = row.payload.get("why")
-    if why:
-        card = Message(title=_(why), text=card.text, actions=card.actions, fallback=card.fallback)
-    uow.chat.dm(user, card)
-    return []
+    if sent.why:
+        card = Message(title=_(sent.why), text=card.text, actions=card.actions, fallback=card.fallback)
+    uow.chat.dm(sent.user, card)
 
 
-def watch(uow: UnitOfWork) -> None:
-    now = uow.clock()
-    team = uow.team
-    when = office_hours(now, team.timezone, team.holidays_country)
-    today = local_day(now, team.timezone)
+def watch(uow: UnitOfWork, when: datetime) -> None:
+    """At every tick: questions left unanswered, wished dates close, publication days;
+    what they make due goes out `when` (office hours)."""
+    today = local_day(uow.clock(), uow.team.timezone)
     to_cm = cm_inbox(uow, today)
-    rows: list[tuple[FollowUp, datetime]] = []
-    ask_after = timedelta(days=ANSWER_DAYS.of(team))
     with uow.reading() as s:
-        asked = s.execute(
-            select(News, NewsEvent)
-            .join(NewsEvent, NewsEvent.news_id == News.id)
-            .where(News.status == "needs_info", NewsEvent.kind == "needs_info", NewsEvent.at <= now - ask_after)
-        ).all()
-        for news, event in asked:
-            if not _unanswered(news, event):
-                continue
-            rows.append((FollowUp("news.answer_reminder", {"event": event.id}, f"answer-reminder:{event.id}"), when))
-            if event.at <= now - 2 * ask_after:
-                rows.append((FollowUp("news.answer_late", {"event": event.id}, f"answer-late:{event.id}"), when))
-        close = s.scalars(
-            select(News).where(News.status.in_(WAITING), News.wished_date.is_not(None),
-                               News.wished_date <= today + timedelta(days=2))
-        )  # fmt: skip
-        for news in close:
-            why = N_("⏰ Wished publication date close, still undecided")
-            rows += [
-                (FollowUp("news.card", {"user": u, "news": news.id, "why": why}, f"deadline:{news.id}:{u}"), when)
-                for u in to_cm
-            ]
-        today_items = s.scalars(select(News).where(News.status == "scheduled", News.scheduled_for == today))
-        for news in today_items:
-            why = N_("📅 To publish today")
-            rows += [
-                (FollowUp("news.card", {"user": u, "news": news.id, "why": why},
-                          f"publish-day:{news.id}:{today}:{u}"), when)
-                for u in to_cm
-            ]  # fmt: skip
-    owing.owe(uow, rows)
+        owed = [*_unanswered_questions(uow, s), *_deadlines(uow, s, today, to_cm), *_publish_days(s, today, to_cm)]
+    uow.queue(*(Owed(o.message, o.key, due=when) for o in owed))
+
+
+def _unanswered_questions(uow: UnitOfWork, s: Session) -> Iterator[Owed]:
+    now, ask_after = uow.clock(), timedelta(days=ANSWER_DAYS.of(uow.team))
+    asked = s.execute(
+        select(News, NewsEvent)
+        .join(NewsEvent, NewsEvent.news_id == News.id)
+        .where(News.status == "needs_info", NewsEvent.kind == "needs_info", NewsEvent.at <= now - ask_after)
+    ).all()
+    for news, event in asked:
+        if not _unanswered(news, event):
+            continue
+        yield Owed(AnswerReminder(event.id), f"answer-reminder:{event.id}")
+        if event.at <= now - 2 * ask_after:
+            yield Owed(AnswerLate(event.id), f"answer-late:{event.id}")
+
+
+def _deadlines(uow: UnitOfWork, s: Session, today: date, to_cm: list[str]) -> Iterator[Owed]:
+    close = today + timedelta(days=DEADLINE_DAYS.of(uow.team))
+    why = N_("⏰ Wished publication date close, still undecided")
+    waiting = select(News).where(News.status.in_(WAITING), News.wished_date.is_not(None), News.wished_date <= close)
+    for news in s.scalars(waiting):
+        yield from (Owed(NewsCard(u, news.id, why), f"deadline:{news.id}:{u}") for u in to_cm)
+
+
+def _publish_days(s: Session, today: date, to_cm: list[str]) -> Iterator[Owed]:
+    why = N_("📅 To publish today")
+    for news in s.scalars(select(News).where(News.status == "scheduled", News.scheduled_for == today)):
+        yield from (Owed(NewsCard(u, news.id, why), f"publish-day:{news.id}:{today}:{u}") for u in to_cm)
 
 
 def _unanswered(news: News, question: NewsEvent) -> bool:
@@ -185,10 +220,10 @@ def _event(uow: UnitOfWork, event_id: int) -> tuple[NewsEvent, News] | None:
         return event, news
 
 
-def _answer(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    found = _event(uow, row.payload["event"])
+def _answer(uow: UnitOfWork, reminder: AnswerReminder, _sending: Sending) -> None:
+    found = _event(uow, reminder.event)
     if found is None:
-        return []
+        return
     event, news = found
     lang = uow.language(news.author_id)
     _ = translator(lang)
@@ -207,13 +242,12 @@ def _answer(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
             fallback=_("News about your submission: {title}").format(title=news.title),
         ),
     )
-    return []
 
 
-def _answer_late(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    found = _event(uow, row.payload["event"])
+def _answer_late(uow: UnitOfWork, late: AnswerLate, _sending: Sending) -> None:
+    found = _event(uow, late.event)
     if found is None:
-        return []
+        return
     event, news = found
     _ = translator(uow.team.language)
     days = (uow.clock() - event.at).days
@@ -226,18 +260,18 @@ def _answer_late(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
     with uow.reading() as s:
         thread = where_posted(s, delivery.KIND, news.id)
     uow.chat.post(uow.team.queue_channel, Message(text=text), thread=thread)
-    return []
 
 
 def register(reg: Registry) -> None:
-    reg.every(Recurring(NEWS_CALL, _news_call_due, skips_holidays=True, grace=GRACE))
-    reg.every(Recurring(CM_DIGEST, _digest_due, skips_holidays=True, grace=GRACE))
+    reg.job(Job("news.call", Cron(NEWS_CALL, skips_holidays=True, grace=GRACE), _news_call_due))
+    reg.job(Job("news.digest", Cron(CM_DIGEST, skips_holidays=True, grace=GRACE), _digest_due))
     reg.setting(QUEUE_DAYS)
     reg.setting(ANSWER_DAYS)
-    reg.watch(watch)
-    reg.deliverer("news.call", _news_call)
-    reg.deliverer("news.digest", _digest)
-    reg.deliverer("news.digest_head", _digest_head)
-    reg.deliverer("news.card", _card)
-    reg.deliverer("news.answer_reminder", _answer)
-    reg.deliverer("news.answer_late", _answer_late)
+    reg.setting(DEADLINE_DAYS)
+    reg.job(Job("news.nudges", EveryTick(office_hours=True), watch))
+    reg.sender(NewsCall, _news_call)
+    reg.sender(Digest, _digest)
+    reg.sender(DigestHead, _digest_head)
+    reg.sender(NewsCard, _card)
+    reg.sender(AnswerReminder, _answer)
+    reg.sender(AnswerLate, _answer_late)

@@ -130,7 +130,7 @@ def _store_and_send(
         uow.session.add(news)
         uow.session.flush()  # one flush writes both, and gives the id
         news_id = news.id
-        uow.send(delivery.post_card(news_id))
+        uow.queue(delivery.post_card(news_id))
     _ = translator(req.language)
     if outbox.deliver_sent(uow):
         text = Md.of(_("✅ Sent to the CM: “{title}” (#{id}). Follow it with /news mine."), title=title, id=news_id)

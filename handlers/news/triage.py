@@ -142,7 +142,7 @@ def change(uow: UnitOfWork, req: Request, action: str, news_id: int, *, note: st
             )
             s.add(event)
             s.flush()
-            uow.send(*delivery.after_change(news_id, event.id, answer=action == "answer"))
+            uow.queue(*delivery.after_change(news_id, event.id, answer=action == "answer"))
     outbox.deliver_sent(uow)  # the card and the DM first: the answer below comes after them, as before
     if refusal:
         req.reply.reply(Message(text=Md.of(refusal)))

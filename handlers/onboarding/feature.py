@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.core.i18n import N_
-from handlers.core.registry import Registry
+from handlers.core.registry import EveryTick, Job, Registry
 from handlers.onboarding import home, nudges, plan
 
 
@@ -17,5 +17,5 @@ def register(reg: Registry) -> None:
                     who="cm", refusal=plan.REFUSAL, listed=False, open_ended=True,
                     aliases=(f"integration {verb}", f"onboarding {french}", f"integration {french}"))  # fmt: skip
     reg.button("onboarding", plan.click, who="cm", refusal=plan.REFUSAL)
-    reg.deliverer("onboarding.nudge", nudges.nudge)
-    reg.watch(nudges.watch)
+    reg.sender(nudges.Nudge, nudges.nudge)
+    reg.job(Job("onboarding.nudge", EveryTick(office_hours=True), nudges.watch))

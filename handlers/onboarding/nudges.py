@@ -3,23 +3,30 @@ admins while the CM is away) is nudged once, by DM, with a button to mark it don
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from handlers.core import owing
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.permissions import cm_inbox
-from handlers.core.registry import FollowUp
-from handlers.core.schedule import local_day, office_hours
+from handlers.core.registry import Outgoing, Owed, Sending
+from handlers.core.schedule import local_day
 from handlers.core.uow import UnitOfWork
 from handlers.onboarding.plan import START, last_day, steps_of
-from storage.models import OnboardingStep, Outbox, TeamState
+from storage.models import OnboardingStep, TeamState
 
 
-def watch(uow: UnitOfWork) -> None:
-    """A step past its target week and not done: the CM is nudged once."""
-    now = uow.clock()
-    today = local_day(now, uow.team.timezone)
+@dataclass(frozen=True)
+class Nudge(Outgoing, kind="onboarding.nudge"):
+    """To the CM (or who stands in): a step of the plan is overdue."""
+
+    step: int
+    user: str
+
+
+def watch(uow: UnitOfWork, when: datetime) -> None:
+    """A step past its target week and not done: the CM is nudged once, `when` (office hours)."""
+    today = local_day(uow.clock(), uow.team.timezone)
     with uow.reading() as s:
         state = s.get(TeamState, START)
         if state is None:
@@ -28,22 +35,16 @@ def watch(uow: UnitOfWork) -> None:
         late = [st for st in steps_of(s) if not st.done_at and today > last_day(start, st)]
     if not late:
         return
-    when = office_hours(now, uow.team.timezone, uow.team.holidays_country)
     to_cm = cm_inbox(uow, today)
-    rows: list[tuple[FollowUp, datetime]] = [
-        (FollowUp("onboarding.nudge", {"step": st.id, "user": u}, f"onboarding-nudge:{st.id}:{u}"), when)
-        for st in late
-        for u in to_cm
-    ]
-    owing.owe(uow, rows)
+    uow.queue(*(Owed(Nudge(st.id, u), f"onboarding-nudge:{st.id}:{u}", due=when) for st in late for u in to_cm))
 
 
-def nudge(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    user = row.payload["user"]
+def nudge(uow: UnitOfWork, sent: Nudge, _sending: Sending) -> None:
+    user = sent.user
     with uow.reading() as s:
-        step = s.get(OnboardingStep, row.payload["step"])
+        step = s.get(OnboardingStep, sent.step)
     if step is None or step.done_at:
-        return []
+        return
     _ = translator(uow.language(user))
     text = Md.of(
         _("The step “{title}” was planned for week {week} and is not done yet. /cm onboarding shows the plan."),
@@ -54,4 +55,3 @@ def nudge(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
         text = Md.of("{t}\n↳ {c}", t=text, c=step.command)
     uow.chat.dm(user, Message(title=_("🧭 A step of the first weeks is overdue"), text=text,
                                actions=[Button("onboarding.done", _("Mark as done"), str(step.id), "primary")]))  # fmt: skip
-    return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Md, Message, UserRef
 from handlers.core.ports import MessageRef
-from handlers.core.registry import FollowUp, Recurring, Registry, Setting
+from handlers.core.registry import Cron, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
 from handlers.core.schedule import read_schedule
 from handlers.core.uow import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_label, network_label
@@ -138,85 +139,114 @@ def show(uow: UnitOfWork, req: Request, week: str) -> None:
 SCHEDULE = Setting(
     "RECAP_SCHEDULE", "mon 9 0", read_schedule, N_("the weekly moderation recap in TEAM_CHANNEL (empty = off)")
 )
-POST, CHART, THREAD, CSV = "recap.post", "recap.chart", "recap.thread", "recap.csv"
 
 
-def owed(week: str) -> FollowUp:
-    """The week's recap as an outbox row: its key makes it once only, whoever asks."""
-    return FollowUp(POST, {"week": week}, f"recap:{week}")
+@dataclass(frozen=True)
+class RecapPost(Outgoing, kind="recap.post"):
+    """The week's recap in TEAM_CHANNEL; its chart and the rest follow in its thread."""
+
+    week: str
 
 
-def _post(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+@dataclass(frozen=True)
+class RecapChart(Outgoing, kind="recap.chart"):
+    week: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class RecapThread(Outgoing, kind="recap.thread"):
+    """One part of the list beyond the recap's own lines, in its thread."""
+
+    week: str
+    channel: str
+    thread: str
+    part: int
+
+
+@dataclass(frozen=True)
+class RecapCsv(Outgoing, kind="recap.csv"):
+    """Every entry as a CSV file in the thread, when the list is too long for messages."""
+
+    week: str
+    channel: str
+    thread: str
+
+
+def owed(week: str) -> Owed:
+    """The week's recap: its key makes it once only, whoever asks."""
+    return Owed(RecapPost(week), f"recap:{week}")
+
+
+def _post(uow: UnitOfWork, post: RecapPost, _sending: Sending) -> Sent:
     """The text first (a failure retries the whole row), then the chart and the rest
     of the list as their own rows, in the text's thread."""
-    week = row.payload["week"]
+    week = post.week
     main, follow, as_csv = messages(build_recap(uow, week), uow.team.language, uow.clock())
     ref = uow.chat.post(uow.team.team_channel, main)
-    thread = {"week": week, "channel": ref.channel, "thread": ref.message_id}
-    rows = [FollowUp(CHART, {"week": week, "channel": ref.channel}, f"recap:{week}:chart")]
-    rows += [FollowUp(THREAD, {**thread, "part": i}, f"recap:{week}:thread:{i}") for i in range(len(follow))]
+    more = [Owed(RecapChart(week, ref.channel), f"recap:{week}:chart")]
+    more += [
+        Owed(RecapThread(week, ref.channel, ref.message_id, i), f"recap:{week}:thread:{i}") for i in range(len(follow))
+    ]
     if as_csv:
-        rows.append(FollowUp(CSV, thread, f"recap:{week}:csv"))
-    return rows
+        more.append(Owed(RecapCsv(week, ref.channel, ref.message_id), f"recap:{week}:csv"))
+    return Sent(more=tuple(more))
 
 
-def _chart(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+def _chart(uow: UnitOfWork, chart: RecapChart, _sending: Sending) -> None:
     from handlers.recap.chart import chart_png  # matplotlib is loaded only when a recap is posted
 
-    week, lang = row.payload["week"], uow.team.language
+    week, lang = chart.week, uow.team.language
     _ = translator(lang)
     uow.chat.upload(
-        row.payload["channel"],
+        chart.channel,
         filename=f"moderation-{week}.png",
         content=chart_png(build_recap(uow, week), lang),
         title=_("Negative messages per day — {week}").format(week=week_said(week, lang)),
     )
-    return []
 
 
-def _thread(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    p = row.payload
-    _main, follow, _as_csv = messages(build_recap(uow, p["week"]), uow.team.language, uow.clock())
-    uow.chat.post(p["channel"], follow[p["part"]], thread=MessageRef(p["channel"], p["thread"]))
-    return []
+def _thread(uow: UnitOfWork, part: RecapThread, _sending: Sending) -> None:
+    _main, follow, _as_csv = messages(build_recap(uow, part.week), uow.team.language, uow.clock())
+    uow.chat.post(part.channel, follow[part.part], thread=MessageRef(part.channel, part.thread))
 
 
-def _csv(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    p, lang = row.payload, uow.team.language
+def _csv(uow: UnitOfWork, file: RecapCsv, _sending: Sending) -> None:
+    lang = uow.team.language
     _ = translator(lang)
     uow.chat.upload(
-        p["channel"],
-        filename=f"moderation-{p['week']}.csv",
-        content=csv_bytes(build_recap(uow, p["week"]), lang),
-        title=_("All negative messages — {week}").format(week=week_said(p["week"], lang)),
-        thread=MessageRef(p["channel"], p["thread"]),
+        file.channel,
+        filename=f"moderation-{file.week}.csv",
+        content=csv_bytes(build_recap(uow, file.week), lang),
+        title=_("All negative messages — {week}").format(week=week_said(file.week, lang)),
+        thread=MessageRef(file.channel, file.thread),
     )
-    return []
 
 
-def due(uow: UnitOfWork, fired_at: datetime) -> list[FollowUp]:
+def due(uow: UnitOfWork, fired_at: datetime) -> None:
     """At each RECAP_SCHEDULE time: the week before's recap, if Relais was in use by the
     end of that week (a new install does not post an empty recap for before it existed)."""
     week = last_week(fired_at, uow.team.timezone)
     _start, end = bounds(parse_week(week), uow.team.timezone)
     with uow.reading() as s:
-        in_use = s.scalar(select(Outbox.id).where(Outbox.kind == POST, Outbox.created_at < end).limit(1)) or s.scalar(
-            select(ModerationEntry.id).where(ModerationEntry.seen_at < end).limit(1)
-        )
-    return [owed(week)] if in_use else []
+        in_use = s.scalar(
+            select(Outbox.id).where(Outbox.kind == RecapPost.kind, Outbox.created_at < end).limit(1)
+        ) or s.scalar(select(ModerationEntry.id).where(ModerationEntry.seen_at < end).limit(1))
+    if in_use:
+        uow.queue(Owed(RecapPost(week), f"recap:{week}", due=fired_at))
 
 
 def post_now(uow: UnitOfWork, week: str) -> str:
     """`relais recap --post`: owe the week's recap and send it now. Returns "posted",
     "already" (it is sent once, whoever asks) or "owed" (the platform refused: retried later)."""
     with uow.writing():
-        added = uow.send(owed(week))
+        added = uow.queue(owed(week))
     return "already" if not added else "posted" if outbox.deliver_sent(uow) else "owed"
 
 
 def register(reg: Registry) -> None:
-    reg.deliverer(POST, _post)
-    reg.deliverer(CHART, _chart)
-    reg.deliverer(THREAD, _thread)
-    reg.deliverer(CSV, _csv)
-    reg.every(Recurring(SCHEDULE, due))
+    reg.sender(RecapPost, _post)
+    reg.sender(RecapChart, _chart)
+    reg.sender(RecapThread, _thread)
+    reg.sender(RecapCsv, _csv)
+    reg.job(Job("recap.weekly", Cron(SCHEDULE), due))

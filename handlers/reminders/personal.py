@@ -15,7 +15,7 @@ from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
 from handlers.core.once import changed
 from handlers.core.ports import ChatError
-from handlers.core.registry import Registry
+from handlers.core.registry import EveryTick, Job, Registry
 from handlers.core.schedule import holiday_name
 from handlers.core.uow import UnitOfWork
 from handlers.reminders import due
@@ -212,5 +212,5 @@ def register(reg: Registry) -> None:
     reg.command("cm remind delete", delete, N_("delete a reminder"), args=N_("<N>"),
                 aliases=("remind supprimer",))  # fmt: skip
     reg.form("reminders.new", validate, submit)
-    reg.deliverer("reminders.personal", due.deliver)
-    reg.watch(due.watch)
+    reg.sender(due.Remind, due.deliver)
+    reg.job(Job("reminders.personal", EveryTick(), due.watch))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.core.context import Request
 from handlers.core.i18n import N_
 from handlers.core.messages import Button, Md
-from handlers.core.registry import HomePart, Quoted, Registry, ShortcutSpec
+from handlers.core.registry import EveryTick, HomePart, Job, Quoted, Registry, ShortcutSpec
 from handlers.core.uow import UnitOfWork
 from handlers.reports import report
 
@@ -22,8 +22,8 @@ def register(reg: Registry) -> None:
                 aliases=("report moi", "report mes", "signaler moi"))  # fmt: skip
     reg.button("reports", report.open_form)
     reg.form(report.FORM, report.validate, report.submit)
-    reg.deliverer(report.TOLD, report.told)
-    reg.watch(report.watch)
+    reg.sender(report.Told, report.told)
+    reg.job(Job("reports.told", EveryTick(), report.watch))
     reg.home_part(HomePart(60, _home, lambda _uow: ""))
     reg.shortcut(ShortcutSpec("report_comment", _shortcut, N_("Report a negative comment"),
                               N_("Hand a negative comment seen online to the CM")))  # fmt: skip

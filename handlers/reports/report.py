@@ -6,23 +6,25 @@ handled it. `/cm report mine` lists one's reports."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select, update
 
-from handlers.core import outbox, owing
+from handlers.core import outbox
 from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message, Option
-from handlers.core.registry import FollowUp
+from handlers.core.registry import Outgoing, Owed, Sending
 from handlers.core.uow import UnitOfWork
 from handlers.moderation import delivery
 from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, entry_line, handling_label, network_label
 from handlers.moderation.entries import write_entry
 from handlers.moderation.links import link_key
 from handlers.moderation.log import EXCERPT_MAX, LINK_MAX, NOTE_MAX, check
-from storage.models import EntryReport, ModerationEntry, Outbox
+from storage.models import EntryReport, ModerationEntry
 
 FORM = "reports.new"
-TOLD = "reports.told"
 LIST_MAX = 25
 
 
@@ -75,11 +77,11 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -
         )
         if known is None:
             entry_id = write_entry(s, req.user_id, {**values, "note": "", "handling": "pending"}, None)
-            uow.send(delivery.post_card(entry_id))
+            uow.queue(delivery.post_card(entry_id))
         else:
             entry_id = known.id
             if s.get(EntryReport, (entry_id, req.user_id)) is None:
-                uow.send(delivery.update_card(entry_id, f"reported:{req.user_id}"))
+                uow.queue(delivery.update_card(entry_id, f"reported:{req.user_id}"))
         if s.get(EntryReport, (entry_id, req.user_id)) is None:
             s.add(EntryReport(entry_id=entry_id, reporter_id=req.user_id, note=note, reported_at=now))
     outbox.deliver_sent(uow)
@@ -118,29 +120,35 @@ _HANDLED_UNTOLD = (
 )
 
 
-def watch(uow: UnitOfWork) -> None:
+@dataclass(frozen=True)
+class Told(Outgoing, kind="reports.told"):
+    """To a reporter: how the CM handled the comment they reported."""
+
+    entry: int
+    user: str
+
+
+def watch(uow: UnitOfWork, now: datetime) -> None:
     """Reports whose entry the CM has handled, and whose reporter was not told yet: told once.
     Asked at every tick, so a tick with nothing to tell costs a read, never a write."""
     with uow.reading() as s:
         if s.execute(_HANDLED_UNTOLD.limit(1)).first() is None:
             return
-    now = uow.clock()
     with uow.writing() as s:
         handled = s.execute(_HANDLED_UNTOLD).all()
-        rows = [FollowUp(TOLD, {"entry": e, "user": u}, f"report-told:{e}:{u}") for e, u in handled]
-        owing.enqueue_all(s, rows, due_at=now)
+        uow.queue(*(Owed(Told(e, u), f"report-told:{e}:{u}") for e, u in handled))
         for e, u in handled:
             s.execute(
                 update(EntryReport).where(EntryReport.entry_id == e, EntryReport.reporter_id == u).values(told_at=now)
             )
 
 
-def told(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    user = row.payload["user"]
+def told(uow: UnitOfWork, told: Told, _sending: Sending) -> None:
+    user = told.user
     with uow.reading() as s:
-        entry = s.get(ModerationEntry, row.payload["entry"])
+        entry = s.get(ModerationEntry, told.entry)
     if entry is None:
-        return []
+        return
     lang = uow.language(user)
     _ = translator(lang)
     text = Md.of(
@@ -150,7 +158,6 @@ def told(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
         how=handling_label(entry.handling, lang) if entry.handling in HANDLINGS else entry.handling,
     )
     uow.chat.dm(user, Message(text=text, fallback=_("Your report was handled.")))
-    return []
 
 
 def home_line(lang: str) -> str:

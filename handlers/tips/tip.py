@@ -5,16 +5,17 @@ repeat; `/cm tip` picks another one than the last it gave."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.core.context import Request
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Md, Message
-from handlers.core.registry import FollowUp, Recurring, Registry, Setting
+from handlers.core.registry import Cron, Job, Outgoing, Owed, Registry, Sending, Setting
 from handlers.core.schedule import GRACE, local_day, read_schedule
 from handlers.core.uow import UnitOfWork
 from handlers.tips.bank import TIPS
-from storage.models import Outbox, TeamState
+from storage.models import TeamState
 
 LAST = "tip:last"
 SCHEDULE = Setting("TIP_SCHEDULE", "", read_schedule, N_("weekly tip in LEADERS_CHANNEL (empty = off)"))
@@ -37,18 +38,24 @@ def show(uow: UnitOfWork, req: Request, _rest: str) -> None:
     req.reply.reply(_message(index, req.language))
 
 
-def _due(uow: UnitOfWork, moment: datetime) -> list[FollowUp]:
+@dataclass(frozen=True)
+class WeeklyTip(Outgoing, kind="tips.weekly"):
+    """The week's tip in LEADERS_CHANNEL."""
+
+    index: int
+
+
+def _due(uow: UnitOfWork, moment: datetime) -> None:
     day = local_day(moment, uow.team.timezone)
     week = day.toordinal() // 7  # one more each week: consecutive weeks never give the same tip
-    return [FollowUp("tips.weekly", {"index": week % len(TIPS)}, f"tip:{day}")]
+    uow.queue(Owed(WeeklyTip(week % len(TIPS)), f"tip:{day}", due=moment))
 
 
-def _post(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
+def _post(uow: UnitOfWork, tip: WeeklyTip, _sending: Sending) -> None:
     if uow.team.leaders_channel:
-        uow.chat.post(uow.team.leaders_channel, _message(row.payload["index"], uow.team.language))
-    return []
+        uow.chat.post(uow.team.leaders_channel, _message(tip.index, uow.team.language))
 
 
 def register(reg: Registry) -> None:
-    reg.every(Recurring(SCHEDULE, _due, skips_holidays=True, grace=GRACE))
-    reg.deliverer("tips.weekly", _post)
+    reg.job(Job("tips.weekly", Cron(SCHEDULE, skips_holidays=True, grace=GRACE), _due))
+    reg.sender(WeeklyTip, _post)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.core.context import Request
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message
-from handlers.core.registry import CliCommand, FollowUp, Recurring, Registry, Setting, Terminal
+from handlers.core.registry import CliCommand, Cron, Job, Nightly, Outgoing, Owed, Registry, Sending, Setting, Terminal
 from handlers.core.schedule import read_schedule
 from handlers.core.uow import UnitOfWork
-from storage.models import Outbox
 
 
 def hello(uow: UnitOfWork, req: Request, rest: str) -> None:
@@ -37,10 +37,22 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) ->
     req.reply.reply(Message(text=Md.of("Dummy got {word} for {state}", word=values["word"], state=state)))
 
 
+@dataclass(frozen=True)
+class Word(Outgoing, kind="dummy.word"):
+    """A word the dummy posts in the CM queue channel."""
+
+    text: str
+
+
+def post_word(uow: UnitOfWork, word: Word, _sending: Sending) -> None:
+    uow.chat.post(uow.team.queue_channel, Message(text=Md.of("{t}", t=word.text)))
+
+
 def register(reg: Registry) -> None:
     reg.command("cm dummy", hello, "say hello (test feature)", args="[name]")
     reg.button("dummy", press)
     reg.form("dummy.form", validate, submit)
+    reg.sender(Word, post_word)  # its message type, declared with the module that defines it
 
 
 # Grown to every kind of declaration, still from this folder alone ------------------------
@@ -68,17 +80,12 @@ def keep_secret(uow: UnitOfWork, req: Request, values: dict[str, str], state: st
     req.reply.reply(Message(text=Md.of("Secret {word} kept for {state}", word=values["word"], state=state)))
 
 
-def weekly(uow: UnitOfWork, fired: datetime) -> list[FollowUp]:
-    return [FollowUp("dummy.weekly", {}, f"dummy:{fired.date()}")]
+def weekly(uow: UnitOfWork, fired: datetime) -> None:
+    uow.queue(Owed(Word("Dummy's weekly word"), f"dummy:weekly:{fired.date()}", due=fired))
 
 
-def post_weekly(uow: UnitOfWork, row: Outbox) -> list[FollowUp]:
-    uow.chat.post(uow.team.queue_channel, Message(text=Md.of("Dummy's weekly word")))
-    return []
-
-
-def nightly(uow: UnitOfWork) -> str:
-    uow.chat.post(uow.team.queue_channel, Message(text=Md.of("Dummy's night job ran")))
+def nightly(uow: UnitOfWork, night: datetime) -> str:
+    uow.queue(Owed(Word("Dummy's night job ran"), f"dummy:night:{night.date()}"))
     return "dummy: night job ran"
 
 
@@ -99,7 +106,6 @@ def register_grown(reg: Registry) -> None:
     reg.command("cm dummy greet", greet, "greet with the dummy's setting (test feature)", args="[name]")
     reg.button("dummy_secret", open_secret, who="cm", refusal=SECRET)
     reg.form("dummy.secret", lambda uow, req, values: {}, keep_secret, who="cm", refusal=SECRET)
-    reg.every(Recurring(SCHEDULE, weekly))
-    reg.deliverer("dummy.weekly", post_weekly)
-    reg.daily("dummy", nightly)
+    reg.job(Job("dummy.weekly", Cron(SCHEDULE), weekly))
+    reg.job(Job("dummy.nightly", Nightly(), nightly))
     reg.cli_command(CliCommand("dummy-hello", "greet from the command line (test feature)", _cli_arguments, _cli))

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from handlers.core.context import Team
-from handlers.core.registry import FollowUp, Registry
+from handlers.core.registry import Owed, Registry
 from handlers.features import registry
 
 FEATURES = registry()
@@ -22,7 +22,7 @@ class FakeUnitOfWork:
     features: Registry = field(default_factory=lambda: FEATURES)
     now: datetime = datetime(2026, 11, 30, 8, 0)
     chat: Any = None
-    sent: list[FollowUp] = field(default_factory=list)
+    sent: list[Owed] = field(default_factory=list)
     committed: int = 0
 
     def clock(self) -> datetime:
@@ -44,6 +44,6 @@ class FakeUnitOfWork:
         raise AssertionError("this rule was meant to need no database")
         yield
 
-    def send(self, *rows: FollowUp) -> list[int]:
-        self.sent += rows
-        return list(range(len(self.sent) - len(rows), len(self.sent)))
+    def queue(self, *owed: Owed) -> list[int]:
+        self.sent += owed
+        return list(range(len(self.sent) - len(owed), len(self.sent)))

@@ -3,7 +3,7 @@ an inbox row a crash left behind is processed once, even when two workers race."
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -11,7 +11,8 @@ from sqlalchemy import select
 from handlers.core import inbox, outbox
 from handlers.core.inbound import Command
 from handlers.core.ports import ChatError
-from handlers.core.registry import Registry
+from handlers.core.registry import Outgoing, Owed, Registry, Sending
+from handlers.core.uow import UnitOfWork
 from handlers.features import registry
 from storage.models import Inbox, News, Outbox
 from tests.unit.conftest import RecordingReply, text_of
@@ -22,22 +23,28 @@ def at(deps, minutes: float):  # type: ignore[no-untyped-def]
     return replace(deps, clock=lambda: moved)
 
 
-def test_a_row_that_keeps_failing_stops_and_the_admins_get_one_dm(deps, chat):
-    def wrong_channel(_deps, _row):  # type: ignore[no-untyped-def]
-        raise ChatError("chat.postMessage: channel_not_found")
+@dataclass(frozen=True)
+class Ping(Outgoing, kind="test.post"):
+    channel: str
 
+
+def _wrong_channel(_uow: UnitOfWork, ping: Ping, _sending: Sending) -> None:
+    raise ChatError(f"chat.postMessage: channel_not_found ({ping.channel})")
+
+
+def test_a_row_that_keeps_failing_stops_and_the_admins_get_one_dm(deps, chat):
     def extra(reg: Registry) -> None:
-        reg.deliverer("test.post", wrong_channel)
+        reg.sender(Ping, _wrong_channel)
 
     deps = replace(deps, features=registry([extra]))
-    with deps.db.begin() as s:
-        outbox.enqueue(s, "test.post", {}, key="test:1", due_at=deps.clock())
+    uow = UnitOfWork(deps)
+    uow.queue(Owed(Ping("C-GONE"), "test:1"))
     minutes = 0.0
     for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
-        outbox.deliver(at(deps, minutes))
+        outbox.deliver_sent(uow) if attempt == 1 else outbox.deliver(at(deps, minutes))
         with deps.db() as s:
             row = s.scalar(select(Outbox).where(Outbox.dedupe_key == "test:1"))
-        assert row.attempts == attempt and row.last_error == "chat.postMessage: channel_not_found"
+        assert row.attempts == attempt and row.last_error == "chat.postMessage: channel_not_found (C-GONE)"
         minutes += 61  # past any back-off
     assert row.failed_at is not None
     assert chat.dms == []
@@ -53,24 +60,14 @@ def test_a_row_that_keeps_failing_stops_and_the_admins_get_one_dm(deps, chat):
 
 
 def test_a_key_is_sent_once_whoever_owes_it(deps, chat):
-    with deps.db.begin() as s:
-        first = outbox.enqueue(
-            s,
-            "core.failed",
-            {"row": 1, "kind": "x", "error": "e", "user": "admin"},
-            key="k",
-            due_at=deps.clock(),
-        )
-        again = outbox.enqueue(
-            s,
-            "core.failed",
-            {"row": 2, "kind": "y", "error": "e", "user": "admin"},
-            key="k",
-            due_at=deps.clock(),
-        )
-    assert first is not None and again is None
-    assert outbox.deliver(deps) == {first} and outbox.deliver(at(deps, 10)) == set()
-    assert len(chat.dms) == 1
+    first, again = UnitOfWork(deps), UnitOfWork(deps)
+    with first.writing():
+        added = first.queue(Owed(outbox.GaveUp(1, "x", "e", "admin"), "k"))
+    assert again.queue(Owed(outbox.GaveUp(2, "y", "e", "admin"), "k")) == []
+    with again.writing():
+        assert again.queue(Owed(outbox.GaveUp(2, "y", "e", "admin"), "k")) == []
+    assert outbox.deliver_sent(first) == set(added) and outbox.deliver(at(deps, 10)) == set()
+    assert len(chat.dms) == 1 and "(x, #1)" in text_of(chat.dms[0][1])
 
 
 def test_a_command_left_in_the_inbox_by_a_crash_is_processed_once(deps, chat):

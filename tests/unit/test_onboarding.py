@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from handlers.core import router
+from handlers.core import jobs, router
 from handlers.core.context import Deps
-from handlers.core.uow import UnitOfWork
-from handlers.onboarding import nudges
 from tests.unit.conftest import RecordingChat, as_user, text_of
 
 START = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)  # a Monday
@@ -58,14 +56,11 @@ def test_a_leader_sees_the_plan_but_cannot_change_it(deps: Deps) -> None:
 
 
 def test_an_overdue_step_is_nudged_once(deps: Deps, chat: RecordingChat) -> None:
-    from handlers.core import outbox
-
     cm, _reply = as_user("cm")
     router.command(at(deps, START), cm, "cm", "onboarding")
     later = at(deps, START + timedelta(days=7, hours=1))  # Monday of week 2: the two week-1 steps are overdue
-    for _ in range(3):
-        nudges.watch(UnitOfWork(later))
-        outbox.deliver(later)
+    for _ in range(3):  # three ticks, or three instances
+        jobs.run_due(later)
     nudged = [text_of(m) for u, m in chat.dms if u == "cm"]
     assert len(nudged) == 2 and "planned for week 1 and is not done yet" in nudged[0]
     assert "[Mark as done]" in nudged[0]

@@ -3,13 +3,13 @@ with no list here to keep up to date."""
 
 from __future__ import annotations
 
-import ast
 import re
 
 import pytest
 
 from handlers.core import router
-from handlers.core.registry import FollowUp
+from handlers.core.outgoing import KINDS
+from handlers.core.registry import Registry
 from handlers.features import registry
 from tests.conftest import ROOT
 from tests.unit.conftest import as_user, text_of
@@ -34,18 +34,20 @@ def test_every_command_answers_in_both_languages(deps, path, lang):
     assert all(form.language == lang for form in reply.forms)
 
 
-def test_every_outbox_kind_has_a_deliverer_named_after_its_feature():
-    """Kinds are `<feature folder>.<what>`; every kind the code owes has its deliverer."""
-    for kind in REGISTRY.deliverers:
-        assert kind.split(".")[0] in FOLDERS, kind
-    owed = set()
-    for path in (ROOT / "handlers").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == FollowUp.__name__:
-                first = node.args[0] if node.args else None
-                if isinstance(first, ast.Constant):
-                    owed.add(first.value)
-    assert owed and owed <= set(REGISTRY.deliverers), owed - set(REGISTRY.deliverers)
+def test_every_message_type_has_a_sender_and_is_named_after_its_feature():
+    """Kinds are `<feature folder>.<what>` (or `core.`), and a message type left without
+    its sender is refused when the registry is built, not found waiting in the outbox."""
+    for kind in REGISTRY.senders:
+        assert kind.split(".")[0] in FOLDERS | {"core"}, kind
+    assert all(kind in REGISTRY.senders for kind, t in KINDS.items() if t.__module__.startswith("handlers."))
+
+
+def test_a_message_type_without_its_sender_is_refused_at_start():
+    def without_the_weekly_tip(reg: Registry) -> None:
+        reg.senders.pop("tips.weekly")
+
+    with pytest.raises(ValueError, match=r"message types with no sender: .*\btips\.weekly\b"):
+        registry([without_the_weekly_tip])
 
 
 def test_the_slack_manifest_offers_every_declared_command_and_sub_command():

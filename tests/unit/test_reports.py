@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.core import outbox, router
+from handlers.core import jobs, outbox, router
 from handlers.recap import weekly as recap
 from handlers.recap.data import week_of
-from handlers.reports import report
 from storage.models import EntryReport, ModerationEntry
 from tests.unit.conftest import as_user, done, text_of
 
@@ -39,11 +38,11 @@ def test_a_member_reports_the_cm_handles_and_the_reporter_is_told_once(deps, cha
     assert "#1 Facebook — ⏳ pending" in member_reply.last
     cm, _cm_reply = as_user("cm")
     router.action(deps, leader, "moderation.replied", "1")  # a member cannot handle it
-    done(report.watch, deps)
+    jobs.run_due(deps)
     assert chat.dms == []
     router.action(deps, cm, "moderation.replied", "1")
     for _ in range(2):  # the next ticks owe nothing more
-        done(report.watch, deps)
+        jobs.run_due(deps)
         outbox.deliver(deps)
     told = sorted((user, text_of(m)) for user, m in chat.dms)
     assert [u for u, _m in told] == ["leader", "member"]
