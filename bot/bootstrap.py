@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from bot.config import Settings
-from handlers.core.context import Deps, Team
+from handlers.core.context import Team
+from handlers.core.deps import Deps
 from handlers.core.ports import Chat
 
 if TYPE_CHECKING:

@@ -9,12 +9,11 @@ from typing import Any
 
 from bot.bootstrap import Core, bootstrap, team, wall_clock
 from bot.config import Settings
-from handlers.core import outbox
 from handlers.core.i18n import number, translator
 from handlers.core.messages import Message
 from handlers.core.ports import Chat
 from handlers.core.sheets import Unreadable, Unwritable, check_target
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.features import registry
 
 
@@ -63,9 +62,9 @@ def feature_command(settings: Settings, args: argparse.Namespace) -> int:
     On the console the cards it updates have nowhere to go but an unseen screen."""
     command = next(c for c in registry().cli if c.name == args.command)
     core = _core(settings)
-    uow = UnitOfWork(core.deps)
+    uow = SqlUnitOfWork(core.deps)
     code = command.run(uow, args, Terminal(settings.language))
-    outbox.deliver_sent(uow)
+    uow.deliver()
     return code
 
 
@@ -76,7 +75,7 @@ def import_command(settings: Settings, what: str, path: Path) -> int:
     _ = translator(lang)
     with _progress(path, lang) as bar:
         try:
-            done = core.deps.features.importers[what].run(UnitOfWork(core.deps), "import", path, bar.update)
+            done = core.deps.features.importers[what].run(SqlUnitOfWork(core.deps), "import", path, bar.update)
         except Unreadable as refused:
             print(_("relais: {problem}").format(problem=refused), file=sys.stderr)
             return 2
@@ -114,7 +113,7 @@ def export_command(settings: Settings, what: str, out: Path | None) -> int:
         print(_("relais: {problem}").format(problem=refused), file=sys.stderr)
         return 2
     core = _core(settings)
-    count = core.deps.features.exporters[what].run(UnitOfWork(core.deps), out, sys.stdout)
+    count = core.deps.features.exporters[what].run(SqlUnitOfWork(core.deps), out, sys.stdout)
     print(_("Rows written: {n}.").format(n=number(count, settings.language)), file=sys.stderr)
     return 0
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from handlers.core import inbox
-from handlers.core.context import Deps
+from handlers.core.deps import Deps
 from handlers.core.inbound import Inbound
 
 log = logging.getLogger(__name__)

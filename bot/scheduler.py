@@ -13,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.bootstrap import Core
 from handlers.core import inbox, jobs, outbox, ticks
-from handlers.core.context import Deps
+from handlers.core.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,12 @@ from collections.abc import Callable
 
 from bot.platforms.console_chat import ADMIN, CM, ConsoleChat, ConsoleReply, Screen, colon
 from handlers.core import router
-from handlers.core.context import Deps, Request
+from handlers.core.context import Request
+from handlers.core.deps import Deps
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form
 from handlers.core.ports import MessageRef
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 
 
 class CommandInstead(Exception):
@@ -99,7 +100,7 @@ class Console:
         elif line.startswith("@relais"):
             self.deps.chat.post(
                 "general",
-                router.mention(UnitOfWork(self.deps), self.user, line[len("@relais") :]),
+                router.mention(SqlUnitOfWork(self.deps), self.deps.features, self.user, line[len("@relais") :]),
                 thread=MessageRef("general", "0"),
             )
         else:  # anything else is a direct message to Relais, as on Slack and Mattermost

@@ -23,7 +23,8 @@ from bot.platforms.mattermost_chat import MattermostChat, MattermostReply
 from bot.platforms.mattermost_proof import StateRefused, unseal, verified
 from bot.platforms.mattermost_render import submitted_values
 from handlers.core import inbox, router
-from handlers.core.context import Deps, Request
+from handlers.core.context import Request
+from handlers.core.deps import Deps
 from handlers.core.i18n import translator
 from handlers.core.inbound import Click, Command, Mention, Submission
 

@@ -28,7 +28,8 @@ from bot.intake import Intake
 from bot.platforms.slack_blocks import plain_text, submitted_values
 from bot.platforms.slack_chat import SlackChat
 from handlers.core import inbox, router
-from handlers.core.context import Deps, Request
+from handlers.core.context import Request
+from handlers.core.deps import Deps
 from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from handlers.core.context import Request
 from handlers.core.dates import moment
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from storage.models import Charter
 
 CHARTER_MAX = 3000

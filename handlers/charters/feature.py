@@ -6,7 +6,7 @@ from handlers.charters import edit
 from handlers.core.context import Request
 from handlers.core.i18n import N_
 from handlers.core.registry import CommandRun, Registry, Submitter
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 
 REFUSAL = N_("⛔ Only the CM and admins can edit the charters.")
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from handlers.core.messages import Message
 from handlers.core.outgoing import CardAt, Sent
 from handlers.core.ports import MessageRef
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from storage.models import PostedCard
 
 

@@ -1,25 +1,17 @@
-"""What every use case receives: the team's settings, the database, the platform."""
+"""The team's settings and one person's request, as every use case receives them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from handlers.core.ports import Chat, Reply
-from storage.models import User, table_of
-
-if TYPE_CHECKING:
-    from handlers.core.registry import Registry
-
-
-_USERS = table_of(User)
-_LANGUAGE = select(_USERS.c.language).where(_USERS.c.platform_id == bindparam("user"))  # built once: every request asks
+from handlers.core.ports import Reply
+from storage.models import User
 
 
 @dataclass(frozen=True)
@@ -33,25 +25,6 @@ class Team:
     leaders_channel: str = ""
     holidays_country: str = ""  # no reminder on this country's public holidays
     settings: Mapping[str, Any] = field(default_factory=dict)  # the features' settings, read at start (Setting.of)
-
-
-@dataclass(frozen=True)
-class Deps:
-    db: sessionmaker[Session]
-    chat: Chat
-    team: Team
-    features: Registry
-    clock: Callable[[], datetime]  # the wall clock in production (bot/bootstrap.py); each test's own in tests
-
-    def today(self) -> date:
-        """The team's local day by the injected clock: dates people type are read from it."""
-        return self.clock().astimezone(self.team.timezone).date()
-
-    def language(self, user_id: str) -> str:
-        """The language to answer this person in, outside any transaction."""
-        with self.db() as session:
-            chosen = session.execute(_LANGUAGE, {"user": user_id}).scalar()
-        return chosen or self.team.language
 
 
 def person(session: Session, user_id: str) -> User:

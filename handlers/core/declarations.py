@@ -9,32 +9,31 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, TypeVar
+from typing import IO, TYPE_CHECKING, Generic, Literal, NamedTuple, Protocol, TypeVar
 
+from handlers.core.context import Request, Team
 from handlers.core.messages import Button, FormErrors, Md, Message
 from handlers.core.outgoing import Outgoing, Sending, Sent
 from handlers.core.ports import Quoted
+from handlers.core.work import UnitOfWork
 
 if TYPE_CHECKING:
-    import argparse
-
-    from handlers.core.context import Request, Team
-    from handlers.core.uow import UnitOfWork
+    import argparse  # loaded by the CLI only
 
 Schedule = tuple[str, int, int]  # (days as cron writes them, hour, minute), local time
 Who = Literal["anyone", "cm", "admin"]
 T = TypeVar("T")
 M = TypeVar("M", bound=Outgoing)
 Translate = Callable[[str], str]
-CommandRun = Callable[["UnitOfWork", "Request", str], None]
-ButtonRun = Callable[["UnitOfWork", "Request", str, str], None]
-Validator = Callable[["UnitOfWork", "Request", dict[str, str]], FormErrors]
-Submitter = Callable[["UnitOfWork", "Request", dict[str, str], str], None]
-MentionAnswer = Callable[["UnitOfWork", str, str], Any]
-DirectAnswer = Callable[["UnitOfWork", "Request", str], bool]  # True: it answered
+CommandRun = Callable[[UnitOfWork, Request, str], None]
+ButtonRun = Callable[[UnitOfWork, Request, str, str], None]
+Validator = Callable[[UnitOfWork, Request, dict[str, str]], FormErrors]
+Submitter = Callable[[UnitOfWork, Request, dict[str, str], str], None]
+MentionAnswer = Callable[[UnitOfWork, str, str], Message]
+DirectAnswer = Callable[[UnitOfWork, Request, str], bool]  # True: it answered
 
 
-Send = Callable[["UnitOfWork", M, Sending], "Sent | None"]
+Send = Callable[[UnitOfWork, M, Sending], Sent | None]
 """Sends one message; raises ChatError when the platform refuses (the outbox tries
 again later), returns what follows from it."""
 

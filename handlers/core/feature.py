@@ -7,13 +7,14 @@ from datetime import datetime
 from handlers.core import guide, inbox, kept, outbox
 from handlers.core.i18n import N_
 from handlers.core.registry import Job, Nightly, Registry
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 
 
 def prune(uow: UnitOfWork, _night: datetime) -> None:
     """Inbox and outbox rows no longer needed to do anything once go, every night."""
-    inbox.prune(uow.deps)
-    outbox.prune(uow.deps)
+    with uow.writing() as s:
+        inbox.prune(s, uow.clock())
+        outbox.prune(s, uow.clock())
 
 
 def register(reg: Registry) -> None:
@@ -29,5 +30,5 @@ def register(reg: Registry) -> None:
 
 def register_help(reg: Registry) -> None:
     reg.describe("cm", N_("The community manager's role, queue and tools"))
-    reg.command("cm help", lambda d, r, _rest: guide.show(d, r), N_("this list"), aliases=("aide",))
-    reg.command("cm", lambda d, r, _rest: guide.show(d, r), N_("this list"), listed=False)
+    reg.command("cm help", lambda _uow, req, _rest: guide.show(req, reg), N_("this list"), aliases=("aide",))
+    reg.command("cm", lambda _uow, req, _rest: guide.show(req, reg), N_("this list"), listed=False)

@@ -6,7 +6,7 @@ from handlers.core.context import Request, person
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.messages import Md, Message
 from handlers.core.registry import Registry
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 
 
 def help_message(features: Registry, cm: bool, lang: str, unknown: str = "") -> Message:
@@ -24,8 +24,8 @@ def help_message(features: Registry, cm: bool, lang: str, unknown: str = "") -> 
     return Message(title=_("Relais — commands"), text=text)
 
 
-def show(uow: UnitOfWork, req: Request, unknown: str = "") -> None:
-    req.reply.reply(help_message(uow.features, req.cm, req.language, unknown))
+def show(req: Request, features: Registry, unknown: str = "") -> None:
+    req.reply.reply(help_message(features, req.cm, req.language, unknown))
 
 
 def set_language(uow: UnitOfWork, req: Request, choice: str) -> None:

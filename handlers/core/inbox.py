@@ -13,20 +13,23 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import Session
 
-from handlers.core import outbox, router
-from handlers.core.context import Deps, Request
+from handlers.core import router
+from handlers.core.context import Request
+from handlers.core.deps import Deps
 from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
 from handlers.core.kept import KeptReply
 from handlers.core.once import add_once, claim
-from handlers.core.outgoing import Outgoing, Owed, Sending
+from handlers.core.outgoing import Outgoing, Owed
 from handlers.core.ports import MessageRef, Reply
 from handlers.core.registry import Quoted, Registry
-from handlers.core.uow import UnitOfWork, mark_processed
+from handlers.core.uow import SqlUnitOfWork, mark_processed
+from handlers.core.work import UnitOfWork
 from storage.models import Inbox
 
 log = logging.getLogger(__name__)
@@ -93,10 +96,10 @@ def process(deps: Deps, row_id: int, request: Inbound, reply: Reply) -> None:
         case Shortcut(callback_id=callback_id):
             router.shortcut(deps, req, callback_id, None)
         case Mention(thread=thread, text=text):
-            uow = UnitOfWork(deps, req)
+            uow = SqlUnitOfWork(deps, req)
             with uow.writing():
                 uow.queue(Owed(MentionAnswer(request.user_id, request.channel, thread, text), f"mention:{row_id}"))
-            outbox.deliver_sent(uow)
+            uow.deliver()
     if row_id not in req.marked:  # a use case that wrote nothing: mark it here
         _done(deps, row_id)
 
@@ -125,8 +128,8 @@ def replay(deps: Deps, limit: int = 50) -> int:
     return len(taken)
 
 
-def _answer_mention(uow: UnitOfWork, mention: MentionAnswer, _sending: Sending) -> None:
-    message = router.mention(uow, str(mention.user_id), mention.text)
+def _answer_mention(uow: UnitOfWork, mention: MentionAnswer, features: Registry) -> None:
+    message = router.mention(uow, features, str(mention.user_id), mention.text)
     uow.chat.post(mention.channel, message, thread=MessageRef(mention.channel, mention.thread))
 
 
@@ -139,11 +142,10 @@ def release(deps: Deps) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def prune(deps: Deps) -> None:
+def prune(session: Session, now: datetime) -> None:
     """Processed rows are kept a week, long enough to recognise any platform retry."""
-    with deps.db.begin() as s:
-        s.execute(delete(Inbox).where(Inbox.processed_at < deps.clock() - KEEP))
+    session.execute(delete(Inbox).where(Inbox.processed_at < now - KEEP))
 
 
 def register(reg: Registry) -> None:
-    reg.sender(MentionAnswer, _answer_mention)
+    reg.sender(MentionAnswer, lambda uow, mention, _sending: _answer_mention(uow, mention, reg))

@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
-from handlers.core.context import Deps
 from handlers.core.declarations import Cron, EveryTick, Job, Nightly
+from handlers.core.deps import Deps
 from handlers.core.once import changed, insert_or_ignore
-from handlers.core.outbox import deliver_sent
 from handlers.core.schedule import cron, last_due, local_day, office_hours
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from storage.models import TeamState
 
 log = logging.getLogger(__name__)
@@ -28,9 +27,9 @@ def run_due(deps: Deps) -> None:
         try:
             moment = _due(deps, job)
             if moment is not None:
-                uow = UnitOfWork(deps)
+                uow = SqlUnitOfWork(deps)
                 said = job.run(uow, moment)
-                deliver_sent(uow)
+                uow.deliver()
                 if said:
                     log.info("%s", said)
         except Exception:

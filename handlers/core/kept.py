@@ -9,14 +9,15 @@ import json
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
-from handlers.core.context import Deps, Request
+from handlers.core.context import Request
+from handlers.core.deps import Deps
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Field, Form, Md, Message, Option, UserRef
 from handlers.core.outgoing import Outgoing, Owed, Sending
 from handlers.core.owing import add
 from handlers.core.ports import ChatError, Reply
 from handlers.core.registry import Registry
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from storage.models import TeamState
 
 REOPEN = "core.reopen"

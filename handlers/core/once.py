@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from handlers.core.context import Deps
+from handlers.core.deps import Deps
 from storage.models import Base, table_of
 
 

@@ -10,7 +10,7 @@ from handlers.core.context import Team
 from handlers.core.dates import day
 from handlers.core.i18n import translator
 from handlers.core.messages import Md
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from storage.models import User
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, Any, TypeVar
 
+from handlers.core.context import Request
 from handlers.core.declarations import (
     ButtonRun,
     ButtonSpec,
@@ -42,10 +43,7 @@ from handlers.core.declarations import (
 from handlers.core.i18n import N_
 from handlers.core.outgoing import KINDS, Outgoing, Owed, Sending, Sent
 from handlers.core.ports import Quoted
-
-if TYPE_CHECKING:
-    from handlers.core.context import Request
-    from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 
 __all__ = [  # what a feature declares with, from the one place it registers
     "ButtonSpec", "CliCommand", "Command", "CommandRun", "Cron", "EveryTick", "Exporter", "FormSpec", "HomePart",
@@ -69,7 +67,7 @@ class Registry:
     exporters: dict[str, Exporter] = field(default_factory=dict)
     importers: dict[str, Importer] = field(default_factory=dict)
     home_parts: list[HomePart] = field(default_factory=list)
-    mentions: list[MentionAnswer] = field(default_factory=list)
+    mention_answer: MentionAnswer | None = None
     shortcuts: dict[str, ShortcutSpec] = field(default_factory=dict)
     directs: list[tuple[int, DirectAnswer]] = field(default_factory=list)  # (order, answer): first to answer wins
     homes: list[Callable[[UnitOfWork, Request], None]] = field(default_factory=list)
@@ -145,7 +143,10 @@ class Registry:
         self.home_parts.sort(key=lambda p: p.order)
 
     def mention(self, answer: MentionAnswer) -> None:
-        self.mentions.append(answer)
+        """How a mention of the bot is answered: one feature declares it."""
+        if self.mention_answer is not None:
+            raise ValueError("mentions are answered twice")
+        self.mention_answer = answer
 
     def shortcut(self, shortcut: ShortcutSpec) -> None:
         self._unique(shortcut.callback_id, self.shortcuts)

@@ -9,14 +9,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from handlers.core import guide, outbox
-from handlers.core.context import Deps, Request
+from handlers.core import guide
+from handlers.core.context import Request
+from handlers.core.deps import Deps
 from handlers.core.i18n import translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.permissions import is_admin, is_cm
 from handlers.core.ports import ChatError
-from handlers.core.registry import ADMIN_ONLY, CM_ONLY, Quoted, Who
-from handlers.core.uow import AlreadyProcessed, UnitOfWork
+from handlers.core.registry import ADMIN_ONLY, CM_ONLY, Quoted, Registry, Who
+from handlers.core.uow import AlreadyProcessed, SqlUnitOfWork
+from handlers.core.work import UnitOfWork
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., None])
@@ -77,9 +79,9 @@ def _refuse(req: Request, refusal: str, who: Who) -> None:
 
 def _run(deps: Deps, req: Request, use_case: Callable[[UnitOfWork], None]) -> None:
     """The use case gets its unit of work; what it owes is sent once it returns."""
-    uow = UnitOfWork(deps, req)
+    uow = SqlUnitOfWork(deps, req)
     use_case(uow)
-    outbox.deliver_sent(uow)
+    uow.deliver()
 
 
 @guarded
@@ -87,7 +89,7 @@ def command(deps: Deps, req: Request, name: str, text: str) -> None:
     """`name` is the slash command without its slash: `news` or `cm`."""
     found, rest = deps.features.find(name.casefold(), text)
     if found is None:
-        _run(deps, req, lambda uow: guide.show(uow, req, unknown=f"/{name} {text.strip()}".strip()))
+        _run(deps, req, lambda _uow: guide.show(req, deps.features, unknown=f"/{name} {text.strip()}".strip()))
     elif not _allowed(deps, req, found.who):
         _refuse(req, found.refusal, found.who)
     else:
@@ -98,7 +100,7 @@ def command(deps: Deps, req: Request, name: str, text: str) -> None:
 def action(deps: Deps, req: Request, action_id: str, value: str) -> None:
     button = deps.features.button_for(action_id)
     if button is None:
-        _run(deps, req, lambda uow: guide.show(uow, req))
+        _run(deps, req, lambda _uow: guide.show(req, deps.features))
     elif not _allowed(deps, req, button.who):
         _refuse(req, button.refusal, button.who)
     else:
@@ -116,7 +118,7 @@ def validate_form(deps: Deps, req: Request, form_id: str, values: dict[str, str]
         req = prepared(deps, req)
         if form is None or not _allowed(deps, req, form.who):
             return {}
-        return form.validate(UnitOfWork(deps, req), req, values)
+        return form.validate(SqlUnitOfWork(deps, req), req, values)
     except ChatError as exc:
         log.warning("a form's check needed the platform, which failed; stored unchecked: %s", exc)
         return {}
@@ -143,7 +145,7 @@ def home_opened(deps: Deps, req: Request) -> None:
 def shortcut(deps: Deps, req: Request, callback_id: str, quoted: Quoted | None) -> None:
     declared = deps.features.shortcuts.get(callback_id)
     if declared is None:
-        _run(deps, req, lambda uow: guide.show(uow, req))
+        _run(deps, req, lambda _uow: guide.show(req, deps.features))
     else:
         _run(deps, req, lambda uow: declared.run(uow, req, quoted))
 
@@ -154,13 +156,12 @@ def direct_message(deps: Deps, req: Request, text: str) -> None:
 
     def answer(uow: UnitOfWork) -> None:
         if not any(reply(uow, req, text) for _order, reply in deps.features.directs):
-            guide.show(uow, req)
+            guide.show(req, deps.features)
 
     _run(deps, req, answer)
 
 
-def mention(uow: UnitOfWork, user_id: str, text: str) -> Message:
-    """The answer to a mention of the bot: the first feature that declared one answers."""
-    answers = uow.features.mentions
-    assert answers, "no feature answers mentions"
-    return answers[0](uow, user_id, text)  # type: ignore[no-any-return]
+def mention(uow: UnitOfWork, features: Registry, user_id: str, text: str) -> Message:
+    """The answer to a mention of the bot, from the one feature that declared it."""
+    assert features.mention_answer is not None, "no feature answers mentions"
+    return features.mention_answer(uow, user_id, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers.core.context import Deps
+from handlers.core.deps import Deps
 from storage.models import TeamState
 
 KEY = "ticker:last"

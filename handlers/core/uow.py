@@ -2,7 +2,7 @@
 ticker: a use case reads in `with uow.reading() as s:` and changes things in
 `with uow.writing() as s:` — one transaction that writes the change and the rows
 it sends, commits (marking the request's inbox row done) or rolls back. What was
-sent is delivered after the commit, by `outbox.deliver_sent(uow)`: the use case
+sent is delivered after the commit, by `uow.deliver()`: the use case
 calls it when its answer depends on it, else whoever handed the unit of work in
 calls it when the use case returns. So no platform call ever holds the write lock, and a crash
 leaves either the change with its messages owed, or nothing. No feature opens a
@@ -17,8 +17,9 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
-from handlers.core import owing
-from handlers.core.context import Deps, Request, Team
+from handlers.core import owing, sending
+from handlers.core.context import Request, Team
+from handlers.core.deps import Deps
 from handlers.core.once import changed
 from handlers.core.outgoing import Owed
 from handlers.core.ports import Chat
@@ -42,8 +43,8 @@ class AlreadyProcessed(Exception):
     """This request's inbox row was processed meanwhile (a replay raced the original)."""
 
 
-class UnitOfWork:
-    """What a use case is handed: the team, the platform, the clock, and its transactions."""
+class SqlUnitOfWork:
+    """What a use case is handed (the UnitOfWork of handlers/core/work.py), on the database."""
 
     def __init__(self, deps: Deps, req: Request | None = None) -> None:
         self.deps, self.req = deps, req
@@ -121,7 +122,7 @@ class UnitOfWork:
         nothing). Inside `writing()`, in that transaction, with the change that causes
         them. Outside, their keys are read first and the missing ones written in a
         transaction of their own, so a job that asks at every tick costs a read. What is
-        due now goes out at `outbox.deliver_sent(uow)`, the rest when it is due."""
+        due now goes out at `deliver()`, the rest when it is due."""
         if self._writing and self._session is not None:
             return self._add(self._session, owed)
         with self.reading() as s:
@@ -137,11 +138,13 @@ class UnitOfWork:
         return [row.id for row in added]
 
     @property
-    def sent(self) -> list[Outbox]:
-        """What committed transactions owe and is not sent yet."""
-        return list(self._sent)
+    def owes(self) -> bool:
+        return bool(self._sent)
 
-    def take_sent(self) -> list[Outbox]:
-        """The rows committed transactions owe and nobody has sent yet (outbox.deliver_sent)."""
+    def deliver(self) -> set[int]:
+        """Send what committed transactions owe, now that nothing holds a lock; every id
+        delivered so far. Whoever handed the unit of work in calls it when the use case
+        returns; a use case calls it first when its answer depends on it."""
         rows, self._sent = self._sent, []
-        return rows
+        self.delivered |= sending.send_rows(self.deps, rows, SqlUnitOfWork) if rows else set()
+        return self.delivered

@@ -6,8 +6,8 @@ to send one."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -16,8 +16,8 @@ from handlers.core.dates import day
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.permissions import cm_back_on, is_cm
-from handlers.core.registry import EveryTick, Job, Outgoing, Owed, Registry, Sending
-from handlers.core.uow import UnitOfWork
+from handlers.core.registry import EveryTick, HomePart, Job, Outgoing, Owed, Registry
+from handlers.core.work import UnitOfWork
 from storage.models import User
 
 
@@ -28,11 +28,11 @@ class Publish(Outgoing, kind="home.publish"):
     user: str
 
 
-def view(uow: UnitOfWork, user_id: str, lang: str) -> Message:
+def view(uow: UnitOfWork, parts: Sequence[HomePart], user_id: str, lang: str) -> Message:
     """The parts the features show, in their order; for the CM, whether the CM is away."""
     _ = translator(lang)
     cm = is_cm(uow.team, user_id)  # what the view shows, not who may see it
-    shown = [part for p in uow.features.home_parts if (part := p.show(uow, user_id, lang, cm)) is not None]
+    shown = [part for p in parts if (part := p.show(uow, user_id, lang, cm)) is not None]
     actions: list[Button] = []
     for _text, buttons in shown:
         actions += [b for b in buttons if b.action_id not in {a.action_id for a in actions}]
@@ -50,8 +50,8 @@ def view(uow: UnitOfWork, user_id: str, lang: str) -> Message:
     )
 
 
-def show(uow: UnitOfWork, req: Request, _rest: str) -> None:
-    req.reply.reply(view(uow, req.user_id, req.language))
+def show(uow: UnitOfWork, req: Request, parts: Sequence[HomePart]) -> None:
+    req.reply.reply(view(uow, parts, req.user_id, req.language))
 
 
 def opened(uow: UnitOfWork, req: Request) -> None:
@@ -63,31 +63,32 @@ def opened(uow: UnitOfWork, req: Request) -> None:
         uow.queue(Owed(Publish(req.user_id), f"home:{req.user_id}:open:{req.inbox_id or uow.clock()}"))
 
 
-def _version(uow: UnitOfWork) -> str:
+def _version(uow: UnitOfWork, parts: Sequence[HomePart]) -> str:
     """What the home views show, in a few numbers: when it moves, they are published again."""
     with uow.reading() as s:
         away = s.scalar(select(func.max(User.away_until)))
         aways = s.scalar(select(func.count()).select_from(User).where(User.away_until.is_not(None)))
-    return ".".join([*(p.version(uow) for p in uow.features.home_parts), str(away or 0), str(aways or 0)])
+    return ".".join([*(p.version(uow) for p in parts), str(away or 0), str(aways or 0)])
 
 
-def watch(uow: UnitOfWork, _now: datetime) -> None:
+def watch(uow: UnitOfWork, parts: Sequence[HomePart]) -> None:
     """Publish again the home of everyone who opened it, once per change of what it shows."""
     with uow.reading() as s:
         viewers = list(s.scalars(select(User.platform_id).where(User.home_seen_at.is_not(None))))
     if not viewers:
         return
-    version = _version(uow)
+    version = _version(uow, parts)
     uow.queue(*(Owed(Publish(u), f"home:{u}:{version}") for u in viewers))
 
 
-def _publish(uow: UnitOfWork, publish: Publish, _sending: Sending) -> None:
-    uow.chat.publish_home(publish.user, view(uow, publish.user, uow.language(publish.user)))
+def _publish(uow: UnitOfWork, publish: Publish, parts: Sequence[HomePart]) -> None:
+    uow.chat.publish_home(publish.user, view(uow, parts, publish.user, uow.language(publish.user)))
 
 
 def register(reg: Registry) -> None:
-    reg.command("cm home", show, N_("your summary: news, negative messages, first weeks, what comes next"),
-                aliases=("accueil",))  # fmt: skip
-    reg.sender(Publish, _publish)
-    reg.job(Job("home.publish", EveryTick(), watch))
+    """The view shows the parts every feature declares (`reg.home_parts`, read when it is shown)."""
+    reg.command("cm home", lambda uow, req, _rest: show(uow, req, reg.home_parts),
+                N_("your summary: news, negative messages, first weeks, what comes next"), aliases=("accueil",))  # fmt: skip
+    reg.sender(Publish, lambda uow, publish, _sending: _publish(uow, publish, reg.home_parts))
+    reg.job(Job("home.publish", EveryTick(), lambda uow, _now: watch(uow, reg.home_parts)))
     reg.home(opened)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from handlers.core.cards import show_card
 from handlers.core.registry import Outgoing, Owed, Registry, Sending, Sent
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
 from storage.models import ModerationEntry
 

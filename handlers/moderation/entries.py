@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation.links import link_key
 from handlers.topics.sensitive import all_topics, matches
 from storage.models import EntryTopic, ModerationEntry, ModerationEvent

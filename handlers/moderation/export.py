@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers.core.i18n import translator
 from handlers.core.sheets import Cell, local, write
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.columns import BATCH, LOG
 from storage.models import EntryReport, EntryTopic, ModerationEntry, ModerationEvent, table_of

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from handlers.core.i18n import number, translator
 from handlers.core.messages import Button, Md
 from handlers.core.registry import HomePart, Registry
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN
 from storage.models import ModerationEntry, ModerationEvent
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from handlers.core import outbox
 from handlers.core.context import Request
 from handlers.core.i18n import too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.core.once import changed
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation import delivery
 from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
 from handlers.moderation.entries import write_entry
@@ -130,7 +129,7 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -
         entry_id = write_entry(uow.session, req.user_id, values, None)
         uow.queue(delivery.post_card(entry_id))
     _ = translator(req.language)
-    if outbox.deliver_sent(uow):
+    if uow.deliver():
         text = Md.of(_("✅ Logged as #{id} and posted in the CM channel."), id=entry_id)
     else:
         text = Md.of(
@@ -175,7 +174,7 @@ def change(uow: UnitOfWork, req: Request, entry_id: int, values: dict[str, str],
             s.add(event)
             s.flush()
             uow.queue(delivery.update_card(entry_id, f"event:{event.id}"))
-    if uow.sent:
+    if uow.owes:
         return
     _ = translator(req.language)
     req.reply.reply(

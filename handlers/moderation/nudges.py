@@ -14,7 +14,7 @@ from handlers.core.messages import Md, Message
 from handlers.core.permissions import cm_inbox, standing_in
 from handlers.core.registry import EveryTick, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
 from handlers.core.schedule import local_day, whole_number
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
 from storage.models import ModerationEntry
 

@@ -15,7 +15,7 @@ from handlers.core.i18n import N_, number, translator
 from handlers.core.registry import CliCommand, Job, Nightly, Registry, Setting, Terminal
 from handlers.core.schedule import whole_number
 from handlers.core.text import fold
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation import delivery
 from storage.models import ModerationEntry
 

@@ -29,7 +29,7 @@ from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.registry import Importer, Registry
 from handlers.core.sheets import Cell, Unreadable, read_rows, text
 from handlers.core.text import fold
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation import export
 from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.columns import BATCH, COLUMNS, IMPORTED, REQUIRED

@@ -13,7 +13,7 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.ports import MessageRef
 from handlers.core.registry import Outgoing, Owed, Registry, Sending, Sent
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news.cards import queue_message, status_dm
 from handlers.topics.sensitive import all_topics, matches
 from storage.models import News, NewsEvent

@@ -6,7 +6,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import N_
 from handlers.core.messages import FormErrors
 from handlers.core.registry import Registry, Who
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news import delivery, direct, home, nudges, shortcuts, smalltalk, submit, triage
 
 DECIDE = N_("⛔ Only the CM and admins can decide on news. Nothing was changed.")

@@ -10,7 +10,7 @@ from handlers.core.i18n import number, translator
 from handlers.core.messages import Button, Md
 from handlers.core.registry import HomePart, Registry
 from handlers.core.schedule import local_day
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news.cards import STATUS_ICONS, STATUSES, news_line
 from handlers.news.form import send_button
 from storage.models import News, NewsEvent

@@ -11,7 +11,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.ports import ChatError, Quoted
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news.form import prefilled
 from handlers.news.sources import state_of
 

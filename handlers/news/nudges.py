@@ -20,7 +20,7 @@ from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.core.permissions import cm_back_on, cm_inbox, standing_in
 from handlers.core.registry import Cron, EveryTick, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
 from handlers.core.schedule import GRACE, local_day, read_schedule, whole_number
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news import delivery
 from handlers.news.cards import decision_card
 from handlers.news.form import send_button

@@ -6,7 +6,7 @@ from __future__ import annotations
 from handlers.core.context import Request
 from handlers.core.i18n import N_
 from handlers.core.registry import Quoted, Registry, ShortcutSpec
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news.form import news_form, prefilled
 from handlers.news.sources import state_of
 

@@ -9,7 +9,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.text import fold
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news.form import send_button
 
 _POLITE = r"(?:\s*(?:a|à)?\s*(?:tous|toutes|tout le monde|relais|le bot|la cm|le cm|the cm|everyone|all|there))?"

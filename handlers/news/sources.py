@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from handlers.core.ports import ChatError, MessageRef
 from handlers.core.registry import Quoted
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,12 @@ from typing import IO
 
 from sqlalchemy import select
 
-from handlers.core import outbox
 from handlers.core.context import Request
 from handlers.core.dates import read_date, said
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.sheets import Column, Sheet, local, write
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news import delivery, sources
 from handlers.news.cards import CATEGORIES, STATUSES, decision_card, news_line
 from handlers.news.form import BODY_MAX, LINKS_MAX, TITLE_MAX, news_form
@@ -132,7 +131,7 @@ def _store_and_send(
         news_id = news.id
         uow.queue(delivery.post_card(news_id))
     _ = translator(req.language)
-    if outbox.deliver_sent(uow):
+    if uow.deliver():
         text = Md.of(_("✅ Sent to the CM: “{title}” (#{id}). Follow it with /news mine."), title=title, id=news_id)
         if wished_date:
             text = Md.join([text, Md.of(_("Wished publication date: {day}."), day=said(wished_date, req.language))])

@@ -10,13 +10,12 @@ from datetime import date
 
 from sqlalchemy import update
 
-from handlers.core import outbox
 from handlers.core.context import Request
 from handlers.core.dates import moment, read_date
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.once import changed
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.news import delivery
 from handlers.news.cards import STATUSES
 from storage.models import News, NewsEvent
@@ -143,7 +142,7 @@ def change(uow: UnitOfWork, req: Request, action: str, news_id: int, *, note: st
             s.add(event)
             s.flush()
             uow.queue(*delivery.after_change(news_id, event.id, answer=action == "answer"))
-    outbox.deliver_sent(uow)  # the card and the DM first: the answer below comes after them, as before
+    uow.deliver()  # the card and the DM first: the answer below comes after them, as before
     if refusal:
         req.reply.reply(Message(text=Md.of(refusal)))
         return

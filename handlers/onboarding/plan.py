@@ -22,7 +22,7 @@ from handlers.core.i18n import LANGUAGES, N_, translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.registry import CommandRun
 from handlers.core.schedule import local_day
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from storage.models import OnboardingStep, TeamState
 
 START = "onboarding:start"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from handlers.core.i18n import N_, translator
 from handlers.core.registry import CliCommand, Terminal
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.recap import weekly
 from handlers.recap.data import last_week, parse_week, week_of, week_said
 

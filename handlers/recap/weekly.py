@@ -10,14 +10,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from handlers.core import outbox
 from handlers.core.context import Request
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Md, Message, UserRef
 from handlers.core.ports import MessageRef
 from handlers.core.registry import Cron, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
 from handlers.core.schedule import read_schedule
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_label, network_label
 from handlers.recap.data import Recap, Row, bounds, build, last_week, parse_week, week_of, week_said
 from storage.models import ModerationEntry, Outbox
@@ -241,7 +240,7 @@ def post_now(uow: UnitOfWork, week: str) -> str:
     "already" (it is sent once, whoever asks) or "owed" (the platform refused: retried later)."""
     with uow.writing():
         added = uow.queue(owed(week))
-    return "already" if not added else "posted" if outbox.deliver_sent(uow) else "owed"
+    return "already" if not added else "posted" if uow.deliver() else "owed"
 
 
 def register(reg: Registry) -> None:

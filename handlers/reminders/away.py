@@ -10,7 +10,7 @@ from handlers.core.context import Request, person
 from handlers.core.dates import read_date, said
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 
 
 def _set(uow: UnitOfWork, req: Request, until: date | None) -> bool:

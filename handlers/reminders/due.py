@@ -13,7 +13,7 @@ from handlers.core.messages import Md, Message, UserRef
 from handlers.core.permissions import cm_inbox, standing_in
 from handlers.core.registry import Outgoing, Owed, Sending
 from handlers.core.schedule import GRACE, last_due, local_day
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.reminders.rhythm import trigger
 from storage.models import Reminder
 

@@ -9,7 +9,7 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md
 from handlers.core.registry import HomePart, Registry
 from handlers.core.schedule import local_day
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.reminders.rhythm import next_at
 from storage.models import Reminder
 

@@ -17,7 +17,7 @@ from handlers.core.once import changed
 from handlers.core.ports import ChatError
 from handlers.core.registry import EveryTick, Job, Registry
 from handlers.core.schedule import holiday_name
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.reminders import due
 from handlers.reminders.rhythm import next_at
 from storage.models import Reminder

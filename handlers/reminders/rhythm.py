@@ -10,7 +10,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from handlers.core.schedule import working
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from storage.models import Reminder
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -6,7 +6,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import N_
 from handlers.core.messages import Button, Md
 from handlers.core.registry import EveryTick, HomePart, Job, Quoted, Registry, ShortcutSpec
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.reports import report
 
 

@@ -11,12 +11,11 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from handlers.core import outbox
 from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message, Option
 from handlers.core.registry import Outgoing, Owed, Sending
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.moderation import delivery
 from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, entry_line, handling_label, network_label
 from handlers.moderation.entries import write_entry
@@ -84,7 +83,7 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -
                 uow.queue(delivery.update_card(entry_id, f"reported:{req.user_id}"))
         if s.get(EntryReport, (entry_id, req.user_id)) is None:
             s.add(EntryReport(entry_id=entry_id, reporter_id=req.user_id, note=note, reported_at=now))
-    outbox.deliver_sent(uow)
+    uow.deliver()
     _ = translator(req.language)
     said = (
         _("🙏 Thank you: reported to the CM as #{id}. You will be told how it is handled.")

@@ -18,7 +18,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.text import words
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 
 KIND = "role"
 ROLE_WORDS = {"role", "cm", "community", "manager", "charte", "charter", "mission"}

@@ -13,7 +13,7 @@ from handlers.core.i18n import N_, translator
 from handlers.core.messages import Md, Message
 from handlers.core.registry import Cron, Job, Outgoing, Owed, Registry, Sending, Setting
 from handlers.core.schedule import GRACE, local_day, read_schedule
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.tips.bank import TIPS
 from storage.models import TeamState
 

@@ -14,7 +14,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.text import fold, words
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 from storage.models import Topic
 
 NAME_MAX = 80

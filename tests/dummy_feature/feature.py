@@ -13,7 +13,7 @@ from handlers.core.context import Request
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message
 from handlers.core.registry import CliCommand, Cron, Job, Nightly, Outgoing, Owed, Registry, Sending, Setting, Terminal
 from handlers.core.schedule import read_schedule
-from handlers.core.uow import UnitOfWork
+from handlers.core.work import UnitOfWork
 
 
 def hello(uow: UnitOfWork, req: Request, rest: str) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from handlers.core.schedule import cron, last_fire, working
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
 from handlers.recap import weekly
 from handlers.recap.data import last_week, parse_week
@@ -151,7 +151,7 @@ def test_weekly_recap_with_its_chart_is_posted_once(platform):
     week = last_week(fired, team.timezone)  # the week the latest recap slot (Monday 9:00) is about, at any hour
     seen = datetime.combine(parse_week(week), datetime.min.time(), team.timezone) + timedelta(days=2)
     store(
-        UnitOfWork(platform.core.deps),
+        SqlUnitOfWork(platform.core.deps),
         CM,
         {"network": "x", "excerpt": "Bof", "handling": "pending"},
         seen.astimezone(timezone.utc),

@@ -18,8 +18,9 @@ from bot.platforms.console import Console
 from bot.platforms.console_chat import ConsoleChat, Screen
 from bot.scheduler import Ticker
 from handlers.core import router
-from handlers.core.context import Deps, Team
-from handlers.core.uow import UnitOfWork
+from handlers.core.context import Team
+from handlers.core.deps import Deps
+from handlers.core.uow import SqlUnitOfWork
 from handlers.features import registry
 from storage.db import make_sessions
 from tests.conftest import TestClock
@@ -101,5 +102,5 @@ def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command
     args = _parser("en", features).parse_args(["dummy-hello", "--name", "Bob"])
     out = io.StringIO()
     command = next(c for c in features.cli if c.name == "dummy-hello")
-    assert command.run(UnitOfWork(deps), args, SimpleNamespace(out=out, err=out)) == 0  # type: ignore[arg-type]
+    assert command.run(SqlUnitOfWork(deps), args, SimpleNamespace(out=out, err=out)) == 0  # type: ignore[arg-type]
     assert out.getvalue() == "Salut Bob\n"

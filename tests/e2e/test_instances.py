@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, select
 
 from bot.bootstrap import bootstrap
 from bot.config import Settings
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import News
@@ -56,7 +56,7 @@ def prepare(url: str, api_url: str) -> datetime:
     week = last_week(now, PARIS)
     seen = datetime.combine(parse_week(week), datetime.min.time(), PARIS) + timedelta(days=2)
     store(
-        UnitOfWork(core.deps),
+        SqlUnitOfWork(core.deps),
         CM,
         {"network": "facebook", "excerpt": "Bof", "handling": "pending"},
         seen.astimezone(timezone.utc),

@@ -111,7 +111,8 @@ def test_a_silent_connection_is_taken_as_dead_and_replaced(fake_mattermost, clea
     from bot.intake import Intake
     from bot.platforms.mattermost_api import MattermostAPI
     from bot.platforms.mattermost_events import Events
-    from handlers.core.context import Deps, Team
+    from handlers.core.context import Team
+    from handlers.core.deps import Deps
     from handlers.features import registry
     from storage.db import make_sessions
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import inspect, select
 
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
 from handlers.recap.data import last_week, parse_week
 from storage.models import ModerationEntry, Outbox
@@ -122,7 +122,7 @@ def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engi
     with serving(settings, fake_slack, TestClock(tuesday)) as first:
         week = last_week(first.core.deps.clock(), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=2, hours=10)
-        store(UnitOfWork(first.core.deps), CM, {**ENTRY, "author": "Jean"}, seen.astimezone(timezone.utc))
+        store(SqlUnitOfWork(first.core.deps), CM, {**ENTRY, "author": "Jean"}, seen.astimezone(timezone.utc))
         tick(first.core)
         fake_slack.wait_api("files.completeUploadExternal")  # the chart: the server's own first tick may be sending it
         tables = inspect(first.core.engine).get_table_names()
@@ -152,7 +152,7 @@ def test_a_recap_missed_while_down_is_posted_at_start(clean_engine, database_url
     with serving(settings, fake_slack) as client:
         week = last_week(client.core.deps.clock(), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=1)
-        store(UnitOfWork(client.core.deps), CM, ENTRY, seen.astimezone(timezone.utc))
+        store(SqlUnitOfWork(client.core.deps), CM, ENTRY, seen.astimezone(timezone.utc))
     fake_slack.calls.clear()
     with serving(settings, fake_slack) as client:  # the catch-up runs as the scheduler starts
         posts = fake_slack.wait_until(lambda calls: any(c.body.get("channel") == TEAM for c in calls))
@@ -168,7 +168,7 @@ def test_the_text_recap_is_posted_even_when_the_chart_upload_fails(clean_engine,
     with serving(settings, fake_slack) as client:
         week = last_week(client.core.deps.clock(), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=3)
-        store(UnitOfWork(client.core.deps), CM, ENTRY, seen.astimezone(timezone.utc))
+        store(SqlUnitOfWork(client.core.deps), CM, ENTRY, seen.astimezone(timezone.utc))
         tick(client.core)
     assert len(recap_posts(client)) == 1
     assert fake_slack.api_calls("files.completeUploadExternal") == []

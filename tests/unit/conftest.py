@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import Engine
 
-from handlers.core import outbox
-from handlers.core.context import Deps, Request, Team
+from handlers.core.context import Request, Team
+from handlers.core.deps import Deps
 from handlers.core.messages import Form, Markup, Message
 from handlers.core.ports import ChatError, MessageRef, Quoted
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.features import registry
 from storage.db import make_sessions
 from tests.conftest import TestClock
@@ -147,7 +147,7 @@ def as_user(user_id: str) -> tuple[Request, RecordingReply]:
 def done(use_case: Callable[..., T], deps: Deps, *args: Any) -> T:
     """A use case run as the CLI or the ticker runs it: handed its unit of work, then
     what it owes is sent."""
-    uow = UnitOfWork(deps)
+    uow = SqlUnitOfWork(deps)
     result = use_case(uow, *args)
-    outbox.deliver_sent(uow)
+    uow.deliver()
     return result

@@ -12,7 +12,8 @@ from handlers.core import inbox, outbox
 from handlers.core.inbound import Command
 from handlers.core.ports import ChatError
 from handlers.core.registry import Outgoing, Owed, Registry, Sending
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
+from handlers.core.work import UnitOfWork
 from handlers.features import registry
 from storage.models import Inbox, News, Outbox
 from tests.unit.conftest import RecordingReply, text_of
@@ -37,11 +38,11 @@ def test_a_row_that_keeps_failing_stops_and_the_admins_get_one_dm(deps, chat):
         reg.sender(Ping, _wrong_channel)
 
     deps = replace(deps, features=registry([extra]))
-    uow = UnitOfWork(deps)
+    uow = SqlUnitOfWork(deps)
     uow.queue(Owed(Ping("C-GONE"), "test:1"))
     minutes = 0.0
     for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
-        outbox.deliver_sent(uow) if attempt == 1 else outbox.deliver(at(deps, minutes))
+        uow.deliver() if attempt == 1 else outbox.deliver(at(deps, minutes))
         with deps.db() as s:
             row = s.scalar(select(Outbox).where(Outbox.dedupe_key == "test:1"))
         assert row.attempts == attempt and row.last_error == "chat.postMessage: channel_not_found (C-GONE)"
@@ -60,13 +61,13 @@ def test_a_row_that_keeps_failing_stops_and_the_admins_get_one_dm(deps, chat):
 
 
 def test_a_key_is_sent_once_whoever_owes_it(deps, chat):
-    first, again = UnitOfWork(deps), UnitOfWork(deps)
+    first, again = SqlUnitOfWork(deps), SqlUnitOfWork(deps)
     with first.writing():
         added = first.queue(Owed(outbox.GaveUp(1, "x", "e", "admin"), "k"))
     assert again.queue(Owed(outbox.GaveUp(2, "y", "e", "admin"), "k")) == []
     with again.writing():
         assert again.queue(Owed(outbox.GaveUp(2, "y", "e", "admin"), "k")) == []
-    assert outbox.deliver_sent(first) == set(added) and outbox.deliver(at(deps, 10)) == set()
+    assert first.deliver() == set(added) and outbox.deliver(at(deps, 10)) == set()
     assert len(chat.dms) == 1 and "(x, #1)" in text_of(chat.dms[0][1])
 
 

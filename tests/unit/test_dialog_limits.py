@@ -8,9 +8,9 @@ import pytest
 from bot.platforms.mattermost_render import ELEMENT_LABEL_MAX, HELP_TEXT_MAX, TITLE_MAX, clip_bytes, clip_title, dialog
 from bot.platforms.slack_blocks import modal
 from handlers.core import router
-from handlers.core.context import Deps
+from handlers.core.deps import Deps
 from handlers.core.messages import Form
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation import entries
 from tests.fakes.mattermost_api import dialog_problems
 from tests.fakes.slack_api import view_problems
@@ -25,7 +25,7 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     router.command(deps, leader_req, "cm", f"language {lang}")
     router.command(deps, leader_req, "news", "Fête des bénévoles\nSamedi au local")
     news_id = "1"
-    entry = entries.store(UnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "Honteux !"})
+    entry = entries.store(SqlUnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "Honteux !"})
     router.command(deps, leader_req, "news", "")
     for text in ("role edit", "charter edit moderation", "charter edit speaking", "log"):
         router.command(deps, cm_req, "cm", text)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from handlers.core import inbox, router
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation import retention
 from handlers.moderation.export import export_rows
 from handlers.moderation.spreadsheet import import_rows
@@ -209,20 +209,20 @@ def test_csv_import_reports_bad_rows_by_line_and_loads_the_rest(deps, tmp_path):
         '2026-11-05T14:30,X,https://x.com/1,Paul,"Texte, avec virgule",high,,,\n',
         encoding="utf-8",
     )
-    loaded, problems, _already = import_rows(UnitOfWork(deps), "import", source)
+    loaded, problems, _already = import_rows(SqlUnitOfWork(deps), "import", source)
     assert loaded == 2
     assert [line for line, _ in problems] == [3, 4, 5]
     assert "network" in problems[0][1] and "reason" in problems[1][1] and "seen_at" in problems[2][1]
     assert "seen_at: This date does not exist: 2026-13-01." in problems[2][1]
     out = io.StringIO()
-    assert export_rows(UnitOfWork(deps), None, out) == 2
+    assert export_rows(SqlUnitOfWork(deps), None, out) == 2
     exported = out.getvalue()
     assert "Texte, avec virgule" in exported and "2026-11-05 14:30:00" in exported  # the team's local time
 
 
 def test_csv_without_the_needed_columns_is_refused_whole(deps, tmp_path):
     (tmp_path / "what.csv").write_text("what,ever\n1,2\n", encoding="utf-8")
-    loaded, problems, _already = import_rows(UnitOfWork(deps), "import", tmp_path / "what.csv")
+    loaded, problems, _already = import_rows(SqlUnitOfWork(deps), "import", tmp_path / "what.csv")
     assert loaded == 0 and "missing columns: network, excerpt" in problems[0][1]
 
 
@@ -249,7 +249,8 @@ def test_forget_and_retention_remove_author_and_link_keep_the_rest(deps, chat):
         s.add(Inbox(key="old", kind="mention", processed_at=deps.clock() - timedelta(days=8)))
         s.add(Inbox(key="new", kind="mention", processed_at=deps.clock()))
     assert done(retention.expire, deps, 365) == 1
-    inbox.prune(deps)
+    with deps.db.begin() as s:
+        inbox.prune(s, deps.clock())
     with deps.db() as s:
         assert s.get(ModerationEntry, 3).author is None
         assert s.scalars(select(Inbox.key)).all() == ["new"]
@@ -282,7 +283,7 @@ def test_the_export_carries_each_entrys_handling_history(deps):
     cm, _reply = as_user("cm")
     router.submit_form(deps, cm, "moderation.change", {"handling": "replied", "note": "Répondu en public"}, "1")
     out = io.StringIO()
-    export_rows(UnitOfWork(deps), None, out)
+    export_rows(SqlUnitOfWork(deps), None, out)
     row = next(csv.DictReader(io.StringIO(out.getvalue())))
     first, second = row["history"].splitlines()
     assert first.endswith(" cm pending") and second.endswith(" cm replied — Répondu en public")
@@ -294,7 +295,7 @@ def test_the_export_carries_each_members_word_for_the_cm(deps):
         router.submit_form(deps, member, "reports.new", {"network": "facebook", "link": "https://fb.example/p/9",
                                                          "excerpt": "Bande de nuls", "note": word}, "")  # fmt: skip
     out = io.StringIO()
-    export_rows(UnitOfWork(deps), None, out)
+    export_rows(SqlUnitOfWork(deps), None, out)
     (row,) = csv.DictReader(io.StringIO(out.getvalue()))
     assert row["reported by"].splitlines() == ["lea — Il insulte les bénévoles", "tom"]
 

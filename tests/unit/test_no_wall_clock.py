@@ -8,7 +8,7 @@ import inspect
 import re
 from dataclasses import MISSING, fields
 
-from handlers.core.context import Deps
+from handlers.core.deps import Deps
 from tests.conftest import ROOT
 
 WALL_CLOCK = re.compile(r"\b(?:datetime\.(?:now|utcnow|today)|date\.today)\(")

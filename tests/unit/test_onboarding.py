@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from handlers.core import jobs, router
-from handlers.core.context import Deps
+from handlers.core.deps import Deps
 from tests.unit.conftest import RecordingChat, as_user, text_of
 
 START = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)  # a Monday

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from handlers.core import outbox, router
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
 from handlers.recap import weekly as recap
 from handlers.recap.data import bounds, last_week, parse_week
@@ -26,7 +26,7 @@ def at(day: int, hour: int = 12, month: int = 11) -> datetime:
 
 def entry(deps, when, **values):  # type: ignore[no-untyped-def]
     base = {"network": "facebook", "excerpt": "Pas content", "severity": "low", "handling": "pending"}
-    return store(UnitOfWork(deps), "cm", {**base, **values}, when.astimezone(timezone.utc))
+    return store(SqlUnitOfWork(deps), "cm", {**base, **values}, when.astimezone(timezone.utc))
 
 
 def test_weeks_are_iso_weeks_and_bounds_follow_daylight_saving():
@@ -52,7 +52,7 @@ def test_recap_counts_compares_and_lists_unhandled_first(deps):
     entry(deps, at(18), network="instagram", excerpt="encore la fusion", handling="escalated")
     entry(deps, at(22, 23), network="instagram", excerpt="dimanche soir", handling="hidden")
     entry(deps, at(23, 0), excerpt="semaine d'après")
-    data = recap.build_recap(UnitOfWork(deps), WEEK)
+    data = recap.build_recap(SqlUnitOfWork(deps), WEEK)
     assert (data.total, data.previous) == (4, 1)
     assert data.by_network == [("facebook", 2), ("instagram", 2)]
     assert dict(data.by_handling) == {"pending": 1, "replied": 1, "escalated": 1, "hidden": 1}
@@ -76,15 +76,15 @@ def test_recap_counts_compares_and_lists_unhandled_first(deps):
 def test_a_long_week_goes_on_in_the_thread_then_in_a_csv(deps):
     for i in range(40):
         entry(deps, at(17) + timedelta(minutes=i), excerpt=f"message {i}")
-    main, follow, as_csv = recap.messages(recap.build_recap(UnitOfWork(deps), WEEK), "en", at(23))
+    main, follow, as_csv = recap.messages(recap.build_recap(SqlUnitOfWork(deps), WEEK), "en", at(23))
     assert "Messages not listed above: 25, in the thread below." in text_of(main)
     assert [text_of(m).count("•") for m in follow] == [25]
     assert not as_csv
     for i in range(100):
         entry(deps, at(18) + timedelta(minutes=i), excerpt=f"autre {i}")
-    main, follow, as_csv = recap.messages(recap.build_recap(UnitOfWork(deps), WEEK), "en", at(23))
+    main, follow, as_csv = recap.messages(recap.build_recap(SqlUnitOfWork(deps), WEEK), "en", at(23))
     assert "Messages not listed above: 125, in the attached CSV file." in text_of(main) and follow == [] and as_csv
-    assert recap.csv_bytes(recap.build_recap(UnitOfWork(deps), WEEK), "en").count(b"\n") == 141
+    assert recap.csv_bytes(recap.build_recap(SqlUnitOfWork(deps), WEEK), "en").count(b"\n") == 141
 
 
 def later(deps, minutes: int):  # type: ignore[no-untyped-def]
@@ -97,7 +97,7 @@ def test_posting_sends_text_then_thread_and_retries_only_a_failed_chart(deps, ch
     for i in range(20):
         entry(deps, at(17) + timedelta(minutes=i))
     chat.uploads_fail = True
-    assert recap.post_now(UnitOfWork(deps), WEEK) == "posted"
+    assert recap.post_now(SqlUnitOfWork(deps), WEEK) == "posted"
     (channel, main, no_thread), (_c, rest, thread) = chat.posts  # the text first, then the rest in its thread
     assert channel == "C-TEAM" and "Negative messages: 20" in text_of(main) and no_thread is None
     assert thread is not None and thread.message_id == "m1" and "#" in text_of(rest)
@@ -114,8 +114,8 @@ def test_posting_sends_text_then_thread_and_retries_only_a_failed_chart(deps, ch
 
 def test_the_week_is_posted_exactly_once(deps, chat):
     entry(deps, at(17))
-    assert recap.post_now(UnitOfWork(deps), WEEK) == "posted"
-    assert recap.post_now(UnitOfWork(deps), WEEK) == "already"
+    assert recap.post_now(SqlUnitOfWork(deps), WEEK) == "posted"
+    assert recap.post_now(SqlUnitOfWork(deps), WEEK) == "already"
     outbox.deliver(later(deps, 120))
     assert len(chat.posts) == 1
     with deps.db() as s:
@@ -126,7 +126,7 @@ def test_the_week_is_posted_exactly_once(deps, chat):
 def test_a_failed_post_is_tried_again_after_its_back_off(deps, chat):
     entry(deps, at(17))
     chat.down = True
-    assert recap.post_now(UnitOfWork(deps), WEEK) == "owed"
+    assert recap.post_now(SqlUnitOfWork(deps), WEEK) == "owed"
     chat.down = False
     outbox.deliver(deps)
     assert chat.posts == []  # not due again yet
@@ -141,12 +141,12 @@ def _recaps_owed(deps) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_the_recap_is_owed_only_when_relais_is_in_use(deps):
     monday_10 = at(23, 10).astimezone(timezone.utc)
-    recap.due(UnitOfWork(deps), monday_10)
+    recap.due(SqlUnitOfWork(deps), monday_10)
     assert _recaps_owed(deps) == []  # new install, nothing logged: no empty recap
     entry(deps, at(17))
-    recap.due(UnitOfWork(deps), monday_10 - timedelta(days=7))
+    recap.due(SqlUnitOfWork(deps), monday_10 - timedelta(days=7))
     assert _recaps_owed(deps) == []  # W46 ended before Relais was used
-    recap.due(UnitOfWork(deps), monday_10)
+    recap.due(SqlUnitOfWork(deps), monday_10)
     assert _recaps_owed(deps) == ["recap:2026-W47"]
 
 
@@ -162,9 +162,9 @@ def test_recap_on_demand(deps):
 
 
 def test_a_week_across_new_year_is_written_in_full_and_counts_grouped_in_french(deps):
-    main, _follow, _csv = recap.messages(recap.build_recap(UnitOfWork(deps), "2020-W01"), "fr", at(23, 10))
+    main, _follow, _csv = recap.messages(recap.build_recap(SqlUnitOfWork(deps), "2020-W01"), "fr", at(23, 10))
     assert "semaine 1 (30 déc. 2019 – 5 janv. 2020)" in main.title  # as French says a week
-    data = replace(recap.build_recap(UnitOfWork(deps), WEEK), total=3569, previous=1200)
+    data = replace(recap.build_recap(SqlUnitOfWork(deps), WEEK), total=3569, previous=1200)
     text = text_of(recap.messages(data, "fr", at(23, 10))[0])
     assert (
         "Messages négatifs\u202f: 3\u202f569 (+2\u202f369 par rapport à la semaine précédente\u202f: 1\u202f200)"
@@ -179,7 +179,7 @@ def test_weeks_the_french_way_are_the_same_recap(deps):
     assert week_said("2026-S49", "fr") == "semaine 49 (30 nov. – 6 déc. 2026)"
     assert week_said("2026-W49", "en") == "week 2026-W49 (30 Nov – 6 Dec 2026)"
     req, reply = as_user("cm")
-    recap.show(UnitOfWork(deps), req, "2026-S49")
+    recap.show(SqlUnitOfWork(deps), req, "2026-S49")
     assert "week 2026-W49 (30 Nov – 6 Dec 2026)" in reply.replies[0].title
-    recap.show(UnitOfWork(deps), req, "2026-S60")
+    recap.show(SqlUnitOfWork(deps), req, "2026-S60")
     assert "“2026-S60” is not a week" in reply.last

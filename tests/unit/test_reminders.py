@@ -17,8 +17,8 @@ from bot.bootstrap import Core
 from bot.config import Settings
 from bot.scheduler import Ticker
 from handlers.core import router, schedule
-from handlers.core.context import Deps
-from handlers.core.uow import UnitOfWork
+from handlers.core.deps import Deps
+from handlers.core.uow import SqlUnitOfWork
 from handlers.reminders import rhythm as reminder_rhythm
 from storage.models import News, NewsEvent, Outbox, Reminder
 from tests.unit.conftest import NO_SCHEDULES, RecordingChat, as_user, text_of
@@ -340,7 +340,7 @@ def test_a_close_wished_date_a_publication_day_and_pending_negative_messages_rea
                    created_at=local(2026, 11, 23, 10).astimezone(timezone.utc)))  # fmt: skip
         s.add(News(author_id="leader", title="Concert", status="scheduled", scheduled_for=date(2026, 11, 25),
                    created_at=local(2026, 11, 20, 10).astimezone(timezone.utc)))  # fmt: skip
-    store(UnitOfWork(rhythm), "cm", {"network": "facebook", "excerpt": "Honteux", "severity": "high", "handling": "pending"},
+    store(SqlUnitOfWork(rhythm), "cm", {"network": "facebook", "excerpt": "Honteux", "severity": "high", "handling": "pending"},
           local(2026, 11, 23, 12).astimezone(timezone.utc))  # fmt: skip
     run(rhythm, local(2026, 11, 24, 7), local(2026, 11, 26, 20))  # Tuesday 7:00 to Thursday 20:00
     to_cm = [(m.title, text_of(m)) for u, m in chat.dms if u == "cm"]

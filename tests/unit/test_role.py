@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.core import router
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from tests.unit.conftest import as_user, text_of
 
 
@@ -83,9 +83,15 @@ def test_only_the_cm_edits_and_the_new_text_is_used(deps):
 
 
 def test_mentions_get_the_role_answer_or_a_hint(deps):
-    assert "the secretariat" in text_of(router.mention(UnitOfWork(deps), "leader", " can you fix the printer?"))
-    assert "Part of the CM's role" in text_of(router.mention(UnitOfWork(deps), "leader", " what is the role of the CM"))
-    assert "Ask me about the CM's role" in text_of(router.mention(UnitOfWork(deps), "leader", " hello"))
+    assert "the secretariat" in text_of(
+        router.mention(SqlUnitOfWork(deps), deps.features, "leader", " can you fix the printer?")
+    )
+    assert "Part of the CM's role" in text_of(
+        router.mention(SqlUnitOfWork(deps), deps.features, "leader", " what is the role of the CM")
+    )
+    assert "Ask me about the CM's role" in text_of(
+        router.mention(SqlUnitOfWork(deps), deps.features, "leader", " hello")
+    )
 
 
 def test_help_and_unknown_subcommands(deps):

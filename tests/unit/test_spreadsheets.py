@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.core.sheets import Unreadable
-from handlers.core.uow import UnitOfWork
+from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
 from handlers.moderation.export import export_rows
 from handlers.moderation.spreadsheet import import_rows
@@ -52,7 +52,7 @@ def stored(deps) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 def test_every_encoding_offices_use_is_stored_unchanged(deps, tmp_path, encoding, rows):
     path = tmp_path / "journal.csv"
     author, excerpt = write_file(path, encoding, rows)
-    assert import_rows(UnitOfWork(deps), "import", path) == (rows, [], 0)
+    assert import_rows(SqlUnitOfWork(deps), "import", path) == (rows, [], 0)
     assert stored(deps) == [(author, f"{excerpt} {n}") for n in range(rows)]
 
 
@@ -61,8 +61,8 @@ def test_forget_finds_the_author_of_a_windows_1252_file(deps, tmp_path):
 
     path = tmp_path / "excel.csv"
     write_file(path, "cp1252", 3)
-    import_rows(UnitOfWork(deps), "import", path)
-    assert retention.forget_author(UnitOfWork(deps), "éloïse cœur") == 3
+    import_rows(SqlUnitOfWork(deps), "import", path)
+    assert retention.forget_author(SqlUnitOfWork(deps), "éloïse cœur") == 3
 
 
 @pytest.mark.parametrize(
@@ -86,20 +86,20 @@ def test_a_file_that_cannot_be_read_as_it_is_is_refused_whole(deps, tmp_path, na
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(Unreadable) as refused:
-        import_rows(UnitOfWork(deps), "import", path)
+        import_rows(SqlUnitOfWork(deps), "import", path)
     assert said in str(refused.value) and name in str(refused.value) and "\n" not in str(refused.value)
     assert stored(deps) == []
 
 
 def test_a_folder_is_refused_in_one_line(deps, tmp_path):
     with pytest.raises(Unreadable, match="is a folder"):
-        import_rows(UnitOfWork(deps), "import", tmp_path)
+        import_rows(SqlUnitOfWork(deps), "import", tmp_path)
 
 
 def test_a_day_that_does_not_exist_is_called_that(deps, tmp_path):
     path = tmp_path / "dates.csv"
     path.write_text("date;réseau;extrait\n31/02/2026;facebook;Bof\n2026-13-01;x;Bof\nhier;x;Bof\n", encoding="utf-8")
-    loaded, problems, _already = import_rows(UnitOfWork(deps), "import", path)
+    loaded, problems, _already = import_rows(SqlUnitOfWork(deps), "import", path)
     assert loaded == 0
     assert [p for _line, p in problems] == [
         "date: This date does not exist: 31/02/2026.",
@@ -121,11 +121,11 @@ def logged(deps) -> None:  # type: ignore[no-untyped-def]
     with deps.db.begin() as s:
         s.add(Topic(name="Fusion", keywords="regroupement", created_by="cm"))
     seen = datetime(2026, 11, 12, 9, 30, 15, tzinfo=timezone.utc)
-    store(UnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "La fusion ; « honte »\nligne 2", "author": "Éloïse Cœur",
+    store(SqlUnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "La fusion ; « honte »\nligne 2", "author": "Éloïse Cœur",
                        "link": "https://facebook.com/asso/posts/1?a=1&b=2"}, seen)  # fmt: skip
-    store(UnitOfWork(deps), "cm", {"network": "website", "excerpt": "Spam", "handling": "ignored", "reason": "pub",
+    store(SqlUnitOfWork(deps), "cm", {"network": "website", "excerpt": "Spam", "handling": "ignored", "reason": "pub",
                        "severity": "high", "note": "vu, “rien” à faire"}, seen)  # fmt: skip
-    store(UnitOfWork(deps), "cm", {"network": "x", "excerpt": "Bof, le regroupement", "handling": "escalated"}, seen)
+    store(SqlUnitOfWork(deps), "cm", {"network": "x", "excerpt": "Bof, le regroupement", "handling": "escalated"}, seen)
 
 
 def entries(deps) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
@@ -144,12 +144,12 @@ def test_relais_reads_its_own_exports_back_unchanged(deps, clean_engine, tmp_pat
     logged(deps)
     before = entries(deps)
     out = tmp_path / f"journal{suffix}"
-    assert export_rows(UnitOfWork(deps), out) == 3
+    assert export_rows(SqlUnitOfWork(deps), out) == 3
     with deps.db.begin() as s:  # a new, empty log (the topics are kept: they are matched again)
         s.execute(EntryTopic.__table__.delete())
         s.execute(ModerationEvent.__table__.delete())
         s.execute(ModerationEntry.__table__.delete())
-    assert import_rows(UnitOfWork(deps), "import", out) == (3, [], 0)
+    assert import_rows(SqlUnitOfWork(deps), "import", out) == (3, [], 0)
     assert entries(deps) == before
 
 
@@ -157,7 +157,7 @@ def test_the_french_csv_opens_in_french_excel(deps, tmp_path):
     deps = replace(deps, team=replace(deps.team, language="fr"))
     logged(deps)
     out = tmp_path / "journal.csv"
-    export_rows(UnitOfWork(deps), out)
+    export_rows(SqlUnitOfWork(deps), out)
     data = out.read_bytes()
     assert data.startswith(codecs.BOM_UTF8)  # French Excel reads UTF-8 only with it
     header, first = data.decode("utf-8-sig").split("\r\n")[:2]
@@ -170,7 +170,7 @@ def test_the_workbook_has_dates_as_dates_a_frozen_header_and_readable_widths(dep
 
     logged(deps)
     out = tmp_path / "journal.xlsx"
-    export_rows(UnitOfWork(deps), out)
+    export_rows(SqlUnitOfWork(deps), out)
     sheet = load_workbook(out).worksheets[0]
     assert sheet.freeze_panes == "A2"
     assert sheet["B2"].value == datetime(2026, 11, 12, 10, 30, 15)  # Paris time, a real date
@@ -188,7 +188,7 @@ def test_a_workbook_imports_with_its_date_cells(deps, tmp_path):
     sheet.append([datetime(2026, 11, 3, 18, 0), "Facebook", "Cœur brisé", "élevé"])
     sheet.append([None, "instagram", 12345, None])
     book.save(tmp_path / "journal.xlsx")
-    assert import_rows(UnitOfWork(deps), "import", tmp_path / "journal.xlsx") == (2, [], 0)
+    assert import_rows(SqlUnitOfWork(deps), "import", tmp_path / "journal.xlsx") == (2, [], 0)
     with deps.db() as s:
         first, second = s.scalars(select(ModerationEntry).order_by(ModerationEntry.id))
         assert (first.excerpt, first.severity, first.seen_at) == (
@@ -208,15 +208,15 @@ def test_a_corrected_file_imported_again_adds_only_the_row_that_was_refused(deps
             f"{day} 10:00;x;https://x.example/s/2;Marie;Nul", "{bad};instagram;https://i.example/p/3;Paul;Bof",
             f"{day} 11:30;facebook;https://fb.example/p/4;Lou;Arnaque"]  # fmt: skip
     path.write_text("\n".join(rows).replace("{bad}", "31/11/2026 10:00") + "\n", encoding="utf-8")
-    first = import_rows(UnitOfWork(deps), "import", path)
+    first = import_rows(SqlUnitOfWork(deps), "import", path)
     print("first import:", first)
     assert (first.loaded, first.already, [line for line, _p in first.problems]) == (3, 0, [4])
     path.write_text("\n".join(rows).replace("{bad}", f"{day} 10:30") + "\n", encoding="utf-8")
-    second = import_rows(UnitOfWork(deps), "import", path)
+    second = import_rows(SqlUnitOfWork(deps), "import", path)
     print("second import:", second)
     assert second == (1, [], 3)
     assert sorted(author for author, _excerpt in stored(deps)) == ["Jean", "Lou", "Marie", "Paul"]
-    assert import_rows(UnitOfWork(deps), "import", path) == (0, [], 4)  # a third time: nothing
+    assert import_rows(SqlUnitOfWork(deps), "import", path) == (0, [], 4)  # a third time: nothing
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -224,8 +224,8 @@ def test_an_export_imported_back_into_the_same_log_adds_nothing(deps, tmp_path, 
     logged(deps)
     before = entries(deps)
     out = tmp_path / f"journal{suffix}"
-    assert export_rows(UnitOfWork(deps), out) == 3
-    assert import_rows(UnitOfWork(deps), "import", out) == (0, [], 3)
+    assert export_rows(SqlUnitOfWork(deps), out) == 3
+    assert import_rows(SqlUnitOfWork(deps), "import", out) == (0, [], 3)
     assert entries(deps) == before
 
 
@@ -233,7 +233,7 @@ def test_a_title_and_a_blank_line_above_the_header_are_skipped(deps, tmp_path):
     path = tmp_path / "journal.csv"
     path.write_text("Journal de modération — association Les Amis;;\n;;\ndate;réseau;extrait\n"
                     "01/11/2026;facebook;Honteux\n", encoding="cp1252")  # fmt: skip
-    assert import_rows(UnitOfWork(deps), "import", path) == (1, [], 0)
+    assert import_rows(SqlUnitOfWork(deps), "import", path) == (1, [], 0)
     assert [excerpt for _author, excerpt in stored(deps)] == ["Honteux"]
 
 
@@ -241,7 +241,7 @@ def test_dates_as_people_write_them_are_imported(deps, tmp_path):
     path = tmp_path / "journal.csv"
     path.write_text("date;réseau;extrait\n1er novembre 2026;facebook;Un\n02/11/26;x;Deux\n"
                     "03/11/2026 9h;x;Trois\n", encoding="utf-8")  # fmt: skip
-    assert import_rows(UnitOfWork(deps), "import", path) == (3, [], 0)
+    assert import_rows(SqlUnitOfWork(deps), "import", path) == (3, [], 0)
     tz = deps.team.timezone
     with deps.db() as s:
         seen = sorted(s.scalars(select(ModerationEntry.seen_at)))
@@ -257,7 +257,7 @@ def test_a_libreoffice_spreadsheet_is_refused_with_how_to_save_it(deps, tmp_path
         ods.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         ods.writestr("content.xml", "<office:document-content/>", zipfile.ZIP_DEFLATED)
     with pytest.raises(Unreadable) as refused:
-        import_rows(UnitOfWork(deps), "import", path)
+        import_rows(SqlUnitOfWork(deps), "import", path)
     assert str(refused.value) == (
         "journal.ods is a LibreOffice spreadsheet (.ods): in LibreOffice, “Save as” Excel (.xlsx) or CSV, "
         "then import that file."
@@ -271,7 +271,7 @@ def test_an_export_refuses_a_format_it_does_not_write_and_writes_nothing(deps, t
 
     logged(deps)
     with pytest.raises(Unwritable) as refused:
-        export_rows(UnitOfWork(deps), tmp_path / name)
+        export_rows(SqlUnitOfWork(deps), tmp_path / name)
     assert str(refused.value) == f"{name}: Relais writes .csv or .xlsx files; give a name ending in one of them."
     assert list(tmp_path.iterdir()) == []
 
@@ -282,5 +282,5 @@ def test_the_workbooks_sheet_is_named_in_the_teams_language(deps, tmp_path, lang
 
     deps = replace(deps, team=replace(deps.team, language=language))
     logged(deps)
-    export_rows(UnitOfWork(deps), tmp_path / "journal.xlsx")
+    export_rows(SqlUnitOfWork(deps), tmp_path / "journal.xlsx")
     assert load_workbook(tmp_path / "journal.xlsx").sheetnames == [title]
