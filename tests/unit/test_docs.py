@@ -40,3 +40,14 @@ def test_the_features_settings_in_the_docs_are_written_from_their_declarations()
     assert env_block(settings) in (ROOT / ".env.example").read_text()
     assert doc_block(settings) in (ROOT / "docs" / "settings.md").read_text()
     assert BEGIN in env_block(settings)
+
+
+def test_the_guides_code_is_the_dummy_features_own():
+    """docs/adding-a-feature.md shows code copied from tests/dummy_feature/feature.py, which
+    the tests run: a guide block edited alone, or the dummy changed alone, fails here."""
+    guide = (ROOT / "docs" / "adding-a-feature.md").read_text()
+    dummy = (ROOT / "tests" / "dummy_feature" / "feature.py").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", guide, re.DOTALL)
+    assert len(blocks) >= 3
+    for block in blocks:
+        assert block in dummy, block.splitlines()[0]
