@@ -82,6 +82,3 @@ class Sent:
 
     def __add__(self, other: Sent) -> Sent:
         return Sent(self.more + other.more, self.cards + other.cards)
-
-
-NOTHING_MORE = Sent()

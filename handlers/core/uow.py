@@ -48,8 +48,7 @@ class SqlUnitOfWork:
 
     def __init__(self, deps: Deps, req: Request | None = None) -> None:
         self.deps, self.req = deps, req
-        self._session: Session | None = None
-        self._writing = False
+        self._session: Session | None = None  # set inside writing() only
         self._sent: list[Outbox] = []
         self.delivered: set[int] = set()
 
@@ -90,7 +89,6 @@ class SqlUnitOfWork:
             yield self._session
             return
         session = self._session = self.deps.db()
-        self._writing = True
         sent_before = len(self._sent)
         try:
             session.begin()
@@ -109,7 +107,7 @@ class SqlUnitOfWork:
             raise
         finally:
             session.close()
-            self._session, self._writing = None, False
+            self._session = None
 
     @property
     def session(self) -> Session:
@@ -123,7 +121,7 @@ class SqlUnitOfWork:
         them. Outside, their keys are read first and the missing ones written in a
         transaction of their own, so a job that asks at every tick costs a read. What is
         due now goes out at `deliver()`, the rest when it is due."""
-        if self._writing and self._session is not None:
+        if self._session is not None:  # inside writing()
             return self._add(self._session, owed)
         with self.reading() as s:
             wanted = owing.missing(s, owed)
