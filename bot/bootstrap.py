@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -89,14 +90,22 @@ def mattermost_chat(settings: Settings) -> MattermostChat:
     return MattermostChat(api, public_url=settings.public_url, bot_token=settings.mattermost_bot_token)
 
 
+def chat_for(settings: Settings) -> Chat:
+    """The settings' platform, chosen here only: Slack, Mattermost, or the console's
+    screen (what a CLI sub-command posts is printed)."""
+    if settings.platform == "mattermost":
+        return mattermost_chat(settings)
+    if settings.platform == "slack":
+        from bot.platforms.slack_chat import SlackChat, web_client
+
+        return SlackChat(web_client(settings))
+    from bot.platforms.console_chat import ConsoleChat, Screen
+
+    return ConsoleChat(Screen(sys.stdout, settings.language), settings.language)
+
+
 def platform_core(
     settings: Settings, features: Iterable[Register] = (), *, clock: Clock, migrations: bool = True
 ) -> Core:
-    """The Slack or Mattermost chat, wired to the database and the features."""
-    if settings.platform == "mattermost":
-        chat: Chat = mattermost_chat(settings)
-    else:
-        from bot.platforms.slack_chat import SlackChat, web_client
-
-        chat = SlackChat(web_client(settings))
-    return bootstrap(settings, chat, features=features, clock=clock, migrations=migrations)
+    """The settings' chat, wired to the database and the features."""
+    return bootstrap(settings, chat_for(settings), features=features, clock=clock, migrations=migrations)

@@ -1,43 +1,44 @@
-"""The one-shot commands: `relais import`, `export`, each feature's own (`recap`, `forget`), `mattermost-setup`."""
+"""Relais's own sub-commands, declared in CORE as the features declare theirs
+(`relais serve`, `console`, `migrate`, `doctor`, `import`, `export`, `backup`,
+`restore`, `mattermost-setup`), and the run of a feature's."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.bootstrap import Core, bootstrap, team, wall_clock
+from bot.bootstrap import Core, bootstrap, chat_for, team, wall_clock
 from bot.config import Settings
-from handlers.core.i18n import number, translator
+from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Message
-from handlers.core.ports import Chat
+from handlers.core.registry import CliCommand, Registry
 from handlers.core.sheets import Unreadable, Unwritable, check_target
 from handlers.core.uow import SqlUnitOfWork
-from handlers.features import registry
+
+Translate = Callable[[str], str]
 
 
-def _chat(settings: Settings) -> Chat:
-    """The platform's chat, for `--post`; the console prints instead."""
-    if settings.platform == "slack":
-        from bot.platforms.slack_chat import SlackChat, web_client
+@dataclass(frozen=True)
+class CoreCommand:
+    """`relais <name>`: `arguments(parser, _, features)` adds its arguments, `run(settings,
+    args, features)` returns the exit code; `help` is a msgid, `description` the longer text."""
 
-        return SlackChat(web_client(settings))
-    if settings.platform == "mattermost":
-        from bot.bootstrap import mattermost_chat
-
-        return mattermost_chat(settings)
-    from bot.platforms.console_chat import ConsoleChat, Screen
-
-    return ConsoleChat(Screen(sys.stdout, settings.language), settings.language)
+    name: str
+    help: str
+    run: Callable[[Settings, argparse.Namespace, Registry], int]
+    arguments: Callable[[argparse.ArgumentParser, Translate, Registry], None] = lambda _p, _t, _f: None
+    description: Callable[[Translate, Registry], str] | None = None
 
 
 def _core(settings: Settings) -> Core:
     from bot.platforms.console_chat import TEAM
 
-    return bootstrap(
-        settings, _chat(settings), team(settings, team_channel=settings.team_channel or TEAM), clock=wall_clock
-    )
+    return bootstrap(settings, chat_for(settings), team(settings, team_channel=settings.team_channel or TEAM),
+                     clock=wall_clock)  # fmt: skip
 
 
 class Terminal:
@@ -57,10 +58,9 @@ class Terminal:
         return _progress(path, self.language)
 
 
-def feature_command(settings: Settings, args: argparse.Namespace) -> int:
+def feature_command(settings: Settings, args: argparse.Namespace, command: CliCommand) -> int:
     """A sub-command a feature declared: its unit of work, and what it owes sent once it returns.
     On the console the cards it updates have nowhere to go but an unseen screen."""
-    command = next(c for c in registry().cli if c.name == args.command)
     core = _core(settings)
     uow = SqlUnitOfWork(core.deps)
     code = command.run(uow, args, Terminal(settings.language))
@@ -68,8 +68,9 @@ def feature_command(settings: Settings, args: argparse.Namespace) -> int:
     return code
 
 
-def import_command(settings: Settings, what: str, path: Path) -> int:
+def import_command(settings: Settings, args: argparse.Namespace, _features: Registry) -> int:
     """Rows refused are listed by line; a file Relais cannot read as it is loads nothing (exit 2)."""
+    what, path = args.what, args.file
     core = _core(settings)
     lang = settings.language
     _ = translator(lang)
@@ -104,8 +105,9 @@ def _progress(path: Path, lang: str) -> Any:
     return tqdm(total=total, unit=" " + _("rows"), disable=not shown, leave=False, file=sys.stderr)
 
 
-def export_command(settings: Settings, what: str, out: Path | None) -> int:
+def export_command(settings: Settings, args: argparse.Namespace, _features: Registry) -> int:
     """CSV on the screen, or a file: .xlsx by its suffix, else CSV in the team's language."""
+    what, out = args.what, args.out
     _ = translator(settings.language)
     try:
         check_target(out, settings.language)  # before the database is opened: nothing is written
@@ -118,8 +120,9 @@ def export_command(settings: Settings, what: str, out: Path | None) -> int:
     return 0
 
 
-def backup_command(settings: Settings, what: str, path: Path, *, force: bool) -> int:
+def backup_command(settings: Settings, args: argparse.Namespace, _features: Registry) -> int:
     """`relais backup FILE` / `relais restore FILE [--force]`: one line saying what was done, or why not."""
+    what, path, force = args.command, args.file, getattr(args, "force", False)
     from storage.backup import BackupError, backup, restore
 
     _ = translator(settings.language)
@@ -156,7 +159,7 @@ def backup_command(settings: Settings, what: str, path: Path, *, force: bool) ->
         return 2
 
 
-def mattermost_setup(settings: Settings, team_name: str) -> int:
+def mattermost_setup(settings: Settings, args: argparse.Namespace, features: Registry) -> int:
     """Create /news, /cm and the mention hook on a team, and say what to put in .env."""
     from bot.bootstrap import mattermost_chat
     from bot.platforms.mattermost_setup import setup
@@ -167,7 +170,7 @@ def mattermost_setup(settings: Settings, team_name: str) -> int:
             file=sys.stderr,
         )
         return 2
-    tokens = setup(settings, mattermost_chat(settings).api, team_name, registry())
+    tokens = setup(settings, mattermost_chat(settings).api, args.team, features)
     _ = translator(settings.language)
     print(
         _(
@@ -176,3 +179,108 @@ def mattermost_setup(settings: Settings, team_name: str) -> int:
     )
     print("MATTERMOST_COMMAND_TOKENS=" + ",".join(tokens))
     return 0
+
+
+def run_platform(settings: Settings, args: argparse.Namespace, _features: Registry) -> int:
+    """`relais` alone, or `relais serve`: the console, or Slack or Mattermost as the settings say."""
+    _ = translator(settings.language)
+    from bot import runner  # the servers' modules (Bolt, uvicorn) load only to run one
+
+    if args.command == "serve" and settings.platform == "console":
+        print(_("relais: `relais serve` answers Slack or Mattermost: set RELAIS_PLATFORM=slack or mattermost "
+                "(see .env.example), or run `relais` alone to try Relais in this terminal"), file=sys.stderr)  # fmt: skip
+        return 2
+    if args.command == "console" or settings.platform == "console":
+        runner.console(settings, clock=wall_clock)
+    elif settings.platform == "mattermost" and not settings.mattermost_command_tokens:
+        print(_("relais: MATTERMOST_COMMAND_TOKENS is empty: run `relais mattermost-setup --team NAME` first"),
+              file=sys.stderr)  # fmt: skip
+        return 2
+    elif settings.platform == "slack" and settings.slack_app_token and args.command is None:
+        runner.socket_mode(settings)
+    else:
+        runner.serve(settings, getattr(args, "port", None) or settings.port)  # `relais` alone has no --port
+    return 0
+
+
+def migrate(settings: Settings, _args: argparse.Namespace, _features: Registry) -> int:
+    from storage.db import make_engine, migrate
+
+    migrate(make_engine(settings.database_url))
+    print(translator(settings.language)("relais: the database is up to date"))
+    return 0
+
+
+def doctor(settings: Settings, _args: argparse.Namespace, _features: Registry) -> int:
+    from bot import doctor
+
+    checks = doctor.run(settings)
+    for check in checks:
+        print(check.line())
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _port(parser: argparse.ArgumentParser, _: Translate, _features: Registry) -> None:
+    parser.add_argument("--port", type=int, default=None, help=_("default: PORT from the settings (3000)"))
+
+
+def _importing(parser: argparse.ArgumentParser, _: Translate, features: Registry) -> None:
+    parser.add_argument("what", choices=list(features.importers), metavar=_("WHAT"), help=_("what to load: moderation"))
+    parser.add_argument("file", type=Path, metavar=_("FILE"), help=_("the file to load"))
+
+
+def _exporting(parser: argparse.ArgumentParser, _: Translate, features: Registry) -> None:
+    parser.add_argument("what", choices=list(features.exporters), metavar=_("WHAT"),
+                        help=_("what to write: news or moderation"))  # fmt: skip
+    parser.add_argument("--out", type=Path, help=_("file to write, .csv or .xlsx (default: the screen, as CSV)"))
+
+
+def _backup_file(parser: argparse.ArgumentParser, _: Translate, _features: Registry) -> None:
+    parser.add_argument("file", type=Path, metavar=_("FILE"), help=_("the backup file to write"))
+
+
+def _restore_file(parser: argparse.ArgumentParser, _: Translate, _features: Registry) -> None:
+    parser.add_argument("file", type=Path, metavar=_("FILE"), help=_("the backup file to load"))
+    parser.add_argument("--force", action="store_true", help=_("replace a database that already holds data"))
+
+
+def _mattermost_team(parser: argparse.ArgumentParser, _: Translate, _features: Registry) -> None:
+    parser.add_argument("--team", required=True, help=_("the team's name, as in its address (chat.example.org/NAME)"))
+
+
+CORE = (
+    CoreCommand(
+        "serve",
+        N_("HTTP server for Slack (/slack/events) or Mattermost (/mattermost/...), and GET /healthz"),
+        run_platform,
+        _port,
+    ),  # fmt: skip
+    CoreCommand("console", N_("try Relais in this terminal, whatever the settings say"), run_platform),
+    CoreCommand("migrate", N_("apply pending database migrations and exit"), migrate),
+    CoreCommand(
+        "import",
+        N_("load moderation entries from a CSV or .xlsx file"),
+        import_command,
+        _importing,
+        lambda _, features: " ".join(i.describe(_) for i in features.importers.values()),
+    ),  # fmt: skip
+    CoreCommand(
+        "export",
+        N_("write news or moderation entries as CSV or .xlsx"),
+        export_command,
+        _exporting,
+        lambda _, _features: _(
+            "Write news or moderation entries as CSV (in French: separated by ;, UTF-8 "
+            "with BOM, for Excel) or, for a file ending in .xlsx, as a workbook."
+        ),
+    ),  # fmt: skip
+    CoreCommand("doctor", N_("check the settings, the database and the platform's setup, one line each"), doctor),
+    CoreCommand("backup", N_("copy the database to a file, while Relais runs"), backup_command, _backup_file),
+    CoreCommand("restore", N_("load a backup into an empty database"), backup_command, _restore_file),
+    CoreCommand(
+        "mattermost-setup",
+        N_("create the slash commands on a Mattermost team and print their tokens"),
+        mattermost_setup,
+        _mattermost_team,
+    ),  # fmt: skip
+)

@@ -82,10 +82,6 @@ class Settings:
 
     features: Mapping[str, Any] = field(default_factory=lambda: _features(None, lambda _n, d: d, [], str))
 
-    def feature(self, name: str) -> Any:
-        """A feature's setting as read at start (`RECAP_SCHEDULE` -> ("mon", 9, 0))."""
-        return self.features[name]
-
     def with_features(self, **values: Any) -> Settings:
         """These settings with some features' values changed (tests)."""
         return replace(self, features={**self.features, **values})

@@ -3,6 +3,7 @@ is a folder under handlers/ with a `register` function, and one line here."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 from handlers.charters import feature as charters
@@ -38,6 +39,19 @@ FEATURES: tuple[Register, ...] = (
 
 
 def registry(extra: Iterable[Register] = ()) -> Registry:
+    """The declarations of every feature, and of `extra` (a test's own feature). The
+    shipped set is built once per process: the settings, the CLI and the platform read
+    the same one."""
+    extra = tuple(extra)
+    return _build(extra) if extra else _shipped()
+
+
+@functools.cache
+def _shipped() -> Registry:
+    return _build(())
+
+
+def _build(extra: tuple[Register, ...]) -> Registry:
     reg = Registry()
     registers = (*FEATURES, *extra)
     for register in registers:

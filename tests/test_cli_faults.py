@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import _parser
+from handlers.features import registry
 from tests.conftest import without_settings
 
 # How each command is run, with what it needs: {tmp} is the test's folder.
@@ -47,7 +48,7 @@ RUNS_FINE = {("", "Mattermost unreachable"), ("serve", "Mattermost unreachable")
 
 
 def declared_commands() -> list[str]:
-    parser = _parser("en")
+    parser = _parser("en", registry())
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return ["", *sub.choices]
 

@@ -4,17 +4,20 @@ numbers the buttons so they can be clicked, and asks forms field by field."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 
 from bot.platforms.console_chat import ADMIN, CM, ConsoleChat, ConsoleReply, Screen, colon
-from handlers.core import router
+from handlers.core import inbox, router
 from handlers.core.context import Request
 from handlers.core.deps import Deps
 from handlers.core.i18n import translator
+from handlers.core.inbound import Click, Command, DirectMessage, Inbound, Mention, Submission
 from handlers.core.messages import Field, Form
-from handlers.core.ports import MessageRef
-from handlers.core.uow import SqlUnitOfWork
+from handlers.core.ports import Reply
+
+log = logging.getLogger(__name__)
 
 
 class CommandInstead(Exception):
@@ -93,18 +96,14 @@ class Console:
             if button is None:
                 self.say(self._("No button has the number {n}.").format(n=line))
                 return
-            router.action(self.deps, req, button.action_id, button.value)
+            self._take(Click(user, "general", action_id=button.action_id, value=button.value), reply)
         elif line.startswith("/"):
             name, _sep, text = line[1:].replace("\\n", "\n").partition(" ")
-            router.command(self.deps, req, name, text)
-        elif line.startswith("@relais"):
-            self.deps.chat.post(
-                "general",
-                router.mention(SqlUnitOfWork(self.deps), self.deps.features, self.user, line[len("@relais") :]),
-                thread=MessageRef("general", "0"),
-            )
+            self._take(Command(user, "general", name=name, text=text), reply)
+        elif line.startswith("@relais"):  # answered in its thread, through the outbox as on the platforms
+            self._take(Mention(user, "general", thread="0", text=line[len("@relais") :]), reply)
         else:  # anything else is a direct message to Relais, as on Slack and Mattermost
-            router.direct_message(self.deps, req, line.replace("\\n", "\n"))
+            self._take(DirectMessage(user, "general", text=line.replace("\\n", "\n")), reply)
         while reply.forms:
             self.fill(req, reply.forms.pop(0))
 
@@ -124,7 +123,7 @@ class Console:
                         values[field.name] = ""
                         continue
                     values[field.name] = self._answer(req, form, field, values, kept.get(field.name))
-                errors = router.validate_form(self.deps, req, form.form_id, values)
+                errors = router.validate_form(self.deps, req, form.form_id, values, form.state)
                 for error in errors.values():
                     self.say(f"⚠️ {error}")
                 todo = [f for f in form.fields if f.name in errors]
@@ -136,7 +135,20 @@ class Console:
             self.say(_("Form cancelled; nothing was sent."))
             self.handle(typed.line)
             return
-        router.submit_form(self.deps, req, form.form_id, values, form.state)
+        self._take(Submission(req.user_id, "general", form_id=form.form_id, values=values, state=form.state), req.reply)
+
+    def _take(self, request: Inbound, reply: Reply) -> None:
+        """Stored in the inbox before anything runs, then processed at once: the path a
+        Slack or Mattermost request takes, with this terminal as the way to answer."""
+        try:
+            row = inbox.receive(self.deps, inbox.new_key("console"), request)
+        except Exception:  # e.g. a read-only database: nothing was taken, the person keeps what they typed
+            log.exception("could not store a console request")
+            req = router.prepared(self.deps, Request(request.user_id, reply, channel_id=request.channel))
+            router.apologize(req, request.typed())
+            return
+        if row is not None:
+            inbox.process(self.deps, row, request, reply)
 
     @staticmethod
     def _needed(field: Field, values: dict[str, str]) -> bool:
@@ -149,7 +161,9 @@ class Console:
         start = kept if kept is not None else field.initial if field.kind in ("line", "date") else None
         while True:
             value = self.ask(field, start or None, required=required)
-            problem = router.validate_form(self.deps, req, form.form_id, {**values, field.name: value}).get(field.name)
+            problem = router.validate_form(self.deps, req, form.form_id, {**values, field.name: value}, form.state).get(
+                field.name
+            )
             if problem is None and required and not value.strip():  # the feature's own words first, else these
                 problem = self._("This field is required.")
             if problem is None:

@@ -92,7 +92,7 @@ class Endpoints:
         where = {"channel": opened.channel}
         req = Request(opened.user_id, self.chat.reply_to(opened.user_id, where), channel_id=opened.channel)
         values = submitted_values(payload.get("submission"))
-        errors = await asyncio.to_thread(router.validate_form, self.deps, req, opened.form_id, values)
+        errors = await asyncio.to_thread(router.validate_form, self.deps, req, opened.form_id, values, opened.state)
         if errors:
             return JSONResponse({"errors": errors})
         request = Submission(opened.user_id, opened.channel, where, form_id=opened.form_id, values=values,

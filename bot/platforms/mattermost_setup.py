@@ -15,20 +15,9 @@ def autocomplete(features: Registry, language: str) -> list[tuple[str, str, str]
     """(trigger, hint, description) of each slash command, read from the declarations.
     The hint names each sub-command once, in its shortest form: `help | role [question] | …`."""
     _ = translator(language)
-    found = []
-    for top in features.slash_commands:
-        shortest: dict[str, tuple[int, str]] = {}  # first word after the command -> (words, usage)
-        for command in features.commands:
-            words = command.path.split()
-            if words[0] != top or not command.listed:
-                continue
-            usage = " ".join([*words[1:], _(command.args) if command.args else ""]).strip()
-            first = words[1] if len(words) > 1 else ""
-            if usage and (first not in shortest or len(words) < shortest[first][0]):
-                shortest[first] = (len(words), usage)
-        hint = " | ".join(usage for _n, usage in shortest.values())
-        found.append((top, hint, _(features.descriptions.get(top, ""))))
-    return found
+    return [
+        (top, features.usage_hint(top, _), _(features.descriptions.get(top, ""))) for top in features.slash_commands
+    ]
 
 
 def setup(settings: Settings, api: MattermostAPI, team_name: str, features: Registry) -> list[str]:

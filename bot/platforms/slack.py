@@ -122,7 +122,9 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
         where = {"channel": channel}  # a modal has no response_url: the answer goes by DM
         values = submitted_values(view)
         req = Request(user_id=user_id, reply=chat.reply_to(user_id, where), channel_id=channel)
-        errors = await asyncio.to_thread(router.validate_form, deps, req, view["callback_id"], values)
+        errors = await asyncio.to_thread(
+            router.validate_form, deps, req, view["callback_id"], values, meta.get("state", "")
+        )
         if errors:
             await ack(response_action="errors", errors=errors)
             return

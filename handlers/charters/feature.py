@@ -5,37 +5,57 @@ from __future__ import annotations
 from handlers.charters import edit
 from handlers.core.context import Request
 from handlers.core.i18n import N_
-from handlers.core.registry import CommandRun, Registry, Submitter
+from handlers.core.registry import CM, Command, CommandRun, FormSpec, Registry, Submitter
 from handlers.core.work import UnitOfWork
 
-REFUSAL = N_("⛔ Only the CM and admins can edit the charters.")
+EDIT = CM.refusing(N_("⛔ Only the CM and admins can edit the charters."))
 
 
 def register(reg: Registry) -> None:
-    reg.command(
-        "cm charter",
-        edit.show,
-        N_("the moderation and speaking charters"),
-        args="[moderation|speaking]",
-        aliases=("charte",),
+    reg.add(
+        Command(
+            "cm charter",
+            edit.show,
+            N_("the moderation and speaking charters"),
+            args="[moderation|speaking]",
+            aliases={"fr": ("charte",)},
+        ),  # fmt: skip
+        Command(
+            "cm charter edit",
+            edit.edit_command,
+            N_("edit a charter; /cm charter moderation history lists its versions"),
+            args="moderation|speaking",
+            access=EDIT,
+            aliases={"fr": ("charte edit",)},
+        ),  # fmt: skip
+        Command(
+            "cm charter history",
+            edit.history_command,
+            N_("the versions of a charter"),
+            args="[moderation|speaking]",
+            listed=False,
+            aliases={"fr": ("charte history", "charte historique")},
+        ),  # fmt: skip
     )
-    reg.command(
-        "cm charter edit",
-        edit.edit_command,
-        N_("edit a charter; /cm charter moderation history lists its versions"),
-        args="moderation|speaking",
-        who="cm",
-        refusal=REFUSAL,
-        aliases=("charte edit",),
-    )
-    reg.command("cm charter history", edit.history_command, N_("the versions of a charter"),
-                args="[moderation|speaking]", listed=False, aliases=("charte history", "charte historique"))  # fmt: skip
     for kind in edit.KINDS:  # the kind first, as people also say it: /cm charter moderation history
-        for top in ("charter", "charte"):
-            reg.command(f"cm {top} {kind} history", _for(edit.history_command, kind), "", listed=False)
-            reg.command(f"cm {top} {kind} edit", _for(edit.edit_command, kind), "", who="cm", refusal=REFUSAL,
-                        listed=False)  # fmt: skip
-        reg.form(f"charter.{kind}", edit.validate, saver(kind), who="cm", refusal=REFUSAL)
+        reg.add(
+            Command(
+                f"cm charter {kind} history",
+                _for(edit.history_command, kind),
+                "",
+                listed=False,
+                aliases={"fr": (f"charte {kind} history",)},
+            ),  # fmt: skip
+            Command(
+                f"cm charter {kind} edit",
+                _for(edit.edit_command, kind),
+                "",
+                access=EDIT,
+                listed=False,
+                aliases={"fr": (f"charte {kind} edit",)},
+            ),  # fmt: skip
+            FormSpec(f"charter.{kind}", edit.validate, saver(kind), access=EDIT),
+        )
 
 
 def _for(run: CommandRun, kind: str) -> CommandRun:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 from handlers.core.context import Request, Team
+from handlers.core.i18n import N_
 from handlers.core.messages import Button, FormErrors, Md, Message
 from handlers.core.outgoing import Outgoing, Sending, Sent
 from handlers.core.ports import Quoted
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     import argparse  # loaded by the CLI only
 
 Schedule = tuple[str, int, int]  # (days as cron writes them, hour, minute), local time
-Who = Literal["anyone", "cm", "admin"]
 T = TypeVar("T")
 M = TypeVar("M", bound=Outgoing)
 Translate = Callable[[str], str]
@@ -31,6 +31,42 @@ Validator = Callable[[UnitOfWork, Request, dict[str, str]], FormErrors]
 Submitter = Callable[[UnitOfWork, Request, dict[str, str], str], None]
 MentionAnswer = Callable[[UnitOfWork, str, str], Message]
 DirectAnswer = Callable[[UnitOfWork, Request, str], bool]  # True: it answered
+
+
+Guard = Callable[[UnitOfWork, Request, str], bool]
+CM_ONLY = N_("⛔ Only the CM and admins can use this command. Nothing was changed.")
+ADMIN_ONLY = N_("⛔ Only the admins can use this command. Nothing was changed.")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a command, a button or a form. The router asks `allows(uow, req,
+    subject)` before anything runs (the subject: the button's value, the form's state,
+    the command's words); a person it refuses gets `refusal` and nothing changes. Help
+    lists a command that is not `public` to the CMs only, marked "(CM)".
+
+    Guards compose: `CM | author` lets either in, `CM.refusing(msgid)` says it the
+    feature's way."""
+
+    allows: Guard
+    refusal: str
+    public: bool = False
+
+    def __or__(self, other: Access) -> Access:
+        first, second = self.allows, other.allows
+
+        def either(uow: UnitOfWork, req: Request, subject: str) -> bool:
+            return first(uow, req, subject) or second(uow, req, subject)
+
+        return Access(either, self.refusal, self.public or other.public)
+
+    def refusing(self, refusal: str) -> Access:
+        return replace(self, refusal=refusal)
+
+
+ANYONE = Access(lambda _uow, _req, _subject: True, "", public=True)
+CM = Access(lambda _uow, req, _subject: req.cm, CM_ONLY)  # admins are CMs too (`req.cm`)
+ADMIN = Access(lambda uow, req, _subject: req.user_id in uow.team.admin_users, ADMIN_ONLY)
 
 
 Send = Callable[[UnitOfWork, M, Sending], Sent | None]
@@ -51,15 +87,15 @@ class Command:
     """`/news …` or `/cm <sub> …`. `path` is the slash command and its sub-command
     words (`"cm topics add"`); the handler receives only the words after them, its
     own arguments. `args` is shown in help (`"[question]"`): a command declared
-    without args only matches when nothing follows it."""
+    without args only matches when nothing follows it. Its aliases are understood
+    whatever the language; help shows the reader's language's first one."""
 
     path: str
     run: CommandRun
     help: str
     args: str = ""
-    who: Who = "anyone"
-    aliases: tuple[str, ...] = ()
-    refusal: str = ""
+    access: Access = ANYONE
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by language, the words after the top
     listed: bool = True
     open_ended: bool = False  # takes further words even without declared args
 
@@ -75,17 +111,18 @@ class ButtonSpec:
 
     prefix: str
     run: ButtonRun
-    who: Who = "anyone"
-    refusal: str = ""
+    access: Access = ANYONE
 
 
 @dataclass(frozen=True)
 class FormSpec:
+    """A form: `validate` answers within the platform's seconds and stores nothing,
+    `submit` does the work (the form's `state` is the subject its access is asked about)."""
+
     form_id: str
     validate: Validator
     submit: Submitter
-    who: Who = "anyone"
-    refusal: str = ""
+    access: Access = ANYONE
 
 
 class SettingError(ValueError):
@@ -224,3 +261,34 @@ class HomePart:
     order: int
     show: Callable[[UnitOfWork, str, str, bool], tuple[Md, list[Button]] | None]
     version: Callable[[UnitOfWork], str]
+
+
+@dataclass(frozen=True)
+class Direct:
+    """An answer to a direct message to Relais: `answer` says whether it answered; the
+    next one by `order` is asked otherwise."""
+
+    answer: DirectAnswer
+    order: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    """How a mention of the bot is answered: one feature declares it."""
+
+    answer: MentionAnswer
+
+
+@dataclass(frozen=True)
+class HomeOpened:
+    """What runs when someone opens Relais's home (Slack's App Home tab)."""
+
+    run: Callable[[UnitOfWork, Request], None]
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    """What a top-level slash command (`news`, `cm`) is for, as the platform's menu shows it (a msgid)."""
+
+    name: str
+    description: str

@@ -1,12 +1,13 @@
-"""What every installation has: `/cm help` and `/cm language`."""
+"""What every installation has: `/cm help` and `/cm language`, and the core's own
+messages and night job."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from handlers.core import guide, inbox, kept, outbox
+from handlers.core import guide, inbox, kept, outbox, sending
 from handlers.core.i18n import N_
-from handlers.core.registry import Job, Nightly, Registry
+from handlers.core.registry import ButtonSpec, Command, Job, Nightly, Registry, Sender, SlashCommand
 from handlers.core.work import UnitOfWork
 
 
@@ -18,17 +19,25 @@ def prune(uow: UnitOfWork, _night: datetime) -> None:
 
 
 def register(reg: Registry) -> None:
-    """The core's own messages, its night job, and `/cm language`."""
-    outbox.register(reg)
-    inbox.register(reg)
-    kept.register(reg)
-    reg.job(Job("prune", Nightly(), prune))
-    reg.command(
-        "cm language", guide.set_language, N_("the language Relais speaks to you"), args="fr|en", aliases=("langue",)
+    reg.add(
+        Sender(sending.GaveUp, outbox.send_gave_up),
+        Sender(inbox.MentionAnswer, lambda uow, mention, _sending: inbox.send_mention_answer(uow, mention, reg)),
+        Sender(kept.KeptAnswer, kept.send_kept_answer),
+        ButtonSpec(kept.REOPEN, kept.reopen),
+        Job("prune", Nightly(), prune),
+        Command(
+            "cm language",
+            guide.set_language,
+            N_("the language Relais speaks to you"),
+            args="fr|en",
+            aliases={"fr": ("langue",)},
+        ),  # fmt: skip
     )
 
 
 def register_help(reg: Registry) -> None:
-    reg.describe("cm", N_("The community manager's role, queue and tools"))
-    reg.command("cm help", lambda _uow, req, _rest: guide.show(req, reg), N_("this list"), aliases=("aide",))
-    reg.command("cm", lambda _uow, req, _rest: guide.show(req, reg), N_("this list"), listed=False)
+    reg.add(
+        SlashCommand("cm", N_("The community manager's role, queue and tools")),
+        Command("cm help", lambda _uow, req, _rest: guide.show(req, reg), N_("this list"), aliases={"fr": ("aide",)}),
+        Command("cm", lambda _uow, req, _rest: guide.show(req, reg), N_("this list"), listed=False),
+    )

@@ -19,6 +19,10 @@ class Inbound:
     def payload(self) -> dict[str, Any]:
         return asdict(self)
 
+    def typed(self) -> str:
+        """What the person typed, given back to copy when it could not be taken."""
+        return ""
+
     @staticmethod
     def stored(kind: str, payload: dict[str, Any]) -> Inbound:
         """The request an inbox row holds; unknown keys (an older row's extras) are left out."""
@@ -38,6 +42,9 @@ class Command(Inbound):
     text: str = ""
     kind: ClassVar[str] = "command"
 
+    def typed(self) -> str:
+        return f"/{self.name} {self.text}" if self.text.strip() else ""
+
 
 @dataclass(frozen=True)
 class Click(Inbound):
@@ -54,6 +61,9 @@ class Submission(Inbound):
     values: dict[str, str] = field(default_factory=dict)
     state: str = ""
     kind: ClassVar[str] = "form"
+
+    def typed(self) -> str:
+        return typed_values(self.values)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,9 @@ class DirectMessage(Inbound):
     text: str = ""
     kind: ClassVar[str] = "dm"
 
+    def typed(self) -> str:
+        return self.text
+
 
 @dataclass(frozen=True)
 class Shortcut(Inbound):
@@ -88,6 +101,11 @@ class Shortcut(Inbound):
     message_author: str = ""
     message_id: str = ""
     kind: ClassVar[str] = "shortcut"
+
+
+def typed_values(values: dict[str, str]) -> str:
+    """A form's fields as the person typed them, one paragraph each."""
+    return "\n\n".join(v.strip() for v in values.values() if v.strip())
 
 
 KINDS: dict[str, type[Inbound]] = {

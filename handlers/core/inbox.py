@@ -128,7 +128,7 @@ def replay(deps: Deps, limit: int = 50) -> int:
     return len(taken)
 
 
-def _answer_mention(uow: UnitOfWork, mention: MentionAnswer, features: Registry) -> None:
+def send_mention_answer(uow: UnitOfWork, mention: MentionAnswer, features: Registry) -> None:
     message = router.mention(uow, features, str(mention.user_id), mention.text)
     uow.chat.post(mention.channel, message, thread=MessageRef(mention.channel, mention.thread))
 
@@ -145,7 +145,3 @@ def release(deps: Deps) -> int:
 def prune(session: Session, now: datetime) -> None:
     """Processed rows are kept a week, long enough to recognise any platform retry."""
     session.execute(delete(Inbox).where(Inbox.processed_at < now - KEEP))
-
-
-def register(reg: Registry) -> None:
-    reg.sender(MentionAnswer, lambda uow, mention, _sending: _answer_mention(uow, mention, reg))

@@ -16,7 +16,6 @@ from handlers.core.messages import Button, Field, Form, Md, Message, Option, Use
 from handlers.core.outgoing import Outgoing, Owed, Sending
 from handlers.core.owing import add
 from handlers.core.ports import ChatError, Reply
-from handlers.core.registry import Registry
 from handlers.core.work import UnitOfWork
 from storage.models import TeamState
 
@@ -90,7 +89,7 @@ class KeptReply:
         self._later(Message(text=Md.of(text, title=form.title), actions=[Button(REOPEN, _("Open the form"), key)]))
 
 
-def _deliver_answer(uow: UnitOfWork, answer: KeptAnswer, _sending: Sending) -> None:
+def send_kept_answer(uow: UnitOfWork, answer: KeptAnswer, _sending: Sending) -> None:
     uow.chat.dm(answer.user, from_data(answer.message))
 
 
@@ -104,8 +103,3 @@ def reopen(uow: UnitOfWork, req: Request, _verb: str, key: str) -> None:
         req.reply.reply(Message(text=Md.of(_("This form is no longer kept; please start again."))))
         return
     req.reply.open_form(from_data(data))
-
-
-def register(reg: Registry) -> None:
-    reg.sender(KeptAnswer, _deliver_answer)
-    reg.button(REOPEN, reopen)

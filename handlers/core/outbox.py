@@ -24,7 +24,6 @@ from handlers.core.messages import Md, Message
 from handlers.core.once import claim
 from handlers.core.outgoing import Sending
 from handlers.core.owing import CLAIM
-from handlers.core.registry import Registry
 from handlers.core.sending import MAX_ATTEMPTS, GaveUp, send_rows
 from handlers.core.uow import SqlUnitOfWork
 from handlers.core.work import UnitOfWork
@@ -57,7 +56,7 @@ def deliver(deps: Deps, ids: list[int] | None = None, limit: int = 100) -> set[i
     return send_rows(deps, _claim(deps, ids, limit), SqlUnitOfWork)
 
 
-def _tell_admin(uow: UnitOfWork, gave_up: GaveUp, _sending: Sending) -> None:
+def send_gave_up(uow: UnitOfWork, gave_up: GaveUp, _sending: Sending) -> None:
     _ = translator(uow.language(gave_up.user))
     text = Md.of(
         _(
@@ -70,10 +69,6 @@ def _tell_admin(uow: UnitOfWork, gave_up: GaveUp, _sending: Sending) -> None:
         error=gave_up.error,
     )
     uow.chat.dm(gave_up.user, Message(text=text, fallback=_("A message could not be delivered.")))
-
-
-def register(reg: Registry) -> None:
-    reg.sender(GaveUp, _tell_admin)
 
 
 def health(deps: Deps) -> dict[str, int]:

@@ -1,33 +1,38 @@
-"""What each feature declares once: its commands and sub-commands, buttons and
-forms with who may use them, deliveries, recurring jobs, daily jobs, settings,
-CLI sub-commands and the parts of the home view. The router, `/cm help`, the platform
-listeners, the Mattermost autocomplete, the console help, the CLI, the settings
-read at start, `.env.example` and `manifest.yml` are all read from here (or
-checked against it by a test), so adding a feature is a folder under handlers/
-and one line in handlers/features.py."""
+"""What each feature declares once, with `reg.add(...)`: its commands, buttons and
+forms with who may use them, message senders, jobs, settings, CLI sub-commands,
+exporters and importers, shortcuts, home parts and answers to direct messages and
+mentions. The router, `/cm help`, the platform listeners, the Mattermost
+autocomplete, the console help, the CLI, the settings read at start, `.env.example`
+and `manifest.yml` are all read from here (or checked against it by a test), so
+adding a feature is a folder under handlers/ and one line in handlers/features.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any
 
 from handlers.core.context import Request
 from handlers.core.declarations import (
+    ADMIN,
+    ANYONE,
+    CM,
+    Access,
     ButtonRun,
     ButtonSpec,
     CliCommand,
     Command,
     CommandRun,
     Cron,
-    DirectAnswer,
+    Direct,
     EveryTick,
     Exporter,
     FormSpec,
+    HomeOpened,
     HomePart,
     Importer,
     Job,
+    Mention,
     MentionAnswer,
     Nightly,
     Send,
@@ -35,24 +40,25 @@ from handlers.core.declarations import (
     Setting,
     SettingError,
     ShortcutSpec,
+    SlashCommand,
     Submitter,
     Terminal,
     Validator,
-    Who,
 )
-from handlers.core.i18n import N_
 from handlers.core.outgoing import KINDS, Outgoing, Owed, Sending, Sent
 from handlers.core.ports import Quoted
 from handlers.core.work import UnitOfWork
 
 __all__ = [  # what a feature declares with, from the one place it registers
-    "ButtonSpec", "CliCommand", "Command", "CommandRun", "Cron", "EveryTick", "Exporter", "FormSpec", "HomePart",
-    "Importer", "Job", "Nightly", "Outgoing", "Owed", "Quoted", "Registry", "Send", "Sending", "Sent", "Setting",
-    "SettingError", "ShortcutSpec", "Submitter", "Terminal", "Validator", "Who",
+    "ADMIN", "ANYONE", "CM", "Access", "ButtonRun", "ButtonSpec", "CliCommand", "Command", "CommandRun", "Cron",
+    "Declaration", "Direct", "EveryTick", "Exporter", "FormSpec", "HomeOpened", "HomePart", "Importer", "Job",
+    "Mention", "Nightly", "Outgoing", "Owed", "Quoted", "Registry", "Send", "Sender", "Sending", "Sent", "Setting",
+    "SettingError", "ShortcutSpec", "SlashCommand", "Submitter", "Terminal", "Validator",
 ]  # fmt: skip
-M = TypeVar("M", bound=Outgoing)
-CM_ONLY = N_("⛔ Only the CM and admins can use this command. Nothing was changed.")
-ADMIN_ONLY = N_("⛔ Only the admins can use this command. Nothing was changed.")
+Declaration = (
+    Command | ButtonSpec | FormSpec | Sender[Any] | Job | Setting[Any] | CliCommand | Exporter | Importer
+    | HomePart | ShortcutSpec | Direct | Mention | HomeOpened | SlashCommand
+)  # fmt: skip
 
 
 @dataclass
@@ -69,49 +75,71 @@ class Registry:
     home_parts: list[HomePart] = field(default_factory=list)
     mention_answer: MentionAnswer | None = None
     shortcuts: dict[str, ShortcutSpec] = field(default_factory=dict)
-    directs: list[tuple[int, DirectAnswer]] = field(default_factory=list)  # (order, answer): first to answer wins
+    directs: list[Direct] = field(default_factory=list)  # by order: the first to answer wins
     homes: list[Callable[[UnitOfWork, Request], None]] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
 
-    def describe(self, slash_command: str, description: str) -> None:
-        self.descriptions[slash_command] = description
+    def add(self, *declarations: Declaration) -> None:
+        """The one way a feature declares anything; a name declared twice is refused."""
+        for declaration in declarations:
+            _COLLECT[type(declaration)](self, declaration)
 
-    def command(
-        self,
-        path: str,
-        run: CommandRun,
-        help: str,
-        *,
-        args: str = "",
-        who: Who = "anyone",
-        aliases: tuple[str, ...] = (),
-        refusal: str = "",
-        listed: bool = True,
-        open_ended: bool = False,
-    ) -> None:
-        self.commands.append(Command(path, run, help, args, who, aliases, refusal, listed, open_ended))
+    def _command(self, command: Command) -> None:
+        taken = {spelling for c in self.commands for spelling in _spellings(c)}
+        twice = taken & set(_spellings(command))
+        if twice:
+            raise ValueError(f"{'/' + ' '.join(sorted(twice)[0])!r} is declared twice")
+        self.commands.append(command)
 
-    def button(self, prefix: str, run: ButtonRun, *, who: Who = "anyone", refusal: str = "") -> None:
-        self._unique(prefix, self.buttons)
-        self.buttons[prefix] = ButtonSpec(prefix, run, who, refusal)
+    def _button(self, button: ButtonSpec) -> None:
+        self.buttons[_unique(button.prefix, self.buttons)] = button
 
-    def form(
-        self, form_id: str, validate: Validator, submit: Submitter, *, who: Who = "anyone", refusal: str = ""
-    ) -> None:
-        self._unique(form_id, self.forms)
-        self.forms[form_id] = FormSpec(form_id, validate, submit, who, refusal)
+    def _form(self, form: FormSpec) -> None:
+        self.forms[_unique(form.form_id, self.forms)] = form
 
-    def sender(self, message: type[M], send: Send[M]) -> None:
-        """How `message` goes out: `send(uow, message, sending)`."""
-        self._unique(message.kind, self.senders)
-        self.senders[message.kind] = Sender(message, send)
+    def _sender(self, sender: Sender[Any]) -> None:
+        self.senders[_unique(sender.message.kind, self.senders)] = sender
 
-    def job(self, job: Job) -> None:
-        """Something that becomes due (handlers/core/declarations.py: Cron, EveryTick, Nightly)."""
-        self._unique(job.name, self.jobs)
-        self.jobs[job.name] = job
+    def _job(self, job: Job) -> None:
+        self.jobs[_unique(job.name, self.jobs)] = job
         if isinstance(job.when, Cron) and job.when.setting not in self.settings:
-            self.setting(job.when.setting)
+            self._setting(job.when.setting)
+
+    def _setting(self, setting: Setting[Any]) -> None:
+        _unique(setting.name, {s.name: s for s in self.settings})
+        self.settings.append(setting)
+
+    def _cli(self, command: CliCommand) -> None:
+        _unique(command.name, {c.name: c for c in self.cli})
+        self.cli.append(command)
+
+    def _exporter(self, exporter: Exporter) -> None:
+        self.exporters[_unique(exporter.name, self.exporters)] = exporter
+
+    def _importer(self, importer: Importer) -> None:
+        self.importers[_unique(importer.name, self.importers)] = importer
+
+    def _home_part(self, part: HomePart) -> None:
+        self.home_parts.append(part)
+        self.home_parts.sort(key=lambda p: p.order)
+
+    def _mention(self, mention: Mention) -> None:
+        if self.mention_answer is not None:
+            raise ValueError("mentions are answered twice")
+        self.mention_answer = mention.answer
+
+    def _shortcut(self, shortcut: ShortcutSpec) -> None:
+        self.shortcuts[_unique(shortcut.callback_id, self.shortcuts)] = shortcut
+
+    def _direct(self, direct: Direct) -> None:
+        self.directs.append(direct)
+        self.directs.sort(key=lambda d: d.order)
+
+    def _home(self, opened: HomeOpened) -> None:
+        self.homes.append(opened.run)
+
+    def _slash(self, slash: SlashCommand) -> None:
+        self.descriptions[_unique(slash.name, self.descriptions)] = slash.description
 
     def refuse_unsent(self, packages: set[str]) -> None:
         """At start: a message type defined in one of these packages with no sender would
@@ -120,56 +148,24 @@ class Registry:
         if unsent:
             raise ValueError(f"message types with no sender: {', '.join(sorted(unsent))}")
 
-    def setting(self, setting: Setting[Any]) -> None:
-        if any(s.name == setting.name for s in self.settings):
-            raise ValueError(f"{setting.name!r} is declared twice")
-        self.settings.append(setting)
-
-    def cli_command(self, command: CliCommand) -> None:
-        if any(c.name == command.name for c in self.cli):
-            raise ValueError(f"{command.name!r} is declared twice")
-        self.cli.append(command)
-
-    def exporter(self, name: str, run: Callable[[UnitOfWork, Path | None, IO[str] | None], int]) -> None:
-        self._unique(name, self.exporters)
-        self.exporters[name] = Exporter(name, run)
-
-    def importer(self, importer: Importer) -> None:
-        self._unique(importer.name, self.importers)
-        self.importers[importer.name] = importer
-
-    def home_part(self, part: HomePart) -> None:
-        self.home_parts.append(part)
-        self.home_parts.sort(key=lambda p: p.order)
-
-    def mention(self, answer: MentionAnswer) -> None:
-        """How a mention of the bot is answered: one feature declares it."""
-        if self.mention_answer is not None:
-            raise ValueError("mentions are answered twice")
-        self.mention_answer = answer
-
-    def shortcut(self, shortcut: ShortcutSpec) -> None:
-        self._unique(shortcut.callback_id, self.shortcuts)
-        self.shortcuts[shortcut.callback_id] = shortcut
-
-    def direct(self, answer: DirectAnswer, *, order: int) -> None:
-        """A direct message to Relais: `answer` says whether it answered it; the next one
-        (by `order`) is asked otherwise."""
-        self.directs.append((order, answer))
-        self.directs.sort(key=lambda d: d[0])
-
-    def home(self, opened: Callable[[UnitOfWork, Request], None]) -> None:
-        self.homes.append(opened)
-
-    @staticmethod
-    def _unique(name: str, table: dict[str, Any]) -> None:
-        if name in table:
-            raise ValueError(f"{name!r} is declared twice")
-
     @property
     def slash_commands(self) -> list[str]:
         """The top-level slash commands (`news`, `cm`) the platforms must route to us, in declaration order."""
         return list(dict.fromkeys(c.path.split()[0] for c in self.commands))
+
+    def usage_hint(self, top: str, _: Callable[[str], str]) -> str:
+        """What the platform's menu shows after `/top`, read from the declarations: each
+        listed sub-command once, in its shortest form (`queue | role [question] | …`)."""
+        shortest: dict[str, tuple[int, str]] = {}  # first word after the command -> (words, usage)
+        for command in self.commands:
+            words = command.path.split()
+            if words[0] != top or not command.listed:
+                continue
+            usage = " ".join([*words[1:], _(command.args) if command.args else ""]).strip()
+            first = words[1] if len(words) > 1 else ""
+            if usage and (first not in shortest or len(words) < shortest[first][0]):
+                shortest[first] = (len(words), usage)
+        return " | ".join(usage for _n, usage in shortest.values())
 
     def button_for(self, action_id: str) -> ButtonSpec | None:
         """The declaration an action id belongs to: its exact id, else its prefix before the dot."""
@@ -181,12 +177,10 @@ class Registry:
         words = text.split()
         best: tuple[int, Command | None] = (-1, None)
         for command in self.commands:
-            top, *sub = command.path.split()
-            if top != name:
-                continue
-            spellings = [sub] + [a.split() for a in command.aliases]
-            for spelling in spellings:
+            for top, *spelling in _spellings(command):
                 n = len(spelling)
+                if top != name:
+                    continue
                 if [w.casefold() for w in words[:n]] != spelling or n <= best[0]:
                     continue
                 if not (command.args or command.open_ended) and len(words) > n:
@@ -199,3 +193,24 @@ class Registry:
         for _ in range(n):
             rest = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
         return found, rest.strip()
+
+
+def _spellings(command: Command) -> list[tuple[str, ...]]:
+    """The words that name a command: its path, and its aliases in every language."""
+    top = command.path.split()[0]
+    aliases = [(top, *alias.split()) for each in command.aliases.values() for alias in each]
+    return [tuple(command.path.split()), *aliases]
+
+
+def _unique(name: str, table: dict[str, Any]) -> str:
+    if name in table:
+        raise ValueError(f"{name!r} is declared twice")
+    return name
+
+
+_COLLECT: dict[type, Callable[[Registry, Any], None]] = {
+    Command: Registry._command, ButtonSpec: Registry._button, FormSpec: Registry._form, Sender: Registry._sender,
+    Job: Registry._job, Setting: Registry._setting, CliCommand: Registry._cli, Exporter: Registry._exporter,
+    Importer: Registry._importer, HomePart: Registry._home_part, ShortcutSpec: Registry._shortcut,
+    Direct: Registry._direct, Mention: Registry._mention, HomeOpened: Registry._home, SlashCommand: Registry._slash,
+}  # fmt: skip

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from handlers.core.context import Request, person
 from handlers.core.dates import day
-from handlers.core.i18n import N_, translator
+from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.permissions import cm_back_on, is_cm
-from handlers.core.registry import EveryTick, HomePart, Job, Outgoing, Owed, Registry
+from handlers.core.registry import HomePart, Outgoing, Owed
 from handlers.core.work import UnitOfWork
 from storage.models import User
 
@@ -81,14 +81,5 @@ def watch(uow: UnitOfWork, parts: Sequence[HomePart]) -> None:
     uow.queue(*(Owed(Publish(u), f"home:{u}:{version}") for u in viewers))
 
 
-def _publish(uow: UnitOfWork, publish: Publish, parts: Sequence[HomePart]) -> None:
+def publish_home(uow: UnitOfWork, publish: Publish, parts: Sequence[HomePart]) -> None:
     uow.chat.publish_home(publish.user, view(uow, parts, publish.user, uow.language(publish.user)))
-
-
-def register(reg: Registry) -> None:
-    """The view shows the parts every feature declares (`reg.home_parts`, read when it is shown)."""
-    reg.command("cm home", lambda uow, req, _rest: show(uow, req, reg.home_parts),
-                N_("your summary: news, negative messages, first weeks, what comes next"), aliases=("accueil",))  # fmt: skip
-    reg.sender(Publish, lambda uow, publish, _sending: _publish(uow, publish, reg.home_parts))
-    reg.job(Job("home.publish", EveryTick(), lambda uow, _now: watch(uow, reg.home_parts)))
-    reg.home(opened)

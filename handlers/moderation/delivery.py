@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.core.cards import show_card
-from handlers.core.registry import Outgoing, Owed, Registry, Sending, Sent
+from handlers.core.registry import Outgoing, Owed, Sending, Sent
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
 from storage.models import ModerationEntry
@@ -44,14 +44,9 @@ def _entry_card(uow: UnitOfWork, entry_id: int, *, post: bool) -> Sent:
     return show_card(uow, KIND, entry.id, entry_card(entry, events, uow.team.language, uow.team.timezone), post=post)
 
 
-def _post(uow: UnitOfWork, card: PostCard, _sending: Sending) -> Sent:
+def send_post_card(uow: UnitOfWork, card: PostCard, _sending: Sending) -> Sent:
     return _entry_card(uow, card.entry_id, post=True)
 
 
-def _update(uow: UnitOfWork, card: UpdateCard, _sending: Sending) -> Sent:
+def send_update_card(uow: UnitOfWork, card: UpdateCard, _sending: Sending) -> Sent:
     return _entry_card(uow, card.entry_id, post=False)
-
-
-def register(reg: Registry) -> None:
-    reg.sender(PostCard, _post)
-    reg.sender(UpdateCard, _update)

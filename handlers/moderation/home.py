@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 
 from handlers.core.i18n import number, translator
 from handlers.core.messages import Button, Md
-from handlers.core.registry import HomePart, Registry
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN
 from storage.models import ModerationEntry, ModerationEvent
 
 
-def _to_handle(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
+def show_to_handle(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
     if not cm:
         return None
     _ = translator(lang)
@@ -22,11 +21,7 @@ def _to_handle(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, 
     return Md.of("**{h}**\n{v}", h=_("Negative messages"), v=said), []
 
 
-def _version(uow: UnitOfWork) -> str:
+def to_handle_version(uow: UnitOfWork) -> str:
     with uow.reading() as s:
         entry, event = s.scalar(select(func.max(ModerationEntry.id))), s.scalar(select(func.max(ModerationEvent.id)))
     return f"{entry or 0}.{event or 0}"
-
-
-def register(reg: Registry) -> None:
-    reg.home_part(HomePart(20, _to_handle, _version))

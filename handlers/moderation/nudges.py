@@ -12,7 +12,7 @@ from sqlalchemy import select
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Md, Message
 from handlers.core.permissions import cm_inbox, standing_in
-from handlers.core.registry import EveryTick, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
+from handlers.core.registry import Outgoing, Owed, Sending, Sent, Setting
 from handlers.core.schedule import local_day, whole_number
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
@@ -66,7 +66,7 @@ def _pending(uow: UnitOfWork, limit: int | None = None) -> list[ModerationEntry]
         )
 
 
-def _moderation(uow: UnitOfWork, reminder: Reminder, sending: Sending) -> Sent:
+def send_reminder(uow: UnitOfWork, reminder: Reminder, sending: Sending) -> Sent:
     """One DM saying how many, then one card per oldest entry, with its handling buttons."""
     user = reminder.user
     entries = _pending(uow)
@@ -85,17 +85,10 @@ def _moderation(uow: UnitOfWork, reminder: Reminder, sending: Sending) -> Sent:
     return Sent(more=tuple(Owed(ReminderEntry(user, e.id), f"{sending.key}:{e.id}") for e in entries[:CARDS_MAX]))
 
 
-def _entry(uow: UnitOfWork, reminder: ReminderEntry, _sending: Sending) -> None:
+def send_entry_reminder(uow: UnitOfWork, reminder: ReminderEntry, _sending: Sending) -> None:
     user = reminder.user
     with uow.reading() as s:
         entry = s.get(ModerationEntry, reminder.entry)
         events = entry_history(s, reminder.entry)
     if entry is not None and entry.handling == "pending":
         uow.chat.dm(user, entry_card(entry, events, uow.language(user), uow.team.timezone))
-
-
-def register(reg: Registry) -> None:
-    reg.setting(HOURS)
-    reg.job(Job("moderation.reminder", EveryTick(office_hours=True), watch))
-    reg.sender(Reminder, _moderation)
-    reg.sender(ReminderEntry, _entry)

@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from handlers.core.cards import posted_among
 from handlers.core.i18n import N_, number, translator
-from handlers.core.registry import CliCommand, Job, Nightly, Registry, Setting, Terminal
+from handlers.core.registry import Setting, Terminal
 from handlers.core.schedule import whole_number
 from handlers.core.text import fold
 from handlers.core.work import UnitOfWork
@@ -70,16 +70,16 @@ RETENTION_DAYS = Setting(
 )
 
 
-def _nightly(uow: UnitOfWork, _night: datetime) -> str:
+def forget_old(uow: UnitOfWork, _night: datetime) -> str:
     changed = expire(uow, RETENTION_DAYS.of(uow.team))
     return f"retention: removed the author and link of {changed} old moderation entries" if changed else ""
 
 
-def _forget_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
+def forget_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
     parser.add_argument("--author", required=True, help=_("the name as it was logged (case and accents do not matter)"))
 
 
-def _forget(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> int:
+def forget_command(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> int:
     """Prints how many entries changed; the cards updated are sent before it returns."""
     changed = forget_author(uow, args.author)
     _ = translator(uow.team.language)
@@ -88,13 +88,3 @@ def _forget(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> in
         file=terminal.out,
     )
     return 0
-
-
-def register(reg: Registry) -> None:
-    reg.setting(RETENTION_DAYS)
-    reg.job(Job("moderation.retention", Nightly(), _nightly))
-    reg.cli_command(
-        CliCommand(
-            "forget", N_("remove an author's name and links from the moderation log"), _forget_arguments, _forget
-        )
-    )

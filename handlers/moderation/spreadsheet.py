@@ -26,11 +26,9 @@ from sqlalchemy.orm import Session
 from handlers.core.dates import read_moment
 from handlers.core.declarations import Imported
 from handlers.core.i18n import LANGUAGES, translator
-from handlers.core.registry import Importer, Registry
 from handlers.core.sheets import Cell, Unreadable, read_rows, text
 from handlers.core.text import fold
 from handlers.core.work import UnitOfWork
-from handlers.moderation import export
 from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.columns import BATCH, COLUMNS, IMPORTED, REQUIRED
 from handlers.moderation.entries import entry_values
@@ -277,14 +275,9 @@ def _not_there_yet(s: Session, entries: list[dict[str, Any]]) -> list[dict[str, 
     return fresh
 
 
-def _describe(_: Callable[[str], str]) -> str:
+def describe_columns(_: Callable[[str], str]) -> str:
     columns = ", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED)
     return _(
         "Load moderation entries from a CSV file (UTF-8, UTF-16 or Windows-1252; separated by , ; or tab) "
         "or an .xlsx workbook. The first row names the columns: {columns}. Required: {required}."
     ).format(columns=columns, required=", ".join(_(c.header) for c in COLUMNS if c.key in REQUIRED))
-
-
-def register(reg: Registry) -> None:
-    reg.exporter("moderation", export.export_rows)
-    reg.importer(Importer("moderation", import_rows, _describe))

@@ -12,7 +12,7 @@ from handlers.core.cards import show_card, where_posted
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.ports import MessageRef
-from handlers.core.registry import Outgoing, Owed, Registry, Sending, Sent
+from handlers.core.registry import Outgoing, Owed, Sending, Sent
 from handlers.core.work import UnitOfWork
 from handlers.news.cards import queue_message, status_dm
 from handlers.topics.sensitive import all_topics, matches
@@ -83,14 +83,14 @@ def _card(uow: UnitOfWork, news_id: int) -> Message:
     return queue_message(news, uow.team.language, uow.team.timezone, topics)
 
 
-def _post_card(uow: UnitOfWork, post: PostCard, sending: Sending) -> Sent:
+def send_post_card(uow: UnitOfWork, post: PostCard, sending: Sending) -> Sent:
     sent = show_card(uow, KIND, post.news_id, _card(uow, post.news_id))
     if sent.cards and sending.attempts:  # a late delivery: the submitter was told it was only saved
         return sent + Sent(more=(Owed(DeliveredDm(post.news_id), f"news:{post.news_id}:delivered"),))
     return sent
 
 
-def _update_card(uow: UnitOfWork, update: UpdateCard, _sending: Sending) -> Sent:
+def send_update_card(uow: UnitOfWork, update: UpdateCard, _sending: Sending) -> Sent:
     return show_card(uow, KIND, update.news_id, _card(uow, update.news_id), post=False)
 
 
@@ -101,12 +101,12 @@ def _event(uow: UnitOfWork, event_id: int) -> tuple[NewsEvent, News, MessageRef 
         return event, event.news, where_posted(s, KIND, event.news_id)
 
 
-def _status_dm(uow: UnitOfWork, dm: StatusDm, _sending: Sending) -> None:
+def send_status_dm(uow: UnitOfWork, dm: StatusDm, _sending: Sending) -> None:
     event, news, _card = _event(uow, dm.event_id)
     uow.chat.dm(news.author_id, status_dm(news, event, uow.language(news.author_id)))
 
 
-def _queue_answer(uow: UnitOfWork, answer: QueueAnswer, _sending: Sending) -> None:
+def send_queue_answer(uow: UnitOfWork, answer: QueueAnswer, _sending: Sending) -> None:
     """The submitter's answer, as a reply in the queue item's thread, so the CM is notified."""
     event, news, card = _event(uow, answer.event_id)
     if card is None:
@@ -117,17 +117,9 @@ def _queue_answer(uow: UnitOfWork, answer: QueueAnswer, _sending: Sending) -> No
     uow.chat.post(card.channel, said, thread=card)
 
 
-def _delivered_dm(uow: UnitOfWork, dm: DeliveredDm, _sending: Sending) -> None:
+def send_delivered_dm(uow: UnitOfWork, dm: DeliveredDm, _sending: Sending) -> None:
     with uow.reading() as s:
         news, _topics = _news(s, dm.news_id)
     _ = translator(uow.language(news.author_id))
     text = Md.of(_("📬 Your news “{title}” has now reached the CM."), title=news.title)
     uow.chat.dm(news.author_id, Message(text=text, fallback=_("Your news has reached the CM.")))
-
-
-def register(reg: Registry) -> None:
-    reg.sender(PostCard, _post_card)
-    reg.sender(UpdateCard, _update_card)
-    reg.sender(StatusDm, _status_dm)
-    reg.sender(QueueAnswer, _queue_answer)
-    reg.sender(DeliveredDm, _delivered_dm)

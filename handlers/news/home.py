@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from handlers.core.dates import day
 from handlers.core.i18n import number, translator
 from handlers.core.messages import Button, Md
-from handlers.core.registry import HomePart, Registry
 from handlers.core.schedule import local_day
 from handlers.core.work import UnitOfWork
 from handlers.news.cards import STATUS_ICONS, STATUSES, news_line
@@ -18,7 +17,7 @@ from storage.models import News, NewsEvent
 LIST_MAX = 5
 
 
-def _news(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]]:
+def show_news(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]]:
     _ = translator(lang)
     with uow.reading() as s:
         if not cm:
@@ -32,7 +31,7 @@ def _news(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[
     return Md.of("**{h}**\n{v}", h=_("News"), v=by_status), [send_button(lang)]
 
 
-def _scheduled(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
+def show_scheduled(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
     if not cm:
         return None
     _ = translator(lang)
@@ -52,11 +51,6 @@ def _scheduled(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, 
     return Md.of("**{h}**\n{l}", h=_("Scheduled next"), l=Md.join(upcoming)), []
 
 
-def _version(uow: UnitOfWork) -> str:
+def news_version(uow: UnitOfWork) -> str:
     with uow.reading() as s:
         return f"{s.scalar(select(func.max(News.id))) or 0}.{s.scalar(select(func.max(NewsEvent.id))) or 0}"
-
-
-def register(reg: Registry) -> None:
-    reg.home_part(HomePart(10, _news, _version))
-    reg.home_part(HomePart(40, _scheduled, lambda _uow: ""))

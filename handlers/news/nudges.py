@@ -18,8 +18,8 @@ from handlers.core.dates import day
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.core.permissions import cm_back_on, cm_inbox, standing_in
-from handlers.core.registry import Cron, EveryTick, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
-from handlers.core.schedule import GRACE, local_day, read_schedule, whole_number
+from handlers.core.registry import Outgoing, Owed, Sending, Sent, Setting
+from handlers.core.schedule import local_day, read_schedule, whole_number
 from handlers.core.work import UnitOfWork
 from handlers.news import delivery
 from handlers.news.cards import decision_card
@@ -87,11 +87,11 @@ class AnswerLate(Outgoing, kind="news.answer_late"):
     event: int
 
 
-def _news_call_due(uow: UnitOfWork, moment: datetime) -> None:
+def news_call_due(uow: UnitOfWork, moment: datetime) -> None:
     uow.queue(Owed(NewsCall(), f"news-call:{local_day(moment, uow.team.timezone)}", due=moment))
 
 
-def _news_call(uow: UnitOfWork, _call: NewsCall, _sending: Sending) -> None:
+def send_news_call(uow: UnitOfWork, _call: NewsCall, _sending: Sending) -> None:
     if not uow.team.leaders_channel:
         return
     _ = translator(uow.team.language)
@@ -115,7 +115,7 @@ def _news_call(uow: UnitOfWork, _call: NewsCall, _sending: Sending) -> None:
     )
 
 
-def _digest_due(uow: UnitOfWork, moment: datetime) -> None:
+def digest_due(uow: UnitOfWork, moment: datetime) -> None:
     uow.queue(Owed(Digest(), f"digest:{local_day(moment, uow.team.timezone)}", due=moment))
 
 
@@ -126,7 +126,7 @@ def _waiting(uow: UnitOfWork, before: datetime) -> list[News]:
         )
 
 
-def _digest(uow: UnitOfWork, _digest: Digest, sending: Sending) -> Sent:
+def send_digest(uow: UnitOfWork, _digest: Digest, sending: Sending) -> Sent:
     """Nothing when nothing waits; else, to each recipient, one DM saying how many and one
     card per oldest item (each its own row, so a retry never sends one twice)."""
     now = uow.clock()
@@ -138,7 +138,7 @@ def _digest(uow: UnitOfWork, _digest: Digest, sending: Sending) -> Sent:
     return Sent(more=tuple(more))
 
 
-def _digest_head(uow: UnitOfWork, head: DigestHead, _sending: Sending) -> None:
+def send_digest_head(uow: UnitOfWork, head: DigestHead, _sending: Sending) -> None:
     user, n = head.user, head.n
     lang = uow.language(user)
     _ = translator(lang)
@@ -150,7 +150,7 @@ def _digest_head(uow: UnitOfWork, head: DigestHead, _sending: Sending) -> None:
     uow.chat.dm(user, Message(title=_("☀️ Your news digest"), text=Md.of(text), context=standing_in(uow, user)))
 
 
-def _card(uow: UnitOfWork, sent: NewsCard, _sending: Sending) -> None:
+def send_card(uow: UnitOfWork, sent: NewsCard, _sending: Sending) -> None:
     """One item with its buttons, to one person, with why it is sent (`why`, a catalog text)."""
     lang = uow.language(sent.user)
     _ = translator(lang)
@@ -220,7 +220,7 @@ def _event(uow: UnitOfWork, event_id: int) -> tuple[NewsEvent, News] | None:
         return event, news
 
 
-def _answer(uow: UnitOfWork, reminder: AnswerReminder, _sending: Sending) -> None:
+def send_answer(uow: UnitOfWork, reminder: AnswerReminder, _sending: Sending) -> None:
     found = _event(uow, reminder.event)
     if found is None:
         return
@@ -244,7 +244,7 @@ def _answer(uow: UnitOfWork, reminder: AnswerReminder, _sending: Sending) -> Non
     )
 
 
-def _answer_late(uow: UnitOfWork, late: AnswerLate, _sending: Sending) -> None:
+def send_answer_late(uow: UnitOfWork, late: AnswerLate, _sending: Sending) -> None:
     found = _event(uow, late.event)
     if found is None:
         return
@@ -260,18 +260,3 @@ def _answer_late(uow: UnitOfWork, late: AnswerLate, _sending: Sending) -> None:
     with uow.reading() as s:
         thread = where_posted(s, delivery.KIND, news.id)
     uow.chat.post(uow.team.queue_channel, Message(text=text), thread=thread)
-
-
-def register(reg: Registry) -> None:
-    reg.job(Job("news.call", Cron(NEWS_CALL, skips_holidays=True, grace=GRACE), _news_call_due))
-    reg.job(Job("news.digest", Cron(CM_DIGEST, skips_holidays=True, grace=GRACE), _digest_due))
-    reg.setting(QUEUE_DAYS)
-    reg.setting(ANSWER_DAYS)
-    reg.setting(DEADLINE_DAYS)
-    reg.job(Job("news.nudges", EveryTick(office_hours=True), watch))
-    reg.sender(NewsCall, _news_call)
-    reg.sender(Digest, _digest)
-    reg.sender(DigestHead, _digest_head)
-    reg.sender(NewsCard, _card)
-    reg.sender(AnswerReminder, _answer)
-    reg.sender(AnswerLate, _answer_late)

@@ -4,8 +4,7 @@ from it) and "News for the CM" from anywhere (the news form)."""
 from __future__ import annotations
 
 from handlers.core.context import Request
-from handlers.core.i18n import N_
-from handlers.core.registry import Quoted, Registry, ShortcutSpec
+from handlers.core.registry import Quoted
 from handlers.core.work import UnitOfWork
 from handlers.news.form import news_form, prefilled
 from handlers.news.sources import state_of
@@ -20,10 +19,3 @@ def send_to_cm(uow: UnitOfWork, req: Request, quoted: Quoted | None) -> None:
 
 def news_for_cm(uow: UnitOfWork, req: Request, _quoted: Quoted | None) -> None:
     req.reply.open_form(news_form(req.language))
-
-
-def register(reg: Registry) -> None:
-    reg.shortcut(ShortcutSpec("send_to_cm", send_to_cm, N_("Send to the CM"), N_("Send this message to the CM as news"),
-                              on="message"))  # fmt: skip
-    reg.shortcut(ShortcutSpec("news_for_cm", news_for_cm, N_("News for the CM"),
-                              N_("Send a news item to the community manager")))  # fmt: skip

@@ -15,6 +15,7 @@ from handlers.core.dates import moment, read_date
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.once import changed
+from handlers.core.registry import Access
 from handlers.core.work import UnitOfWork
 from handlers.news import delivery
 from handlers.news.cards import STATUSES
@@ -45,14 +46,20 @@ FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool]]]] = {
 }
 
 
-def _allowed(uow: UnitOfWork, req: Request, action: str, news: News | None) -> str | None:
-    """None when allowed, else the reason to show."""
-    _ = translator(req.language)
-    if news is None:
-        return _("This news item no longer exists.")
-    if action == "answer":  # the CM's decisions are declared CM-only; an answer is its author's
-        return None if news.author_id == req.user_id else _("⛔ Only the person who sent this news can answer.")
-    return None
+def _missing(req: Request, news: News | None) -> str | None:
+    """None when the item is there, else what to say. Who may act on it is declared
+    (feature.py: the CM decides, the author answers)."""
+    return translator(req.language)("This news item no longer exists.") if news is None else None
+
+
+def is_author(uow: UnitOfWork, req: Request, news_id: str) -> bool:
+    """The person who sent the news (a vanished item is let through: the use case says it is gone)."""
+    with uow.reading() as s:
+        news = s.get(News, int(news_id)) if news_id.isdigit() else None
+    return news is None or news.author_id == req.user_id
+
+
+AUTHOR = Access(is_author, N_("⛔ Only the person who sent this news can answer."))
 
 
 def click(uow: UnitOfWork, req: Request, action: str, value: str) -> None:
@@ -60,7 +67,7 @@ def click(uow: UnitOfWork, req: Request, action: str, value: str) -> None:
     news_id = int(value) if value.isdigit() else 0
     with uow.reading() as s:
         news = s.get(News, news_id)
-    refusal = _allowed(uow, req, action, news)
+    refusal = _missing(req, news)
     if refusal:
         req.reply.reply(Message(text=Md.of(refusal)))
         return
@@ -126,7 +133,7 @@ def change(uow: UnitOfWork, req: Request, action: str, news_id: int, *, note: st
     with uow.writing():
         s = uow.session
         news = s.get(News, news_id)
-        refusal = _allowed(uow, req, action, news)
+        refusal = _missing(req, news)
         values: dict[str, object] = {"status": status}
         if on is not None:
             values["scheduled_for"] = on

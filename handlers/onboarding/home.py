@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md
-from handlers.core.registry import HomePart, Registry
 from handlers.core.work import UnitOfWork
 from handlers.onboarding.plan import START, progress
 from storage.models import OnboardingStep, TeamState
 
 
-def _progress(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
+def show_progress(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
     steps = progress(uow) if cm else None
     if not steps:
         return None
@@ -21,13 +20,9 @@ def _progress(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, l
     return Md.of("**{h}**\n{v}", h=_("First weeks"), v=said), []
 
 
-def _version(uow: UnitOfWork) -> str:
+def progress_version(uow: UnitOfWork) -> str:
     with uow.reading() as s:
         start = s.scalar(select(TeamState.value).where(TeamState.key == START))
         done = s.scalar(select(func.count()).select_from(OnboardingStep).where(OnboardingStep.done_at.is_not(None)))
         total = s.scalar(select(func.count()).select_from(OnboardingStep))
     return f"{start or 0}.{done or 0}.{total or 0}"
-
-
-def register(reg: Registry) -> None:
-    reg.home_part(HomePart(30, _progress, _version))

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from handlers.core.i18n import N_
-from handlers.core.registry import Registry
+from handlers.core.registry import Command, Cron, Job, Registry, Sender
 from handlers.recap import cli, weekly
 
 
 def register(reg: Registry) -> None:
-    reg.command(
-        "cm recap",
-        weekly.show,
-        N_("the moderation recap of a week (default: last week)"),
-        args=N_("[YYYY-Www]"),
-        aliases=("bilan",),
+    reg.add(
+        Command(
+            "cm recap",
+            weekly.show,
+            N_("the moderation recap of a week (default: last week)"),
+            args=N_("[YYYY-Www]"),
+            aliases={"fr": ("bilan",)},
+        ),  # fmt: skip
+        Job("recap.weekly", Cron(weekly.SCHEDULE), weekly.due),
+        Sender(weekly.RecapPost, weekly.send_post),
+        Sender(weekly.RecapChart, weekly.send_chart),
+        Sender(weekly.RecapThread, weekly.send_thread),
+        Sender(weekly.RecapCsv, weekly.send_csv),
+        cli.COMMAND,
     )
-    weekly.register(reg)
-    reg.cli_command(cli.COMMAND)

@@ -14,7 +14,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Md, Message, UserRef
 from handlers.core.ports import MessageRef
-from handlers.core.registry import Cron, Job, Outgoing, Owed, Registry, Sending, Sent, Setting
+from handlers.core.registry import Outgoing, Owed, Sending, Sent, Setting
 from handlers.core.schedule import read_schedule
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_label, network_label
@@ -177,7 +177,7 @@ def owed(week: str) -> Owed:
     return Owed(RecapPost(week), f"recap:{week}")
 
 
-def _post(uow: UnitOfWork, post: RecapPost, _sending: Sending) -> Sent:
+def send_post(uow: UnitOfWork, post: RecapPost, _sending: Sending) -> Sent:
     """The text first (a failure retries the whole row), then the chart and the rest
     of the list as their own rows, in the text's thread."""
     week = post.week
@@ -192,7 +192,7 @@ def _post(uow: UnitOfWork, post: RecapPost, _sending: Sending) -> Sent:
     return Sent(more=tuple(more))
 
 
-def _chart(uow: UnitOfWork, chart: RecapChart, _sending: Sending) -> None:
+def send_chart(uow: UnitOfWork, chart: RecapChart, _sending: Sending) -> None:
     from handlers.recap.chart import chart_png  # matplotlib is loaded only when a recap is posted
 
     week, lang = chart.week, uow.team.language
@@ -205,12 +205,12 @@ def _chart(uow: UnitOfWork, chart: RecapChart, _sending: Sending) -> None:
     )
 
 
-def _thread(uow: UnitOfWork, part: RecapThread, _sending: Sending) -> None:
+def send_thread(uow: UnitOfWork, part: RecapThread, _sending: Sending) -> None:
     _main, follow, _as_csv = messages(build_recap(uow, part.week), uow.team.language, uow.clock())
     uow.chat.post(part.channel, follow[part.part], thread=MessageRef(part.channel, part.thread))
 
 
-def _csv(uow: UnitOfWork, file: RecapCsv, _sending: Sending) -> None:
+def send_csv(uow: UnitOfWork, file: RecapCsv, _sending: Sending) -> None:
     lang = uow.team.language
     _ = translator(lang)
     uow.chat.upload(
@@ -241,11 +241,3 @@ def post_now(uow: UnitOfWork, week: str) -> str:
     with uow.writing():
         added = uow.queue(owed(week))
     return "already" if not added else "posted" if uow.deliver() else "owed"
-
-
-def register(reg: Registry) -> None:
-    reg.sender(RecapPost, _post)
-    reg.sender(RecapChart, _chart)
-    reg.sender(RecapThread, _thread)
-    reg.sender(RecapCsv, _csv)
-    reg.job(Job("recap.weekly", Cron(SCHEDULE), due))

@@ -4,19 +4,60 @@ reminders, and the CM's time away."""
 from __future__ import annotations
 
 from handlers.core.i18n import N_
-from handlers.core.registry import Registry
-from handlers.reminders import away, home, personal
+from handlers.core.registry import CM, Command, EveryTick, FormSpec, HomePart, Job, Registry, Sender
+from handlers.reminders import away, due, home, personal
+
+AWAY = CM.refusing(N_("⛔ Only the CM and admins can mark the CM away."))
+AWAY_SAID = N_("while you are away, what is for the CM goes to the admins")
 
 
 def register(reg: Registry) -> None:
-    home.register(reg)
-    personal.register(reg)
-    refusal = N_("⛔ Only the CM and admins can mark the CM away.")
-    said = N_("while you are away, what is for the CM goes to the admins")
-    reg.command("cm away", away.usage, said, args=N_("until <date> | off"), who="cm", refusal=refusal, open_ended=True,
-                aliases=("absent", "absence"))  # fmt: skip
-    reg.command("cm away until", away.until, said, args=N_("<date>"), who="cm", refusal=refusal, listed=False,
-                aliases=("away jusqu'au", "away jusqu’au", "away au", "absent jusqu'au", "absent jusqu’au",
-                         "absent au", "absent until"))  # fmt: skip
-    reg.command("cm away off", away.off, said, who="cm", refusal=refusal, listed=False,
-                aliases=("away fin", "away retour", "absent fin", "absent retour", "absent off"))  # fmt: skip
+    reg.add(
+        Command("cm remind", personal.command, N_("set a reminder for you, this channel or someone (a form)")),
+        Command(
+            "cm remind list",
+            personal.listing,
+            N_("your reminders and when they next go out"),
+            aliases={"fr": ("remind liste",)},
+        ),  # fmt: skip
+        Command(
+            "cm remind delete",
+            personal.delete,
+            N_("delete a reminder"),
+            args=N_("<N>"),
+            aliases={"fr": ("remind supprimer",)},
+        ),  # fmt: skip
+        FormSpec("reminders.new", personal.validate, personal.submit),
+        Sender(due.Remind, due.deliver),
+        Job("reminders.personal", EveryTick(), due.watch),
+        HomePart(50, home.show_next, home.next_version),
+        Command(
+            "cm away",
+            away.usage,
+            AWAY_SAID,
+            args=N_("until <date> | off"),
+            access=AWAY,
+            open_ended=True,
+            aliases={"fr": ("absent", "absence")},
+        ),  # fmt: skip
+        Command(
+            "cm away until",
+            away.until,
+            AWAY_SAID,
+            args=N_("<date>"),
+            access=AWAY,
+            listed=False,
+            aliases={
+                "fr": ("away jusqu'au", "away jusqu’au", "away au", "absent jusqu'au", "absent jusqu’au", "absent au"),
+                "en": ("absent until",),
+            },
+        ),  # fmt: skip
+        Command(
+            "cm away off",
+            away.off,
+            AWAY_SAID,
+            access=AWAY,
+            listed=False,
+            aliases={"fr": ("away fin", "away retour", "absent fin", "absent retour"), "en": ("absent off",)},
+        ),  # fmt: skip
+    )

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from handlers.core.dates import day
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md
-from handlers.core.registry import HomePart, Registry
 from handlers.core.schedule import local_day
 from handlers.core.work import UnitOfWork
 from handlers.reminders.rhythm import next_at
@@ -16,7 +15,7 @@ from storage.models import Reminder
 LIST_MAX = 5
 
 
-def _next(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
+def show_next(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
     if not cm:
         return None
     now, tz = uow.clock(), uow.team.timezone
@@ -30,12 +29,8 @@ def _next(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[
     return Md.of("**{h}**\n{l}", h=_("Your next reminders"), l=Md.join(lines)), []
 
 
-def _version(uow: UnitOfWork) -> str:
+def next_version(uow: UnitOfWork) -> str:
     with uow.reading() as s:
         latest = s.scalar(select(func.max(Reminder.id)))
         gone = s.scalar(select(func.count()).select_from(Reminder).where(Reminder.deleted_at.is_not(None)))
     return f"{latest or 0}.{gone or 0}"
-
-
-def register(reg: Registry) -> None:
-    reg.home_part(HomePart(50, _next, _version))

@@ -15,10 +15,8 @@ from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
 from handlers.core.once import changed
 from handlers.core.ports import ChatError
-from handlers.core.registry import EveryTick, Job, Registry
 from handlers.core.schedule import holiday_name
 from handlers.core.work import UnitOfWork
-from handlers.reminders import due
 from handlers.reminders.rhythm import next_at
 from storage.models import Reminder
 
@@ -204,13 +202,3 @@ def delete(uow: UnitOfWork, req: Request, rest: str) -> None:
     else:
         text = _("🗑️ Reminder #{n} deleted.")
     req.reply.reply(Message(text=Md.of(text.format(n=number))))
-
-
-def register(reg: Registry) -> None:
-    reg.command("cm remind", command, N_("set a reminder for you, this channel or someone (a form)"))
-    reg.command("cm remind list", listing, N_("your reminders and when they next go out"), aliases=("remind liste",))
-    reg.command("cm remind delete", delete, N_("delete a reminder"), args=N_("<N>"),
-                aliases=("remind supprimer",))  # fmt: skip
-    reg.form("reminders.new", validate, submit)
-    reg.sender(due.Remind, due.deliver)
-    reg.job(Job("reminders.personal", EveryTick(), due.watch))

@@ -5,7 +5,18 @@ from __future__ import annotations
 from handlers.core.context import Request
 from handlers.core.i18n import N_
 from handlers.core.messages import Button, Md
-from handlers.core.registry import EveryTick, HomePart, Job, Quoted, Registry, ShortcutSpec
+from handlers.core.registry import (
+    ButtonSpec,
+    Command,
+    EveryTick,
+    FormSpec,
+    HomePart,
+    Job,
+    Quoted,
+    Registry,
+    Sender,
+    ShortcutSpec,
+)
 from handlers.core.work import UnitOfWork
 from handlers.reports import report
 
@@ -16,17 +27,32 @@ def _home(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[
 
 
 def register(reg: Registry) -> None:
-    reg.command("cm report", report.command, N_("report a negative comment seen online (a form)"), open_ended=True,
-                aliases=("signaler",))  # fmt: skip
-    reg.command("cm report mine", report.mine, N_("your reports and how they were handled"),
-                aliases=("report moi", "report mes", "signaler moi"))  # fmt: skip
-    reg.button("reports", report.open_form)
-    reg.form(report.FORM, report.validate, report.submit)
-    reg.sender(report.Told, report.told)
-    reg.job(Job("reports.told", EveryTick(), report.watch))
-    reg.home_part(HomePart(60, _home, lambda _uow: ""))
-    reg.shortcut(ShortcutSpec("report_comment", _shortcut, N_("Report a negative comment"),
-                              N_("Hand a negative comment seen online to the CM")))  # fmt: skip
+    reg.add(
+        Command(
+            "cm report",
+            report.command,
+            N_("report a negative comment seen online (a form)"),
+            open_ended=True,
+            aliases={"fr": ("signaler",)},
+        ),  # fmt: skip
+        Command(
+            "cm report mine",
+            report.mine,
+            N_("your reports and how they were handled"),
+            aliases={"fr": ("report moi", "report mes", "signaler moi")},
+        ),  # fmt: skip
+        ButtonSpec("reports", report.open_form),
+        FormSpec(report.FORM, report.validate, report.submit),
+        Sender(report.Told, report.told),
+        Job("reports.told", EveryTick(), report.watch),
+        HomePart(60, _home, lambda _uow: ""),
+        ShortcutSpec(
+            "report_comment",
+            _shortcut,
+            N_("Report a negative comment"),
+            N_("Hand a negative comment seen online to the CM"),
+        ),  # fmt: skip
+    )
 
 
 def _shortcut(uow: UnitOfWork, req: Request, _quoted: Quoted | None) -> None:

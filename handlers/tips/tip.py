@@ -11,8 +11,8 @@ from datetime import datetime
 from handlers.core.context import Request
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Md, Message
-from handlers.core.registry import Cron, Job, Outgoing, Owed, Registry, Sending, Setting
-from handlers.core.schedule import GRACE, local_day, read_schedule
+from handlers.core.registry import Outgoing, Owed, Sending, Setting
+from handlers.core.schedule import local_day, read_schedule
 from handlers.core.work import UnitOfWork
 from handlers.tips.bank import TIPS
 from storage.models import TeamState
@@ -45,17 +45,12 @@ class WeeklyTip(Outgoing, kind="tips.weekly"):
     index: int
 
 
-def _due(uow: UnitOfWork, moment: datetime) -> None:
+def weekly_due(uow: UnitOfWork, moment: datetime) -> None:
     day = local_day(moment, uow.team.timezone)
     week = day.toordinal() // 7  # one more each week: consecutive weeks never give the same tip
     uow.queue(Owed(WeeklyTip(week % len(TIPS)), f"tip:{day}", due=moment))
 
 
-def _post(uow: UnitOfWork, tip: WeeklyTip, _sending: Sending) -> None:
+def send_weekly(uow: UnitOfWork, tip: WeeklyTip, _sending: Sending) -> None:
     if uow.team.leaders_channel:
         uow.chat.post(uow.team.leaders_channel, _message(tip.index, uow.team.language))
-
-
-def register(reg: Registry) -> None:
-    reg.job(Job("tips.weekly", Cron(SCHEDULE, skips_holidays=True, grace=GRACE), _due))
-    reg.sender(WeeklyTip, _post)

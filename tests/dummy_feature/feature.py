@@ -11,7 +11,23 @@ from datetime import datetime
 
 from handlers.core.context import Request
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message
-from handlers.core.registry import CliCommand, Cron, Job, Nightly, Outgoing, Owed, Registry, Sending, Setting, Terminal
+from handlers.core.registry import (
+    CM,
+    ButtonSpec,
+    CliCommand,
+    Command,
+    Cron,
+    FormSpec,
+    Job,
+    Nightly,
+    Outgoing,
+    Owed,
+    Registry,
+    Sender,
+    Sending,
+    Setting,
+    Terminal,
+)
 from handlers.core.schedule import read_schedule
 from handlers.core.work import UnitOfWork
 
@@ -49,17 +65,19 @@ def post_word(uow: UnitOfWork, word: Word, _sending: Sending) -> None:
 
 
 def register(reg: Registry) -> None:
-    reg.command("cm dummy", hello, "say hello (test feature)", args="[name]")
-    reg.button("dummy", press)
-    reg.form("dummy.form", validate, submit)
-    reg.sender(Word, post_word)  # its message type, declared with the module that defines it
+    reg.add(
+        Command("cm dummy", hello, "say hello (test feature)", args="[name]"),
+        ButtonSpec("dummy", press),
+        FormSpec("dummy.form", validate, submit),
+        Sender(Word, post_word),  # how its message type goes out
+    )
 
 
 # Grown to every kind of declaration, still from this folder alone ------------------------
 
 GREETING = Setting("DUMMY_GREETING", "Hello", lambda raw, _: raw or "Hello", "how the dummy greets (test feature)")
 SCHEDULE = Setting("DUMMY_SCHEDULE", "", read_schedule, "when the dummy posts its weekly word (empty = off)")
-SECRET = "⛔ Only the CM may see the dummy's secret."
+SECRET = CM.refusing("⛔ Only the CM may see the dummy's secret.")
 
 
 def greet(uow: UnitOfWork, req: Request, rest: str) -> None:
@@ -102,10 +120,12 @@ def register_grown(reg: Registry) -> None:
     """Everything `register` declares, and a setting, a schedule, a daily job, a CLI
     sub-command and a CM-only button and form."""
     register(reg)
-    reg.setting(GREETING)
-    reg.command("cm dummy greet", greet, "greet with the dummy's setting (test feature)", args="[name]")
-    reg.button("dummy_secret", open_secret, who="cm", refusal=SECRET)
-    reg.form("dummy.secret", lambda uow, req, values: {}, keep_secret, who="cm", refusal=SECRET)
-    reg.job(Job("dummy.weekly", Cron(SCHEDULE), weekly))
-    reg.job(Job("dummy.nightly", Nightly(), nightly))
-    reg.cli_command(CliCommand("dummy-hello", "greet from the command line (test feature)", _cli_arguments, _cli))
+    reg.add(
+        GREETING,
+        Command("cm dummy greet", greet, "greet with the dummy's setting (test feature)", args="[name]"),
+        ButtonSpec("dummy_secret", open_secret, access=SECRET),
+        FormSpec("dummy.secret", lambda uow, req, values: {}, keep_secret, access=SECRET),
+        Job("dummy.weekly", Cron(SCHEDULE), weekly),
+        Job("dummy.nightly", Nightly(), nightly),
+        CliCommand("dummy-hello", "greet from the command line (test feature)", _cli_arguments, _cli),
+    )

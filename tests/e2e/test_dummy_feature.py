@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
 
-from bot.__main__ import _parser
+from bot.__main__ import _parser, _run
 from bot.bootstrap import Core
 from bot.config import ConfigError, Settings
 from bot.platforms.console import Console
@@ -20,7 +19,6 @@ from bot.scheduler import Ticker
 from handlers.core import router
 from handlers.core.context import Team
 from handlers.core.deps import Deps
-from handlers.core.uow import SqlUnitOfWork
 from handlers.features import registry
 from storage.db import make_sessions
 from tests.conftest import TestClock
@@ -64,13 +62,15 @@ def test_a_feature_from_its_own_folder_works_on_the_console(clean_engine: Engine
     assert "Say a word." in printed and "Dummy got bonjour for 42" in printed
 
 
-def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command_and_cm_only_parts(clean_engine):
+def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command_and_cm_only_parts(
+    clean_engine, capsys
+):
     """Everything from tests/dummy_feature alone: read at start, run by the ticker, offered
     by the CLI, refused to a leader by the router."""
     features = registry([dummy.register_grown])
     env = {"DUMMY_GREETING": "Salut", "DUMMY_SCHEDULE": "mon 9 0"}
     settings = Settings.from_env(env, declared=features.settings)
-    assert settings.feature("DUMMY_GREETING") == "Salut" and settings.feature("DUMMY_SCHEDULE") == ("mon", 9, 0)
+    assert settings.features["DUMMY_GREETING"] == "Salut" and settings.features["DUMMY_SCHEDULE"] == ("mon", 9, 0)
     with pytest.raises(ConfigError) as refused:
         Settings.from_env({"DUMMY_SCHEDULE": "someday", "RELAIS_LANGUAGE": "en"}, declared=features.settings)
     assert refused.value.problems == ["DUMMY_SCHEDULE: expected 'days hour minute' such as 'mon 9 0', "
@@ -87,7 +87,7 @@ def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command
     assert leader_reply.last.startswith("Salut Alice") and "[Secret]" in leader_reply.last
     router.action(deps, leader, "dummy_secret.open", "7")
     router.submit_form(deps, leader, "dummy.secret", {"word": "forged"}, "7")
-    assert leader_reply.forms == [] and [text_of(m) for m in leader_reply.replies[1:]] == [dummy.SECRET] * 2
+    assert leader_reply.forms == [] and [text_of(m) for m in leader_reply.replies[1:]] == [dummy.SECRET.refusal] * 2
     cm, cm_reply = as_user("cm")
     router.action(deps, cm, "dummy_secret.open", "7")
     assert [f.form_id for f in cm_reply.forms] == ["dummy.secret"]
@@ -99,8 +99,6 @@ def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command
     ticker.tick()  # a second tick, or a second instance: each job's work is done once
     assert [text_of(m) for _c, m, _t in chat.posts] == ["Dummy's weekly word", "Dummy's night job ran"]
 
-    args = _parser("en", features).parse_args(["dummy-hello", "--name", "Bob"])
-    out = io.StringIO()
-    command = next(c for c in features.cli if c.name == "dummy-hello")
-    assert command.run(SqlUnitOfWork(deps), args, SimpleNamespace(out=out, err=out)) == 0  # type: ignore[arg-type]
-    assert out.getvalue() == "Salut Bob\n"
+    args = _parser("en", features).parse_args(["dummy-hello", "--name", "Bob"])  # as `relais dummy-hello` runs it
+    assert _run(settings, args, features) == 0
+    assert capsys.readouterr().out == "Salut Bob\n"

@@ -154,7 +154,7 @@ def test_mattermost_setup_creates_commands_then_updates_them_when_run_again(tmp_
         ("news", "https://relais.example.org/mattermost/command", "P", "team1"),
         ("cm", "https://relais.example.org/mattermost/command", "P", "team1"),
     ]
-    assert created[0].body["auto_complete_hint"] == "<text> | mine"  # read from the declarations
+    assert created[0].body["auto_complete_hint"] == "[text] | mine"  # read from the declarations
     assert created[1].body["auto_complete_hint"].startswith("queue | role [question] | language fr|en")
     hook = fake_mattermost.api_calls("/hooks/outgoing")[-1]
     assert hook["trigger_words"] == ["@relais"] and hook["callback_urls"] == [

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from handlers.core import inbox, outbox
 from handlers.core.inbound import Command
 from handlers.core.ports import ChatError
-from handlers.core.registry import Outgoing, Owed, Registry, Sending
+from handlers.core.registry import Outgoing, Owed, Registry, Sender, Sending
 from handlers.core.uow import SqlUnitOfWork
 from handlers.core.work import UnitOfWork
 from handlers.features import registry
@@ -35,7 +35,7 @@ def _wrong_channel(_uow: UnitOfWork, ping: Ping, _sending: Sending) -> None:
 
 def test_a_row_that_keeps_failing_stops_and_the_admins_get_one_dm(deps, chat):
     def extra(reg: Registry) -> None:
-        reg.sender(Ping, _wrong_channel)
+        reg.add(Sender(Ping, _wrong_channel))
 
     deps = replace(deps, features=registry([extra]))
     uow = SqlUnitOfWork(deps)

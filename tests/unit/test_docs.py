@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from handlers.features import registry
-from scripts.settings import BEGIN, doc_block, env_block
+from scripts.settings import BEGIN, doc_block, env_block, manifest_block
 from tests.conftest import ROOT
 
 READ = re.compile(r'"([A-Z][A-Z_]{3,})"')
@@ -40,6 +40,15 @@ def test_the_features_settings_in_the_docs_are_written_from_their_declarations()
     assert env_block(settings) in (ROOT / ".env.example").read_text()
     assert doc_block(settings) in (ROOT / "docs" / "settings.md").read_text()
     assert BEGIN in env_block(settings)
+
+
+def test_the_slack_manifest_offers_the_declared_commands_and_shortcuts():
+    """Written by `python scripts/settings.py` too: `/cm`'s usage hint names every listed
+    sub-command, the shortcuts are the declared ones."""
+    features = registry()
+    manifest = (ROOT / "manifest.yml").read_text()
+    assert manifest_block(features) in manifest
+    assert "/cm\n" in manifest and "| recap |" in manifest and "callback_id: report_comment" in manifest
 
 
 def test_the_guides_code_is_the_dummy_features_own():

@@ -34,5 +34,5 @@ def test_the_registry_declares_the_forms_people_fill():
 @pytest.mark.parametrize("form_id", FORMS)
 def test_every_form_refuses_oversized_text_before_it_closes(deps, form_id):
     cm, _reply = as_user("cm")
-    errors = router.validate_form(deps, cm, form_id, Oversized())
+    errors = router.validate_form(deps, cm, form_id, Oversized(), "")
     assert errors and all(isinstance(k, str) and k and v for k, v in errors.items()), errors

@@ -36,7 +36,7 @@ def add_topic(deps, text="Fusion des antennes: fusion, regroupement, antenne"): 
 def log_entry(deps, **changes):  # type: ignore[no-untyped-def]
     cm, reply = as_user("cm")
     values = {**ENTRY, **changes}
-    assert router.validate_form(deps, cm, "moderation.log", values) == {}
+    assert router.validate_form(deps, cm, "moderation.log", values, "") == {}
     router.submit_form(deps, cm, "moderation.log", values, "")
     return reply
 
@@ -139,9 +139,10 @@ def test_the_form_refuses_bad_values_field_by_field_and_stores_nothing(deps):
             "reason": "",
             "link": "facebook.com/x",
         },
+        "",
     )
     assert set(errors) == {"network", "excerpt", "severity", "reason", "link"}
-    assert router.validate_form(deps, cm, "moderation.log", {**ENTRY, "handling": "banished"}) == {
+    assert router.validate_form(deps, cm, "moderation.log", {**ENTRY, "handling": "banished"}, "") == {
         "handling": "Choose a handling from the list."
     }
     with deps.db() as s:
@@ -167,7 +168,7 @@ def test_handling_changes_update_the_card_once_and_keep_who_when_note(deps, chat
     router.action(deps, cm, "moderation.ignored", "1")
     form = reply.forms[-1]
     assert form.form_id == "moderation.change" and form.fields[0].initial == "ignored"
-    assert router.validate_form(deps, cm, "moderation.change", {"handling": "ignored", "reason": ""}) == {
+    assert router.validate_form(deps, cm, "moderation.change", {"handling": "ignored", "reason": ""}, "") == {
         "reason": "Say why this message is ignored."
     }
     router.submit_form(

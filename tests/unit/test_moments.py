@@ -55,7 +55,7 @@ def test_what_is_not_understood_gets_examples_with_a_time():
 def test_a_person_typed_with_or_without_at_is_found_or_refused_by_name(deps):
     leader, reply = as_user("leader")
     values = {"target": "person", "person": "@cm", "text": "Relire", "when": "demain 9h", "repeat": "never"}
-    assert router.validate_form(deps, leader, "reminders.new", values) == {}
+    assert router.validate_form(deps, leader, "reminders.new", values, "") == {}
     router.submit_form(deps, leader, "reminders.new", values, "")
     assert "for @cm" in reply.last and "@@cm" not in reply.last
 
@@ -131,12 +131,12 @@ def test_tous_les_lundis_9h_makes_a_weekly_reminder_and_a_disagreeing_repeat_is_
     deps = replace(deps, clock=lambda: NOW)
     leader, reply = as_user("leader")
     values = {"target": "me", "text": "Relire la file", "when": "tous les lundis 9h", "repeat": "never"}
-    assert router.validate_form(deps, leader, "reminders.new", values) == {}
+    assert router.validate_form(deps, leader, "reminders.new", values, "") == {}
     router.submit_form(deps, leader, "reminders.new", values, "")
     assert "every week, first on Monday 7 December 2026 at 09:00" in reply.last
     with deps.db() as s:
         assert [(r.repeat, r.text) for r in s.scalars(select(Reminder))] == [("weekly", "Relire la file")]
-    assert router.validate_form(deps, leader, "reminders.new", {**values, "repeat": "daily"}) == {
+    assert router.validate_form(deps, leader, "reminders.new", {**values, "repeat": "daily"}, "") == {
         "repeat": "“tous les lundis 9h” says every week, Repeat says every day: keep one of them."
     }
 

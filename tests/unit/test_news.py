@@ -62,7 +62,11 @@ def test_too_long_body_is_refused(deps):
 def test_form_errors_name_the_field_and_store_nothing(deps):
     req, _reply = as_user("leader")
     errors = router.validate_form(
-        deps, req, "news.submit", {"title": "", "category": "gossip", "wished_date": "2020-01-01", "links": "www.x.org"}
+        deps,
+        req,
+        "news.submit",
+        {"title": "", "category": "gossip", "wished_date": "2020-01-01", "links": "www.x.org"},
+        "",
     )
     assert set(errors) == {"title", "category", "wished_date", "links"}
     assert "past" in errors["wished_date"] and "http" in errors["links"]
@@ -78,7 +82,7 @@ def test_form_submission_stores_every_field(deps, chat):
         "wished_date": "2099-03-01",
         "links": "https://asso.example/ag, https://asso.example/pv",
     }
-    assert router.validate_form(deps, req, "news.submit", values) == {}
+    assert router.validate_form(deps, req, "news.submit", values, "") == {}
     router.submit_form(deps, req, "news.submit", values, "")
     with deps.db() as s:
         news = s.scalars(select(News)).one()

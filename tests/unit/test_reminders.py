@@ -250,7 +250,7 @@ def test_a_personal_reminder_is_said_back_listed_and_deleted_by_its_owner_only(
     form = reply.forms[0]
     assert form.form_id == "reminders.new"
     bad = {"target": "person", "person": "", "text": "", "when": "hier 9h", "repeat": "weekly"}
-    assert set(router.validate_form(at_now, leader, form.form_id, bad)) == {"person", "text", "when"}
+    assert set(router.validate_form(at_now, leader, form.form_id, bad, "")) == {"person", "text", "when"}
     values = {"target": "me", "text": "Photos du loto", "when": "lundi 9h", "repeat": "weekly"}
     router.submit_form(at_now, leader, form.form_id, values, form.state)
     assert "Reminder #1 saved, for you: every week, first on Monday 30 November 2026 at 09:00." in reply.last

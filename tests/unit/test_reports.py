@@ -18,7 +18,7 @@ def test_a_member_reports_the_cm_handles_and_the_reporter_is_told_once(deps, cha
     leader, reply = as_user("leader")
     router.command(deps, leader, "cm", "report")
     assert [f.form_id for f in reply.forms] == ["reports.new"]
-    assert router.validate_form(deps, leader, "reports.new", {**VALUES, "excerpt": " "}) != {}
+    assert router.validate_form(deps, leader, "reports.new", {**VALUES, "excerpt": " "}, "") != {}
     router.submit_form(deps, leader, "reports.new", VALUES, "")
     assert "reported to the CM as #1" in reply.last
     channel, card, _thread = chat.posts[-1]

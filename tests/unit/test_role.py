@@ -65,7 +65,9 @@ def test_only_the_cm_edits_and_the_new_text_is_used(deps):
     router.command(deps, cm, "cm", "role edit")
     form = reply.forms[0]
     assert "+ Publish the association's news" in form.fields[0].initial
-    assert router.validate_form(deps, cm, "charter.role", {"text": "  "}) == {"text": "The charter cannot be empty."}
+    assert router.validate_form(deps, cm, "charter.role", {"text": "  "}, "") == {
+        "text": "The charter cannot be empty."
+    }
     router.submit_form(
         deps,
         cm,
@@ -127,9 +129,9 @@ def test_where_to_go_instead_reads_naturally_in_french():
 def test_a_charter_line_without_its_task_is_refused_with_its_number(deps):
     cm, _reply = as_user("cm")
     good = "Le/la CM anime nos réseaux.\n+ Publier les actualités\n- Réparer l'imprimante -> au secrétariat"
-    assert router.validate_form(deps, cm, "charter.role", {"text": good}) == {}
-    assert "Line 2" in router.validate_form(deps, cm, "charter.role", {"text": "Intro\n+\n- x"})["text"]
-    assert "Line 3" in router.validate_form(deps, cm, "charter.role", {"text": "Intro\n+ x\n- -> personne"})["text"]
+    assert router.validate_form(deps, cm, "charter.role", {"text": good}, "") == {}
+    assert "Line 2" in router.validate_form(deps, cm, "charter.role", {"text": "Intro\n+\n- x"}, "")["text"]
+    assert "Line 3" in router.validate_form(deps, cm, "charter.role", {"text": "Intro\n+ x\n- -> personne"}, "")["text"]
 
 
 @pytest.mark.parametrize(
@@ -161,4 +163,8 @@ def test_french_help_shows_french_placeholders(deps):
     req, reply = as_user("leader")
     router.command(deps, req, "cm", "language fr")
     router.command(deps, req, "cm", "help")
-    assert "/news <texte>" in reply.last and "/cm recap [AAAA-Sss]" in reply.last
+    assert "/news [texte]" in reply.last and "/cm recap [AAAA-Sss]" in reply.last
+    assert "• `/cm recap [AAAA-Sss]` (ou `/cm bilan`) — " in reply.last  # the French alias, in French only
+    router.command(deps, req, "cm", "language en")
+    router.command(deps, req, "cm", "help")
+    assert "• `/cm recap [YYYY-Www]` — " in reply.last and "bilan" not in reply.last

@@ -53,14 +53,16 @@ def test_schedule_asks_a_date_then_stores_who_when_why(deps, chat):
     router.action(deps, cm, "news.schedule", "1")
     form = reply.forms[0]
     assert form.form_id == "news.schedule" and form.state == "1" and form.fields[0].kind == "date"
-    assert router.validate_form(deps, cm, "news.schedule", {"date": "2001-01-01"}) == {
+    assert router.validate_form(deps, cm, "news.schedule", {"date": "2001-01-01"}, "") == {
         "date": "This date is in the past."
     }
-    assert router.validate_form(deps, cm, "news.schedule", {"date": "31/02/2099"}) == {
+    assert router.validate_form(deps, cm, "news.schedule", {"date": "31/02/2099"}, "") == {
         "date": "This date does not exist: 31/02/2099."  # not "wrong format": the day is impossible
     }
-    assert "did not understand" in router.validate_form(deps, cm, "news.schedule", {"date": "bientôt"})["date"]
-    assert router.validate_form(deps, cm, "news.schedule", {"date": "31/12/2099"}) == {}  # as French speakers write it
+    assert "did not understand" in router.validate_form(deps, cm, "news.schedule", {"date": "bientôt"}, "")["date"]
+    assert (
+        router.validate_form(deps, cm, "news.schedule", {"date": "31/12/2099"}, "") == {}
+    )  # as French speakers write it
     router.submit_form(deps, cm, "news.schedule", {"date": "31/12/2099", "note": "Avec la photo"}, form.state)
     with deps.db() as s:
         news = s.get(News, 1)
@@ -74,7 +76,7 @@ def test_reject_requires_a_reason(deps, chat):
     submit(deps)
     cm, reply = as_user("cm")
     router.action(deps, cm, "news.reject", "1")
-    assert router.validate_form(deps, cm, "news.reject", {"note": "  "}) == {"note": "This field is required."}
+    assert router.validate_form(deps, cm, "news.reject", {"note": "  "}, "") == {"note": "This field is required."}
     router.submit_form(deps, cm, "news.reject", {"note": "Déjà annoncé"}, "1")
     assert "Reason: Déjà annoncé" in text_of(chat.dms[0][1])
     assert chat.updates[-1][1].actions == []
