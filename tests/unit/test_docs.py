@@ -48,7 +48,7 @@ def test_the_slack_manifest_offers_the_declared_commands_and_shortcuts():
     features = registry()
     manifest = (ROOT / "manifest.yml").read_text()
     assert manifest_block(features) in manifest
-    assert "/cm\n" in manifest and "| recap |" in manifest and "callback_id: report_comment" in manifest
+    assert "| recap [YYYY-Www] |" in manifest and "callback_id: report_comment" in manifest
 
 
 def test_the_guides_code_is_the_dummy_features_own():
