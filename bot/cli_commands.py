@@ -254,7 +254,7 @@ CORE = (
         N_("HTTP server for Slack (/slack/events) or Mattermost (/mattermost/...), and GET /healthz"),
         run_platform,
         _port,
-    ),  # fmt: skip
+    ),
     CoreCommand("console", N_("try Relais in this terminal, whatever the settings say"), run_platform),
     CoreCommand("migrate", N_("apply pending database migrations and exit"), migrate),
     CoreCommand(
@@ -263,7 +263,7 @@ CORE = (
         import_command,
         _importing,
         lambda _, features: " ".join(i.describe(_) for i in features.importers.values()),
-    ),  # fmt: skip
+    ),
     CoreCommand(
         "export",
         N_("write news or moderation entries as CSV or .xlsx"),
@@ -273,7 +273,7 @@ CORE = (
             "Write news or moderation entries as CSV (in French: separated by ;, UTF-8 "
             "with BOM, for Excel) or, for a file ending in .xlsx, as a workbook."
         ),
-    ),  # fmt: skip
+    ),
     CoreCommand("doctor", N_("check the settings, the database and the platform's setup, one line each"), doctor),
     CoreCommand("backup", N_("copy the database to a file, while Relais runs"), backup_command, _backup_file),
     CoreCommand("restore", N_("load a backup into an empty database"), backup_command, _restore_file),
@@ -282,5 +282,5 @@ CORE = (
         N_("create the slash commands on a Mattermost team and print their tokens"),
         mattermost_setup,
         _mattermost_team,
-    ),  # fmt: skip
+    ),
 )

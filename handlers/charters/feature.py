@@ -19,7 +19,7 @@ def register(reg: Registry) -> None:
             N_("the moderation and speaking charters"),
             args="[moderation|speaking]",
             aliases={"fr": ("charte",)},
-        ),  # fmt: skip
+        ),
         Command(
             "cm charter edit",
             edit.edit_command,
@@ -27,7 +27,7 @@ def register(reg: Registry) -> None:
             args="moderation|speaking",
             access=EDIT,
             aliases={"fr": ("charte edit",)},
-        ),  # fmt: skip
+        ),
         Command(
             "cm charter history",
             edit.history_command,
@@ -35,7 +35,7 @@ def register(reg: Registry) -> None:
             args="[moderation|speaking]",
             listed=False,
             aliases={"fr": ("charte history", "charte historique")},
-        ),  # fmt: skip
+        ),
     )
     for kind in edit.KINDS:  # the kind first, as people also say it: /cm charter moderation history
         reg.add(
@@ -45,7 +45,7 @@ def register(reg: Registry) -> None:
                 "",
                 listed=False,
                 aliases={"fr": (f"charte {kind} history",)},
-            ),  # fmt: skip
+            ),
             Command(
                 f"cm charter {kind} edit",
                 _for(edit.edit_command, kind),
@@ -53,7 +53,7 @@ def register(reg: Registry) -> None:
                 access=EDIT,
                 listed=False,
                 aliases={"fr": (f"charte {kind} edit",)},
-            ),  # fmt: skip
+            ),
             FormSpec(f"charter.{kind}", edit.validate, saver(kind), access=EDIT),
         )
 

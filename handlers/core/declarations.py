@@ -15,6 +15,7 @@ from handlers.core.context import Request, Team
 from handlers.core.i18n import N_
 from handlers.core.messages import Button, FormErrors, Md, Message
 from handlers.core.outgoing import Outgoing, Sending, Sent
+from handlers.core.permissions import is_admin
 from handlers.core.ports import Quoted
 from handlers.core.work import UnitOfWork
 
@@ -66,7 +67,7 @@ class Access:
 
 ANYONE = Access(lambda _uow, _req, _subject: True, "", public=True)
 CM = Access(lambda _uow, req, _subject: req.cm, CM_ONLY)  # admins are CMs too (`req.cm`)
-ADMIN = Access(lambda uow, req, _subject: req.user_id in uow.team.admin_users, ADMIN_ONLY)
+ADMIN = Access(lambda uow, req, _subject: is_admin(uow.team, req.user_id), ADMIN_ONLY)
 
 
 Send = Callable[[UnitOfWork, M, Sending], Sent | None]

@@ -31,7 +31,7 @@ def register(reg: Registry) -> None:
             N_("the language Relais speaks to you"),
             args="fr|en",
             aliases={"fr": ("langue",)},
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -43,7 +43,7 @@ class Command(Inbound):
     kind: ClassVar[str] = "command"
 
     def typed(self) -> str:
-        return f"/{self.name} {self.text}" if self.text.strip() else ""
+        return typed_command(self.name, self.text)
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,11 @@ class Shortcut(Inbound):
     message_author: str = ""
     message_id: str = ""
     kind: ClassVar[str] = "shortcut"
+
+
+def typed_command(name: str, text: str) -> str:
+    """A command as the person typed it; nothing when it had no text of theirs."""
+    return f"/{name} {text}" if text.strip() else ""
 
 
 def typed_values(values: dict[str, str]) -> str:

@@ -15,7 +15,7 @@ from storage.models import User
 
 
 def is_cm(team: Team, user_id: str) -> bool:
-    """Read by the router only: features declare `who=` and read `req.cm`."""
+    """Read by the router only: features declare `access=` and read `req.cm`."""
     return user_id in team.cm_users or user_id in team.admin_users
 
 

@@ -11,7 +11,7 @@ from handlers.core import guide
 from handlers.core.context import Request
 from handlers.core.deps import Deps
 from handlers.core.i18n import translator
-from handlers.core.inbound import typed_values
+from handlers.core.inbound import typed_command, typed_values
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.permissions import is_cm
 from handlers.core.ports import ChatError
@@ -80,7 +80,7 @@ def command(deps: Deps, req: Request, name: str, text: str) -> None:
         else:
             _run(deps, req, lambda uow: found.run(uow, req, rest), found.access, rest)
 
-    _safely(deps, req, f"/{name} {text}" if text.strip() else "", run)
+    _safely(deps, req, typed_command(name, text), run)
 
 
 def action(deps: Deps, req: Request, action_id: str, value: str) -> None:

@@ -15,7 +15,7 @@ def register(reg: Registry) -> None:
             lambda uow, req, _rest: view.show(uow, req, reg.home_parts),
             N_("your summary: news, negative messages, first weeks, what comes next"),
             aliases={"fr": ("accueil",)},
-        ),  # fmt: skip
+        ),
         Sender(view.Publish, lambda uow, publish, _sending: view.publish_home(uow, publish, reg.home_parts)),
         Job("home.publish", EveryTick(), lambda uow, _now: view.watch(uow, reg.home_parts)),
         HomeOpened(view.opened),

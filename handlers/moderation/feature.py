@@ -32,8 +32,8 @@ def register(reg: Registry) -> None:
             N_("log a negative message seen online"),
             access=LOG,
             aliases={"fr": ("journal",)},
-            open_ended=True,
-        ),  # extra words get this command's usage  # fmt: skip
+            open_ended=True,  # extra words get this command's usage
+        ),
         Command(
             "cm log list",
             log.list_command,
@@ -41,7 +41,7 @@ def register(reg: Registry) -> None:
             args="[open]",
             access=LOG,
             aliases={"fr": ("log liste", "journal list", "journal liste")},
-        ),  # fmt: skip
+        ),
         ButtonSpec("moderation", log.click, access=LOG),
         FormSpec("moderation.log", log.validate, log.submit, access=LOG),
         FormSpec("moderation.change", log.validate_change, log.submit_change, access=LOG),
@@ -59,7 +59,7 @@ def register(reg: Registry) -> None:
             N_("remove an author's name and links from the moderation log"),
             retention.forget_arguments,
             retention.forget_command,
-        ),  # fmt: skip
+        ),
         Exporter("moderation", export.export_rows),
         Importer("moderation", spreadsheet.import_rows, spreadsheet.describe_columns),
     )

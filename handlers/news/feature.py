@@ -38,7 +38,7 @@ def register(reg: Registry) -> None:
             submit.command,
             N_("send a news item to the CM (first line = title); alone, opens the form"),
             args=N_("[text]"),
-        ),  # fmt: skip
+        ),
         Command("news mine", submit.mine, N_("your news and where they stand"), aliases={"fr": ("moi", "mes")}),
         Command(
             "cm queue",
@@ -46,7 +46,7 @@ def register(reg: Registry) -> None:
             N_("news waiting for a decision, oldest first"),
             access=CM.refusing(N_("⛔ Only the CM and admins can see the queue.")),
             aliases={"fr": ("file", "attente")},
-        ),  # fmt: skip
+        ),
         ButtonSpec("news", triage.click, access=DECIDE),
         ButtonSpec("news.answer", triage.click, access=AUTHOR),
         ButtonSpec("newsform", submit.open_form),
@@ -62,10 +62,10 @@ def register(reg: Registry) -> None:
             N_("Send to the CM"),
             N_("Send this message to the CM as news"),
             on="message",
-        ),  # fmt: skip
+        ),
         ShortcutSpec(
             "news_for_cm", shortcuts.news_for_cm, N_("News for the CM"), N_("Send a news item to the community manager")
-        ),  # fmt: skip
+        ),
         HomePart(10, home.show_news, home.news_version),
         HomePart(40, home.show_scheduled, lambda _uow: ""),
         Sender(delivery.PostCard, delivery.send_post_card),

@@ -23,7 +23,7 @@ def register(reg: Registry) -> None:
             N_("the plan for the CM's first weeks"),
             open_ended=True,
             aliases={"fr": ("integration",)},
-        ),  # fmt: skip
+        ),
         *(
             Command(
                 f"cm onboarding {verb}",
@@ -34,7 +34,7 @@ def register(reg: Registry) -> None:
                 listed=False,
                 open_ended=True,
                 aliases={"fr": (f"onboarding {french}", f"integration {french}", f"integration {verb}")},
-            )  # fmt: skip
+            )
             for verb, french, args in EDITS
         ),
         ButtonSpec("onboarding", plan.click, access=EDIT),

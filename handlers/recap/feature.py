@@ -15,7 +15,7 @@ def register(reg: Registry) -> None:
             N_("the moderation recap of a week (default: last week)"),
             args=N_("[YYYY-Www]"),
             aliases={"fr": ("bilan",)},
-        ),  # fmt: skip
+        ),
         Job("recap.weekly", Cron(weekly.SCHEDULE), weekly.due),
         Sender(weekly.RecapPost, weekly.send_post),
         Sender(weekly.RecapChart, weekly.send_chart),

@@ -19,14 +19,14 @@ def register(reg: Registry) -> None:
             personal.listing,
             N_("your reminders and when they next go out"),
             aliases={"fr": ("remind liste",)},
-        ),  # fmt: skip
+        ),
         Command(
             "cm remind delete",
             personal.delete,
             N_("delete a reminder"),
             args=N_("<N>"),
             aliases={"fr": ("remind supprimer",)},
-        ),  # fmt: skip
+        ),
         FormSpec("reminders.new", personal.validate, personal.submit),
         Sender(due.Remind, due.deliver),
         Job("reminders.personal", EveryTick(), due.watch),
@@ -39,7 +39,7 @@ def register(reg: Registry) -> None:
             access=AWAY,
             open_ended=True,
             aliases={"fr": ("absent", "absence")},
-        ),  # fmt: skip
+        ),
         Command(
             "cm away until",
             away.until,
@@ -51,7 +51,7 @@ def register(reg: Registry) -> None:
                 "fr": ("away jusqu'au", "away jusqu’au", "away au", "absent jusqu'au", "absent jusqu’au", "absent au"),
                 "en": ("absent until",),
             },
-        ),  # fmt: skip
+        ),
         Command(
             "cm away off",
             away.off,
@@ -59,5 +59,5 @@ def register(reg: Registry) -> None:
             access=AWAY,
             listed=False,
             aliases={"fr": ("away fin", "away retour", "absent fin", "absent retour"), "en": ("absent off",)},
-        ),  # fmt: skip
+        ),
     )

@@ -34,13 +34,13 @@ def register(reg: Registry) -> None:
             N_("report a negative comment seen online (a form)"),
             open_ended=True,
             aliases={"fr": ("signaler",)},
-        ),  # fmt: skip
+        ),
         Command(
             "cm report mine",
             report.mine,
             N_("your reports and how they were handled"),
             aliases={"fr": ("report moi", "report mes", "signaler moi")},
-        ),  # fmt: skip
+        ),
         ButtonSpec("reports", report.open_form),
         FormSpec(report.FORM, report.validate, report.submit),
         Sender(report.Told, report.told),
@@ -51,7 +51,7 @@ def register(reg: Registry) -> None:
             _shortcut,
             N_("Report a negative comment"),
             N_("Hand a negative comment seen online to the CM"),
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -17,13 +17,13 @@ def register(reg: Registry) -> None:
             N_("what the CM does; ask whether something is part of it"),
             args="[question]",
             aliases={"fr": ("rôle",)},
-        ),  # fmt: skip
+        ),
         Command(
             "cm role edit",
             lambda uow, req, _args: charters.edit_form(uow, req, answer.KIND),
             N_("edit the role charter"),
             access=EDIT,
-        ),  # fmt: skip
+        ),
         FormSpec("charter.role", answer.validate_charter, saver(answer.KIND), access=EDIT),
         Mention(answer.mention),
         Direct(answer.direct, order=10),

@@ -15,7 +15,7 @@ def register(reg: Registry) -> None:
             tip.show,
             N_("a tip on how social networks differ from an internal bulletin"),
             aliases={"fr": ("astuce", "conseil")},
-        ),  # fmt: skip
+        ),
         Job("tips.weekly", Cron(tip.SCHEDULE, skips_holidays=True, grace=GRACE), tip.weekly_due),
         Sender(tip.WeeklyTip, tip.send_weekly),
     )

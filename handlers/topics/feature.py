@@ -13,7 +13,7 @@ def register(reg: Registry) -> None:
     reg.add(
         Command(
             "cm topics", sensitive.command, N_("the sensitive topics"), aliases={"fr": ("sujets",)}, open_ended=True
-        ),  # fmt: skip
+        ),
         Command(
             "cm topics add",
             sensitive.add_command,
@@ -21,7 +21,7 @@ def register(reg: Registry) -> None:
             args=N_("Name: keyword, keyword"),
             access=EDIT,
             aliases={"fr": ("sujets add", "topics ajouter", "sujets ajouter")},
-        ),  # fmt: skip
+        ),
         Command(
             "cm topics remove",
             sensitive.remove_command,
@@ -31,5 +31,5 @@ def register(reg: Registry) -> None:
             listed=False,
             open_ended=True,
             aliases={"fr": ("sujets remove", "topics supprimer", "sujets supprimer")},
-        ),  # fmt: skip
+        ),
     )
