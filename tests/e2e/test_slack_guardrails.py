@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import inspect, select
 
+from bot.bootstrap import bootstrap, chat_for
 from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
 from handlers.recap.data import last_week, parse_week
@@ -149,12 +150,14 @@ def test_weekly_recap_posts_text_and_chart_once_even_across_a_restart(clean_engi
 
 def test_a_recap_missed_while_down_is_posted_at_start(clean_engine, database_url, fake_slack):
     settings = slack_settings(database_url, fake_slack.api_url, recap_schedule=("mon", 0, 0))
-    with serving(settings, fake_slack) as client:
-        week = last_week(client.core.deps.clock(), settings.timezone)
-        seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=1)
-        store(SqlUnitOfWork(client.core.deps), CM, ENTRY, seen.astimezone(timezone.utc))
+    clock = TestClock()
+    down = bootstrap(settings, chat_for(settings), clock=clock)  # the entry is stored while no scheduler runs:
+    week = last_week(clock(), settings.timezone)  # a server's own start-up tick would post the recap at once
+    seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=1)
+    store(SqlUnitOfWork(down.deps), CM, ENTRY, seen.astimezone(timezone.utc))
+    down.engine.dispose()
     fake_slack.calls.clear()
-    with serving(settings, fake_slack) as client:  # the catch-up runs as the scheduler starts
+    with serving(settings, fake_slack, clock) as client:  # the catch-up runs as the scheduler starts
         posts = fake_slack.wait_until(lambda calls: any(c.body.get("channel") == TEAM for c in calls))
     assert [c for c in posts if c.body.get("channel") == TEAM][0].path == "/api/chat.postMessage"
     assert client is not None
