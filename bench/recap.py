@@ -34,8 +34,8 @@ HANDLINGS = ["pending", "replied", "hidden", "deleted", "escalated", "ignored"]
 def fill(url: str, total: int, in_week: int) -> None:
     from sqlalchemy import func, insert, select
 
+    from handlers.moderation.tables import EntryTopic, ModerationEntry
     from storage.db import make_engine, migrate
-    from storage.models import EntryTopic, ModerationEntry
 
     engine = make_engine(url)
     migrate(engine)
@@ -89,11 +89,11 @@ def measure(url: str, mode: str, trace: bool) -> dict[str, float]:
 
     from sqlalchemy import select
 
+    from handlers.moderation.tables import ModerationEntry
     from handlers.recap.chart import chart_png
     from handlers.recap.data import bounds, build, parse_week
     from handlers.recap.weekly import messages
     from storage.db import make_engine, make_sessions
-    from storage.models import ModerationEntry
 
     tz = ZoneInfo("Europe/Paris")
     sessions = make_sessions(make_engine(url))

@@ -69,13 +69,14 @@ def bootstrap(
     """Open the database, apply pending migrations, wire the features to a platform.
     `features` adds to the shipped ones (a test's own feature, for instance)."""
     engine = make_engine(settings.database_url)
+    declared = registry(features)
     if migrations:
-        migrate(engine)
+        migrate(engine, declared.migrations)
     deps = Deps(
         db=make_sessions(engine, clock),
         chat=chat,
         team=team_ or team(settings),
-        features=registry(features),
+        features=declared,
         clock=clock,
     )
     return Core(settings=settings, engine=engine, deps=deps)

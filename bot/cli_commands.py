@@ -68,7 +68,7 @@ def feature_command(settings: Settings, args: argparse.Namespace, command: CliCo
     return code
 
 
-def import_command(settings: Settings, args: argparse.Namespace, _features: Registry) -> int:
+def import_command(settings: Settings, args: argparse.Namespace, features: Registry) -> int:
     """Rows refused are listed by line; a file Relais cannot read as it is loads nothing (exit 2)."""
     what, path = args.what, args.file
     core = _core(settings)
@@ -76,7 +76,7 @@ def import_command(settings: Settings, args: argparse.Namespace, _features: Regi
     _ = translator(lang)
     with _progress(path, lang) as bar:
         try:
-            done = core.deps.features.importers[what].run(SqlUnitOfWork(core.deps), "import", path, bar.update)
+            done = features.importers[what].run(SqlUnitOfWork(core.deps), "import", path, bar.update)
         except Unreadable as refused:
             print(_("relais: {problem}").format(problem=refused), file=sys.stderr)
             return 2
@@ -105,7 +105,7 @@ def _progress(path: Path, lang: str) -> Any:
     return tqdm(total=total, unit=" " + _("rows"), disable=not shown, leave=False, file=sys.stderr)
 
 
-def export_command(settings: Settings, args: argparse.Namespace, _features: Registry) -> int:
+def export_command(settings: Settings, args: argparse.Namespace, features: Registry) -> int:
     """CSV on the screen, or a file: .xlsx by its suffix, else CSV in the team's language."""
     what, out = args.what, args.out
     _ = translator(settings.language)
@@ -115,7 +115,7 @@ def export_command(settings: Settings, args: argparse.Namespace, _features: Regi
         print(_("relais: {problem}").format(problem=refused), file=sys.stderr)
         return 2
     core = _core(settings)
-    count = core.deps.features.exporters[what].run(SqlUnitOfWork(core.deps), out, sys.stdout)
+    count = features.exporters[what].run(SqlUnitOfWork(core.deps), out, sys.stdout)
     print(_("Rows written: {n}.").format(n=number(count, settings.language)), file=sys.stderr)
     return 0
 
@@ -203,10 +203,10 @@ def run_platform(settings: Settings, args: argparse.Namespace, _features: Regist
     return 0
 
 
-def migrate(settings: Settings, _args: argparse.Namespace, _features: Registry) -> int:
+def migrate(settings: Settings, _args: argparse.Namespace, features: Registry) -> int:
     from storage.db import make_engine, migrate
 
-    migrate(make_engine(settings.database_url))
+    migrate(make_engine(settings.database_url), features.migrations)
     print(translator(settings.language)("relais: the database is up to date"))
     return 0
 

@@ -19,7 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from handlers.core.i18n import translator
 from handlers.core.ports import ChatError
-from storage.db import head, make_engine, revision
+from handlers.features import registry
+from storage.db import heads, make_engine, revisions
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -124,14 +125,18 @@ def _reachable_database(engine: Engine, _: Translate) -> Iterator[Check]:
                     _("check that the folder, or the database user, may write"))  # fmt: skip
         return
     yield Check(True, _("the database is reachable and takes writes"))
-    at = revision(engine)
-    if at == head():
-        yield Check(True, _("the database is at the newest revision ({head})").format(head=head()))
-    elif at is None and not inspect(engine).get_table_names():
+    at, newest = revisions(engine), heads(registry().migrations)
+    if newest <= at:
+        yield Check(True, _("the database is at the newest revision ({head})").format(head=_listed(newest)))
+    elif not at and not inspect(engine).get_table_names():
         yield Check(True, _("the database is empty: relais serve creates its tables when it starts"))
     else:
-        yield Check(False, _("the database is at revision {at}, Relais expects {head}").format(at=at or "—", head=head()),
+        yield Check(False, _("the database is at revision {at}, Relais expects {head}").format(at=_listed(at), head=_listed(newest)),
                     _("run relais migrate (relais serve also does it when it starts)"))  # fmt: skip
+
+
+def _listed(revisions: frozenset[str]) -> str:
+    return ", ".join(sorted(revisions)) or "—"
 
 
 def _first_line(exc: SQLAlchemyError) -> str:

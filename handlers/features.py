@@ -1,10 +1,13 @@
 """Every feature Relais runs, in the order `/cm help` lists them. A new feature
-is a folder under handlers/ with a `register` function, and one line here."""
+is a folder under handlers/ with a `register` function (and, if it has tables, a
+`tables.py` and its own `migrations/` branch), and one line here."""
 
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from handlers.charters import feature as charters
 from handlers.core import feature as core
@@ -58,4 +61,9 @@ def _build(extra: tuple[Register, ...]) -> Registry:
         register(reg)
     folders = {r.__module__.rpartition(".")[0] for r in registers if r.__module__.endswith(".feature")}
     reg.refuse_unsent(folders)  # a feature folder's message types (a test's ad hoc register has no folder)
+    reg.migrations = tuple(sorted(m for f in folders if (m := _folder(f) / "migrations").is_dir()))
     return reg
+
+
+def _folder(package: str) -> Path:
+    return Path(str(sys.modules[package].__file__)).parent

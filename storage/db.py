@@ -3,33 +3,55 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import stamped
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 _REVISION = re.compile(r"^(down_revision|revision)\b[^=]*=\s*[\"']?([\w-]+|None)", re.MULTILINE)
 
 
+Folders = tuple[Path, ...]
+
+
 @functools.cache
-def head() -> str:
-    """The newest migration's revision, read from the migration files as Alembic reads them
-    (the one no other revises) without loading Alembic: a quarter of a second at every start."""
+def heads(features: Folders = ()) -> frozenset[str]:
+    """The newest revision of each branch: the shared history's, and each feature's whose
+    migrations/ folder is in `features`. Read from the files as Alembic reads them (the
+    revisions no other revises) without loading Alembic: a quarter of a second at every start."""
     revised: set[str] = set()
     revisions: set[str] = set()
-    for script in (MIGRATIONS / "versions").glob("*.py"):
-        found = {m.group(1): m.group(2) for m in _REVISION.finditer(script.read_text(encoding="utf-8"))}
-        revisions.add(found["revision"])
-        revised.add(found.get("down_revision", "None"))
-    (newest,) = revisions - revised  # one head: tests/test_schema.py checks it is Alembic's
-    return newest
+    for folder in (MIGRATIONS / "versions", *features):
+        for script in folder.glob("*.py"):
+            found = {m.group(1): m.group(2) for m in _REVISION.finditer(script.read_text(encoding="utf-8"))}
+            revisions.add(found["revision"])
+            revised.add(found.get("down_revision", "None"))
+    return frozenset(revisions - revised)  # tests/test_schema.py checks they are Alembic's
+
+
+def alembic_config(connection: Connection, features: Folders = ()) -> Config:
+    """Alembic's configuration for `connection`: the shared history and each feature's own
+    branch (its folder's migrations/). Alembic loads here only, when a migration is due."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(map(str, (MIGRATIONS / "versions", *features))))
+    config.attributes["connection"] = connection
+    return config
 
 
 def make_engine(url: str) -> Engine:
@@ -69,26 +91,23 @@ def make_sessions(engine: Engine, clock: Callable[[], datetime]) -> sessionmaker
     return sessions
 
 
-def revision(engine: Engine) -> str | None:
-    """The schema's revision, None for a new database."""
+def revisions(engine: Engine) -> frozenset[str]:
+    """The schema's revisions (one per branch), none for a new database."""
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
     except DBAPIError:  # no such table yet
-        return None
+        return frozenset()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; safe to call at every start. A database
-    at its head already is left as it is without loading Alembic: a quarter of a second
-    less at every start."""
-    if revision(engine) == head():
+def migrate(engine: Engine, features: Folders = ()) -> None:
+    """Bring the schema to the newest revision of every branch; safe to call at every start.
+    A database at those heads already is left as it is without loading Alembic (a quarter
+    of a second less at every start), and so is one that also holds a feature this Relais
+    does not run (its tables stay, untouched)."""
+    if heads(features) <= revisions(engine):
         return
     from alembic import command
-    from alembic.config import Config
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(alembic_config(conn, features), "heads")

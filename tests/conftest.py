@@ -15,6 +15,8 @@ from sqlalchemy import Engine, MetaData, text
 
 from storage.db import make_engine, migrate
 
+DUMMY_MIGRATIONS = (Path(__file__).parent / "dummy_feature" / "migrations",)
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -30,7 +32,7 @@ def engine(database_url: str) -> Iterator[Engine]:
     if engine.dialect.name == "postgresql":  # start from nothing, as a new install would
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrate(engine)
+    migrate(engine, DUMMY_MIGRATIONS)  # the dummy feature's table too: the tests run it beside the shipped ones
     yield engine
     engine.dispose()
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from bot.config import ConfigError, Settings
 from bot.logs import RedactSecrets
-from storage.db import MIGRATIONS, head, migrate, revision
+from storage.db import alembic_config, heads, migrate, revisions
 from tests.conftest import ROOT, without_settings
 
 
@@ -116,26 +116,16 @@ def test_migrate_creates_the_schema_on_a_new_sqlite_file(tmp_path):
     assert {"news", "news_events", "posted_cards", "charters", "outbox", "users", "alembic_version"} <= tables
 
 
-def _alembic_config():  # type: ignore[no-untyped-def]
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
-
-
 def test_a_database_at_head_is_left_alone_and_an_older_one_is_migrated(tmp_path):
     from alembic import command
 
     engine = create_engine(f"sqlite:///{tmp_path / 'relais.db'}")
-    assert revision(engine) is None
-    config = _alembic_config()
+    assert revisions(engine) == frozenset()
     with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004")
+        command.upgrade(alembic_config(conn), "0004")
     assert "reminders" not in inspect(engine).get_table_names()
     migrate(engine)
-    assert revision(engine) == head()
+    assert revisions(engine) == heads()
     assert "reminders" in inspect(engine).get_table_names()
     with engine.begin() as conn:  # at HEAD, nothing is run: a table dropped behind its back stays dropped
         conn.execute(text("DROP TABLE reminders"))
@@ -149,10 +139,8 @@ def test_cards_and_outbox_rows_of_an_older_database_keep_their_place_and_deliver
     from alembic import command
 
     engine = create_engine(f"sqlite:///{tmp_path / 'relais.db'}")
-    config = _alembic_config()
     with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0005")
+        command.upgrade(alembic_config(conn), "0005")
         conn.execute(
             text(
                 "INSERT INTO news (id, author_id, title, body, category, links, status, created_at) "

@@ -7,12 +7,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from handlers.charters.defaults import DEFAULTS, SAVED, TITLES
+from handlers.charters.tables import Charter
 from handlers.core.context import Request
 from handlers.core.dates import moment
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.work import UnitOfWork
-from storage.models import Charter
 
 CHARTER_MAX = 3000
 KINDS = ("moderation", "speaking")  # shown by /cm charter; "role" has /cm role

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from handlers.core.messages import Message
 from handlers.core.outgoing import CardAt, Sent
 from handlers.core.ports import MessageRef
+from handlers.core.tables import PostedCard
 from handlers.core.work import UnitOfWork
-from storage.models import PostedCard
 
 
 def where_posted(session: Session, kind: str, item_id: int) -> MessageRef | None:

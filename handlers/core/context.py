@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.core.ports import Reply
-from storage.models import User
+from handlers.core.tables import User
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from handlers.core.context import Team
 from handlers.core.ports import Chat
 from handlers.core.registry import Registry
-from storage.models import User, table_of
+from handlers.core.tables import User
+from storage.models import table_of
 
 _USERS = table_of(User)
 _LANGUAGE = select(_USERS.c.language).where(_USERS.c.platform_id == bindparam("user"))  # built once: every request asks

@@ -28,9 +28,9 @@ from handlers.core.once import add_once, claim
 from handlers.core.outgoing import Outgoing, Owed
 from handlers.core.ports import MessageRef, Reply
 from handlers.core.registry import Quoted, Registry
+from handlers.core.tables import Inbox
 from handlers.core.uow import SqlUnitOfWork, mark_processed
 from handlers.core.work import UnitOfWork
-from storage.models import Inbox
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)

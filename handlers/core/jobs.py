@@ -15,8 +15,8 @@ from handlers.core.declarations import Cron, EveryTick, Job, Nightly
 from handlers.core.deps import Deps
 from handlers.core.once import changed, insert_or_ignore
 from handlers.core.schedule import cron, last_due, local_day, office_hours
+from handlers.core.tables import TeamState
 from handlers.core.uow import SqlUnitOfWork
-from storage.models import TeamState
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from handlers.core.messages import Button, Field, Form, Md, Message, Option, Use
 from handlers.core.outgoing import Outgoing, Owed, Sending
 from handlers.core.owing import add
 from handlers.core.ports import ChatError, Reply
+from handlers.core.tables import TeamState
 from handlers.core.work import UnitOfWork
-from storage.models import TeamState
 
 REOPEN = "core.reopen"
 PREFIX = "form:"  # with the inbox row's id

@@ -25,9 +25,9 @@ from handlers.core.once import claim
 from handlers.core.outgoing import Sending
 from handlers.core.owing import CLAIM
 from handlers.core.sending import MAX_ATTEMPTS, GaveUp, send_rows
+from handlers.core.tables import Outbox
 from handlers.core.uow import SqlUnitOfWork
 from handlers.core.work import UnitOfWork
-from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from handlers.core.once import add_once
 from handlers.core.outgoing import Owed
-from storage.models import Outbox
+from handlers.core.tables import Outbox
 
 CLAIM = timedelta(minutes=1)  # longer than any one delivery with the SDK's own retries
 

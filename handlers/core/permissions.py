@@ -10,8 +10,8 @@ from handlers.core.context import Team
 from handlers.core.dates import day
 from handlers.core.i18n import translator
 from handlers.core.messages import Md
+from handlers.core.tables import User
 from handlers.core.work import UnitOfWork
-from storage.models import User
 
 
 def is_cm(team: Team, user_id: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from handlers.core.context import Request
@@ -78,6 +79,7 @@ class Registry:
     directs: list[Direct] = field(default_factory=list)  # by order: the first to answer wins
     homes: list[Callable[[UnitOfWork, Request], None]] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
+    migrations: tuple[Path, ...] = ()  # the features' own migrations/ folders (their Alembic branches)
 
     def add(self, *declarations: Declaration) -> None:
         """The one way a feature declares anything; a name declared twice is refused."""

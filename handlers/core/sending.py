@@ -19,8 +19,9 @@ from handlers.core.deps import Deps
 from handlers.core.outgoing import Outgoing, Owed, Sending, Sent
 from handlers.core.owing import add
 from handlers.core.ports import ChatError
+from handlers.core.tables import Outbox, PostedCard
 from handlers.core.work import UnitOfWork
-from storage.models import Outbox, PostedCard, table_of
+from storage.models import table_of
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.core.deps import Deps
-from storage.models import TeamState
+from handlers.core.tables import TeamState
 
 KEY = "ticker:last"
 

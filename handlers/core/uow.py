@@ -24,7 +24,8 @@ from handlers.core.once import changed
 from handlers.core.outgoing import Owed
 from handlers.core.ports import Chat
 from handlers.core.registry import Registry
-from storage.models import Inbox, Outbox, table_of
+from handlers.core.tables import Inbox, Outbox
+from storage.models import table_of
 
 _INBOX = table_of(Inbox)
 _DONE = (  # built once: every request ends here

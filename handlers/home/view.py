@@ -17,8 +17,8 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.permissions import cm_back_on, is_cm
 from handlers.core.registry import HomePart, Outgoing, Owed
+from handlers.core.tables import User
 from handlers.core.work import UnitOfWork
-from storage.models import User
 
 
 @dataclass(frozen=True)

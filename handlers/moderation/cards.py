@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from handlers.core.dates import moment
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
-from storage.models import ModerationEntry, ModerationEvent
+from handlers.moderation.tables import ModerationEntry, ModerationEvent
 
 NETWORKS: dict[str, str] = {
     "facebook": "Facebook",

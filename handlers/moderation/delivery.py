@@ -9,7 +9,7 @@ from handlers.core.cards import show_card
 from handlers.core.registry import Outgoing, Owed, Sending, Sent
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
-from storage.models import ModerationEntry
+from handlers.moderation.tables import ModerationEntry
 
 KIND = "moderation"  # its cards in posted_cards
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from handlers.core.work import UnitOfWork
 from handlers.moderation.links import link_key
+from handlers.moderation.tables import EntryTopic, ModerationEntry, ModerationEvent
 from handlers.topics.sensitive import all_topics, matches
-from storage.models import EntryTopic, ModerationEntry, ModerationEvent
 
 
 def store(uow: UnitOfWork, actor: str, values: dict[str, str], seen_at: datetime | None = None) -> int:

@@ -16,7 +16,8 @@ from handlers.core.sheets import Cell, local, write
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.columns import BATCH, LOG
-from storage.models import EntryReport, EntryTopic, ModerationEntry, ModerationEvent, table_of
+from handlers.moderation.tables import EntryReport, EntryTopic, ModerationEntry, ModerationEvent
+from storage.models import table_of
 
 _ENTRIES, _EVENTS, _TOPICS = table_of(ModerationEntry), table_of(ModerationEvent), table_of(EntryTopic)
 _REPORTS = table_of(EntryReport)

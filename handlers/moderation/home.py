@@ -8,7 +8,7 @@ from handlers.core.i18n import number, translator
 from handlers.core.messages import Button, Md
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN
-from storage.models import ModerationEntry, ModerationEvent
+from handlers.moderation.tables import ModerationEntry, ModerationEvent
 
 
 def show_to_handle(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:

@@ -13,7 +13,7 @@ from handlers.core.work import UnitOfWork
 from handlers.moderation import delivery
 from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, SEVERITIES, entry_line, handling_label
 from handlers.moderation.entries import write_entry
-from storage.models import ModerationEntry, ModerationEvent
+from handlers.moderation.tables import ModerationEntry, ModerationEvent
 
 EXCERPT_MAX = 2000
 NOTE_MAX = 1000

@@ -16,7 +16,7 @@ from handlers.core.registry import Outgoing, Owed, Sending, Sent, Setting
 from handlers.core.schedule import local_day, whole_number
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
-from storage.models import ModerationEntry
+from handlers.moderation.tables import ModerationEntry
 
 CARDS_MAX = 5  # entries sent with their buttons in one nudge; the rest are counted
 HOURS = Setting(

@@ -17,7 +17,7 @@ from handlers.core.schedule import whole_number
 from handlers.core.text import fold
 from handlers.core.work import UnitOfWork
 from handlers.moderation import delivery
-from storage.models import ModerationEntry
+from handlers.moderation.tables import ModerationEntry
 
 
 def _anonymize(uow: UnitOfWork, which: ColumnElement[bool], why: str) -> int:

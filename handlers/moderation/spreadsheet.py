@@ -33,8 +33,9 @@ from handlers.moderation.cards import HANDLINGS, NETWORKS, SEVERITIES
 from handlers.moderation.columns import BATCH, COLUMNS, IMPORTED, REQUIRED
 from handlers.moderation.entries import entry_values
 from handlers.moderation.log import check
+from handlers.moderation.tables import EntryTopic, ModerationEntry, ModerationEvent
 from handlers.topics.sensitive import all_topics, matcher
-from storage.models import EntryTopic, ModerationEntry, ModerationEvent, table_of
+from storage.models import table_of
 
 # Header names as spreadsheets write them, folded (case, accents, spaces); each column's
 # header in every language Relais speaks is added below.

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from handlers.core.dates import day, moment
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
-from storage.models import News, NewsEvent
+from handlers.news.tables import News, NewsEvent
 
 CATEGORIES: dict[str, str] = {
     "event": N_("Event"),

@@ -15,8 +15,8 @@ from handlers.core.ports import MessageRef
 from handlers.core.registry import Outgoing, Owed, Sending, Sent
 from handlers.core.work import UnitOfWork
 from handlers.news.cards import queue_message, status_dm
+from handlers.news.tables import News, NewsEvent
 from handlers.topics.sensitive import all_topics, matches
-from storage.models import News, NewsEvent
 
 KIND = "news"  # its cards in posted_cards
 

@@ -10,10 +10,10 @@ import uuid
 from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md, Message
+from handlers.core.tables import TeamState
 from handlers.core.work import UnitOfWork
 from handlers.news.form import news_form, prefilled
 from handlers.news.linked import form_values
-from storage.models import TeamState
 
 PREFIX = "draft:"  # with a uuid: 38 characters, team_state keys hold 40
 

@@ -12,7 +12,7 @@ from handlers.core.schedule import local_day
 from handlers.core.work import UnitOfWork
 from handlers.news.cards import STATUS_ICONS, STATUSES, news_line
 from handlers.news.form import send_button
-from storage.models import News, NewsEvent
+from handlers.news.tables import News, NewsEvent
 
 LIST_MAX = 5
 

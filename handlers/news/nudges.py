@@ -24,7 +24,7 @@ from handlers.core.work import UnitOfWork
 from handlers.news import delivery
 from handlers.news.cards import decision_card
 from handlers.news.form import send_button
-from storage.models import News, NewsEvent
+from handlers.news.tables import News, NewsEvent
 
 CARDS_MAX = 5  # items sent with their buttons in one nudge; the rest are counted
 WAITING = ("new", "needs_info")

@@ -18,7 +18,7 @@ from handlers.news import delivery, sources
 from handlers.news.cards import CATEGORIES, STATUSES, decision_card, news_line
 from handlers.news.form import BODY_MAX, LINKS_MAX, TITLE_MAX, news_form
 from handlers.news.linked import form_values
-from storage.models import News, NewsEvent
+from handlers.news.tables import News, NewsEvent
 
 LIST_MAX = 20
 CARDS_MAX = 5  # waiting items shown with their buttons by /cm queue

@@ -19,7 +19,7 @@ from handlers.core.registry import Access
 from handlers.core.work import UnitOfWork
 from handlers.news import delivery
 from handlers.news.cards import STATUSES
-from storage.models import News, NewsEvent
+from handlers.news.tables import News, NewsEvent
 
 NOTE_MAX = 1000
 

@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md
+from handlers.core.tables import TeamState
 from handlers.core.work import UnitOfWork
 from handlers.onboarding.plan import START, progress
-from storage.models import OnboardingStep, TeamState
+from handlers.onboarding.tables import OnboardingStep
 
 
 def show_progress(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:

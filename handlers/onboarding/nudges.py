@@ -11,9 +11,10 @@ from handlers.core.messages import Button, Md, Message
 from handlers.core.permissions import cm_inbox
 from handlers.core.registry import Outgoing, Owed, Sending
 from handlers.core.schedule import local_day
+from handlers.core.tables import TeamState
 from handlers.core.work import UnitOfWork
 from handlers.onboarding.plan import START, last_day, steps_of
-from storage.models import OnboardingStep, TeamState
+from handlers.onboarding.tables import OnboardingStep
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from handlers.core.i18n import LANGUAGES, N_, translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.registry import CommandRun
 from handlers.core.schedule import local_day
+from handlers.core.tables import TeamState
 from handlers.core.work import UnitOfWork
-from storage.models import OnboardingStep, TeamState
+from handlers.onboarding.tables import OnboardingStep
 
 START = "onboarding:start"
 TITLE_MAX = 200

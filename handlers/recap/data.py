@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from handlers.moderation.cards import OPEN
-from storage.models import EntryReport, EntryTopic, ModerationEntry
+from handlers.moderation.tables import EntryReport, EntryTopic, ModerationEntry
 
 WEEK = re.compile(r"^(\d{4})-?[WS](\d{1,2})$")  # 2026-W49, or 2026-S49 as French writes it
 

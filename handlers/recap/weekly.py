@@ -16,10 +16,11 @@ from handlers.core.messages import Md, Message, UserRef
 from handlers.core.ports import MessageRef
 from handlers.core.registry import Outgoing, Owed, Sending, Sent, Setting
 from handlers.core.schedule import read_schedule
+from handlers.core.tables import Outbox
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_label, network_label
+from handlers.moderation.tables import ModerationEntry
 from handlers.recap.data import Recap, Row, bounds, build, last_week, parse_week, week_of, week_said
-from storage.models import ModerationEntry, Outbox
 
 MAIN_LINES = 15  # entries listed in the recap message itself
 THREAD_LINES = 25  # entries per message in its thread

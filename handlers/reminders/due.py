@@ -15,7 +15,7 @@ from handlers.core.registry import Outgoing, Owed, Sending
 from handlers.core.schedule import GRACE, last_due, local_day
 from handlers.core.work import UnitOfWork
 from handlers.reminders.rhythm import trigger
-from storage.models import Reminder
+from handlers.reminders.tables import Reminder
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from handlers.core.messages import Button, Md
 from handlers.core.schedule import local_day
 from handlers.core.work import UnitOfWork
 from handlers.reminders.rhythm import next_at
-from storage.models import Reminder
+from handlers.reminders.tables import Reminder
 
 LIST_MAX = 5
 

@@ -18,7 +18,7 @@ from handlers.core.ports import ChatError
 from handlers.core.schedule import holiday_name
 from handlers.core.work import UnitOfWork
 from handlers.reminders.rhythm import next_at
-from storage.models import Reminder
+from handlers.reminders.tables import Reminder
 
 TEXT_MAX = 1000
 LIST_MAX = 25

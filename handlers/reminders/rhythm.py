@@ -11,7 +11,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from handlers.core.schedule import working
 from handlers.core.work import UnitOfWork
-from storage.models import Reminder
+from handlers.reminders.tables import Reminder
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

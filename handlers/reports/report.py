@@ -21,7 +21,7 @@ from handlers.moderation.cards import HANDLINGS, NETWORKS, OPEN, entry_line, han
 from handlers.moderation.entries import write_entry
 from handlers.moderation.links import link_key
 from handlers.moderation.log import EXCERPT_MAX, LINK_MAX, NOTE_MAX, check
-from storage.models import EntryReport, ModerationEntry
+from handlers.moderation.tables import EntryReport, ModerationEntry
 
 FORM = "reports.new"
 LIST_MAX = 25

@@ -13,9 +13,9 @@ from handlers.core.i18n import N_, translator
 from handlers.core.messages import Md, Message
 from handlers.core.registry import Outgoing, Owed, Sending, Setting
 from handlers.core.schedule import local_day, read_schedule
+from handlers.core.tables import TeamState
 from handlers.core.work import UnitOfWork
 from handlers.tips.bank import TIPS
-from storage.models import TeamState
 
 LAST = "tip:last"
 SCHEDULE = Setting("TIP_SCHEDULE", "", read_schedule, N_("weekly tip in LEADERS_CHANNEL (empty = off)"))

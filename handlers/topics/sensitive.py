@@ -15,7 +15,7 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.text import fold, words
 from handlers.core.work import UnitOfWork
-from storage.models import Topic
+from handlers.topics.tables import Topic
 
 NAME_MAX = 80
 KEYWORDS_MAX = 1000

@@ -8,17 +8,29 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import select
 
 from handlers.core.context import Request
+from handlers.core.declarations import Imported
 from handlers.core.messages import Button, Field, Form, FormErrors, Md, Message
+from handlers.core.ports import Quoted
 from handlers.core.registry import (
     CM,
     ButtonSpec,
     CliCommand,
     Command,
     Cron,
+    Direct,
+    EveryTick,
+    Exporter,
     FormSpec,
+    HomePart,
+    Importer,
     Job,
+    Mention,
     Nightly,
     Outgoing,
     Owed,
@@ -26,10 +38,12 @@ from handlers.core.registry import (
     Sender,
     Sending,
     Setting,
+    ShortcutSpec,
     Terminal,
 )
 from handlers.core.schedule import read_schedule
 from handlers.core.work import UnitOfWork
+from tests.dummy_feature.tables import SecretWord
 
 
 def hello(uow: UnitOfWork, req: Request, rest: str) -> None:
@@ -95,6 +109,8 @@ def open_secret(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
 
 
 def keep_secret(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) -> None:
+    with uow.writing() as s:
+        s.add(SecretWord(word=values["word"], kept_by=req.user_id))
     req.reply.reply(Message(text=Md.of("Secret {word} kept for {state}", word=values["word"], state=state)))
 
 
@@ -116,9 +132,59 @@ def _cli(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> int:
     return 0
 
 
+def announce_new_words(uow: UnitOfWork, _now: datetime) -> None:
+    """A watch: each secret word kept is announced once, whichever tick or instance sees it first."""
+    with uow.reading() as s:
+        kept = s.scalars(select(SecretWord.id)).all()
+    for word_id in kept:
+        uow.queue(Owed(Word("The CM kept a secret word"), f"dummy:kept:{word_id}"))
+
+
+def export_words(uow: UnitOfWork, _path: Path | None, out: IO[str] | None) -> int:
+    with uow.reading() as s:
+        words = s.scalars(select(SecretWord.word).order_by(SecretWord.id)).all()
+    if out is not None:
+        out.write("".join(f"{w}\n" for w in words))
+    return len(words)
+
+
+def import_words(uow: UnitOfWork, actor: str, path: Path, progress: Callable[[int], object]) -> Imported:
+    """One word per line; a word already kept is not kept twice."""
+    with uow.writing() as s:
+        known = set(s.scalars(select(SecretWord.word)).all())
+        fresh = [w for w in dict.fromkeys(path.read_text(encoding="utf-8").split()) if w not in known]
+        s.add_all(SecretWord(word=w, kept_by=actor) for w in fresh)
+    return Imported(loaded=len(fresh), problems=[], already=len(known))
+
+
+def show_words(uow: UnitOfWork, _user: str, _language: str, cm: bool) -> tuple[Md, list[Button]] | None:
+    return (Md.of("Secret words kept: {n}", n=str(_count(uow))), []) if cm else None
+
+
+def _count(uow: UnitOfWork) -> int:
+    with uow.reading() as s:
+        return len(s.scalars(select(SecretWord.id)).all())
+
+
+def wave(uow: UnitOfWork, req: Request, _quoted: Quoted | None) -> None:
+    req.reply.reply(Message(text=Md.of("The dummy waves")))
+
+
+def answer_direct(uow: UnitOfWork, req: Request, text: str) -> bool:
+    """Only "dummy?" is the dummy's; anything else goes to the next answer."""
+    if text.strip() != "dummy?":
+        return False
+    req.reply.reply(Message(text=Md.of("The dummy is here")))
+    return True
+
+
+def answer_mention(uow: UnitOfWork, _user: str, text: str) -> Message:
+    return Message(text=Md.of("The dummy heard: {t}", t=text))
+
+
 def register_grown(reg: Registry) -> None:
-    """Everything `register` declares, and a setting, a schedule, a daily job, a CLI
-    sub-command and a CM-only button and form."""
+    """Everything `register` declares, and one of every other kind but a mention (the
+    shipped role feature answers mentions; `register_mention` is tested alone)."""
     register(reg)
     reg.add(
         GREETING,
@@ -128,4 +194,14 @@ def register_grown(reg: Registry) -> None:
         Job("dummy.weekly", Cron(SCHEDULE), weekly),
         Job("dummy.nightly", Nightly(), nightly),
         CliCommand("dummy-hello", "greet from the command line (test feature)", _cli_arguments, _cli),
+        Job("dummy.kept", EveryTick(), announce_new_words),
+        Exporter("dummy", export_words),
+        Importer("dummy", import_words, lambda _: "dummy: one secret word per line (test feature)"),
+        HomePart(95, show_words, lambda uow: str(_count(uow))),
+        ShortcutSpec("dummy_wave", wave, "Dummy wave", "wave from anywhere (test feature)"),
+        Direct(answer_direct, order=1),
     )
+
+
+def register_mention(reg: Registry) -> None:
+    reg.add(Mention(answer_mention))

@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, select
 
-from storage.models import Inbox, News
+from handlers.core.tables import Inbox
+from handlers.news.tables import News
 from tests.conftest import ROOT
 from tests.e2e.conftest import LEADER, SlackClient
 from tests.e2e.processes import Serve

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from handlers.core.schedule import cron, last_fire, working
 from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
+from handlers.moderation.tables import ModerationEntry
+from handlers.news.tables import News
 from handlers.recap import weekly
 from handlers.recap.data import last_week, parse_week
-from storage.models import ModerationEntry, News
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, tick
 from tests.fakes import mattermost_api, slack_api
 
@@ -207,7 +208,8 @@ def test_links_stay_as_typed_and_mentions_are_still_defused(platform):
 
 
 def test_a_personal_reminder_with_the_platforms_person_picker_goes_out_once(platform):
-    from storage.models import Outbox, Reminder
+    from handlers.core.tables import Outbox
+    from handlers.reminders.tables import Reminder
 
     platform.command(LEADER, "/cm", "remind")
     form = platform.form()

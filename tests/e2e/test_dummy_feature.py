@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.__main__ import _parser, _run
 from bot.bootstrap import Core
@@ -19,6 +19,8 @@ from bot.scheduler import Ticker
 from handlers.core import router
 from handlers.core.context import Team
 from handlers.core.deps import Deps
+from handlers.core.registry import Registry
+from handlers.core.uow import SqlUnitOfWork
 from handlers.features import registry
 from storage.db import make_sessions
 from tests.conftest import TestClock
@@ -63,12 +65,12 @@ def test_a_feature_from_its_own_folder_works_on_the_console(clean_engine: Engine
 
 
 def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command_and_cm_only_parts(
-    clean_engine, capsys
+    clean_engine, database_url, capsys, tmp_path
 ):
     """Everything from tests/dummy_feature alone: read at start, run by the ticker, offered
     by the CLI, refused to a leader by the router."""
     features = registry([dummy.register_grown])
-    env = {"DUMMY_GREETING": "Salut", "DUMMY_SCHEDULE": "mon 9 0"}
+    env = {"DUMMY_GREETING": "Salut", "DUMMY_SCHEDULE": "mon 9 0", "DATABASE_URL": database_url}
     settings = Settings.from_env(env, declared=features.settings)
     assert settings.features["DUMMY_GREETING"] == "Salut" and settings.features["DUMMY_SCHEDULE"] == ("mon", 9, 0)
     with pytest.raises(ConfigError) as refused:
@@ -93,12 +95,42 @@ def test_the_grown_dummy_declares_a_setting_a_schedule_a_night_job_a_cli_command
     assert [f.form_id for f in cm_reply.forms] == ["dummy.secret"]
     router.submit_form(deps, cm, "dummy.secret", {"word": "rose"}, "7")
     assert cm_reply.last == "Secret rose kept for 7"
+    with clean_engine.connect() as conn:  # in the dummy's own table, made by its own migration
+        assert conn.execute(text("SELECT word, kept_by FROM dummy_secret_words")).all() == [("rose", "cm")]
 
     ticker = Ticker(Core(settings, clean_engine, deps), deps)
     ticker.tick()
     ticker.tick()  # a second tick, or a second instance: each job's work is done once
-    assert [text_of(m) for _c, m, _t in chat.posts] == ["Dummy's weekly word", "Dummy's night job ran"]
+    posted = sorted(text_of(m) for _c, m, _t in chat.posts)
+    assert posted == ["Dummy's night job ran", "Dummy's weekly word", "The CM kept a secret word"]
+
+    router.shortcut(deps, leader, "dummy_wave", None)
+    router.direct_message(deps, leader, "dummy?")
+    assert [text_of(m) for m in leader_reply.replies[-2:]] == [
+        "The dummy waves",
+        "The dummy is here",
+    ]
+    router.home_opened(deps, cm)
+    assert "Secret words kept: 1" in text_of(chat.homes[-1][1])
 
     args = _parser("en", features).parse_args(["dummy-hello", "--name", "Bob"])  # as `relais dummy-hello` runs it
     assert _run(settings, args, features) == 0
     assert capsys.readouterr().out == "Salut Bob\n"
+    (tmp_path / "words.txt").write_text("tulip rose\n", encoding="utf-8")
+    assert (
+        _run(settings, _parser("en", features).parse_args(["import", "dummy", str(tmp_path / "words.txt")]), features)
+        == 0
+    )
+    assert _run(settings, _parser("en", features).parse_args(["export", "dummy"]), features) == 0
+    assert capsys.readouterr().out.endswith("rose\ntulip\n")
+
+
+def test_a_mention_is_answered_by_the_one_feature_that_declares_it(clean_engine):
+    features = Registry()
+    dummy.register_mention(features)
+    monday = datetime(2026, 11, 30, 9, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    deps = Deps(db=make_sessions(clean_engine, lambda: monday), chat=RecordingChat(),
+                team=Team(queue_channel="q"), features=features, clock=lambda: monday)  # fmt: skip
+    assert text_of(router.mention(SqlUnitOfWork(deps), features, "leader", "hello?")) == "The dummy heard: hello?"
+    with pytest.raises(ValueError, match="mentions are answered twice"):
+        dummy.register_mention(features)

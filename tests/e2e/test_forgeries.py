@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import Engine, MetaData, select
 
 from bot.platforms.mattermost_proof import DIALOG_TTL, DialogState, action_secret, seal
-from storage.models import Charter, News
+from handlers.charters.tables import Charter
+from handlers.news.tables import News
 from tests.e2e.conftest import CM, LEADER, QUEUE, SlackClient, mattermost_settings, running, sign
 from tests.e2e.drivers import MattermostDriver, SlackDriver
 

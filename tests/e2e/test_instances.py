@@ -18,8 +18,8 @@ from bot.bootstrap import bootstrap
 from bot.config import Settings
 from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
+from handlers.news.tables import News
 from handlers.recap.data import last_week, parse_week
-from storage.models import News
 from tests.conftest import TestClock
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text
 from tests.e2e.processes import Serve, own_database

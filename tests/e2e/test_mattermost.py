@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot.platforms.mattermost_render import escape
-from storage.models import News
+from handlers.news.tables import News
 from tests.conftest import without_settings
 from tests.e2e.conftest import CM, LEADER, QUEUE, mattermost_settings, running
 from tests.e2e.drivers import MattermostDriver

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import Inbox
+from handlers.core.tables import Inbox
 from tests.conftest import TestClock
 from tests.e2e.conftest import LEADER, mattermost_settings, running
 from tests.e2e.drivers import MattermostDriver

@@ -9,7 +9,8 @@ import httpx
 from sqlalchemy import func, select
 
 from bot.platforms.mattermost_proof import action_secret, sign
-from storage.models import Inbox, News, Outbox
+from handlers.core.tables import Inbox, Outbox
+from handlers.news.tables import News
 from tests.e2e.conftest import CM, LEADER, QUEUE, mattermost_settings, running, tick
 from tests.e2e.drivers import MattermostDriver
 from tests.fakes.mattermost_api import FakeMattermost

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import inspect, select
 
 from bot.bootstrap import bootstrap, chat_for
+from handlers.core.tables import Outbox
 from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
+from handlers.moderation.tables import ModerationEntry
 from handlers.recap.data import last_week, parse_week
-from storage.models import ModerationEntry, Outbox
 from tests.conftest import TestClock
 from tests.e2e.conftest import CM, LEADER, QUEUE, TEAM, SlackClient, blocks_text, serving, slack_settings, tick
 

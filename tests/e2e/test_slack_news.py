@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
-from storage.models import News
+from handlers.news.tables import News
 from tests.e2e.conftest import CM, LEADER, QUEUE, SlackClient, blocks_text
 
 

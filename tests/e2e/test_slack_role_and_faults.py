@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from storage.models import Inbox, News, Outbox, TeamState
+from handlers.core.tables import Inbox, Outbox, TeamState
+from handlers.news.tables import News
 from tests.e2e.conftest import (
     CM,
     LEADER,

@@ -15,7 +15,7 @@ from bot.bootstrap import bootstrap
 from bot.intake import Intake
 from bot.platforms import slack as slack_platform
 from bot.platforms.slack_chat import SlackChat, web_client
-from storage.models import News
+from handlers.news.tables import News
 from tests.conftest import TestClock, without_settings
 from tests.e2e.conftest import LEADER, blocks_text, slack_settings
 from tests.fakes.slack_api import FakeSlack

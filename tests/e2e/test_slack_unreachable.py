@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from storage.models import Inbox, News, Outbox
+from handlers.core.tables import Inbox, Outbox
+from handlers.news.tables import News
 from tests.e2e.conftest import CM, LEADER, QUEUE, blocks_text, serving, slack_settings, tick
 from tests.fakes.slack_api import FakeSlack
 

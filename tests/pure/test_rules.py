@@ -19,7 +19,7 @@ from handlers.news.triage import TRANSITIONS
 from handlers.reminders import away
 from handlers.role.answer import parse
 from handlers.topics.sensitive import matcher
-from storage.models import Topic
+from handlers.topics.tables import Topic
 from tests.pure.fakes import FakeUnitOfWork
 from tests.unit.conftest import RecordingReply
 

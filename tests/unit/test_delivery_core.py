@@ -12,10 +12,11 @@ from handlers.core import inbox, outbox
 from handlers.core.inbound import Command
 from handlers.core.ports import ChatError
 from handlers.core.registry import Outgoing, Owed, Registry, Sender, Sending
+from handlers.core.tables import Inbox, Outbox
 from handlers.core.uow import SqlUnitOfWork
 from handlers.core.work import UnitOfWork
 from handlers.features import registry
-from storage.models import Inbox, News, Outbox
+from handlers.news.tables import News
 from tests.unit.conftest import RecordingReply, text_of
 
 

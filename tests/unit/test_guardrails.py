@@ -9,11 +9,12 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from handlers.core import inbox, router
+from handlers.core.tables import Inbox
 from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation import retention
 from handlers.moderation.export import export_rows
 from handlers.moderation.spreadsheet import import_rows
-from storage.models import Inbox, ModerationEntry, ModerationEvent
+from handlers.moderation.tables import ModerationEntry, ModerationEvent
 from tests.unit.conftest import as_user, done, text_of
 
 ENTRY = {
@@ -97,7 +98,7 @@ def test_charters_show_defaults_edit_with_versions_and_history(deps):
 
 
 def test_a_charter_saved_unchanged_says_so_and_adds_no_version(deps):
-    from storage.models import Charter
+    from handlers.charters.tables import Charter
 
     cm, reply = as_user("cm")
     router.command(deps, cm, "cm", "charter edit speaking")

@@ -80,7 +80,7 @@ def test_notes_on_cards_are_quoted_in_the_readers_language():
 
     from handlers.core.messages import Markup
     from handlers.moderation.cards import _event_line as event_line
-    from storage.models import ModerationEvent
+    from handlers.moderation.tables import ModerationEvent
 
     plain = Markup(escape=lambda s: s, mention=lambda u: f"@{u}", bold="")
     event = ModerationEvent(

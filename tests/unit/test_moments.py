@@ -126,7 +126,7 @@ def test_tous_les_lundis_9h_makes_a_weekly_reminder_and_a_disagreeing_repeat_is_
 
     from sqlalchemy import select
 
-    from storage.models import Reminder
+    from handlers.reminders.tables import Reminder
 
     deps = replace(deps, clock=lambda: NOW)
     leader, reply = as_user("leader")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from handlers.core import outbox, router
-from storage.models import News, Outbox
+from handlers.core.tables import Outbox
+from handlers.news.tables import News
 from tests.unit.conftest import as_user, text_of
 
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from handlers.core import outbox, router
+from handlers.core.tables import Outbox
 from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
 from handlers.recap import weekly as recap
 from handlers.recap.data import bounds, last_week, parse_week
-from storage.models import Outbox
 from tests.unit.conftest import as_user, text_of
 
 PARIS = ZoneInfo("Europe/Paris")

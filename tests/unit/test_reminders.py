@@ -18,9 +18,11 @@ from bot.config import Settings
 from bot.scheduler import Ticker
 from handlers.core import router, schedule
 from handlers.core.deps import Deps
+from handlers.core.tables import Outbox
 from handlers.core.uow import SqlUnitOfWork
+from handlers.news.tables import News, NewsEvent
 from handlers.reminders import rhythm as reminder_rhythm
-from storage.models import News, NewsEvent, Outbox, Reminder
+from handlers.reminders.tables import Reminder
 from tests.unit.conftest import NO_SCHEDULES, RecordingChat, as_user, text_of
 
 ROOT = Path(__file__).resolve().parents[2]

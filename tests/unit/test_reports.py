@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.core import jobs, outbox, router
+from handlers.moderation.tables import EntryReport, ModerationEntry
 from handlers.recap import weekly as recap
 from handlers.recap.data import week_of
-from storage.models import EntryReport, ModerationEntry
 from tests.unit.conftest import as_user, done, text_of
 
 LINK = "https://www.facebook.com/asso/posts/123"

@@ -16,7 +16,8 @@ from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.entries import store
 from handlers.moderation.export import export_rows
 from handlers.moderation.spreadsheet import import_rows
-from storage.models import EntryTopic, ModerationEntry, ModerationEvent, Topic
+from handlers.moderation.tables import EntryTopic, ModerationEntry, ModerationEvent
+from handlers.topics.tables import Topic
 
 ACCENTS = "àâäçéèêëîïôöùûüÿ ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ"
 CP1252_ONLY = "œŒ Ÿ æÆ « Vous êtes nuls » l’asso – tiret — cadratin … 12 €"

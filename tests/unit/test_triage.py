@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.core import router
-from storage.models import News, NewsEvent
+from handlers.news.tables import News, NewsEvent
 from tests.unit.conftest import as_user, text_of
 
 
