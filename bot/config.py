@@ -7,15 +7,14 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dotenv import load_dotenv
 
-from bot.config_values import country, database_url, ids
+from bot.core_settings import CORE, LANGUAGE, attribute
 from handlers.core.i18n import LANGUAGES, translator
 from handlers.core.registry import Setting, SettingError
 
-PLATFORMS = ("console", "slack", "mattermost")
 SECRETS = (
     "slack_bot_token",
     "slack_signing_secret",
@@ -32,26 +31,28 @@ class ConfigError(Exception):
         self.language = language  # the one the problems are written in
 
 
-def _features(
-    declared: Sequence[Setting[Any]] | None,
+def _read(
+    declared: Sequence[Setting[Any]],
     get: Callable[[str, str], str],
     problems: list[str],
     _: Callable[[str], str],
 ) -> dict[str, Any]:
-    """Each feature's settings, read as the feature declared them; a problem names the variable."""
-    if declared is None:
-        from handlers.features import registry
-
-        declared = registry().settings
+    """Each setting read as it is declared; a problem names the variable, and the default
+    stands in for it while the other problems are found."""
     values: dict[str, Any] = {}
     for setting in declared:
-        raw = get(setting.name, setting.default)
         try:
-            values[setting.name] = setting.parse(raw, _)
+            values[setting.name] = setting.parse(get(setting.name, setting.default), _)
         except SettingError as problem:
-            problems.append(f"{setting.name}: {problem}")
+            problems.append(_("{name}: {problem}").format(name=setting.name, problem=problem))
             values[setting.name] = setting.parse(setting.default, _)
     return values
+
+
+def _shipped_settings() -> Sequence[Setting[Any]]:
+    from handlers.features import registry
+
+    return registry().settings
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Settings:
     log_format: str = "text"  # text, or json: one JSON object per line
     tick_seconds: int = 10  # how often each instance delivers what is due and takes up what a crash left
 
-    features: Mapping[str, Any] = field(default_factory=lambda: _features(None, lambda _n, d: d, [], str))
+    features: Mapping[str, Any] = field(default_factory=lambda: _read(_shipped_settings(), lambda _n, d: d, [], str))
 
     def with_features(self, **values: Any) -> Settings:
         """These settings with some features' values changed (tests)."""
@@ -102,7 +103,8 @@ class Settings:
         dotenv: bool = True,
         declared: Sequence[Setting[Any]] | None = None,
     ) -> Settings:
-        """`declared`: the features' settings (default: those of every shipped feature)."""
+        """Relais's own settings (bot/core_settings.py) and the features' (`declared`, by
+        default those of every shipped feature), each read as declared."""
         if env is None:
             if dotenv:
                 load_dotenv(os.path.join(os.getcwd(), ".env"))
@@ -112,74 +114,20 @@ class Settings:
         def get(name: str, default: str = "") -> str:
             return env.get(name, default).strip()
 
-        language = get("RELAIS_LANGUAGE", "fr").lower()
+        language = get(LANGUAGE.name, LANGUAGE.default).lower()
         _ = translator(language if language in LANGUAGES else "fr")  # problems are told in the team's language
-        if language not in LANGUAGES:
-            problems.append(_("RELAIS_LANGUAGE: must be fr or en (got {got})").format(got=repr(language)))
-
-        def integer(name: str, default: int) -> int:
-            raw = get(name, str(default))
-            if not raw.isdigit():
-                problems.append(_("{name}: must be a whole number (got {got})").format(name=name, got=repr(raw)))
-                return default
-            return int(raw)
-
-        platform = get("RELAIS_PLATFORM", "console").lower()
-        if platform not in PLATFORMS:
-            problems.append(
-                _("RELAIS_PLATFORM: must be one of {choices} (got {got})").format(
-                    choices=", ".join(PLATFORMS), got=repr(platform)
-                )
-            )
-        try:
-            tz = ZoneInfo(get("RELAIS_TIMEZONE", "Europe/Paris"))
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(
-                _("RELAIS_TIMEZONE: unknown time zone {got} (e.g. Europe/Paris)").format(
-                    got=repr(get("RELAIS_TIMEZONE"))
-                )
-            )
-            tz = ZoneInfo("Europe/Paris")
-        settings = cls(
-            platform=platform,
-            database_url=database_url(get("DATABASE_URL", "sqlite:///relais.db"), problems, _),
-            language=language,
-            timezone=tz,
-            cm_queue_channel=get("CM_QUEUE_CHANNEL"),
-            team_channel=get("TEAM_CHANNEL"),
-            leaders_channel=get("LEADERS_CHANNEL"),
-            cm_users=ids(get("CM_USERS")),
-            admin_users=ids(get("ADMIN_USERS")),
-            holidays_country=country(get("HOLIDAYS_COUNTRY", "FR").upper(), problems, _),
-            slack_bot_token=get("SLACK_BOT_TOKEN"),
-            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-            slack_app_token=get("SLACK_APP_TOKEN"),
-            slack_api_url=get("SLACK_API_URL", "https://slack.com/api/"),
-            mattermost_url=get("MATTERMOST_URL"),
-            mattermost_bot_token=get("MATTERMOST_BOT_TOKEN"),
-            mattermost_command_tokens=ids(get("MATTERMOST_COMMAND_TOKENS")),
-            public_url=get("RELAIS_PUBLIC_URL"),
-            mattermost_events=get("MATTERMOST_EVENTS", "websocket").lower(),
-            port=integer("PORT", 3000),
-            http_timeout=integer("RELAIS_HTTP_TIMEOUT", 10),
-            tick_seconds=max(1, integer("RELAIS_TICK_SECONDS", 10)),
-            log_format=get("LOG_FORMAT", "text").lower(),
-            features=_features(declared, get, problems, _),
-        )
+        core = _read(CORE, get, problems, _)
+        features = _read(_shipped_settings() if declared is None else declared, get, problems, _)
+        settings = cls(**{attribute(s): core[s.name] for s in CORE}, features=features)
         problems += settings._platform_problems(_)
         if problems:
-            raise ConfigError(problems, language if language in LANGUAGES else "fr")
+            raise ConfigError(problems, settings.language)
         return settings
 
     def _platform_problems(self, _: Callable[[str], str]) -> list[str]:
+        """What each platform needs of the other settings (the settings one by one are read above)."""
         problems = []
-        if self.log_format not in ("text", "json"):
-            problems.append(_("LOG_FORMAT: text or json (got {got})").format(got=repr(self.log_format)))
         if self.platform == "mattermost":
-            if self.mattermost_events not in ("websocket", "webhook"):
-                problems.append(
-                    _("MATTERMOST_EVENTS: websocket or webhook (got {got})").format(got=repr(self.mattermost_events))
-                )
             if not self.mattermost_url.startswith(("http://", "https://")):
                 problems.append(_("MATTERMOST_URL: missing or not a web address (e.g. https://chat.example.org)"))
             if not self.mattermost_bot_token:

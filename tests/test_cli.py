@@ -49,7 +49,7 @@ def test_each_bad_setting_is_named_on_its_own_line(tmp_path):
     assert all(line.startswith("relais\u202f: problème de configuration\u202f: ") for line in lines), lines
     named = [line.split("\u202f: ")[2] for line in lines]
     assert named == ["RELAIS_LANGUAGE", "PORT", "CM_QUEUE_CHANNEL", "TEAM_CHANNEL", "SLACK_SIGNING_SECRET"]
-    assert "PORT\u202f: un nombre entier est attendu (reçu 'eighty')" in result.stderr
+    assert "PORT\u202f: doit être un nombre entier (reçu 'eighty')" in result.stderr
     assert "xoxb-secret-value-123" not in result.stderr + result.stdout
 
 
@@ -596,4 +596,4 @@ def test_log_format_json_gives_one_redacted_json_object_per_line(tmp_path):
     assert loaded["level"] == "WARNING" and loaded["logger"] == "relais"
     assert loaded["message"] == "token xoxb-***, secret ***"
     refused = relais(["migrate"], tmp_path, {"LOG_FORMAT": "yaml", "RELAIS_LANGUAGE": "en"})
-    assert refused.returncode == 2 and "LOG_FORMAT: text or json (got 'yaml')" in refused.stderr
+    assert refused.returncode == 2 and "LOG_FORMAT: must be one of text, json (got 'yaml')" in refused.stderr
