@@ -5,10 +5,11 @@ the file as French Excel opens it)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import tzinfo
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Table, select
 from sqlalchemy.orm import Session
 
 from handlers.core.i18n import translator
@@ -34,30 +35,17 @@ def _rows(s: Session, uow: UnitOfWork) -> Iterator[list[Cell]]:
     plain queries for the whole log, never one per entry (50,000 entries in seconds)."""
     lang, tz = uow.team.language, uow.team.timezone
     _ = translator(lang)
-    stream = {"yield_per": BATCH}
-    topics = _by_entry(
-        s.execute(select(_TOPICS).order_by(_TOPICS.c.entry_id, _TOPICS.c.topic).execution_options(**stream))
+    topics = _side(s, _TOPICS, _TOPICS.c.topic)
+    events = _side(s, _EVENTS, _EVENTS.c.id)
+    reports = _side(s, _REPORTS, _REPORTS.c.reported_at)
+    networks, severities, handlings = (
+        {k: _(v) for k, v in labels.items()} for labels in (NETWORKS, SEVERITIES, HANDLINGS)
     )
-    events = _by_entry(
-        s.execute(select(_EVENTS).order_by(_EVENTS.c.entry_id, _EVENTS.c.id).execution_options(**stream))
-    )
-    reports = _by_entry(
-        s.execute(select(_REPORTS).order_by(_REPORTS.c.entry_id, _REPORTS.c.reported_at).execution_options(**stream))
-    )
-    networks = {k: _(v) for k, v in NETWORKS.items()}
-    severities = {k: _(v) for k, v in SEVERITIES.items()}
-    handlings = {k: _(v) for k, v in HANDLINGS.items()}
-    fmt = "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
-
-    def change(v: Row[Any]) -> str:
-        """One change of handling: when, who, what, and the note given with it."""
-        said = f"{v.at.astimezone(tz).strftime(fmt)} {v.actor_id} {handlings.get(v.handling, v.handling)}"
-        return f"{said} — {v.note}" if v.note else said
-
+    change = _change_said(tz, lang, handlings)
     c = _ENTRIES.c
     columns = (c.id, c.seen_at, c.network, c.link, c.author, c.excerpt, c.severity, c.handling, c.reason, c.note,
                c.logged_by, c.handled_by, c.anonymized_at)  # fmt: skip
-    for row in s.execute(select(*columns).order_by(c.id).execution_options(**stream)):
+    for row in s.execute(select(*columns).order_by(c.id).execution_options(yield_per=BATCH)):
         entry_id, seen_at, network, link, author, excerpt, severity, handling, reason, note, by, handled_by, gone = row
         yield [
             entry_id,
@@ -77,6 +65,23 @@ def _rows(s: Session, uow: UnitOfWork) -> Iterator[list[Cell]]:
             "\n".join(change(v) for v in events(entry_id)),
             "\n".join(f"{r.reporter_id} — {r.note}" if r.note else r.reporter_id for r in reports(entry_id)),
         ]
+
+
+def _side(s: Session, table: Table, *order: Any) -> Callable[[int], list[Row[Any]]]:
+    """A table beside the entries (topics, events, reports), streamed in entry order."""
+    query = select(table).order_by(table.c.entry_id, *order).execution_options(yield_per=BATCH)
+    return _by_entry(s.execute(query))
+
+
+def _change_said(tz: tzinfo, lang: str, handlings: dict[str, str]) -> Callable[[Row[Any]], str]:
+    """How one change of handling reads: when, who, what, and the note given with it."""
+    fmt = "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
+
+    def said(v: Row[Any]) -> str:
+        done = f"{v.at.astimezone(tz).strftime(fmt)} {v.actor_id} {handlings.get(v.handling, v.handling)}"
+        return f"{done} — {v.note}" if v.note else done
+
+    return said
 
 
 def _by_entry(rows: Iterable[Row[Any]]) -> Callable[[int], list[Row[Any]]]:

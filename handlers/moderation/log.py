@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from handlers.core.context import Request
+from handlers.core.declarations import Translate
 from handlers.core.i18n import too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option
 from handlers.core.once import changed
@@ -47,47 +48,45 @@ def list_command(uow: UnitOfWork, req: Request, args: str) -> None:
 def log_form(lang: str, *, entry_id: int | None = None, handling: str = "pending") -> Form:
     """The full form to log an entry, or (with entry_id) the handling-and-note form for one."""
     _ = translator(lang)
-    handling_field = Field(
-        "handling",
-        _("Handling"),
-        kind="select",
-        initial=handling,
-        options=[Option(k, _(v)) for k, v in HANDLINGS.items()],
-    )
-    reason = Field("reason", _("Reason, if ignored"), optional=True, max_length=NOTE_MAX,
-                   needed_when=("handling", "ignored"))  # fmt: skip
-    note = Field("note", _("Note"), kind="paragraph", optional=True, max_length=NOTE_MAX)
+    fields = _handling_fields(_, handling)
     if entry_id is not None:
-        return Form(
-            "moderation.change",
-            _("Handling #{id}").format(id=entry_id),
-            _("Save"),
-            [handling_field, reason, note],
-            state=str(entry_id),
-            language=lang,
-        )
-    return Form(
-        "moderation.log",
-        _("Negative message"),
-        _("Log"),
-        [
-            Field("network", _("Network"), kind="select", options=[Option(k, _(v)) for k, v in NETWORKS.items()]),
-            Field("link", _("Link"), optional=True, max_length=LINK_MAX, hint=_("The address of the message, if any")),
-            Field("author", _("Author"), optional=True, max_length=AUTHOR_MAX),
-            Field("excerpt", _("Excerpt"), kind="paragraph", max_length=EXCERPT_MAX),
-            Field(
-                "severity",
-                _("Severity"),
-                kind="select",
-                initial="low",
-                options=[Option(k, _(v)) for k, v in SEVERITIES.items()],
-            ),
-            handling_field,
-            reason,
-            note,
-        ],
-        language=lang,
-    )
+        title = _("Handling #{id}").format(id=entry_id)
+        return Form("moderation.change", title, _("Save"), fields, state=str(entry_id), language=lang)
+    return Form("moderation.log", _("Negative message"), _("Log"), [*_message_fields(_), *fields], language=lang)
+
+
+def _message_fields(_: Translate) -> list[Field]:
+    """What was seen: where, its link, its author, its words, how serious."""
+    return [
+        Field("network", _("Network"), kind="select", options=[Option(k, _(v)) for k, v in NETWORKS.items()]),
+        Field("link", _("Link"), optional=True, max_length=LINK_MAX, hint=_("The address of the message, if any")),
+        Field("author", _("Author"), optional=True, max_length=AUTHOR_MAX),
+        Field("excerpt", _("Excerpt"), kind="paragraph", max_length=EXCERPT_MAX),
+        Field(
+            "severity",
+            _("Severity"),
+            kind="select",
+            initial="low",
+            options=[Option(k, _(v)) for k, v in SEVERITIES.items()],
+        ),
+    ]
+
+
+def _handling_fields(_: Translate, handling: str) -> list[Field]:
+    """How the CM handled it, why if ignored, and a note."""
+    return [
+        Field(
+            "handling",
+            _("Handling"),
+            kind="select",
+            initial=handling,
+            options=[Option(k, _(v)) for k, v in HANDLINGS.items()],
+        ),
+        Field(
+            "reason", _("Reason, if ignored"), optional=True, max_length=NOTE_MAX, needed_when=("handling", "ignored")
+        ),
+        Field("note", _("Note"), kind="paragraph", optional=True, max_length=NOTE_MAX),
+    ]
 
 
 def check(values: dict[str, str], lang: str, *, full: bool = True) -> FormErrors:

@@ -130,8 +130,13 @@ def _store_and_send(
         uow.session.flush()  # one flush writes both, and gives the id
         news_id = news.id
         uow.queue(delivery.post_card(news_id))
+    _tell_sent(req, news_id, title, wished_date, delivered=bool(uow.deliver()))
+
+
+def _tell_sent(req: Request, news_id: int, title: str, wished_date: date | None, *, delivered: bool) -> None:
+    """The submitter's receipt: sent to the CM, or kept until the CM's channel answers."""
     _ = translator(req.language)
-    if uow.deliver():
+    if delivered:
         text = Md.of(_("✅ Sent to the CM: “{title}” (#{id}). Follow it with /news mine."), title=title, id=news_id)
         if wished_date:
             text = Md.join([text, Md.of(_("Wished publication date: {day}."), day=said(wished_date, req.language))])

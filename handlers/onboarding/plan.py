@@ -76,24 +76,7 @@ def _plan(uow: UnitOfWork, lang: str, start: date, steps: list[OnboardingStep], 
     done = sum(1 for st in steps if st.done_at)
     filled = round(BAR * done / len(steps)) if steps else 0
     bar = "▓" * filled + "░" * (BAR - filled)
-    lines = []
-    for n, st in enumerate(steps, 1):
-        due = last_day(start, st)
-        late = not st.done_at and today > due
-        line = Md.of(
-            _("{box} {n}. {title} — week {week} ({due}) — {owner}"),
-            box="☑" if st.done_at else "☐",
-            n=n,
-            title=st.title,
-            week=st.week,
-            due=day(due, lang),
-            owner=_(_owners().get(st.owner, st.owner)),
-        )
-        if late:
-            line = Md.of("{l} — **{late}**", l=line, late=_("overdue"))
-        if st.command and not st.done_at:
-            line = Md.of("{l}\n    ↳ {c}", l=line, c=st.command)
-        lines.append(line)
+    lines = [_step_line(st, n, start, today, lang) for n, st in enumerate(steps, 1)]
     buttons = [
         Button(
             "onboarding.undo" if st.done_at else "onboarding.done", ("↺ " if st.done_at else "✓ ") + str(n), str(st.id)
@@ -118,6 +101,19 @@ def _plan(uow: UnitOfWork, lang: str, start: date, steps: list[OnboardingStep], 
         context=context,
         actions=buttons if editable else [],
     )
+
+
+def _step_line(st: OnboardingStep, n: int, start: date, today: date, lang: str) -> Md:
+    """A step as the plan lists it: done or not, when it is due, whose, overdue, and the command that does it."""
+    _ = translator(lang)
+    due = last_day(start, st)
+    line = Md.of(_("{box} {n}. {title} — week {week} ({due}) — {owner}"), box="☑" if st.done_at else "☐", n=n,
+                 title=st.title, week=st.week, due=day(due, lang), owner=_(_owners().get(st.owner, st.owner)))  # fmt: skip
+    if not st.done_at and today > due:
+        line = Md.of("{l} — **{late}**", l=line, late=_("overdue"))
+    if st.command and not st.done_at:
+        line = Md.of("{l}\n    ↳ {c}", l=line, c=st.command)
+    return line
 
 
 def steps_of(s: Session) -> list[OnboardingStep]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from handlers.moderation.cards import OPEN
@@ -92,6 +92,25 @@ def _grouped(session: Session, column, where) -> list[tuple[str, int]]:  # type:
     return [(str(k), int(n)) for k, n in session.execute(query)]
 
 
+def _rows(session: Session, in_week: ColumnElement[bool]) -> list[Row]:
+    """The week's entries with their topics: unhandled first, oldest first (they have waited
+    longest); then the rest in order."""
+    topics: dict[int, list[str]] = defaultdict(list)
+    for entry_id, topic in session.execute(
+        select(EntryTopic.entry_id, EntryTopic.topic).join(ModerationEntry).where(in_week)
+    ):
+        topics[entry_id].append(topic)
+    e = ModerationEntry
+    rows = [
+        Row(i, n, x, h, by, seen if seen.tzinfo else seen.replace(tzinfo=timezone.utc), tuple(topics.get(i, ())))
+        for i, n, x, h, by, seen in session.execute(
+            select(e.id, e.network, e.excerpt, e.handling, e.handled_by, e.seen_at).where(in_week)
+        )
+    ]
+    rows.sort(key=lambda r: (r.handling not in OPEN, r.handling != "pending", r.seen_at, r.id))
+    return rows
+
+
 def build(session: Session, week: str, tz: ZoneInfo) -> Recap:
     monday = parse_week(week)
     start, end = bounds(monday, tz)
@@ -103,25 +122,7 @@ def build(session: Session, week: str, tz: ZoneInfo) -> Recap:
         .where(ModerationEntry.seen_at >= prev_start, ModerationEntry.seen_at < start)
     )
     by_topic = _grouped(session, EntryTopic.topic, and_(EntryTopic.entry_id == ModerationEntry.id, in_week))
-    topics: dict[int, list[str]] = defaultdict(list)
-    for entry_id, topic in session.execute(
-        select(EntryTopic.entry_id, EntryTopic.topic).join(ModerationEntry).where(in_week)
-    ):
-        topics[entry_id].append(topic)
-    columns = (
-        ModerationEntry.id,
-        ModerationEntry.network,
-        ModerationEntry.excerpt,
-        ModerationEntry.handling,
-        ModerationEntry.handled_by,
-        ModerationEntry.seen_at,
-    )
-    rows = [
-        Row(i, n, x, h, by, seen if seen.tzinfo else seen.replace(tzinfo=timezone.utc), tuple(topics.get(i, ())))
-        for i, n, x, h, by, seen in session.execute(select(*columns).where(in_week))
-    ]
-    # unhandled first, oldest first (they have waited longest); then the rest in order
-    rows.sort(key=lambda r: (r.handling not in OPEN, r.handling != "pending", r.seen_at, r.id))
+    rows = _rows(session, in_week)
     per_day: dict[date, Counter[str]] = {monday + timedelta(days=d): Counter() for d in range(7)}
     for row in rows:
         per_day.setdefault(row.seen_at.astimezone(tz).date(), Counter())[row.handling] += 1

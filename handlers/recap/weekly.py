@@ -57,6 +57,27 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
     """The recap message, what follows in its thread, and whether the rest needs a CSV instead."""
     _ = translator(lang)
     title = _("🛡️ Moderation recap — {week}").format(week=week_said(recap.week, lang))
+    lines = [_row_line(r, lang, now) for r in recap.rows]
+    rest = lines[MAIN_LINES:]
+    if not recap.rows:
+        body = Md.of(_("No negative message was logged this week."))
+    else:
+        body = Md.join(lines[:MAIN_LINES])
+    context = None
+    as_csv = len(rest) > THREAD_MAX
+    if rest:
+        where = _("in the attached CSV file") if as_csv else _("in the thread below")
+        context = Md.of(_("Messages not listed above: {n}, {where}."), n=number(len(rest), lang), where=where)
+    main = Message(title=title, text=Md.join([Md.join(_summary(recap, lang)), body], sep="\n\n"), context=context)
+    follow = (
+        [] if as_csv else [Message(text=Md.join(rest[i : i + THREAD_LINES])) for i in range(0, len(rest), THREAD_LINES)]
+    )
+    return main, follow, as_csv
+
+
+def _summary(recap: Recap, lang: str) -> list[Md]:
+    """The week's totals: by network, by handling, by topic, what is left, and the members thanked."""
+    _ = translator(lang)
     delta = recap.total - recap.previous
     unhandled = sum(1 for r in recap.rows if r.handling in OPEN)
     summary = [
@@ -82,22 +103,7 @@ def messages(recap: Recap, lang: str, now: datetime) -> tuple[Message, list[Mess
             else _("**Reported by a member:** {n}, all by the same person. Thank you!")
         )
         summary.append(Md.of(said, n=number(recap.reported, lang), k=number(recap.reporters, lang)))
-    lines = [_row_line(r, lang, now) for r in recap.rows]
-    rest = lines[MAIN_LINES:]
-    if not recap.rows:
-        body = Md.of(_("No negative message was logged this week."))
-    else:
-        body = Md.join(lines[:MAIN_LINES])
-    context = None
-    as_csv = len(rest) > THREAD_MAX
-    if rest:
-        where = _("in the attached CSV file") if as_csv else _("in the thread below")
-        context = Md.of(_("Messages not listed above: {n}, {where}."), n=number(len(rest), lang), where=where)
-    main = Message(title=title, text=Md.join([Md.join(summary), body], sep="\n\n"), context=context)
-    follow = (
-        [] if as_csv else [Message(text=Md.join(rest[i : i + THREAD_LINES])) for i in range(0, len(rest), THREAD_LINES)]
-    )
-    return main, follow, as_csv
+    return summary
 
 
 def csv_bytes(recap: Recap, lang: str) -> bytes:

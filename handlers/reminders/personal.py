@@ -94,7 +94,6 @@ def _checked(uow: UnitOfWork, req: Request, values: dict[str, str]) -> tuple[For
 
 
 def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -> None:
-    _ = translator(req.language)
     errors, moment, repeat = _checked(uow, req, values)
     if errors or moment is None:  # the console and a replayed request come here without the platform's check
         req.reply.reply(Message(text=Md.of("⚠️ {e}", e=" ".join(errors.values()))))
@@ -104,42 +103,39 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], _state: str) -
         target_id = uow.chat.person(values.get("person", "").strip()) or ""
     else:
         target_id = req.user_id if target == "me" else req.channel_id
-    if target == "channel":
-        try:
-            inside = uow.chat.can_post(target_id)
-        except ChatError:
-            inside = True  # the platform did not say: the reminder is kept, and its delivery will tell
-        if not inside:
-            req.reply.reply(
-                Message(
-                    text=Md.of(
-                        _("⚠️ I am not in this channel, so I could not post the reminder here. Invite me to it "
-                          "(or choose “Me” or a person), then try again. Your text:\n> {t}"),
-                        t=values["text"].strip(),
-                    )
-                )
-            )  # fmt: skip
-            return
+    if target == "channel" and not _can_post(uow, target_id):
+        _ = translator(req.language)
+        said = _("⚠️ I am not in this channel, so I could not post the reminder here. Invite me to it "
+                 "(or choose “Me” or a person), then try again. Your text:\n> {t}")  # fmt: skip
+        req.reply.reply(Message(text=Md.of(said, t=values["text"].strip())))
+        return
     with uow.writing():
-        reminder = Reminder(
-            owner_id=req.user_id,
-            target=target,
-            target_id=target_id,
-            text=values["text"].strip(),
-            first_at=moment,
-            repeat=repeat,
-        )
+        reminder = Reminder(owner_id=req.user_id, target=target, target_id=target_id, text=values["text"].strip(),
+                            first_at=moment, repeat=repeat)  # fmt: skip
         uow.session.add(reminder)
         uow.session.flush()
-        number, repeat = reminder.id, reminder.repeat
         first = next_at(reminder, uow, uow.clock())
-    where = {"me": _("for you"), "channel": _("in this channel"), "person": _("for {who}")}[target]
+    _tell_saved(uow, req, reminder, first)
+
+
+def _can_post(uow: UnitOfWork, channel: str) -> bool:
+    try:
+        return uow.chat.can_post(channel)
+    except ChatError:
+        return True  # the platform did not say: the reminder is kept, and its delivery will tell
+
+
+def _tell_saved(uow: UnitOfWork, req: Request, reminder: Reminder, first: datetime | None) -> None:
+    """The receipt: where, how often, and when first, said off a public holiday when it was moved."""
+    _ = translator(req.language)
+    moment = reminder.first_at
+    where = {"me": _("for you"), "channel": _("in this channel"), "person": _("for {who}")}[reminder.target]
     tz, asked = uow.team.timezone, moment.astimezone(uow.team.timezone).date()
     text = Md.of(
         _("⏰ Reminder #{n} saved, {where}: {repeat}, first on {when}."),
-        n=number,
-        where=Md.of(where, who=UserRef(target_id)),
-        repeat=_(REPEATS[repeat]).lower(),
+        n=reminder.id,
+        where=Md.of(where, who=UserRef(reminder.target_id)),
+        repeat=_(REPEATS[reminder.repeat]).lower(),
         when=said_moment(first or moment, tz, req.language),
     )
     holiday = holiday_name(asked, uow.team.holidays_country, req.language)
