@@ -124,11 +124,38 @@ def read_moment(
     text = " ".join(raw.split())
     relative = _IN.match(text)
     if relative:
-        amount, unit = int(relative.group(1)), relative.group(2).casefold()
-        delta = timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount)
-        moment = now + delta  # to the minute, never before the time asked
-        late = moment.replace(second=0, microsecond=0)
-        return (late if late == moment else late + timedelta(minutes=1)), ""
+        return _in_so_long(relative, now), ""
+    hour, minute, day_part = _time_of(text, time_of_day)
+    if hour > 23 or minute > 59:
+        return None, _("This time does not exist: {raw}.").format(raw=text)
+    today = now.astimezone(tz).date()
+    day: date | None = today
+    problem = ""
+    if day_part:
+        day, problem = read_date(day_part, tz, lang, today, future=future)
+        if problem == _("I did not understand this date; write it like 12/12/2026, 12 December or saturday."):
+            problem = _(  # the examples of a moment show a time
+                "I did not understand this moment; write it like tomorrow 9am, in 2 hours, tuesday 6pm or 12/12 14:30."
+            )
+    if day is None:
+        return None, problem
+    moment = datetime.combine(day, time(hour, minute), tz)
+    if future and moment <= now:
+        return None, _("This moment is already past: give a later day or time.")
+    return moment, ""
+
+
+def _in_so_long(relative: re.Match[str], now: datetime) -> datetime:
+    """`dans 2 heures`: to the minute, never before the time asked."""
+    amount, unit = int(relative.group(1)), relative.group(2).casefold()
+    moment = now + (timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount))
+    late = moment.replace(second=0, microsecond=0)
+    return late if late == moment else late + timedelta(minutes=1)
+
+
+def _time_of(text: str, time_of_day: time) -> tuple[int, int, str]:
+    """The hour and minute said (`9h`, `midi`, `ce soir 8h` is 20:00), else `time_of_day`,
+    and what is left to read as the day."""
     hour, minute, default_hour = time_of_day.hour, time_of_day.minute, None
     day_part = text
     for words, at in _TODAY_AT.items():  # "ce soir 20h": today
@@ -153,23 +180,7 @@ def read_moment(
         day_part = (day_part[: match.start()] + " " + day_part[match.end() :]).strip(" ,")
     elif default_hour is not None:
         hour = default_hour
-    if hour > 23 or minute > 59:
-        return None, _("This time does not exist: {raw}.").format(raw=text)
-    today = now.astimezone(tz).date()
-    day: date | None = today
-    problem = ""
-    if day_part:
-        day, problem = read_date(day_part, tz, lang, today, future=future)
-        if problem == _("I did not understand this date; write it like 12/12/2026, 12 December or saturday."):
-            problem = _(  # the examples of a moment show a time
-                "I did not understand this moment; write it like tomorrow 9am, in 2 hours, tuesday 6pm or 12/12 14:30."
-            )
-    if day is None:
-        return None, problem
-    moment = datetime.combine(day, time(hour, minute), tz)
-    if future and moment <= now:
-        return None, _("This moment is already past: give a later day or time.")
-    return moment, ""
+    return hour, minute, day_part
 
 
 _WEEKDAYS = (

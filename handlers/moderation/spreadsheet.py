@@ -122,32 +122,33 @@ def import_rows(
     header = [aliases.get(_header_key(text(h)), "") for h in first[1]]
     missing = [c for c in COLUMNS if c.key in REQUIRED and c.key not in header]
     if missing:
-        return Imported(
-            0,
-            [
-                (
-                    first[0],
-                    _("missing columns: {cols} (expected: {all})").format(
-                        cols=", ".join(_(c.header) for c in missing),
-                        all=", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED),
-                    ),
-                )
-            ],
+        expected = ", ".join(_(c.header) for c in COLUMNS if c.key in IMPORTED)
+        said = _("missing columns: {cols} (expected: {all})").format(
+            cols=", ".join(_(c.header) for c in missing), all=expected
         )
+        return Imported(0, [(first[0], said)])
     named = {k: text(h).strip() for k, h in zip(header, first[1], strict=False) if k}  # as the file names them
+    return _load(uow, actor, _checked(uow, header, rows), named, progress)
+
+
+def _load(
+    uow: UnitOfWork,
+    actor: str,
+    checked: Iterator[tuple[int, dict[str, str], datetime | None, dict[str, str]]],
+    named: dict[str, str],
+    progress: Callable[[int], object],
+) -> Imported:
+    """The valid rows stored a batch at a time; each refused one said by line, its columns as the file names them."""
+    _ = translator(uow.team.language)
     loaded, already, problems, batch = 0, 0, [], []
-    for line, values, seen_at, errors in _checked(uow, header, rows):
+    for line, values, seen_at, errors in checked:
         progress(1)
         if errors:
-            problems.append(
-                (
-                    line,
-                    "; ".join(
-                        _("{column}: {problem}").format(column=named.get(k, k), problem=v) if k else v
-                        for k, v in errors.items()
-                    ),
-                )
+            said = (
+                _("{column}: {problem}").format(column=named.get(k, k), problem=v) if k else v
+                for k, v in errors.items()
             )
+            problems.append((line, "; ".join(said)))
             continue
         batch.append((values, seen_at))
         if len(batch) == BATCH:
@@ -210,19 +211,26 @@ def _checked(
         for name in choices:
             if name in errors:
                 errors[name] += allowed[name]
-        seen_at = None
-        try:
-            seen_at = _seen_at(row.get("seen_at"), uow)
-            if seen_at is not None and seen_at > now:
-                errors["seen_at"] = _("This date is in the future.")
-        except ValueError:
-            day = _NUMERIC_DAY.match(values["seen_at"])
-            errors["seen_at"] = (
-                _("This date does not exist: {raw}.").format(raw=day.group(1))
-                if day
-                else _("Please give a date as YYYY-MM-DD or DD/MM/YYYY, with or without a time.")
-            )
+        seen_at = _seen_at_checked(uow, row.get("seen_at"), values["seen_at"], errors)
         yield line, values, seen_at or now, errors
+
+
+def _seen_at_checked(uow: UnitOfWork, cell: Cell, typed: str, errors: dict[str, str]) -> datetime | None:
+    """When the message was seen, or None with what is wrong with the date in `errors`."""
+    _ = translator(uow.team.language)
+    try:
+        seen_at = _seen_at(cell, uow)
+    except ValueError:
+        day = _NUMERIC_DAY.match(typed)
+        errors["seen_at"] = (
+            _("This date does not exist: {raw}.").format(raw=day.group(1))
+            if day
+            else _("Please give a date as YYYY-MM-DD or DD/MM/YYYY, with or without a time.")
+        )
+        return None
+    if seen_at is not None and seen_at > uow.clock():
+        errors["seen_at"] = _("This date is in the future.")
+    return seen_at
 
 
 _ENTRIES, _EVENTS, _TOPICS = table_of(ModerationEntry), table_of(ModerationEvent), table_of(EntryTopic)
