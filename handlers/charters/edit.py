@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from handlers.charters.defaults import DEFAULTS, SAVED, TITLES
 from handlers.charters.tables import Charter
 from handlers.core.context import Request
-from handlers.core.dates import moment
+from handlers.core.dates import write_moment
 from handlers.core.i18n import translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.work import UnitOfWork
@@ -92,7 +92,7 @@ def history(uow: UnitOfWork, kind: str, lang: str) -> Message:
             _("• version {n} by {who} on {when}"),
             n=i,
             who=UserRef(v.author_id),
-            when=moment(v.created_at, lang, uow.team.timezone),
+            when=write_moment(v.created_at, lang, uow.team.timezone),
         )
         for i, v in enumerate(versions, 1)
     ] or [Md.of(_("No version yet: the default text is in force."))]

@@ -229,13 +229,13 @@ def first_of_month(text: str, lang: str) -> str:
     return _FIRST_OF_MONTH.sub("1er", text) if lang == "fr" else text
 
 
-def said_moment(value: datetime, tz: ZoneInfo, lang: str) -> str:
+def write_moment_in_full(value: datetime, tz: ZoneInfo, lang: str) -> str:
     """« samedi 12 décembre 2026 à 09:00 »."""
     pattern = "EEEE d MMMM y 'à' HH:mm" if lang == "fr" else "EEEE d MMMM y 'at' HH:mm"
     return first_of_month(format_datetime(value.astimezone(tz), pattern, locale=lang), lang)
 
 
-def said(value: date, lang: str) -> str:
+def write_day_in_full(value: date, lang: str) -> str:
     """The date understood, said back in full: « samedi 12 décembre 2026 », « mardi 1er décembre 2026 »."""
     return first_of_month(format_date(value, "EEEE d MMMM y", locale=lang), lang)
 
@@ -246,9 +246,9 @@ DAY = "d MMM y"
 MOMENT = {"fr": "d MMM y 'à' HH:mm", "en": "d MMM y 'at' HH:mm"}
 
 
-def day(value: date, lang: str) -> str:
+def write_day(value: date, lang: str) -> str:
     return first_of_month(format_date(value, DAY, locale=lang), lang)
 
 
-def moment(value: datetime, lang: str, tz: ZoneInfo) -> str:
+def write_moment(value: datetime, lang: str, tz: ZoneInfo) -> str:
     return first_of_month(format_datetime(value, MOMENT.get(lang, MOMENT["en"]), tzinfo=tz, locale=lang), lang)

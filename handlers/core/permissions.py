@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from handlers.core.context import Team
-from handlers.core.dates import day
+from handlers.core.dates import write_day
 from handlers.core.i18n import translator
 from handlers.core.messages import Md
 from handlers.core.tables import User
@@ -60,4 +60,4 @@ def standing_in(uow: UnitOfWork, user: str) -> Md | None:
         return None
     lang = uow.language(user)
     _ = translator(lang)
-    return Md.of(_("You receive this while the CM is away; the CM is back on {day}."), day=day(back, lang))
+    return Md.of(_("You receive this while the CM is away; the CM is back on {day}."), day=write_day(back, lang))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from handlers.core.context import Request, person
-from handlers.core.dates import day
+from handlers.core.dates import write_day
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.permissions import cm_back_on, is_cm
@@ -45,7 +45,7 @@ def view(uow: UnitOfWork, parts: Sequence[HomePart], user_id: str, lang: str) ->
     return Message(
         title=_("🏠 Relais — the CM's desk"),
         text=text,
-        context=Md.of(away, day=day(back, lang)) if back else None,
+        context=Md.of(away, day=write_day(back, lang)) if back else None,
         actions=actions,
     )
 

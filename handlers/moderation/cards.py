@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.core.dates import moment
+from handlers.core.dates import write_moment
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.moderation.tables import ModerationEntry, ModerationEvent
@@ -73,7 +73,7 @@ def _event_line(event: ModerationEvent, lang: str, tz: ZoneInfo, *, first: bool)
         template,
         handling=handling_label(event.handling, lang),
         who=UserRef(event.actor_id),
-        when=moment(event.at, lang, tz),
+        when=write_moment(event.at, lang, tz),
     )
     return Md.of(_("{line} — “{note}”"), line=line, note=event.note) if event.note else line
 
@@ -121,7 +121,7 @@ def entry_line(entry: ModerationEntry, lang: str, tz: ZoneInfo) -> Md:
         id=entry.id,
         network=network_label(entry.network, lang),
         handling=handling_label(entry.handling, lang),
-        when=moment(entry.seen_at, lang, tz),
+        when=write_moment(entry.seen_at, lang, tz),
         excerpt=excerpt,
     )
     if entry.topics:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from handlers.core.dates import day, moment
+from handlers.core.dates import write_day, write_moment
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.news.tables import News, NewsEvent
@@ -50,7 +50,7 @@ def status_label(news: News, lang: str) -> str:
     _ = translator(lang)
     label = f"{STATUS_ICONS[news.status]} {_(STATUSES[news.status])}"
     if news.status == "scheduled" and news.scheduled_for:
-        label += " — " + day(news.scheduled_for, lang)
+        label += " — " + write_day(news.scheduled_for, lang)
     return label
 
 
@@ -68,7 +68,7 @@ def _buttons(news: News, lang: str) -> list[Button]:
 
 def _history_line(event: NewsEvent, lang: str, tz: ZoneInfo) -> Md:
     _ = translator(lang)
-    when = moment(event.at, lang, tz)
+    when = write_moment(event.at, lang, tz)
     if event.kind == "answer":
         return Md.of(_("💬 {who} answered on {when}: {note}"), who=UserRef(event.actor_id), when=when, note=event.note)
     if event.kind == "needs_info":
@@ -98,7 +98,7 @@ def queue_message(news: News, lang: str, tz: ZoneInfo, topics: list[str] | None 
     if news.source_link:
         fields.append((_("Original message"), Md.text(news.source_link)))
     if news.wished_date:
-        fields.append((_("Wished publication date"), Md.of("{d}", d=day(news.wished_date, lang))))
+        fields.append((_("Wished publication date"), Md.of("{d}", d=write_day(news.wished_date, lang))))
     if news.links:
         fields.append((_("Links"), Md.text(news.links)))
     if topics:
@@ -110,7 +110,7 @@ def queue_message(news: News, lang: str, tz: ZoneInfo, topics: list[str] | None 
         fields=fields,
         context=Md.join(history)
         if history
-        else Md.of(_("News #{id} received on {when}"), id=news.id, when=moment(news.created_at, lang, tz)),
+        else Md.of(_("News #{id} received on {when}"), id=news.id, when=write_moment(news.created_at, lang, tz)),
         actions=_buttons(news, lang),
         fallback=_("News to review: {title}").format(title=news.title),
     )
@@ -134,7 +134,7 @@ def news_line(news: News, lang: str, tz: ZoneInfo, *, with_author: bool = False)
         id=news.id,
         title=news.title,
         status=status_label(news, lang),
-        when=day(news.created_at.astimezone(tz).date(), lang),
+        when=write_day(news.created_at.astimezone(tz).date(), lang),
     )
     return Md.of(_("{line} by {who}"), line=line, who=UserRef(news.author_id)) if with_author else line
 
@@ -150,7 +150,7 @@ def status_dm(news: News, event: NewsEvent, lang: str) -> Message:
         "rejected": _("Your news “{title}” was not kept by {who}. Reason: {note}"),
         "published": _("Your news “{title}” is published. Thank you!"),
     }
-    scheduled = day(news.scheduled_for, lang) if news.scheduled_for else ""
+    scheduled = write_day(news.scheduled_for, lang) if news.scheduled_for else ""
     text = Md.of(texts[event.kind], title=news.title, who=who, note=event.note, date=scheduled)
     if event.note and event.kind in ("approved", "scheduled", "published"):
         text = Md.of(_("{text}\n“{note}”"), text=text, note=event.note)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handlers.core.dates import day
+from handlers.core.dates import write_day
 from handlers.core.i18n import number, translator
 from handlers.core.messages import Button, Md
 from handlers.core.schedule import local_day
@@ -46,7 +46,7 @@ def show_scheduled(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[
             )
         )
     upcoming = [
-        Md.of("• {d} — {t}", d=day(n.scheduled_for, lang), t=n.title) for n in scheduled if n.scheduled_for
+        Md.of("• {d} — {t}", d=write_day(n.scheduled_for, lang), t=n.title) for n in scheduled if n.scheduled_for
     ] or [Md.of(_("Nothing scheduled."))]
     return Md.of("**{h}**\n{l}", h=_("Scheduled next"), l=Md.join(upcoming)), []
 

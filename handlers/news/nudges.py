@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.core.cards import where_posted
-from handlers.core.dates import day
+from handlers.core.dates import write_day
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.core.permissions import cm_back_on, cm_inbox, standing_in
@@ -102,7 +102,7 @@ def send_news_call(uow: UnitOfWork, _call: NewsCall, _sending: Sending) -> None:
             "{t}\n{b}",
             t=text,
             b=_("The CM is away and back on {day}; your news will be waiting.").format(
-                day=day(back, uow.team.language)
+                day=write_day(back, uow.team.language)
             ),
         )
     uow.chat.post(

@@ -9,7 +9,7 @@ from typing import IO
 from sqlalchemy import select
 
 from handlers.core.context import Request
-from handlers.core.dates import read_date, said
+from handlers.core.dates import read_date, write_day_in_full
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.sheets import Column, Sheet, local, write
@@ -139,7 +139,9 @@ def _tell_sent(req: Request, news_id: int, title: str, wished_date: date | None,
     if delivered:
         text = Md.of(_("✅ Sent to the CM: “{title}” (#{id}). Follow it with /news mine."), title=title, id=news_id)
         if wished_date:
-            text = Md.join([text, Md.of(_("Wished publication date: {day}."), day=said(wished_date, req.language))])
+            text = Md.join(
+                [text, Md.of(_("Wished publication date: {day}."), day=write_day_in_full(wished_date, req.language))]
+            )
     else:
         text = Md.of(
             _(

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import update
 
 from handlers.core.context import Request
-from handlers.core.dates import moment, read_date
+from handlers.core.dates import read_date, write_moment
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, UserRef
 from handlers.core.once import changed
@@ -172,6 +172,6 @@ def _already(uow: UnitOfWork, req: Request, news: News | None) -> None:
         title=news.title,
         status=_(STATUSES[news.status]),
         who=UserRef(last.actor_id),
-        when=moment(last.at, lang, uow.team.timezone),
+        when=write_moment(last.at, lang, uow.team.timezone),
     )
     req.reply.reply(Message(text=text))

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.core.context import Request
-from handlers.core.dates import day
+from handlers.core.dates import write_day
 from handlers.core.i18n import LANGUAGES, N_, translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.registry import CommandRun
@@ -87,7 +87,7 @@ def _plan(uow: UnitOfWork, lang: str, start: date, steps: list[OnboardingStep], 
         _("Started on {day}. Edit: /cm onboarding add <week> <title>, rename N <title>, week N <week>, remove N.")
         if editable
         else _("Started on {day}."),
-        day=day(start, lang),
+        day=write_day(start, lang),
     )
     return Message(
         title=_("🧭 The CM's first weeks"),
@@ -108,7 +108,7 @@ def _step_line(st: OnboardingStep, n: int, start: date, today: date, lang: str) 
     _ = translator(lang)
     due = last_day(start, st)
     line = Md.of(_("{box} {n}. {title} — week {week} ({due}) — {owner}"), box="☑" if st.done_at else "☐", n=n,
-                 title=st.title, week=st.week, due=day(due, lang), owner=_(_owners().get(st.owner, st.owner)))  # fmt: skip
+                 title=st.title, week=st.week, due=write_day(due, lang), owner=_(_owners().get(st.owner, st.owner)))  # fmt: skip
     if not st.done_at and today > due:
         line = Md.of("{l} — **{late}**", l=line, late=_("overdue"))
     if st.command and not st.done_at:

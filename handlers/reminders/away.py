@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.core.context import Request, person
-from handlers.core.dates import read_date, said
+from handlers.core.dates import read_date, write_day_in_full
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.work import UnitOfWork
@@ -47,5 +47,5 @@ def until(uow: UnitOfWork, req: Request, typed: str) -> None:
     text = _(
         "🏖️ Noted: you are away until {day} included. Meanwhile the digest and reminders for the CM go to the "
         "admins, and the call for news says when you are back. /cm away off when you return early."
-    ).format(day=said(until, req.language))
+    ).format(day=write_day_in_full(until, req.language))
     req.reply.reply(Message(text=Md.of(text)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from handlers.core.dates import day
+from handlers.core.dates import write_day
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md
 from handlers.core.schedule import local_day
@@ -25,7 +25,7 @@ def show_next(uow: UnitOfWork, user_id: str, lang: str, cm: bool) -> tuple[Md, l
     if not due:
         return None
     _ = translator(lang)
-    lines = [Md.of("• {d} — {t}", d=day(local_day(at, tz), lang), t=r.text.splitlines()[0][:80]) for at, r in due]
+    lines = [Md.of("• {d} — {t}", d=write_day(local_day(at, tz), lang), t=r.text.splitlines()[0][:80]) for at, r in due]
     return Md.of("**{h}**\n{l}", h=_("Your next reminders"), l=Md.join(lines)), []
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from handlers.core.context import Request
-from handlers.core.dates import read_rhythm, said, said_moment
+from handlers.core.dates import read_rhythm, write_day_in_full, write_moment_in_full
 from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message, Option, UserRef
 from handlers.core.once import changed
@@ -136,12 +136,12 @@ def _tell_saved(uow: UnitOfWork, req: Request, reminder: Reminder, first: dateti
         n=reminder.id,
         where=Md.of(where, who=UserRef(reminder.target_id)),
         repeat=_(REPEATS[reminder.repeat]).lower(),
-        when=said_moment(first or moment, tz, req.language),
+        when=write_moment_in_full(first or moment, tz, req.language),
     )
     holiday = holiday_name(asked, uow.team.holidays_country, req.language)
     if first is not None and holiday and first.astimezone(tz).date() != asked:  # moved off a public holiday: say why
         note = _("{day} is a public holiday ({name}): no reminder goes out that day.")
-        text = Md.of("{t} {n}", t=text, n=Md.of(note, day=said(asked, req.language), name=holiday))
+        text = Md.of("{t} {n}", t=text, n=Md.of(note, day=write_day_in_full(asked, req.language), name=holiday))
     req.reply.reply(Message(text=text))
 
 
@@ -166,7 +166,7 @@ def listing(uow: UnitOfWork, req: Request, rest: str) -> None:
                 n=r.id,
                 text=r.text.splitlines()[0][:80],
                 repeat=_(REPEATS[r.repeat]).lower(),
-                when=said_moment(upcoming, uow.team.timezone, req.language) if upcoming else _("none (done)"),
+                when=write_moment_in_full(upcoming, uow.team.timezone, req.language) if upcoming else _("none (done)"),
             )
         )
     if not lines:

@@ -75,13 +75,13 @@ def test_a_reminder_moved_off_a_public_holiday_says_which(deps):
 def test_french_says_the_first_of_a_month_1er():
     from datetime import date
 
-    from handlers.core.dates import day, said, said_moment
+    from handlers.core.dates import write_day, write_day_in_full, write_moment_in_full
 
-    assert said(date(2026, 12, 1), "fr") == "mardi 1er décembre 2026"
-    assert said(date(2026, 12, 11), "fr") == "vendredi 11 décembre 2026"
-    assert day(date(2027, 1, 1), "fr") == "1er janv. 2027"
-    assert said_moment(NOW, PARIS, "fr") == "mardi 1er décembre 2026 à 09:00"
-    assert said(date(2026, 12, 1), "en") == "Tuesday 1 December 2026"
+    assert write_day_in_full(date(2026, 12, 1), "fr") == "mardi 1er décembre 2026"
+    assert write_day_in_full(date(2026, 12, 11), "fr") == "vendredi 11 décembre 2026"
+    assert write_day(date(2027, 1, 1), "fr") == "1er janv. 2027"
+    assert write_moment_in_full(NOW, PARIS, "fr") == "mardi 1er décembre 2026 à 09:00"
+    assert write_day_in_full(date(2026, 12, 1), "en") == "Tuesday 1 December 2026"
 
 
 def test_a_reminder_moved_off_a_holiday_is_not_missed_the_next_working_day():

@@ -134,7 +134,7 @@ def test_a_quoted_value_is_quoted_on_every_line():
 def test_dates_are_read_as_people_type_them_and_said_back(deps):
     from datetime import timedelta
 
-    from handlers.core.dates import read_date, said
+    from handlers.core.dates import read_date, write_day_in_full
 
     tz = deps.team.timezone
     today = deps.today()
@@ -144,5 +144,5 @@ def test_dates_are_read_as_people_type_them_and_said_back(deps):
     assert read_date("next friday", tz, "en", today)[0].weekday() == 4  # type: ignore[union-attr]
     assert read_date("12/12/2099", tz, "en", today)[0] == read_date("2099-12-12", tz, "en", today)[0]
     assert read_date("12 décembre 2099", tz, "fr", today)[0] == read_date("2099-12-12", tz, "en", today)[0]
-    assert said(read_date("2099-12-12", tz, "fr", today)[0], "fr") == "samedi 12 décembre 2099"  # type: ignore[arg-type]
+    assert write_day_in_full(read_date("2099-12-12", tz, "fr", today)[0], "fr") == "samedi 12 décembre 2099"  # type: ignore[arg-type]
     assert read_date("2026-02-30", tz, "en", today) == (None, "This date does not exist: 2026-02-30.")
