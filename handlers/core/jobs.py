@@ -68,4 +68,4 @@ def _claim_night(deps: Deps, name: str, fired: datetime) -> bool:
         if seen >= night:
             return False
         claimed = update(TeamState).where(TeamState.key == key, TeamState.value == seen).values(value=night)
-        return bool(changed(s, claimed))
+        return changed(s, claimed)

@@ -19,10 +19,11 @@ from handlers.core.deps import Deps
 from storage.models import Base, table_of
 
 
-def changed(session: Session, statement: Executable, params: dict[str, Any] | None = None) -> int:
-    """How many rows an UPDATE changed: the compare-and-set's verdict."""
+def changed(session: Session, statement: Executable, params: dict[str, Any] | None = None) -> bool:
+    """Whether an UPDATE changed a row: the compare-and-set's verdict (another instance, or
+    a second click, that got there first leaves nothing to change)."""
     result: CursorResult[Any] = session.execute(statement, params)  # type: ignore[assignment]
-    return result.rowcount
+    return result.rowcount > 0
 
 
 @cache

@@ -37,7 +37,7 @@ _DONE = (  # built once: every request ends here
 
 def mark_processed(session: Session, inbox_id: int, now: datetime) -> bool:
     """The inbox row is done, in the caller's transaction; False if it was done already."""
-    return bool(changed(session, _DONE, {"row": inbox_id, "now": now}))
+    return changed(session, _DONE, {"row": inbox_id, "now": now})
 
 
 class AlreadyProcessed(Exception):
