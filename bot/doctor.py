@@ -185,20 +185,7 @@ def _slack(settings: Settings, _: Translate) -> Iterator[Check]:
         if channel:
             yield _slack_channel(client, name, channel, _)
     for name, users in (("CM_USERS", settings.cm_users), ("ADMIN_USERS", settings.admin_users)):
-        for user in sorted(users):
-            try:
-                found = client.users_info(user=user)["user"]
-            except SlackApiError as exc:
-                yield Check(False, _("{name}: {user} is not a member of this Slack ({error})").format(
-                    name=name, user=user, error=exc.response.get("error", "")),
-                    _("copy the member id from the person's profile (⋮ > Copy member ID)"))  # fmt: skip
-                continue
-            if found.get("deleted"):
-                yield Check(False, _("{name}: {user} has left this Slack").format(name=name, user=user),
-                            _("remove them from {name}").format(name=name))  # fmt: skip
-            else:
-                yield Check(True, _("{name}: {user} is a member (@{handle})").format(name=name, user=user,
-                            handle=found.get("name", "")))  # fmt: skip
+        yield from (_slack_member(client, name, user, _) for user in sorted(users))
     if settings.slack_app_token:
         try:
             client.apps_connections_open(app_token=settings.slack_app_token)
@@ -206,6 +193,23 @@ def _slack(settings: Settings, _: Translate) -> Iterator[Check]:
         except SlackApiError as exc:
             yield Check(False, _("Slack refused the Socket Mode token ({error})").format(error=exc.response.get("error", "")),
                         _("make an app-level token with connections:write (Basic Information > App-Level Tokens)"))  # fmt: skip
+
+
+def _slack_member(client: WebClient, name: str, user: str, _: Translate) -> Check:
+    """A person named in CM_USERS or ADMIN_USERS: a member of this Slack, still there."""
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        found = client.users_info(user=user)["user"]
+    except SlackApiError as exc:
+        return Check(False, _("{name}: {user} is not a member of this Slack ({error})").format(
+            name=name, user=user, error=exc.response.get("error", "")),
+            _("copy the member id from the person's profile (⋮ > Copy member ID)"))  # fmt: skip
+    if found.get("deleted"):
+        return Check(False, _("{name}: {user} has left this Slack").format(name=name, user=user),
+                     _("remove them from {name}").format(name=name))  # fmt: skip
+    return Check(True, _("{name}: {user} is a member (@{handle})").format(name=name, user=user,
+                 handle=found.get("name", "")))  # fmt: skip
 
 
 def _slack_channel(client: WebClient, name: str, channel: str, _: Translate) -> Check:

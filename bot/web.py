@@ -23,6 +23,34 @@ from handlers.core import outbox, ticks
 log = logging.getLogger(__name__)
 
 
+def health_of(
+    core: Core, listening: Callable[[], dict[str, Any]] | None
+) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    """`/healthz`: up, with the database reachable; what the platform still owes: `due` now,
+    `failing` (being retried) and `failed` (given up, the admins were told); stalled when
+    no tick came for three periods (nothing is being delivered)."""
+    started = core.deps.clock()
+
+    async def healthz(_request: Request) -> Response:
+        try:
+            counts = await asyncio.to_thread(outbox.health, core.deps)
+            last_tick = await asyncio.to_thread(ticks.last, core.deps)
+        except Exception:
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        now = core.deps.clock()
+        age = (now - last_tick).total_seconds() if last_tick else None
+        late = 3 * core.settings.tick_seconds
+        stalled = age > late if age is not None else (now - started).total_seconds() > late
+        body: dict[str, Any] = {"status": "stalled" if stalled else "ok", "database": "ok",
+                                "platform": core.settings.platform, **counts,
+                                "ticker_last_tick_age_seconds": round(age, 1) if age is not None else None}  # fmt: skip
+        if listening is not None:
+            body["mattermost_events"] = listening()
+        return JSONResponse(body, status_code=503 if stalled else 200)
+
+    return healthz
+
+
 def create_app(
     core: Core,
     *,
@@ -34,29 +62,7 @@ def create_app(
 ) -> Starlette:
     """`on_start` runs when the server starts and returns what to run when it stops;
     `listen` runs alongside the server (Mattermost's WebSocket), `listening` reports on it."""
-
-    async def healthz(_request: Request) -> Response:
-        """Up, with the database reachable; what the platform still owes: `due` now,
-        `failing` (being retried) and `failed` (given up, the admins were told)."""
-        try:
-            counts = await asyncio.to_thread(outbox.health, core.deps)
-            last_tick = await asyncio.to_thread(ticks.last, core.deps)
-        except Exception:
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        now = core.deps.clock()
-        age = (now - last_tick).total_seconds() if last_tick else None
-        late = 3 * core.settings.tick_seconds  # three periods without a tick: nothing is being delivered
-        stalled = age > late if age is not None else (now - started).total_seconds() > late
-        body: dict[str, Any] = {"status": "stalled" if stalled else "ok", "database": "ok",
-                                "platform": core.settings.platform, **counts,
-                                "ticker_last_tick_age_seconds": round(age, 1) if age is not None else None}  # fmt: skip
-        if listening is not None:
-            body["mattermost_events"] = listening()
-        return JSONResponse(body, status_code=503 if stalled else 200)
-
-    started = core.deps.clock()
-
-    routes = [Route("/healthz", healthz, methods=["GET"]), *(extra or [])]
+    routes = [Route("/healthz", health_of(core, listening), methods=["GET"]), *(extra or [])]
     if slack is not None:
         from bot.platforms.slack import events_route
 

@@ -88,8 +88,6 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret or "socket-mode", client=client, authorize=learnt_identity(client)
     )
-    commands = "|".join(re.escape(c) for c in deps.features.slash_commands)
-    prefixes = "|".join(re.escape(p.partition(".")[0]) for p in deps.features.buttons)
 
     async def take(ack: Any, request: Inbound, **answer: Any) -> None:
         """Slack never redelivers a command, a click or a form: each is new. A double click
@@ -97,6 +95,20 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
         row = await intake.receive(inbox.new_key("slack"), request)
         await ack(**answer)
         intake.process(row, request)
+
+    _hear_commands_and_clicks(app, deps, take)
+    _hear_forms(app, deps, chat, take)
+    _hear_shortcuts(app, deps, take)
+    _hear_events(app, intake)
+    return app
+
+
+Take = Callable[..., Awaitable[None]]
+
+
+def _hear_commands_and_clicks(app: AsyncApp, deps: Deps, take: Take) -> None:
+    commands = "|".join(re.escape(c) for c in deps.features.slash_commands)
+    prefixes = "|".join(re.escape(p.partition(".")[0]) for p in deps.features.buttons)
 
     @app.command(re.compile(rf"^/({commands})$"))
     async def on_command(ack: Any, command: dict[str, Any]) -> None:
@@ -114,6 +126,10 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
             body["user"]["id"], where["channel"], where, action_id=action["action_id"], value=action.get("value", "")
         )
         await take(ack, click)
+
+
+def _hear_forms(app: AsyncApp, deps: Deps, chat: SlackChat, take: Take) -> None:
+    """A form is checked before the ack: Slack shows the errors in the open modal."""
 
     @app.view(re.compile(".*"))
     async def on_view(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -133,19 +149,24 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
         )
         await take(ack, form)
 
-    if deps.features.shortcuts:
-        shortcuts = "|".join(re.escape(s) for s in deps.features.shortcuts)
 
-        @app.shortcut(re.compile(rf"^({shortcuts})$"))
-        async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
-            """A message shortcut brings the message; a global one only who chose it. The form
-            is opened from the trigger first: the message's link is asked for when it is sent."""
-            message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id", "")
-            where = _where(body.get("response_url", ""), body.get("trigger_id", ""), channel)
-            await take(ack, Shortcut(body["user"]["id"], channel, where, callback_id=body["callback_id"],
-                                     message_text=plain_text(message.get("text", "")),
-                                     message_author=message.get("user", ""), message_id=message.get("ts", "")))  # fmt: skip
+def _hear_shortcuts(app: AsyncApp, deps: Deps, take: Take) -> None:
+    if not deps.features.shortcuts:
+        return
+    shortcuts = "|".join(re.escape(s) for s in deps.features.shortcuts)
 
+    @app.shortcut(re.compile(rf"^({shortcuts})$"))
+    async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
+        """A message shortcut brings the message; a global one only who chose it. The form
+        is opened from the trigger first: the message's link is asked for when it is sent."""
+        message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id", "")
+        where = _where(body.get("response_url", ""), body.get("trigger_id", ""), channel)
+        await take(ack, Shortcut(body["user"]["id"], channel, where, callback_id=body["callback_id"],
+                                 message_text=plain_text(message.get("text", "")),
+                                 message_author=message.get("user", ""), message_id=message.get("ts", "")))  # fmt: skip
+
+
+def _hear_events(app: AsyncApp, intake: Intake) -> None:
     @app.middleware
     async def store_event(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:
         """Bolt acks an event before its listener runs: the row is written here, before that."""
@@ -162,8 +183,6 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
     async def on_event(context: Any) -> None:
         if "inbox" in context:  # the Messages tab is opened too: only the Home tab has a view
             intake.process(*context["inbox"])
-
-    return app
 
 
 def _where(response_url: str, trigger_id: str, channel: str) -> dict[str, str]:
