@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, MetaData, text
 
+from handlers.features import registry
 from storage.db import make_engine, migrate
 
 DUMMY_MIGRATIONS = (Path(__file__).parent / "dummy_feature" / "migrations",)
@@ -32,7 +33,7 @@ def engine(database_url: str) -> Iterator[Engine]:
     if engine.dialect.name == "postgresql":  # start from nothing, as a new install would
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    migrate(engine, DUMMY_MIGRATIONS)  # the dummy feature's table too: the tests run it beside the shipped ones
+    migrate(engine, (*registry().migrations, *DUMMY_MIGRATIONS))  # the dummy's table too: the tests run it
     yield engine
     engine.dispose()
 

@@ -18,7 +18,8 @@ from tests.unit.conftest import as_user
 
 
 def every_form(deps: Deps, lang: str) -> list[Form]:
-    """Open each form the way a person does: commands, then the buttons that ask for words."""
+    """Open each form the way a person does: every declared command with no words (those
+    that open a form do), then the buttons that ask for words on a news item and an entry."""
     cm_req, cm_reply = as_user("cm")
     leader_req, leader_reply = as_user("leader")
     router.command(deps, cm_req, "cm", f"language {lang}")
@@ -26,9 +27,9 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     router.command(deps, leader_req, "news", "Fête des bénévoles\nSamedi au local")
     news_id = "1"
     entry = entries.store(SqlUnitOfWork(deps), "cm", {"network": "facebook", "excerpt": "Honteux !"})
-    router.command(deps, leader_req, "news", "")
-    for text in ("role edit", "charter edit moderation", "charter edit speaking", "log"):
-        router.command(deps, cm_req, "cm", text)
+    for command in deps.features.commands:
+        top, _sep, words = command.path.partition(" ")
+        router.command(deps, cm_req, top, words)
     router.action(deps, cm_req, "news.schedule", news_id)
     router.action(deps, cm_req, "news.reject", news_id)
     router.action(deps, cm_req, "news.ask", news_id)
@@ -36,8 +37,6 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     router.action(deps, leader_req, "news.answer", news_id)
     router.action(deps, cm_req, "moderation.ignored", str(entry))
     router.action(deps, cm_req, "moderation.note", str(entry))
-    router.command(deps, leader_req, "cm", "remind")
-    router.command(deps, leader_req, "cm", "report")
     return leader_reply.forms + cm_reply.forms
 
 
