@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from typing import Any
 
 _TOKEN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
 
@@ -39,7 +40,7 @@ class Formatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
         self.redactor, self.tracebacks = redact, tracebacks
 
-    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]
+    def formatException(self, ei: Any) -> str:
         if self.tracebacks:
             return self.redactor.redact(super().formatException(ei))
         first = str(ei[1]).splitlines()[0] if str(ei[1]) else ""

@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
@@ -22,6 +22,8 @@ from bot.web import create_app
 from handlers.core import inbox
 from handlers.core.ports import ChatError
 from handlers.features import Register
+
+C = TypeVar("C")
 
 HandOn = Callable[[Item], None]
 
@@ -63,9 +65,19 @@ def slack_app(
     settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None, *, clock: Clock
 ) -> tuple[Core, AsyncApp]:
     from bot.platforms import slack
+    from bot.platforms.slack_chat import SlackChat
 
     core = platform_core(settings, features, clock=clock)
-    return core, slack.build_app(settings, core.deps, core.deps.chat, Intake(core.deps, hand_on))  # type: ignore[arg-type]
+    return core, slack.build_app(settings, core.deps, chat_of(core, SlackChat), Intake(core.deps, hand_on))
+
+
+def chat_of(core: Core, kind: type[C]) -> C:
+    """The core's chat port as the platform's own adapter (bootstrap.chat_for chose it from
+    the same settings): its routes need what only that platform's port has."""
+    chat = core.deps.chat
+    if not isinstance(chat, kind):
+        raise TypeError(f"{core.settings.platform} needs {kind.__name__}, not {type(chat).__name__}")
+    return chat
 
 
 def with_scheduler(core: Core) -> Callable[[], Callable[[], None]]:
@@ -88,16 +100,17 @@ def http_app(
         return None if hand_on else with_scheduler(core)
 
     if settings.platform == "mattermost":
+        from bot.platforms.mattermost_chat import MattermostChat
         from bot.platforms.mattermost_routes import routes
 
         core = platform_core(settings, features, clock=clock)
-        intake = Intake(core.deps, hand_on)
-        extra = routes(settings, core.deps, core.deps.chat, intake)  # type: ignore[arg-type]
+        intake, chat = Intake(core.deps, hand_on), chat_of(core, MattermostChat)
+        extra = routes(settings, core.deps, chat, intake)
         if settings.mattermost_events != "websocket":
             return core, create_app(core, extra=extra, on_start=on_start(core))
         from bot.platforms.mattermost_events import Events
 
-        events = Events(core.deps.chat.api, settings.mattermost_bot_token, intake)  # type: ignore[attr-defined]
+        events = Events(chat.api, settings.mattermost_bot_token, intake)
         return core, create_app(core, extra=extra, on_start=on_start(core), listen=events.run, listening=events.status)
     core, bolt = slack_app(settings, features, hand_on, clock=clock)
     return core, create_app(core, slack=bolt, on_start=on_start(core))

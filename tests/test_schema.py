@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 import tests.dummy_feature.tables  # noqa: F401  (its table joins the metadata, as a feature's does)
-from storage.db import alembic_config, heads
 from handlers.features import registry
+from storage.db import alembic_config, heads
 from tests.conftest import DUMMY_MIGRATIONS
 
 FOLDERS = (*registry().migrations, *DUMMY_MIGRATIONS)  # every feature's own branch, the dummy's too

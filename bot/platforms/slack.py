@@ -240,7 +240,7 @@ def events_route(settings: Settings, app: AsyncApp) -> Route:
     return Route("/slack/events", slack_events, methods=["POST"])
 
 
-def socket_mode_handler(app: AsyncApp, app_token: str):  # type: ignore[no-untyped-def]
+def socket_mode_handler(app: AsyncApp, app_token: str):  # type: ignore[no-untyped-def]  # its methods are untyped
     """Socket Mode: the same app, fed over a WebSocket; must be made inside the running loop."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 

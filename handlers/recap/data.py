@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -87,7 +88,7 @@ class Recap:
     reporters: int = 0  # how many members reported them
 
 
-def _grouped(session: Session, column, where) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+def _grouped(session: Session, column: Any, where: ColumnElement[bool]) -> list[tuple[str, int]]:
     query = select(column, func.count()).where(where).group_by(column).order_by(func.count().desc(), column)
     return [(str(k), int(n)) for k, n in session.execute(query)]
 

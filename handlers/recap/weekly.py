@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,7 +50,7 @@ def _row_line(row: Row, lang: str, now: datetime) -> Md:
     )
 
 
-def _counts(pairs: list[tuple[str, int]], label, lang: str) -> str:  # type: ignore[no-untyped-def]
+def _counts(pairs: list[tuple[str, int]], label: Callable[[str], str], lang: str) -> str:
     return " · ".join(f"{label(k)} {number(n, lang)}" for k, n in pairs) or "—"
 
 
