@@ -120,7 +120,7 @@ def export_command(settings: Settings, args: argparse.Namespace, features: Regis
     return 0
 
 
-def backup_command(settings: Settings, args: argparse.Namespace, _features: Registry) -> int:
+def backup_command(settings: Settings, args: argparse.Namespace, features: Registry) -> int:
     """`relais backup FILE` / `relais restore FILE [--force]`: one line saying what was done, or why not."""
     what, path, force = args.command, args.file, getattr(args, "force", False)
     from storage.backup import BackupError, backup, restore
@@ -135,7 +135,7 @@ def backup_command(settings: Settings, args: argparse.Namespace, _features: Regi
                 )
             )
         else:
-            restore(settings.database_url, path, force=force)
+            restore(settings.database_url, path, force=force, features=features.migrations)
             print(_("Backup {file} restored; the database is up to date.").format(file=path))
         return 0
     except BackupError as problem:

@@ -93,6 +93,7 @@ class Settings:
         for name in SECRETS:
             value = getattr(self, name)
             values += list(value) if isinstance(value, frozenset) else [value]
+        values += [str(self.features[s.name]) for s in _shipped_settings() if s.secret and s.name in self.features]
         return [v for v in values if v]
 
     @classmethod

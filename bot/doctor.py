@@ -20,7 +20,7 @@ from bot.config import Settings
 from handlers.core.i18n import translator
 from handlers.core.ports import ChatError
 from handlers.features import registry
-from storage.db import heads, make_engine, revisions
+from storage.db import applied, heads, make_engine, revisions
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -125,8 +125,9 @@ def _reachable_database(engine: Engine, _: Translate) -> Iterator[Check]:
                     _("check that the folder, or the database user, may write"))  # fmt: skip
         return
     yield Check(True, _("the database is reachable and takes writes"))
-    at, newest = revisions(engine), heads(registry().migrations)
-    if newest <= at:
+    folders = registry().migrations
+    at, newest = revisions(engine), heads(folders)
+    if newest <= applied(at, folders):
         yield Check(True, _("the database is at the newest revision ({head})").format(head=_listed(newest)))
     elif not at and not inspect(engine).get_table_names():
         yield Check(True, _("the database is empty: relais serve creates its tables when it starts"))

@@ -22,6 +22,7 @@ from handlers.reports import feature as reports
 from handlers.role import feature as role
 from handlers.tips import feature as tips
 from handlers.topics import feature as topics
+from handlers.watch import feature as watch
 
 Register = Callable[[Registry], None]
 FEATURES: tuple[Register, ...] = (
@@ -32,6 +33,7 @@ FEATURES: tuple[Register, ...] = (
     topics.register,
     moderation.register,
     reports.register,
+    watch.register,
     recap.register,
     reminders.register,
     onboarding.register,

@@ -50,8 +50,10 @@ def _where(feature: Path | None) -> dict[str, object]:
         return {"rev_id": f"{int(trunk) + 1:04d}", "head": trunk}
     name, made = feature.resolve().name, sorted((feature / "migrations").glob("*.py"))
     number = f"{name}_{len(made) + 1:04d}"
-    if not made:
-        return {"rev_id": number, "head": "base", "branch_label": name, "version_path": str(feature / "migrations")}
+    if not made:  # a new branch, after the shared history: its tables may point at the shared ones
+        (trunk,) = (h for h in heads() if h.isdigit())
+        return {"rev_id": number, "head": "base", "branch_label": name, "version_path": str(feature / "migrations"),
+                "depends_on": trunk}  # fmt: skip
     return {"rev_id": number, "head": f"{name}@head"}
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from storage.db import make_engine, migrate
+from storage.db import Folders, make_engine, migrate
 
 IN_USE = ("news", "moderation_entries", "inbox", "outbox", "charters", "reminders")
 
@@ -52,7 +52,7 @@ def backup(url: str, target: Path) -> int:
     return target.stat().st_size
 
 
-def restore(url: str, source: Path, *, force: bool) -> None:
+def restore(url: str, source: Path, *, force: bool, features: Folders = ()) -> None:
     if not source.is_file():
         raise BackupError("no_backup", str(source))
     parsed = make_url(url)
@@ -82,7 +82,7 @@ def restore(url: str, source: Path, *, force: bool) -> None:
             raise BackupError("tool_failed", _first_error(run.stderr))
     engine = make_engine(url)
     try:
-        migrate(engine)  # a backup from an older Relais is brought up to date
+        migrate(engine, features)  # a backup from an older Relais is brought up to date, every feature's tables too
     finally:
         engine.dispose()
 

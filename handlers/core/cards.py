@@ -21,8 +21,8 @@ def where_posted(session: Session, kind: str, item_id: int) -> MessageRef | None
     return MessageRef(card.channel, card.message_id) if card else None
 
 
-def show_card(uow: UnitOfWork, kind: str, item_id: int, card: Message, *, post: bool = True) -> Sent:
-    """The item's card updated where it is; else posted in the CM queue channel, and where
+def show_card(uow: UnitOfWork, kind: str, item_id: int, card: Message, *, post: bool = True, channel: str = "") -> Sent:
+    """The item's card updated where it is; else posted in `channel` (the CM queue channel by default), and where
     it went handed back for the outbox to keep with the delivery. With `post=False` an
     item with no card yet is left alone (its pending post will show it as it is then)."""
     with uow.reading() as s:
@@ -32,7 +32,7 @@ def show_card(uow: UnitOfWork, kind: str, item_id: int, card: Message, *, post: 
         return Sent()
     if not post:
         return Sent()
-    return Sent(cards=(CardAt(kind, item_id, uow.chat.post(uow.team.queue_channel, card)),))
+    return Sent(cards=(CardAt(kind, item_id, uow.chat.post(channel or uow.team.queue_channel, card)),))
 
 
 def posted_among(session: Session, kind: str, ids: Iterable[int]) -> list[int]:

@@ -139,6 +139,7 @@ class Setting(Generic[T]):
     default: str
     parse: Callable[[str, Translate], T]
     help: str
+    secret: bool = False  # a token or password: blanked out wherever the logs would show it
 
     def of(self, team: Team) -> T:
         """This setting's value for the team: the one read at start, else the default."""

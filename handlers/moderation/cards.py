@@ -15,6 +15,8 @@ from handlers.moderation.tables import ModerationEntry, ModerationEvent
 NETWORKS: dict[str, str] = {
     "facebook": "Facebook",
     "instagram": "Instagram",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
     "x": "X",
     "linkedin": "LinkedIn",
     "youtube": "YouTube",

@@ -1,0 +1,73 @@
+"""A thread's card: the post it answers (or its source's hour), how many items it holds
+and how they were triaged, and the first ones still to triage, each with its two
+buttons. One card per thread, updated in place: 300 replies are one card."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.core.cards import show_card
+from handlers.core.dates import write_moment
+from handlers.core.i18n import translator
+from handlers.core.messages import Button, Md, Message
+from handlers.core.registry import Sending, Sent
+from handlers.core.work import UnitOfWork
+from handlers.moderation.cards import network_label
+from handlers.watch.collect import ThreadCard
+from handlers.watch.sources import CHANNEL
+from handlers.watch.tables import WatchItem, WatchThread
+
+SHOWN = 5  # items with their buttons on a card; the rest are counted
+TEXT_SHOWN = 300  # characters of an item's text on the card; its link leads to the whole
+
+
+def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
+    with uow.reading() as s:
+        thread = s.get(WatchThread, message.thread_id)
+        items = list(s.scalars(select(WatchItem).where(WatchItem.thread_id == message.thread_id)
+                               .order_by(WatchItem.posted_at, WatchItem.id)))  # fmt: skip
+    if thread is None or not items:
+        return Sent()
+    card = thread_card(thread, items, uow.team.language, uow)
+    return show_card(uow, "watch", thread.id, card, channel=CHANNEL.of(uow.team))
+
+
+def thread_card(thread: WatchThread, items: list[WatchItem], lang: str, uow: UnitOfWork) -> Message:
+    _ = translator(lang)
+    waiting = [i for i in items if i.state == "to_triage"]
+    negative = sum(1 for i in items if i.state == "negative")
+    summary = Md.of(_("Messages: {n} — to triage: {waiting}, negative: {negative}, nothing to report: {nothing}"),
+                    n=len(items), waiting=len(waiting), negative=negative,
+                    nothing=len(items) - len(waiting) - negative)  # fmt: skip
+    lines = [_line(n, i, lang, uow) for n, i in enumerate(waiting[:SHOWN], 1)]
+    if len(waiting) > SHOWN:
+        lines.append(Md.of(_("… and {n} more to triage: they appear here as these are triaged."),
+                           n=len(waiting) - SHOWN))  # fmt: skip
+    buttons = [b for n, i in enumerate(waiting[:SHOWN], 1) for b in _buttons(n, i, lang)]
+    return Message(title=_title(thread, items[0], lang), text=Md.join([summary, *lines], sep="\n\n"),
+                   context=Md.of("{l}", l=thread.parent_link) if thread.parent_link else None, actions=buttons)  # fmt: skip
+
+
+def _title(thread: WatchThread, first: WatchItem, lang: str) -> str:
+    _ = translator(lang)
+    if thread.parent_excerpt or thread.parent_link:
+        return _("💬 Replies to “{post}”").format(post=thread.parent_excerpt or thread.parent_link)
+    if first.network == "alert":
+        return _("🔔 Alerts — {source}").format(source=thread.source.removeprefix("feed:"))
+    return _("📣 Mentions on {network}").format(network=network_label(first.network, lang))
+
+
+def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork) -> Md:
+    _ = translator(lang)
+    text = item.text if len(item.text) <= TEXT_SHOWN else item.text[: TEXT_SHOWN - 1] + "…"
+    who = item.author_name if item.author_name and item.author_name != item.author_handle else ""
+    return Md.of(_("{n}. **{handle}** {name} — {when}\n{text}\n{link}"), n=n, handle=item.author_handle, name=who,
+                 when=write_moment(item.posted_at, lang, uow.team.timezone), text=text, link=item.link)  # fmt: skip
+
+
+def _buttons(n: int, item: WatchItem, lang: str) -> list[Button]:
+    _ = translator(lang)
+    return [
+        Button("watch.negative", _("{n}: Negative → log").format(n=n), str(item.id), style="danger"),
+        Button("watch.nothing", _("{n}: Nothing to report").format(n=n), str(item.id)),
+    ]

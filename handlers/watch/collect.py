@@ -1,0 +1,116 @@
+"""One round of the watch: each configured source read page after page, each page's
+items stored once with the cursor that ends it, in one transaction; a restart, a crash
+mid-round or two instances give no item twice and none skipped. The cards of the
+threads that grew are owed once per round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from handlers.core.once import add_once
+from handlers.core.registry import Outgoing, Owed
+from handlers.core.work import UnitOfWork
+from handlers.watch.found import Found, Page, SourceError
+from handlers.watch.sources import BACKFILL, INTERVAL, Reader, names, reader
+from handlers.watch.tables import WatchItem, WatchSource, WatchThread
+
+
+@dataclass(frozen=True)
+class ThreadCard(Outgoing, kind="watch.card"):
+    """A thread's card in the watch channel, posted or updated in place."""
+
+    thread_id: int
+
+
+def poll_due(uow: UnitOfWork, now: datetime) -> None:
+    """Every tick: the sources not read for `WATCH_INTERVAL_SECONDS`."""
+    configured = names(uow.team)
+    if not configured:
+        return
+    with uow.reading() as s:
+        polled: dict[str, datetime | None] = {
+            n: at for n, at in s.execute(select(WatchSource.name, WatchSource.polled_at))
+        }
+    wait = timedelta(seconds=INTERVAL.of(uow.team))
+    for name in configured:
+        last = polled.get(name)
+        if last is None or now - last >= wait:
+            poll(uow, name, now)
+
+
+def poll(uow: UnitOfWork, name: str, now: datetime) -> int:
+    """One source, to its newest item; how many items were new."""
+    with uow.reading() as s:
+        state = s.get(WatchSource, name)
+        cursor = state.cursor if state else ""
+    since, added = now - timedelta(days=BACKFILL.of(uow.team)), 0
+    with reader(uow.team, name) as source:
+        while True:
+            page = _read(uow, name, source, cursor, since, now)
+            if page is None:
+                return added
+            added += _store(uow, name, page, now)
+            cursor = page.cursor
+            if not page.more:
+                return added
+
+
+def _read(uow: UnitOfWork, name: str, source: Reader, cursor: str, since: datetime, now: datetime) -> Page | None:
+    try:
+        return source.page(cursor, since, now)
+    except SourceError as problem:
+        with uow.writing() as s:
+            state = s.get(WatchSource, name) or WatchSource(name=name)
+            state.polled_at, state.error = now, str(problem)
+            state.failing_since = state.failing_since or now
+            s.add(state)
+        return None
+
+
+def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
+    """The page's items and its cursor, in one transaction; the grown threads' cards owed."""
+    grown: dict[int, int] = {}  # thread -> its newest new item
+    added = 0
+    with uow.writing() as s:
+        for found in page.items:
+            thread_id = _thread(uow, name, found)
+            item_id = add_once(s, WatchItem, "key", _values(name, found, thread_id, now))
+            if item_id is not None:
+                grown[thread_id], added = max(grown.get(thread_id, 0), item_id), added + 1
+        state = s.get(WatchSource, name) or WatchSource(name=name)
+        state.cursor, state.polled_at, state.ok_at, state.failing_since, state.error = page.cursor, now, now, None, ""
+        s.add(state)
+        uow.queue(*(Owed(ThreadCard(t), f"watch:card:{t}:{newest}") for t, newest in grown.items()))
+    return added
+
+
+def _thread(uow: UnitOfWork, name: str, found: Found) -> int:
+    """The item's card: the post it answers, else its source's hour (local time)."""
+    hour = found.posted_at.astimezone(uow.team.timezone).strftime("%Y-%m-%dT%H")
+    key = f"{name} {found.thread}" if found.thread else f"{name} hour:{hour}"
+    values = {"key": key, "source": name, "parent_link": found.parent_link, "parent_excerpt": found.parent_excerpt}
+    made = add_once(uow.session, WatchThread, "key", values)
+    if made is not None:
+        return made
+    return uow.session.scalars(select(WatchThread.id).where(WatchThread.key == key)).one()
+
+
+def _values(name: str, found: Found, thread_id: int, now: datetime) -> dict[str, object]:
+    return {
+        "key": f"{name} {found.network_id}",
+        "source": name,
+        "network_id": found.network_id,
+        "network": found.network,
+        "kind": found.kind,
+        "author_handle": found.author_handle,
+        "author_name": found.author_name,
+        "text": found.text,
+        "link": found.link,
+        "posted_at": found.posted_at,
+        "thread_id": thread_id,
+        "state": "to_triage",
+        "collected_at": now,
+    }

@@ -1,0 +1,111 @@
+"""Mastodon (and servers speaking its client API, such as snac2): the account's mention
+notifications, where replies to it arrive too. Read with `min_id` after the stored cursor,
+40 at a time; a new connection reads back `WATCH_BACKFILL_DAYS` with `max_id`. Nothing
+is marked read on the server (no markers): the CM's own apps keep their unread counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from handlers.watch.found import Found, Page, SourceError, first_line, plain_text
+
+LIMIT = 40
+NOTIFICATIONS = "/api/v1/notifications"
+
+
+class Mastodon:
+    def __init__(self, url: str, token: str, *, timeout: float = 10, transport: httpx.BaseTransport | None = None):
+        self.client = httpx.Client(base_url=url.rstrip("/"), headers={"Authorization": f"Bearer {token}"},
+                                   timeout=timeout, transport=transport)  # fmt: skip
+        self._me: str | None = None
+        self._posts: dict[str, tuple[str, str]] = {}
+
+    def page(self, cursor: str, since: datetime, now: datetime) -> Page:
+        """The notifications after `cursor`, oldest page first; without a cursor, those since `since`."""
+        if not cursor:
+            return self._backfill(since)
+        found = [n for n in self._get(NOTIFICATIONS, {"types[]": "mention", "limit": LIMIT, "min_id": cursor})
+                 if n["id"] != cursor]  # fmt: skip  # snac2 hands the cursor's own item back
+        if not found:
+            return Page([], cursor)
+        newest = max(found, key=lambda n: _order(n["id"]))["id"]
+        return Page(self._items(found), newest, more=len(found) >= LIMIT - 1)
+
+    def _backfill(self, since: datetime) -> Page:
+        """Newest first, page after page, until the notifications are older than `since`."""
+        kept: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"types[]": "mention", "limit": LIMIT}
+        while True:
+            batch = self._get(NOTIFICATIONS, params)
+            fresh = [n for n in batch if _when(n["created_at"]) >= since]
+            kept += fresh
+            if len(batch) < LIMIT or len(fresh) < len(batch):
+                break
+            params["max_id"] = min((n["id"] for n in batch), key=_order)
+        newest = max((n["id"] for n in kept), key=_order, default="")
+        return Page(self._items(kept), newest or "0")
+
+    def _items(self, notifications: list[dict[str, Any]]) -> list[Found]:
+        return [self._item(n) for n in sorted(notifications, key=lambda n: _order(n["id"])) if n.get("status")]
+
+    def _item(self, notification: dict[str, Any]) -> Found:
+        status, account = notification["status"], notification["account"]
+        parent = status.get("in_reply_to_id") or ""
+        own = parent and status.get("in_reply_to_account_id") == self._my_id()
+        link, excerpt = self._post(parent) if own else ("", "")
+        return Found(
+            network_id=str(notification["id"]),
+            network="mastodon",
+            kind="reply" if own else "mention",
+            author_handle="@" + account.get("acct", ""),
+            author_name=account.get("display_name") or account.get("username", ""),
+            text=plain_text(status.get("content", "")),
+            link=status.get("url") or status.get("uri", ""),
+            posted_at=_when(status.get("created_at") or notification["created_at"]),
+            thread=parent if own else "",
+            parent_link=link,
+            parent_excerpt=excerpt,
+        )
+
+    def _my_id(self) -> str:
+        if self._me is None:
+            self._me = str(self._get("/api/v1/accounts/verify_credentials", {})["id"])
+        return self._me
+
+    def _post(self, status_id: str) -> tuple[str, str]:
+        """The association's post a reply answers: its link and first line (asked once per round)."""
+        if status_id not in self._posts:
+            status = self._get(f"/api/v1/statuses/{status_id}", {})
+            self._posts[status_id] = (
+                status.get("url") or status.get("uri", ""),
+                first_line(plain_text(status.get("content", ""))),
+            )
+        return self._posts[status_id]
+
+    def whoami(self) -> str:
+        """The account the token opens (`relais doctor`)."""
+        me = self._get("/api/v1/accounts/verify_credentials", {})
+        return "@" + str(me.get("acct") or me.get("username", ""))
+
+    def _get(self, path: str, params: dict[str, Any]) -> Any:
+        try:
+            response = self.client.get(path, params=params)
+        except httpx.HTTPError as exc:
+            raise SourceError(f"Mastodon unreachable ({type(exc).__name__})") from None
+        if response.status_code in (401, 403):
+            raise SourceError(f"Mastodon refused the token (HTTP {response.status_code})")
+        if response.status_code >= 400:
+            raise SourceError(f"Mastodon answered HTTP {response.status_code}")
+        return response.json()
+
+
+def _order(network_id: str) -> tuple[int, str]:
+    """Mastodon's ids grow with time: numbers compare as numbers, others as text."""
+    return (int(network_id), "") if network_id.isdigit() else (0, network_id)
+
+
+def _when(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))

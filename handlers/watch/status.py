@@ -1,0 +1,64 @@
+"""`/cm watch` and `relais watch poll`: the sources, where each stands, what waits."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from handlers.core.context import Request
+from handlers.core.dates import write_moment
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message
+from handlers.core.registry import Terminal
+from handlers.core.work import UnitOfWork
+from handlers.watch.collect import poll
+from handlers.watch.sources import names
+from handlers.watch.tables import WatchItem, WatchSource
+
+
+def show(uow: UnitOfWork, req: Request, _rest: str) -> None:
+    req.reply.reply(Message(text=Md.join(lines(uow, req.language))))
+
+
+def lines(uow: UnitOfWork, lang: str) -> list[Md]:
+    _ = translator(lang)
+    configured = names(uow.team)
+    if not configured:
+        return [Md.of(_("No source is watched: set MASTODON_URL and MASTODON_ACCESS_TOKEN, or WATCH_FEEDS "
+                        "(see docs/settings.md)."))]  # fmt: skip
+    with uow.reading() as s:
+        states = {w.name: w for w in s.scalars(select(WatchSource))}
+        waiting = s.scalar(select(func.count()).select_from(WatchItem).where(WatchItem.state == "to_triage")) or 0
+    said = [Md.of(_("Messages to triage: {n}"), n=waiting)]
+    for name in configured:
+        said.append(_state(name, states.get(name), lang, uow))
+    return said
+
+
+def _state(name: str, state: WatchSource | None, lang: str, uow: UnitOfWork) -> Md:
+    _ = translator(lang)
+    shown = "Mastodon" if name == "mastodon" else name.removeprefix("feed:")
+    if state is None or state.polled_at is None:
+        return Md.of(_("• {source}: not read yet"), source=shown)
+    if state.failing_since is not None:
+        return Md.of(_("• {source}: ⚠️ failing since {when} ({error})"), source=shown,
+                     when=write_moment(state.failing_since, lang, uow.team.timezone), error=state.error)  # fmt: skip
+    when = write_moment(state.ok_at or state.polled_at, lang, uow.team.timezone)
+    return Md.of(_("• {source}: ✅ read {when}"), source=shown, when=when)
+
+
+def cli_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> None:
+    parser.add_argument("action", choices=["poll"], help=_("poll: read every configured source once"))
+
+
+def cli(uow: UnitOfWork, _args: argparse.Namespace, terminal: Terminal) -> int:
+    """`relais watch poll`: one round now, each source's new messages counted."""
+    _ = translator(uow.team.language)
+    configured = names(uow.team)
+    for name in configured:
+        added = poll(uow, name, uow.clock())
+        print(_("{source}: {n} new").format(source=name, n=added), file=terminal.out)
+    terminal.show("", Message(text=Md.join(lines(uow, uow.team.language))))
+    return 0 if configured else 1

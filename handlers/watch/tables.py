@@ -1,0 +1,58 @@
+"""What the watch collects: each item once (by its source and the network's own id),
+the thread it belongs to (the association's post it answers, or its source's hour for
+alerts and mentions outside a thread), and each source's cursor and health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base, UTCDateTime, utcnow
+
+
+class WatchThread(Base):
+    """One card in the watch channel: the replies to one post, or one source's hour."""
+
+    __tablename__ = "watch_threads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(700), unique=True)  # "<source> <post id>" or "<source> hour:2026-12-07T09"
+    source: Mapped[str] = mapped_column(String(300))
+    parent_link: Mapped[str] = mapped_column(Text, default="")
+    parent_excerpt: Mapped[str] = mapped_column(Text, default="")  # the post's first line
+
+
+class WatchItem(Base):
+    """A reply, mention, quote or alert, its text exactly as written, and how the CM triaged it."""
+
+    __tablename__ = "watch_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(700), unique=True)  # "<source> <the network's id>": stored once
+    source: Mapped[str] = mapped_column(String(300))
+    network_id: Mapped[str] = mapped_column(String(300))
+    network: Mapped[str] = mapped_column(String(20))  # mastodon | bluesky | alert
+    kind: Mapped[str] = mapped_column(String(10))  # reply | mention | quote | alert
+    author_handle: Mapped[str] = mapped_column(String(300), default="")
+    author_name: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(Text, default="")
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("watch_threads.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="to_triage", index=True)  # to_triage | negative | nothing
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_entries.id"))
+    triaged_by: Mapped[str | None] = mapped_column(String(64))
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WatchSource(Base):
+    """Where a source stands: its cursor (stored with the page it ends), and its health."""
+
+    __tablename__ = "watch_sources"
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    cursor: Mapped[str] = mapped_column(Text, default="")  # the newest id read, or a feed's ETag / Last-Modified
+    polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,53 @@
+"""The CM's one click on a watch item: « Négatif → journal » makes the moderation entry
+(the same one a member's report of that link makes: links compared as for reports),
+« RAS » sets it aside. A second click, or another CM's, changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from handlers.core.context import Request
+from handlers.core.i18n import translator
+from handlers.core.messages import Md, Message
+from handlers.core.once import changed
+from handlers.core.registry import Owed
+from handlers.core.work import UnitOfWork
+from handlers.moderation import delivery
+from handlers.moderation.cards import NETWORKS
+from handlers.moderation.entries import write_entry
+from handlers.moderation.links import link_key
+from handlers.moderation.log import EXCERPT_MAX
+from handlers.moderation.tables import ModerationEntry
+from handlers.watch.collect import ThreadCard
+from handlers.watch.tables import WatchItem
+
+
+def triage(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
+    """`watch.negative` / `watch.nothing` on an item's card."""
+    if verb not in ("negative", "nothing") or not value.isdigit():
+        return
+    with uow.writing() as s:
+        item = s.get(WatchItem, int(value))
+        if item is None or item.state != "to_triage":
+            _ = translator(req.language)
+            req.reply.reply(Message(text=Md.of(_("This message was triaged already."))))
+            return
+        entry_id = _entry_for(uow, req, item) if verb == "negative" else None
+        moved = changed(s, update(WatchItem).where(WatchItem.id == item.id, WatchItem.state == "to_triage")
+                        .values(state=verb, entry_id=entry_id, triaged_by=req.user_id, triaged_at=uow.clock()))  # fmt: skip
+        if moved:
+            uow.queue(Owed(ThreadCard(item.thread_id), f"watch:card:{item.thread_id}:triaged:{item.id}"))
+
+
+def _entry_for(uow: UnitOfWork, req: Request, item: WatchItem) -> int:
+    """The log's entry for this message: the one its link has already, else a new pending one."""
+    key = link_key(item.link)
+    known = uow.session.scalars(select(ModerationEntry.id).where(ModerationEntry.link_key == key).limit(1)).first()
+    if key and known is not None:
+        return known
+    excerpt = item.text if len(item.text) <= EXCERPT_MAX else item.text[: EXCERPT_MAX - 1] + "…"
+    values = {"network": item.network if item.network in NETWORKS else "website", "link": item.link,
+              "author": item.author_handle, "excerpt": excerpt or "—", "handling": "pending", "note": ""}  # fmt: skip
+    entry_id = write_entry(uow.session, req.user_id, values, item.posted_at)
+    uow.queue(delivery.post_card(entry_id))
+    return entry_id

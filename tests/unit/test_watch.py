@@ -1,0 +1,139 @@
+"""The watch against a real Mastodon-API server (snac2): a reply and a mention reach
+their cards, the CM's « Négatif → journal » makes the log's entry, and a restart or two
+instances collect nothing twice. Alert feeds from an Atom file served here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers.core import router
+from handlers.core.deps import Deps
+from handlers.moderation.tables import ModerationEntry
+from handlers.watch import collect
+from handlers.watch.tables import WatchItem
+from tests.networks.snac import Snac, running_snac, until
+from tests.unit.conftest import as_user, done, text_of
+
+
+@pytest.fixture(scope="module")
+def snac(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    with running_snac(tmp_path_factory.mktemp("snac")) as server:
+        yield server
+
+
+def watching(deps: Deps, **settings: object) -> Deps:
+    """The team with the watch's settings (as read at start); a long backfill: the test's
+    clock may stand months away from the server's."""
+    return replace(deps, team=replace(deps.team, settings={**deps.team.settings, "WATCH_BACKFILL_DAYS": 3650,
+                                                               **settings}))  # fmt: skip
+
+
+def on_mastodon(deps: Deps, snac: Snac) -> Deps:
+    return watching(deps, MASTODON_URL=snac.base, MASTODON_ACCESS_TOKEN=snac.tokens["asso"])
+
+
+def stored(deps: Deps) -> int:
+    with deps.db() as s:
+        return int(s.scalar(select(func.count()).select_from(WatchItem)) or 0)
+
+
+def test_a_reply_and_a_mention_reach_their_cards_and_the_cm_logs_the_reply(deps, chat, snac):
+    post = snac.post("asso", "Notre loto samedi à la salle des fêtes !")
+    reply = snac.post("alice", "@asso Encore un loto… merci pour rien 🙄 https://example.org/a?b=1&c=2", post["id"])
+    mention = snac.post("alice", "@asso vous serez au forum des associations ?")
+    until(lambda: {reply["id"], mention["id"]} <= {n["status"]["id"] for n in snac.mentions("asso")})
+    d = on_mastodon(deps, snac)
+    done(collect.poll_due, d, d.clock())
+
+    cards = {card.title: text_of(card) for _c, card, _t in chat.posts}
+    assert "💬 Replies to “Notre loto samedi à la salle des fêtes !”" in cards, (cards, chat.posts)
+    replies = cards["💬 Replies to “Notre loto samedi à la salle des fêtes !”"]
+    assert "Encore un loto… merci pour rien 🙄 https://example.org/a?b=1&c=2" in replies  # as written, link kept
+    assert "[1: Negative → log]" in replies and "[1: Nothing to report]" in replies
+    assert "vous serez au forum des associations ?" in cards["📣 Mentions on Mastodon"]
+
+    with d.db() as s:
+        item = s.scalars(select(WatchItem).where(WatchItem.link == reply["url"])).one()
+    leader, leader_reply = as_user("leader")
+    router.action(d, leader, "watch.negative", str(item.id))  # only the CM triages
+    cm, cm_reply = as_user("cm")
+    router.action(d, cm, "watch.negative", str(item.id))
+    router.action(d, cm, "watch.negative", str(item.id))  # a second click changes nothing
+    assert cm_reply.last == "This message was triaged already."
+    with d.db() as s:
+        entry = s.scalars(select(ModerationEntry)).one()
+    assert (entry.network, entry.link, entry.handling) == ("mastodon", reply["url"], "pending")
+    assert entry.author == item.author_handle and entry.excerpt == item.text and entry.seen_at == item.posted_at
+    assert "Messages: 1 — to triage: 0, negative: 1, nothing to report: 0" in text_of(chat.updates[-1][1])
+
+    before = stored(d)
+    done(collect.poll_due, replace(d, clock=lambda: d.clock() + timedelta(hours=1)), d.clock())  # a restart
+    assert stored(d) == before
+
+
+def test_two_instances_reading_at_once_store_each_item_once(deps, snac):
+    snac.post("alice", "@asso deux instances, un seul message")
+    until(lambda: any("deux instances" in n["status"]["content"] for n in snac.mentions("asso")))
+    d = on_mastodon(deps, snac)
+    rounds = [threading.Thread(target=done, args=(collect.poll, d, "mastodon", d.clock())) for _ in range(2)]
+    for r in rounds:
+        r.start()
+    for r in rounds:
+        r.join()
+    with d.db() as s:
+        keys = s.scalars(select(WatchItem.key)).all()
+    assert len(keys) == len(set(keys)) == len(snac.mentions("asso"))
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><id>tag:google.com,2005:reference:alerts</id>
+<title>Google Alert - "Les Amis du Quartier"</title><updated>2026-12-05T10:00:00Z</updated>
+<entry><id>tag:google.com,2013:googlealerts/feed:1</id><title type="html">Les Amis du Quartier &lt;b&gt;critiqués&lt;/b&gt;</title>
+<link href="https://www.google.com/url?rct=j&amp;url=https://journal.example/article"/>
+<published>2026-12-05T09:00:00Z</published><updated>2026-12-05T09:00:00Z</updated>
+<content type="html">Le loto des &lt;b&gt;Amis du Quartier&lt;/b&gt; fait grincer des dents</content></entry></feed>"""
+
+
+class _Feed(BaseHTTPRequestHandler):
+    asked: list[str] = []
+
+    def do_GET(self) -> None:
+        _Feed.asked.append(self.headers.get("If-None-Match", ""))
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.end_headers()
+            return
+        body = ATOM.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/atom+xml")
+        self.send_header("ETag", '"v1"')
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+def test_an_alert_feed_reaches_its_card_and_an_unchanged_feed_costs_a_304(deps, chat):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/alerts.xml"
+    d = watching(deps, WATCH_FEEDS=(url,), WATCH_INTERVAL_SECONDS=2)
+    try:
+        done(collect.poll, d, f"feed:{url}", d.clock())
+        done(collect.poll, d, f"feed:{url}", d.clock())
+    finally:
+        server.shutdown()
+    (card,) = [m for _c, m, _t in chat.posts]
+    assert card.title == f"🔔 Alerts — {url}"
+    assert "Les Amis du Quartier critiqués\nLe loto des Amis du Quartier fait grincer des dents" in text_of(card)
+    assert "https://www.google.com/url?rct=j&url=https://journal.example/article" in text_of(card)
+    assert _Feed.asked[-2:] == ["", '"v1"'] and stored(d) == 1
