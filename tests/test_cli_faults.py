@@ -30,6 +30,7 @@ ARGS: dict[str, list[str]] = {
     "backup": ["backup", "{tmp}/relais.bak"],
     "restore": ["restore", "{tmp}/relais.bak"],
     "mattermost-setup": ["mattermost-setup", "--team", "asso"],
+    "watch": ["watch", "poll"],
 }
 SLACK = {"RELAIS_PLATFORM": "slack", "SLACK_BOT_TOKEN": "xoxb-1-2-fault", "SLACK_SIGNING_SECRET": "fault-secret",
          "CM_QUEUE_CHANNEL": "CQUEUE", "TEAM_CHANNEL": "CTEAM", "RELAIS_HTTP_TIMEOUT": "1"}  # fmt: skip

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from handlers.core.context import Request
 from handlers.core.dates import write_moment
 from handlers.core.i18n import translator
-from handlers.core.messages import Md, Message
+from handlers.core.messages import Markup, Md, Message
 from handlers.core.registry import Terminal
 from handlers.core.work import UnitOfWork
 from handlers.watch.collect import poll
@@ -54,11 +54,19 @@ def cli_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -> N
 
 
 def cli(uow: UnitOfWork, _args: argparse.Namespace, terminal: Terminal) -> int:
-    """`relais watch poll`: one round now, each source's new messages counted."""
+    """`relais watch poll`: one round now, each source's new messages counted, then where each stands."""
     _ = translator(uow.team.language)
     configured = names(uow.team)
+    if not configured:
+        print(_("relais: no source is watched: set MASTODON_URL and MASTODON_ACCESS_TOKEN, or WATCH_FEEDS "
+                "(see docs/settings.md)"), file=terminal.err)  # fmt: skip
+        return 2
     for name in configured:
         added = poll(uow, name, uow.clock())
         print(_("{source}: {n} new").format(source=name, n=added), file=terminal.out)
-    terminal.show("", Message(text=Md.join(lines(uow, uow.team.language))))
-    return 0 if configured else 1
+    for line in lines(uow, uow.team.language):
+        print(PLAIN.render(line), file=terminal.out)
+    return 0
+
+
+PLAIN = Markup(escape=str, mention=lambda user: f"@{user}", bold="", code_marks=False)  # a terminal shows text as it is
