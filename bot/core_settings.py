@@ -11,10 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config_values import country, database_url, ids
+from handlers.core.declarations import Translate
 from handlers.core.registry import Setting, SettingError
-from handlers.core.schedule import whole_number
+from handlers.core.schedule import as_written, whole_number
 
-Translate = Callable[[str], str]
 PLATFORMS = ("console", "slack", "mattermost")
 
 
@@ -38,10 +38,6 @@ def time_zone(raw: str, _: Translate) -> ZoneInfo:
         raise SettingError(_("unknown time zone {got} (e.g. Europe/Paris)").format(got=repr(raw))) from None
 
 
-def text(raw: str, _: Translate) -> str:
-    return raw
-
-
 def id_list(raw: str, _: Translate) -> frozenset[str]:
     return ids(raw)
 
@@ -52,23 +48,23 @@ CORE: tuple[Setting[Any], ...] = (
     Setting("DATABASE_URL", "sqlite:///relais.db", database_url, "a SQLite file or a PostgreSQL address"),
     LANGUAGE,
     Setting("RELAIS_TIMEZONE", "Europe/Paris", time_zone, "the time zone of every schedule and date"),
-    Setting("CM_QUEUE_CHANNEL", "", text,
+    Setting("CM_QUEUE_CHANNEL", "", as_written,
             "the channel id where news and negative messages land for the CM (required but in the console)"),
-    Setting("TEAM_CHANNEL", "", text, "the channel id of the weekly moderation recap"),
-    Setting("LEADERS_CHANNEL", "", text,
+    Setting("TEAM_CHANNEL", "", as_written, "the channel id of the weekly moderation recap"),
+    Setting("LEADERS_CHANNEL", "", as_written,
             "the leaders' channel: the weekly call for news and tips (empty: not posted)"),
     Setting("CM_USERS", "", id_list, "the community managers' user ids, comma-separated"),
     Setting("ADMIN_USERS", "", id_list, "the administrators' user ids, comma-separated"),
     Setting("HOLIDAYS_COUNTRY", "FR", country, "no reminder on this country's public holidays (empty: none)"),
-    Setting("SLACK_BOT_TOKEN", "", text, "the Slack app's bot token (`xoxb-`)"),
-    Setting("SLACK_SIGNING_SECRET", "", text, "the Slack app's signing secret (HTTP mode)"),
-    Setting("SLACK_APP_TOKEN", "", text, "an `xapp-` token: Socket Mode; empty: HTTP mode"),
-    Setting("SLACK_API_URL", "https://slack.com/api/", text, "the Web API's address (the tests point it at their fake)"),
-    Setting("MATTERMOST_URL", "", text, "the Mattermost server"),
-    Setting("MATTERMOST_BOT_TOKEN", "", text, "the Mattermost bot account's token"),
+    Setting("SLACK_BOT_TOKEN", "", as_written, "the Slack app's bot token (`xoxb-`)"),
+    Setting("SLACK_SIGNING_SECRET", "", as_written, "the Slack app's signing secret (HTTP mode)"),
+    Setting("SLACK_APP_TOKEN", "", as_written, "an `xapp-` token: Socket Mode; empty: HTTP mode"),
+    Setting("SLACK_API_URL", "https://slack.com/api/", as_written, "the Web API's address (the tests point it at their fake)"),
+    Setting("MATTERMOST_URL", "", as_written, "the Mattermost server"),
+    Setting("MATTERMOST_BOT_TOKEN", "", as_written, "the Mattermost bot account's token"),
     Setting("MATTERMOST_COMMAND_TOKENS", "", id_list,
             "the slash commands' tokens (`relais mattermost-setup` prints them)"),
-    Setting("RELAIS_PUBLIC_URL", "", text, "where Mattermost calls Relais back for buttons and forms"),
+    Setting("RELAIS_PUBLIC_URL", "", as_written, "where Mattermost calls Relais back for buttons and forms"),
     Setting("MATTERMOST_EVENTS", "websocket", one_of("websocket", "webhook"),
             "how Relais hears posts: `websocket` (mentions anywhere it is a member, direct messages) "
             "or `webhook` (the outgoing webhook: public channels only)"),

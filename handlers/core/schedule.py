@@ -154,6 +154,11 @@ def read_schedule(raw: str, _: Callable[[str], str]) -> Schedule | None:
     )
 
 
+def as_written(raw: str, _: Callable[[str], str]) -> str:
+    """A setting kept as it is written (an address, a channel id, a token)."""
+    return raw
+
+
 def whole_number(minimum: int = 0) -> Callable[[str, Callable[[str], str]], int]:
     """A setting that is a whole number; below `minimum` it counts as `minimum`."""
 

@@ -1,4 +1,5 @@
-"""Text helpers shared by the use cases: matching that forgives case, accents and plurals."""
+"""Text helpers shared by the use cases: matching that forgives case, accents and plurals,
+and a text cut to a length for a card or a list."""
 
 from __future__ import annotations
 
@@ -28,3 +29,8 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(fold(text))]
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` as it is when it fits in `limit` characters, else cut with "…" (its whole is elsewhere)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from handlers.core.dates import write_moment
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
+from handlers.core.text import shorten
 from handlers.moderation.tables import ModerationEntry, ModerationEvent
 
 NETWORKS: dict[str, str] = {
@@ -117,7 +118,7 @@ def entry_card(entry: ModerationEntry, events: list[ModerationEvent], lang: str,
 
 def entry_line(entry: ModerationEntry, lang: str, tz: ZoneInfo) -> Md:
     _ = translator(lang)
-    excerpt = entry.excerpt if len(entry.excerpt) <= 120 else entry.excerpt[:119] + "…"
+    excerpt = shorten(entry.excerpt, 120)
     line = Md.of(
         _("• #{id} {network} — {handling} — {when}: “{excerpt}”"),
         id=entry.id,

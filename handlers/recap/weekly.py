@@ -18,6 +18,7 @@ from handlers.core.ports import MessageRef
 from handlers.core.registry import Outgoing, Owed, Sending, Sent, Setting
 from handlers.core.schedule import read_schedule
 from handlers.core.tables import Outbox
+from handlers.core.text import shorten
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_label, network_label
 from handlers.moderation.tables import ModerationEntry
@@ -30,7 +31,7 @@ THREAD_MAX = 100  # beyond this many more, the rest goes in a CSV file instead
 
 def _row_line(row: Row, lang: str, now: datetime) -> Md:
     _ = translator(lang)
-    excerpt = row.excerpt if len(row.excerpt) <= 100 else row.excerpt[:99] + "…"
+    excerpt = shorten(row.excerpt, 100)
     topics = " ".join(f"⚠ {t}" for t in row.topics)
     if row.handling in OPEN:
         days = (now - row.seen_at).days

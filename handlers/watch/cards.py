@@ -11,6 +11,7 @@ from handlers.core.dates import write_moment
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md, Message
 from handlers.core.registry import Sending, Sent
+from handlers.core.text import shorten
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import network_label
 from handlers.watch.collect import ThreadCard
@@ -59,7 +60,7 @@ def _title(thread: WatchThread, first: WatchItem, lang: str) -> str:
 
 def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork) -> Md:
     _ = translator(lang)
-    text = item.text if len(item.text) <= TEXT_SHOWN else item.text[: TEXT_SHOWN - 1] + "…"
+    text = shorten(item.text, TEXT_SHOWN)
     who = item.author_name if item.author_name and item.author_name != item.author_handle else ""
     return Md.of(_("{n}. **{handle}** {name} — {when}\n{text}\n{link}"), n=n, handle=item.author_handle, name=who,
                  when=write_moment(item.posted_at, lang, uow.team.timezone), text=text, link=item.link)  # fmt: skip

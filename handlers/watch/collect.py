@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from handlers.core.once import add_once
 from handlers.core.registry import Outgoing, Owed
@@ -63,10 +64,9 @@ def _read(uow: UnitOfWork, name: str, source: Reader, cursor: str, since: dateti
         return source.page(cursor, since, now)
     except SourceError as problem:
         with uow.writing() as s:
-            state = s.get(WatchSource, name) or WatchSource(name=name)
+            state = _source(s, name)
             state.polled_at, state.error = now, str(problem)
             state.failing_since = state.failing_since or now
-            s.add(state)
         return None
 
 
@@ -80,11 +80,17 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
             item_id = add_once(s, WatchItem, "key", _values(name, found, thread_id, now))
             if item_id is not None:
                 grown[thread_id], added = max(grown.get(thread_id, 0), item_id), added + 1
-        state = s.get(WatchSource, name) or WatchSource(name=name)
+        state = _source(s, name)
         state.cursor, state.polled_at, state.ok_at, state.failing_since, state.error = page.cursor, now, now, None, ""
-        s.add(state)
         uow.queue(*(Owed(ThreadCard(t), f"watch:card:{t}:{newest}") for t, newest in grown.items()))
     return added
+
+
+def _source(s: Session, name: str) -> WatchSource:
+    """A source's row, made the first time it is read."""
+    state = s.get(WatchSource, name) or WatchSource(name=name)
+    s.add(state)
+    return state
 
 
 def _thread(uow: UnitOfWork, name: str, found: Found) -> int:

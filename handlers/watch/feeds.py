@@ -19,6 +19,9 @@ class Feed:
         self.url = url
         self.client = httpx.Client(timeout=timeout, transport=transport, follow_redirects=True)
 
+    def close(self) -> None:
+        self.client.close()
+
     def page(self, cursor: str, since: datetime, now: datetime) -> Page:
         """The feed's entries since `since` (entries already stored are skipped by their id);
         the cursor keeps the validators that make an unchanged feed a 304."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 
+from handlers.core.text import shorten
+
 
 @dataclass(frozen=True)
 class Found:
@@ -77,4 +79,4 @@ def plain_text(markup: str) -> str:
 
 def first_line(text: str, limit: int = 120) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return shorten(line, limit)

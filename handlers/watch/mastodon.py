@@ -23,6 +23,9 @@ class Mastodon:
         self._me: str | None = None
         self._posts: dict[str, tuple[str, str]] = {}
 
+    def close(self) -> None:
+        self.client.close()
+
     def page(self, cursor: str, since: datetime, now: datetime) -> Page:
         """The notifications after `cursor`, oldest page first; without a cursor, those since `since`."""
         if not cursor:

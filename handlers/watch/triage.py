@@ -11,6 +11,7 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.once import changed
 from handlers.core.registry import Owed
+from handlers.core.text import shorten
 from handlers.core.work import UnitOfWork
 from handlers.moderation import delivery
 from handlers.moderation.cards import NETWORKS
@@ -45,7 +46,7 @@ def _entry_for(uow: UnitOfWork, req: Request, item: WatchItem) -> int:
     known = uow.session.scalars(select(ModerationEntry.id).where(ModerationEntry.link_key == key).limit(1)).first()
     if key and known is not None:
         return known
-    excerpt = item.text if len(item.text) <= EXCERPT_MAX else item.text[: EXCERPT_MAX - 1] + "…"
+    excerpt = shorten(item.text, EXCERPT_MAX)
     values = {"network": item.network if item.network in NETWORKS else "website", "link": item.link,
               "author": item.author_handle, "excerpt": excerpt or "—", "handling": "pending", "note": ""}  # fmt: skip
     entry_id = write_entry(uow.session, req.user_id, values, item.posted_at)
