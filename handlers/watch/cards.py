@@ -62,8 +62,11 @@ def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork) -> Md:
     _ = translator(lang)
     text = shorten(item.text, TEXT_SHOWN)
     who = item.author_name if item.author_name and item.author_name != item.author_handle else ""
-    return Md.of(_("{n}. **{handle}** {name} — {when}\n{text}\n{link}"), n=n, handle=item.author_handle, name=who,
+    said = Md.of(_("{n}. **{handle}** {name} — {when}\n{text}\n{link}"), n=n, handle=item.author_handle, name=who,
                  when=write_moment(item.posted_at, lang, uow.team.timezone), text=text, link=item.link)  # fmt: skip
+    hints = [Md.of(_("🔻 reads as negative (a hint: you decide)"))] if item.tone == "negative" else []
+    hints += [Md.of(_("⚠ sensitive topics: {topics}"), topics=item.topics)] if item.topics else []
+    return Md.join([said, *hints], sep="\n")
 
 
 def _buttons(n: int, item: WatchItem, lang: str) -> list[Button]:

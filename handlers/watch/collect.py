@@ -5,6 +5,7 @@ threads that grew are owed once per round."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,9 +15,11 @@ from sqlalchemy.orm import Session
 from handlers.core.once import add_once
 from handlers.core.registry import Outgoing, Owed
 from handlers.core.work import UnitOfWork
+from handlers.topics.sensitive import all_topics, matcher
 from handlers.watch.found import Found, Page, SourceError
 from handlers.watch.sources import BACKFILL, INTERVAL, Reader, names, reader
-from handlers.watch.tables import WatchItem, WatchSource, WatchThread
+from handlers.watch.tables import WatchItem, WatchSource, WatchThread, WatchWord
+from handlers.watch.tone import hint
 
 
 @dataclass(frozen=True)
@@ -75,15 +78,28 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
     grown: dict[int, int] = {}  # thread -> its newest new item
     added = 0
     with uow.writing() as s:
+        read = reading(s)
         for found in page.items:
             thread_id = _thread(uow, name, found)
-            item_id = add_once(s, WatchItem, "key", _values(name, found, thread_id, now))
+            item_id = add_once(s, WatchItem, "key", _values(name, found, thread_id, now) | read(found.text))
             if item_id is not None:
                 grown[thread_id], added = max(grown.get(thread_id, 0), item_id), added + 1
         state = _source(s, name)
         state.cursor, state.polled_at, state.ok_at, state.failing_since, state.error = page.cursor, now, now, None, ""
         uow.queue(*(Owed(ThreadCard(t), f"watch:card:{t}:{newest}") for t, newest in grown.items()))
     return added
+
+
+def reading(s: Session) -> Callable[[str], dict[str, str]]:
+    """The hint and the sensitive topics of each text, with the CM's words and the topics
+    read once for the page."""
+    cm_words = list(s.scalars(select(WatchWord.written)))
+    topics = matcher(all_topics(s))
+
+    def read(text: str) -> dict[str, str]:
+        return {"tone": "negative" if hint(text, cm_words).negative else "", "topics": ", ".join(topics(text))}
+
+    return read
 
 
 def _source(s: Session, name: str) -> WatchSource:

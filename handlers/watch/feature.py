@@ -5,14 +5,46 @@ from __future__ import annotations
 
 from handlers.core.i18n import N_
 from handlers.core.registry import CM, ButtonSpec, CliCommand, Command, EveryTick, Job, Registry, Sender
-from handlers.watch import cards, collect, status, triage
+from handlers.watch import cards, collect, status, triage, words
 from handlers.watch.sources import SETTINGS
 
 
 def register(reg: Registry) -> None:
     reg.add(
         *SETTINGS,
-        Command("cm watch", status.show, N_("the watched sources and where each stands"), access=CM),
+        Command(
+            "cm watch",
+            status.show,
+            N_("the watched sources and where each stands"),
+            access=CM,
+            aliases={"fr": ("veille",)},
+        ),
+        Command(
+            "cm watch words",
+            words.listing,
+            N_("your words that mark a message negative in the watch's hint"),
+            access=CM,
+            open_ended=True,
+            aliases={"fr": ("veille mots",)},
+        ),
+        Command(
+            "cm watch words add",
+            words.add,
+            N_("add words to the watch's hint (remove: /cm watch words remove)"),
+            args=N_("word, word"),
+            access=CM,
+            aliases={"fr": ("veille mots ajouter", "watch words ajouter")},
+        ),
+        Command(
+            "cm watch words remove",
+            words.remove,
+            N_("remove words from the watch's hint"),
+            args=N_("word, word"),
+            access=CM,
+            listed=False,
+            open_ended=True,
+            aliases={"fr": ("veille mots retirer", "watch words retirer")},
+        ),
         ButtonSpec("watch", triage.triage, access=CM),
         Sender(collect.ThreadCard, cards.send_card),
         Job("watch.poll", EveryTick(), collect.poll_due),

@@ -34,7 +34,12 @@ class Page:
 
 
 class SourceError(Exception):
-    """A source could not be read this round: one line saying why (never a token)."""
+    """A source could not be read this round: one line saying why (never a token), and how
+    long the network asked to wait (`Retry-After`), if it did."""
+
+    def __init__(self, why: str, retry_after: float | None = None) -> None:
+        super().__init__(why)
+        self.retry_after = retry_after
 
 
 class _Text(HTMLParser):

@@ -24,6 +24,14 @@ MASTODON_URL = Setting(
 MASTODON_TOKEN = Setting("MASTODON_ACCESS_TOKEN", "", as_written,
                          N_("an access token of the association's account (read:notifications read:statuses)"),
                          secret=True)  # fmt: skip
+BLUESKY_SERVICE = Setting("BLUESKY_SERVICE", "https://bsky.social", as_written,
+                          N_("the association's Bluesky server (its PDS, or https://bsky.social)"))  # fmt: skip
+BLUESKY_HANDLE = Setting(
+    "BLUESKY_HANDLE", "", as_written, N_("the association's Bluesky handle, e.g. asso.bsky.social")
+)
+BLUESKY_PASSWORD = Setting("BLUESKY_APP_PASSWORD", "", as_written,
+                           N_("an app password of that account (Settings → Privacy and security → App passwords)"),
+                           secret=True)  # fmt: skip
 FEEDS = Setting(
     "WATCH_FEEDS", "", _addresses, N_("RSS or Atom alert feeds (Google Alerts, Talkwalker), space-separated")
 )
@@ -32,7 +40,17 @@ CHANNEL = Setting(
     "WATCH_CHANNEL", "", as_written, N_("the channel id of the watch's cards (empty: the CM queue channel)")
 )
 BACKFILL = Setting("WATCH_BACKFILL_DAYS", "7", whole_number(), N_("how far back a newly connected source is read"))
-SETTINGS = (MASTODON_URL, MASTODON_TOKEN, FEEDS, INTERVAL, CHANNEL, BACKFILL)
+SETTINGS = (
+    MASTODON_URL,
+    MASTODON_TOKEN,
+    BLUESKY_SERVICE,
+    BLUESKY_HANDLE,
+    BLUESKY_PASSWORD,
+    FEEDS,
+    INTERVAL,
+    CHANNEL,
+    BACKFILL,
+)
 
 
 class Reader(Protocol):
@@ -44,7 +62,13 @@ class Reader(Protocol):
 def names(team: Team) -> list[str]:
     """The configured sources, by the name their cursor is kept under."""
     found = ["mastodon"] if MASTODON_URL.of(team) and MASTODON_TOKEN.of(team) else []
+    found += ["bluesky"] if BLUESKY_HANDLE.of(team) and BLUESKY_PASSWORD.of(team) else []
     return found + [f"feed:{url}" for url in FEEDS.of(team)]
+
+
+def label(name: str) -> str:
+    """A source as people call it: the network, or the feed's address."""
+    return {"mastodon": "Mastodon", "bluesky": "Bluesky"}.get(name, name.removeprefix("feed:"))
 
 
 def reader(team: Team, name: str) -> closing[Reader]:
@@ -54,6 +78,10 @@ def reader(team: Team, name: str) -> closing[Reader]:
         from handlers.watch.mastodon import Mastodon
 
         return closing(Mastodon(MASTODON_URL.of(team), MASTODON_TOKEN.of(team)))
+    if name == "bluesky":
+        from handlers.watch.bluesky import Bluesky
+
+        return closing(Bluesky(BLUESKY_SERVICE.of(team), BLUESKY_HANDLE.of(team), BLUESKY_PASSWORD.of(team)))
     from handlers.watch.feeds import Feed
 
     return closing(Feed(name.removeprefix("feed:")))

@@ -14,7 +14,7 @@ from handlers.core.messages import Markup, Md, Message
 from handlers.core.registry import Terminal
 from handlers.core.work import UnitOfWork
 from handlers.watch.collect import poll
-from handlers.watch.sources import names
+from handlers.watch.sources import label, names
 from handlers.watch.tables import WatchItem, WatchSource
 
 
@@ -26,7 +26,8 @@ def lines(uow: UnitOfWork, lang: str) -> list[Md]:
     _ = translator(lang)
     configured = names(uow.team)
     if not configured:
-        return [Md.of(_("No source is watched: set MASTODON_URL and MASTODON_ACCESS_TOKEN, or WATCH_FEEDS "
+        return [Md.of(_("No source is watched: set MASTODON_URL and MASTODON_ACCESS_TOKEN, BLUESKY_HANDLE and "
+                        "BLUESKY_APP_PASSWORD, or WATCH_FEEDS "
                         "(see docs/settings.md)."))]  # fmt: skip
     with uow.reading() as s:
         states = {w.name: w for w in s.scalars(select(WatchSource))}
@@ -39,7 +40,7 @@ def lines(uow: UnitOfWork, lang: str) -> list[Md]:
 
 def _state(name: str, state: WatchSource | None, lang: str, uow: UnitOfWork) -> Md:
     _ = translator(lang)
-    shown = "Mastodon" if name == "mastodon" else name.removeprefix("feed:")
+    shown = label(name)
     if state is None or state.polled_at is None:
         return Md.of(_("• {source}: not read yet"), source=shown)
     if state.failing_since is not None:
@@ -58,12 +59,13 @@ def cli(uow: UnitOfWork, _args: argparse.Namespace, terminal: Terminal) -> int:
     _ = translator(uow.team.language)
     configured = names(uow.team)
     if not configured:
-        print(_("relais: no source is watched: set MASTODON_URL and MASTODON_ACCESS_TOKEN, or WATCH_FEEDS "
+        print(_("relais: no source is watched: set MASTODON_URL and MASTODON_ACCESS_TOKEN, BLUESKY_HANDLE "
+                "and BLUESKY_APP_PASSWORD, or WATCH_FEEDS "
                 "(see docs/settings.md)"), file=terminal.err)  # fmt: skip
         return 2
     for name in configured:
         added = poll(uow, name, uow.clock())
-        print(_("{source}: {n} new").format(source=name, n=added), file=terminal.out)
+        print(_("{source}: {n} new").format(source=label(name), n=added), file=terminal.out)
     for line in lines(uow, uow.team.language):
         print(PLAIN.render(line), file=terminal.out)
     return 0

@@ -39,6 +39,8 @@ class WatchItem(Base):
     link: Mapped[str] = mapped_column(Text, default="")
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("watch_threads.id"), index=True)
+    tone: Mapped[str] = mapped_column(String(10), default="")  # "negative": the hint (handlers/watch/tone.py)
+    topics: Mapped[str] = mapped_column(Text, default="")  # the sensitive topics it touches, comma-separated
     state: Mapped[str] = mapped_column(String(10), default="to_triage", index=True)  # to_triage | negative | nothing
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_entries.id"))
     triaged_by: Mapped[str | None] = mapped_column(String(64))
@@ -56,3 +58,26 @@ class WatchSource(Base):
     ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(Text, default="")
+    failures: Mapped[int] = mapped_column(default=0)  # rounds failed in a row: the back-off grows with them
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # not read before (back-off, Retry-After)
+    told_down: Mapped[bool] = mapped_column(default=False)  # the CM was told it has failed for an hour
+
+
+class WatchOutage(Base):
+    """A time a source could not be read, for the recap ("Mastodon unreachable from … to …")."""
+
+    __tablename__ = "watch_outages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(300))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: still failing
+
+
+class WatchWord(Base):
+    """A word the CM says marks a message negative, whatever the lexicon thinks (`/cm watch words`)."""
+
+    __tablename__ = "watch_words"
+    word: Mapped[str] = mapped_column(String(100), primary_key=True)  # folded: one spelling per word
+    written: Mapped[str] = mapped_column(String(100))  # as the CM wrote it
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,180 @@
+"""Bluesky: the account's reply, mention and quote notifications
+(`app.bsky.notification.listNotifications`), read newest first back to the stored mark.
+The session is kept for the process and refreshed, never a login per round (Bluesky allows
+30 logins per 5 minutes). Nothing is marked seen (no `updateSeen`): the CM's own apps keep
+their unread counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from handlers.watch.found import Found, Page, SourceError, first_line
+
+LIMIT = 100
+REASONS = ("reply", "mention", "quote")
+_SESSIONS: dict[tuple[str, str], dict[str, str]] = {}  # (service, handle) -> the session's tokens
+
+
+class Bluesky:
+    def __init__(self, service: str, handle: str, password: str, *, timeout: float = 10,
+                 transport: httpx.BaseTransport | None = None):  # fmt: skip
+        self.client = httpx.Client(base_url=service.rstrip("/"), timeout=timeout, transport=transport)
+        self.session_key, self.handle, self.password = (service.rstrip("/"), handle.lstrip("@")), handle, password
+        self._posts: dict[str, tuple[str, str]] = {}
+        self.now: datetime | None = None  # the round's clock, for Bluesky's `ratelimit-reset`
+
+    def close(self) -> None:
+        self.client.close()
+
+    def page(self, cursor: str, since: datetime, now: datetime) -> Page:
+        """Everything after the mark `cursor` (the newest `indexedAt` read), else since `since`:
+        read newest first, handed over oldest first, the mark moved only once all is in."""
+        mark, self.now = cursor or since.isoformat(), now
+        kept: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"limit": LIMIT, "reasons": list(REASONS)}
+        while True:
+            answer = self._call("GET", "app.bsky.notification.listNotifications", params=params)
+            batch = answer.get("notifications", [])
+            fresh = [n for n in batch if _when(n["indexedAt"]) >= _when(mark)]
+            kept += [n for n in fresh if n.get("reason") in REASONS]
+            if not answer.get("cursor") or len(fresh) < len(batch) or not batch:
+                break
+            params["cursor"] = answer["cursor"]
+        newest = max((n["indexedAt"] for n in kept), key=_when, default=cursor)
+        kept.sort(key=lambda n: (_when(n["indexedAt"]), n["uri"]))
+        self._learn_posts({_subject(n) for n in kept} - {""})
+        return Page([self._item(n) for n in kept], newest or "")
+
+    def _item(self, notification: dict[str, Any]) -> Found:
+        record, author = notification.get("record") or {}, notification.get("author") or {}
+        subject = _subject(notification)
+        link, excerpt = self._posts.get(subject, ("", "")) if subject else ("", "")
+        return Found(
+            network_id=notification["uri"],
+            network="bluesky",
+            kind=notification["reason"],
+            author_handle="@" + author.get("handle", ""),
+            author_name=author.get("displayName") or "",
+            text=with_links(record.get("text", ""), record.get("facets") or []),
+            link=permalink(author.get("handle", ""), notification["uri"]),
+            posted_at=_when(record.get("createdAt") or notification["indexedAt"]),
+            thread=subject,
+            parent_link=link,
+            parent_excerpt=excerpt,
+        )
+
+    def _learn_posts(self, uris: set[str]) -> None:
+        """The association's posts these items answer: their link and first line, 25 per call."""
+        wanted = sorted(uris - set(self._posts))
+        for start in range(0, len(wanted), 25):
+            answer = self._call("GET", "app.bsky.feed.getPosts", params={"uris": wanted[start : start + 25]})
+            for post in answer.get("posts", []):
+                handle = (post.get("author") or {}).get("handle", "")
+                text = (post.get("record") or {}).get("text", "")
+                self._posts[post["uri"]] = (permalink(handle, post["uri"]), first_line(text))
+
+    def whoami(self) -> str:
+        """The account the app password opens (`relais doctor`)."""
+        return "@" + self._session()["handle"]
+
+    def _session(self) -> dict[str, str]:
+        known = _SESSIONS.get(self.session_key)
+        if known is None:
+            known = self._post("com.atproto.server.createSession",
+                               {"identifier": self.handle.lstrip("@"), "password": self.password})  # fmt: skip
+            _SESSIONS[self.session_key] = known
+        return known
+
+    def _refresh(self) -> None:
+        """A new access token from the refresh token; a login only when that one expired too."""
+        known = _SESSIONS.pop(self.session_key, None)
+        if known is not None:
+            response = self._send("POST", "com.atproto.server.refreshSession", token=known["refreshJwt"])
+            if response.status_code == 200:
+                _SESSIONS[self.session_key] = response.json()
+                return
+        self._session()
+
+    def _call(self, method: str, nsid: str, **kwargs: Any) -> Any:
+        response = self._send(method, nsid, token=self._session()["accessJwt"], **kwargs)
+        if response.status_code in (400, 401) and _error(response) in ("ExpiredToken", "InvalidToken"):
+            self._refresh()
+            response = self._send(method, nsid, token=self._session()["accessJwt"], **kwargs)
+        return _checked(response, self.now)
+
+    def _post(self, nsid: str, body: dict[str, str]) -> Any:
+        return _checked(self._send("POST", nsid, json=body), self.now)
+
+    def _send(self, method: str, nsid: str, token: str = "", **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            return self.client.request(method, f"/xrpc/{nsid}", headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise SourceError(f"Bluesky unreachable ({type(exc).__name__})") from None
+
+
+def _checked(response: httpx.Response, now: datetime | None) -> Any:
+    if response.status_code == 401 or _error(response) == "AuthenticationRequired":
+        raise SourceError("Bluesky refused the handle or the app password (HTTP 401)")
+    if response.status_code == 429:
+        raise SourceError("Bluesky asks to wait (HTTP 429)", retry_after=_retry_after(response, now))
+    if response.status_code >= 400:
+        raise SourceError(f"Bluesky answered HTTP {response.status_code} {_error(response)}".rstrip())
+    return response.json()
+
+
+def _retry_after(response: httpx.Response, now: datetime | None) -> float | None:
+    """`Retry-After` in seconds, else Bluesky's `ratelimit-reset` (a Unix time)."""
+    raw = response.headers.get("retry-after", "")
+    if raw.isdigit():
+        return float(raw)
+    reset = response.headers.get("ratelimit-reset", "")
+    return max(0.0, float(reset) - now.timestamp()) if reset.isdigit() and now else None
+
+
+def _error(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("error", ""))
+    except ValueError:
+        return ""
+
+
+def _subject(notification: dict[str, Any]) -> str:
+    """The association's post a reply or a quote is about; a mention has none."""
+    if notification.get("reason") == "mention":
+        return ""
+    record = notification.get("record") or {}
+    if notification.get("reasonSubject"):
+        return str(notification["reasonSubject"])
+    if notification.get("reason") == "reply":
+        return str(((record.get("reply") or {}).get("parent") or {}).get("uri", ""))
+    embed = record.get("embed") or {}
+    inner = embed.get("record") or {}
+    return str((inner.get("record") or inner).get("uri", ""))
+
+
+def permalink(handle: str, uri: str) -> str:
+    """`at://did/app.bsky.feed.post/rkey` as people open it."""
+    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
+
+
+def with_links(text: str, facets: list[dict[str, Any]]) -> str:
+    """The post's text with each link as its whole address: apps show links shortened, the
+    facet holds the address (its place counted in UTF-8 bytes)."""
+    raw, out, at = text.encode(), [], 0
+    links = [(f["index"]["byteStart"], f["index"]["byteEnd"], feature["uri"])
+             for f in facets if "index" in f for feature in f.get("features", [])
+             if feature.get("$type") == "app.bsky.richtext.facet#link" and feature.get("uri")]  # fmt: skip
+    for start, end, uri in sorted(links):
+        if start < at or end > len(raw):
+            continue
+        out += [raw[at:start].decode(errors="replace"), uri]
+        at = end
+    return "".join(out) + raw[at:].decode(errors="replace")
+
+
+def _when(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
