@@ -10,6 +10,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Generic, Literal, NamedTuple, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
 
 from handlers.core.context import Request, Team
 from handlers.core.i18n import N_
@@ -251,6 +254,16 @@ class ShortcutSpec:
     name: str
     description: str
     on: Literal["message", "global"] = "global"
+
+
+@dataclass(frozen=True)
+class RecapPart:
+    """Lines a feature adds to the weekly recap's summary: `read(session, start, end, tz)`
+    gathers the week's facts once (start included, end excluded) and returns how to say
+    them in a language; `order` places the part."""
+
+    order: int
+    read: Callable[[Session, datetime, datetime, ZoneInfo], Callable[[str], list[Md]]]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from handlers.core.declarations import (
     Mention,
     MentionAnswer,
     Nightly,
+    RecapPart,
     Send,
     Sender,
     Setting,
@@ -53,12 +54,12 @@ from handlers.core.work import UnitOfWork
 __all__ = [  # what a feature declares with, from the one place it registers
     "ADMIN", "ANYONE", "CM", "Access", "ButtonRun", "ButtonSpec", "CliCommand", "Command", "CommandRun", "Cron",
     "Declaration", "Direct", "EveryTick", "Exporter", "FormSpec", "HomeOpened", "HomePart", "Importer", "Job",
-    "Mention", "Nightly", "Outgoing", "Owed", "Quoted", "Registry", "Send", "Sender", "Sending", "Sent", "Setting",
+    "Mention", "Nightly", "Outgoing", "Owed", "Quoted", "RecapPart", "Registry", "Send", "Sender", "Sending", "Sent", "Setting",
     "SettingError", "ShortcutSpec", "SlashCommand", "Submitter", "Terminal", "Validator",
 ]  # fmt: skip
 Declaration = (
     Command | ButtonSpec | FormSpec | Sender[Any] | Job | Setting[Any] | CliCommand | Exporter | Importer
-    | HomePart | ShortcutSpec | Direct | Mention | HomeOpened | SlashCommand
+    | HomePart | ShortcutSpec | Direct | Mention | HomeOpened | SlashCommand | RecapPart
 )  # fmt: skip
 
 
@@ -74,6 +75,7 @@ class Registry:
     exporters: dict[str, Exporter] = field(default_factory=dict)
     importers: dict[str, Importer] = field(default_factory=dict)
     home_parts: list[HomePart] = field(default_factory=list)
+    recap_parts: list[RecapPart] = field(default_factory=list)
     mention_answer: MentionAnswer | None = None
     shortcuts: dict[str, ShortcutSpec] = field(default_factory=dict)
     directs: list[Direct] = field(default_factory=list)  # by order: the first to answer wins
@@ -124,6 +126,10 @@ class Registry:
     def _home_part(self, part: HomePart) -> None:
         self.home_parts.append(part)
         self.home_parts.sort(key=lambda p: p.order)
+
+    def _recap_part(self, part: RecapPart) -> None:
+        self.recap_parts.append(part)
+        self.recap_parts.sort(key=lambda p: p.order)
 
     def _mention(self, mention: Mention) -> None:
         if self.mention_answer is not None:
@@ -215,4 +221,5 @@ _COLLECT: dict[type, Callable[[Registry, Any], None]] = {
     Job: Registry._job, Setting: Registry._setting, CliCommand: Registry._cli, Exporter: Registry._exporter,
     Importer: Registry._importer, HomePart: Registry._home_part, ShortcutSpec: Registry._shortcut,
     Direct: Registry._direct, Mention: Registry._mention, HomeOpened: Registry._home, SlashCommand: Registry._slash,
+    RecapPart: Registry._recap_part,
 }  # fmt: skip

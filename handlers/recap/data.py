@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -13,6 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from handlers.core.declarations import RecapPart
+from handlers.core.messages import Md
 from handlers.moderation.cards import OPEN
 from handlers.moderation.tables import EntryReport, EntryTopic, ModerationEntry
 
@@ -86,6 +89,7 @@ class Recap:
     per_day: dict[date, Counter[str]] = field(default_factory=dict)
     reported: int = 0  # entries of the week members reported (/cm report)
     reporters: int = 0  # how many members reported them
+    parts: list[Callable[[str], list[Md]]] = field(default_factory=list)  # the features' lines (RecapPart)
 
 
 def _grouped(session: Session, column: Any, where: ColumnElement[bool]) -> list[tuple[str, int]]:
@@ -112,7 +116,7 @@ def _rows(session: Session, in_week: ColumnElement[bool]) -> list[Row]:
     return rows
 
 
-def build(session: Session, week: str, tz: ZoneInfo) -> Recap:
+def build(session: Session, week: str, tz: ZoneInfo, parts: Sequence[RecapPart] = ()) -> Recap:
     monday = parse_week(week)
     start, end = bounds(monday, tz)
     prev_start, _prev_end = bounds(monday - timedelta(days=7), tz)
@@ -144,4 +148,5 @@ def build(session: Session, week: str, tz: ZoneInfo) -> Recap:
         per_day=per_day,
         reported=reported or 0,
         reporters=reporters or 0,
+        parts=[p.read(session, start, end, tz) for p in parts],
     )

@@ -15,7 +15,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import N_, number, translator
 from handlers.core.messages import Md, Message, UserRef
 from handlers.core.ports import MessageRef
-from handlers.core.registry import Outgoing, Owed, Sending, Sent, Setting
+from handlers.core.registry import Outgoing, Owed, RecapPart, Sending, Sent, Setting
 from handlers.core.schedule import read_schedule
 from handlers.core.tables import Outbox
 from handlers.core.text import shorten
@@ -105,7 +105,7 @@ def _summary(recap: Recap, lang: str) -> list[Md]:
             else _("**Reported by a member:** {n}, all by the same person. Thank you!")
         )
         summary.append(Md.of(said, n=number(recap.reported, lang), k=number(recap.reporters, lang)))
-    return summary
+    return summary + [line for part in recap.parts for line in part(lang)]
 
 
 def csv_bytes(recap: Recap, lang: str) -> bytes:
@@ -121,7 +121,14 @@ def csv_bytes(recap: Recap, lang: str) -> bytes:
 
 def build_recap(uow: UnitOfWork, week: str) -> Recap:
     with uow.reading() as s:
-        return build(s, week, uow.team.timezone)
+        return build(s, week, uow.team.timezone, _parts())
+
+
+def _parts() -> list[RecapPart]:
+    """The lines other features add (the watch's counts): read from the registry when a recap is built."""
+    from handlers.features import registry  # the features import this one
+
+    return registry().recap_parts
 
 
 def show(uow: UnitOfWork, req: Request, week: str) -> None:

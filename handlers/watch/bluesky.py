@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from handlers.watch.found import Found, Page, SourceError, first_line
+from handlers.watch.found import Found, Page, SourceError, first_line, retry_after
 
 LIMIT = 100
 REASONS = ("reply", "mention", "quote")
@@ -128,9 +128,8 @@ def _checked(response: httpx.Response, now: datetime | None) -> Any:
 
 def _retry_after(response: httpx.Response, now: datetime | None) -> float | None:
     """`Retry-After` in seconds, else Bluesky's `ratelimit-reset` (a Unix time)."""
-    raw = response.headers.get("retry-after", "")
-    if raw.isdigit():
-        return float(raw)
+    if (asked := retry_after(response.headers)) is not None:
+        return asked
     reset = response.headers.get("ratelimit-reset", "")
     return max(0.0, float(reset) - now.timestamp()) if reset.isdigit() and now else None
 

@@ -62,8 +62,12 @@ def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork) -> Md:
     _ = translator(lang)
     text = shorten(item.text, TEXT_SHOWN)
     who = item.author_name if item.author_name and item.author_name != item.author_handle else ""
-    said = Md.of(_("{n}. **{handle}** {name} — {when}\n{text}\n{link}"), n=n, handle=item.author_handle, name=who,
-                 when=write_moment(item.posted_at, lang, uow.team.timezone), text=text, link=item.link)  # fmt: skip
+    when = write_moment(item.posted_at, lang, uow.team.timezone)
+    if item.author_handle:
+        said = Md.of(_("{n}. **{handle}** {name} — {when}\n{text}\n{link}"), n=n, handle=item.author_handle,
+                     name=who, when=when, text=text, link=item.link)  # fmt: skip
+    else:  # an alert: a page, not a person
+        said = Md.of(_("{n}. {when}\n{text}\n{link}"), n=n, when=when, text=text, link=item.link)
     hints = [Md.of(_("🔻 reads as negative (a hint: you decide)"))] if item.tone == "negative" else []
     hints += [Md.of(_("⚠ sensitive topics: {topics}"), topics=item.topics)] if item.topics else []
     return Md.join([said, *hints], sep="\n")

@@ -17,6 +17,7 @@ from handlers.core.registry import Outgoing, Owed
 from handlers.core.work import UnitOfWork
 from handlers.topics.sensitive import all_topics, matcher
 from handlers.watch.found import Found, Page, SourceError
+from handlers.watch.health import failed, source_row, succeeded
 from handlers.watch.sources import BACKFILL, INTERVAL, Reader, names, reader
 from handlers.watch.tables import WatchItem, WatchSource, WatchThread, WatchWord
 from handlers.watch.tone import hint
@@ -35,13 +36,14 @@ def poll_due(uow: UnitOfWork, now: datetime) -> None:
     if not configured:
         return
     with uow.reading() as s:
-        polled: dict[str, datetime | None] = {
-            n: at for n, at in s.execute(select(WatchSource.name, WatchSource.polled_at))
-        }
+        polled = {n: (at, retry) for n, at, retry in s.execute(
+            select(WatchSource.name, WatchSource.polled_at, WatchSource.retry_at))}  # fmt: skip
     wait = timedelta(seconds=INTERVAL.of(uow.team))
     for name in configured:
-        last = polled.get(name)
-        if last is None or now - last >= wait:
+        last, retry_at = polled.get(name, (None, None))
+        if retry_at is not None and now < retry_at:
+            continue
+        if last is None or retry_at is not None or now - last >= wait:
             poll(uow, name, now)
 
 
@@ -66,10 +68,7 @@ def _read(uow: UnitOfWork, name: str, source: Reader, cursor: str, since: dateti
     try:
         return source.page(cursor, since, now)
     except SourceError as problem:
-        with uow.writing() as s:
-            state = _source(s, name)
-            state.polled_at, state.error = now, str(problem)
-            state.failing_since = state.failing_since or now
+        failed(uow, name, problem, now)
         return None
 
 
@@ -84,8 +83,9 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
             item_id = add_once(s, WatchItem, "key", _values(name, found, thread_id, now) | read(found.text))
             if item_id is not None:
                 grown[thread_id], added = max(grown.get(thread_id, 0), item_id), added + 1
-        state = _source(s, name)
-        state.cursor, state.polled_at, state.ok_at, state.failing_since, state.error = page.cursor, now, now, None, ""
+        state = source_row(s, name)
+        state.cursor = page.cursor
+        succeeded(uow, state, now)
         uow.queue(*(Owed(ThreadCard(t), f"watch:card:{t}:{newest}") for t, newest in grown.items()))
     return added
 
@@ -100,13 +100,6 @@ def reading(s: Session) -> Callable[[str], dict[str, str]]:
         return {"tone": "negative" if hint(text, cm_words).negative else "", "topics": ", ".join(topics(text))}
 
     return read
-
-
-def _source(s: Session, name: str) -> WatchSource:
-    """A source's row, made the first time it is read."""
-    state = s.get(WatchSource, name) or WatchSource(name=name)
-    s.add(state)
-    return state
 
 
 def _thread(uow: UnitOfWork, name: str, found: Found) -> int:

@@ -4,8 +4,19 @@ alert feeds reaches the CM as a card to triage in one click (`handlers/watch/`).
 from __future__ import annotations
 
 from handlers.core.i18n import N_
-from handlers.core.registry import CM, ButtonSpec, CliCommand, Command, EveryTick, Job, Registry, Sender
-from handlers.watch import cards, collect, status, triage, words
+from handlers.core.registry import (
+    CM,
+    ButtonSpec,
+    CliCommand,
+    Command,
+    EveryTick,
+    HomePart,
+    Job,
+    RecapPart,
+    Registry,
+    Sender,
+)
+from handlers.watch import cards, collect, health, report, status, triage, words
 from handlers.watch.sources import SETTINGS
 
 
@@ -47,6 +58,9 @@ def register(reg: Registry) -> None:
         ),
         ButtonSpec("watch", triage.triage, access=CM),
         Sender(collect.ThreadCard, cards.send_card),
+        Sender(health.SourceNews, health.send_news),
+        RecapPart(10, report.recap_lines),
+        HomePart(25, report.home_count, report.home_version),
         Job("watch.poll", EveryTick(), collect.poll_due),
         CliCommand("watch", N_("read the watched sources now (relais watch poll)"), status.cli_arguments, status.cli),
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from handlers.watch.found import Found, Page, SourceError, plain_text
+from handlers.watch.found import Found, Page, SourceError, plain_text, retry_after
 
 
 class Feed:
@@ -37,7 +37,7 @@ class Feed:
         if response.status_code == 304:
             return Page([], cursor)
         if response.status_code >= 400:
-            raise SourceError(f"feed answered HTTP {response.status_code}")
+            raise SourceError(f"feed answered HTTP {response.status_code}", retry_after(response.headers))
         parsed = feedparser.parse(response.content)
         if parsed.bozo and not parsed.entries:
             raise SourceError("not an RSS or Atom feed")

@@ -4,6 +4,7 @@ ends the page (stored in the same transaction as the page's items)."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -70,6 +71,12 @@ class _Text(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         (self._shown if self._shown is not None and self._link is not None else self.parts).append(data)
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """A 429's or 503's `Retry-After` in seconds (the date form is rare: then the back-off decides)."""
+    raw = headers.get("retry-after", "").strip()
+    return float(raw) if raw.isdigit() else None
 
 
 def plain_text(markup: str) -> str:

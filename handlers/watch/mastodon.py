@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from handlers.watch.found import Found, Page, SourceError, first_line, plain_text
+from handlers.watch.found import Found, Page, SourceError, first_line, plain_text, retry_after
 
 LIMIT = 40
 NOTIFICATIONS = "/api/v1/notifications"
@@ -101,7 +101,7 @@ class Mastodon:
         if response.status_code in (401, 403):
             raise SourceError(f"Mastodon refused the token (HTTP {response.status_code})")
         if response.status_code >= 400:
-            raise SourceError(f"Mastodon answered HTTP {response.status_code}")
+            raise SourceError(f"Mastodon answered HTTP {response.status_code}", retry_after(response.headers))
         return response.json()
 
 

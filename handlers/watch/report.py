@@ -1,0 +1,84 @@
+"""What the watch tells beyond its cards: the week's counts in the recap (collected per
+network, marked negative and how many of those were handled, still to triage) with any
+source outage of the week, and the CM's home count of messages to triage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from handlers.core.dates import write_moment
+from handlers.core.i18n import number, translator
+from handlers.core.messages import Button, Md
+from handlers.core.work import UnitOfWork
+from handlers.moderation.cards import OPEN, network_label
+from handlers.moderation.tables import ModerationEntry
+from handlers.watch.sources import label
+from handlers.watch.tables import WatchItem, WatchOutage
+
+CAUGHT_UP = ("mastodon", "bluesky")  # read from a cursor: an outage's messages come once it is back
+
+
+def recap_lines(s: Session, start: datetime, end: datetime, tz: ZoneInfo) -> Callable[[str], list[Md]]:
+    in_week = and_(WatchItem.collected_at >= start, WatchItem.collected_at < end)
+    per_network = [(str(k), int(n)) for k, n in s.execute(
+        select(WatchItem.network, func.count()).where(in_week).group_by(WatchItem.network).order_by(WatchItem.network))]  # fmt: skip
+    negative = s.scalar(select(func.count()).select_from(WatchItem).where(in_week, WatchItem.state == "negative")) or 0
+    handled = s.scalar(select(func.count()).select_from(WatchItem).join(ModerationEntry, ModerationEntry.id == WatchItem.entry_id)
+                       .where(in_week, WatchItem.state == "negative", ModerationEntry.handling.not_in(OPEN))) or 0  # fmt: skip
+    waiting = s.scalar(select(func.count()).select_from(WatchItem).where(WatchItem.state == "to_triage")) or 0
+    outages = list(s.scalars(select(WatchOutage).where(WatchOutage.started_at < end,
+                   or_(WatchOutage.ended_at.is_(None), WatchOutage.ended_at >= start)).order_by(WatchOutage.started_at)))  # fmt: skip
+    if not per_network and not outages and not waiting:
+        return lambda _lang: []
+
+    def say(lang: str) -> list[Md]:
+        _ = translator(lang)
+        named = {k: _("Alerts") if k == "alert" else network_label(k, lang) for k, _n in per_network}
+        counts = " · ".join(f"{named[k]} {number(n, lang)}" for k, n in per_network) or "—"
+        said = [Md.of(_("**Watch:** {counts} collected; marked negative {negative}, of which handled {handled}; "
+                        "still to triage {waiting}"), counts=counts, negative=number(negative, lang),
+                      handled=number(handled, lang), waiting=number(waiting, lang))]  # fmt: skip
+        return said + [_outage(o, lang, tz) for o in outages]
+
+    return say
+
+
+def _outage(outage: WatchOutage, lang: str, tz: ZoneInfo) -> Md:
+    _ = translator(lang)
+    source, since = label(outage.source), write_moment(outage.started_at, lang, tz)
+    if outage.ended_at is None:
+        return Md.of(_("⚠️ {source} unreachable since {since}: messages of that time may be missing."),
+                     source=source, since=since)  # fmt: skip
+    until = write_moment(outage.ended_at, lang, tz)
+    if outage.source in CAUGHT_UP:
+        return Md.of(_("⚠️ {source} unreachable from {since} to {until}, caught up."), source=source, since=since,
+                     until=until)  # fmt: skip
+    return Md.of(_("⚠️ {source} unreachable from {since} to {until}: messages of that time may be missing."),
+                 source=source, since=since, until=until)  # fmt: skip
+
+
+def home_count(uow: UnitOfWork, _user: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
+    if not cm:
+        return None
+    _ = translator(lang)
+    waiting = _waiting(uow)
+    if not waiting:
+        return None
+    said = _("{n} to triage in the watch channel (/cm watch)").format(n=number(waiting, lang))
+    return Md.of("**{h}**\n{v}", h=_("Watch"), v=said), []
+
+
+def home_version(uow: UnitOfWork) -> str:
+    with uow.reading() as s:
+        newest, triaged = s.execute(select(func.max(WatchItem.id), func.max(WatchItem.triaged_at))).one()
+    return f"{newest or 0}.{triaged or ''}"
+
+
+def _waiting(uow: UnitOfWork) -> int:
+    with uow.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(WatchItem).where(WatchItem.state == "to_triage")) or 0)
