@@ -8,6 +8,7 @@ from handlers.recap import cli, weekly
 
 
 def register(reg: Registry) -> None:
+    weekly.PARTS = reg.recap_parts  # filled as the features that add lines register
     reg.add(
         Command(
             "cm recap",

@@ -121,14 +121,10 @@ def csv_bytes(recap: Recap, lang: str) -> bytes:
 
 def build_recap(uow: UnitOfWork, week: str) -> Recap:
     with uow.reading() as s:
-        return build(s, week, uow.team.timezone, _parts())
+        return build(s, week, uow.team.timezone, PARTS)
 
 
-def _parts() -> list[RecapPart]:
-    """The lines other features add (the watch's counts): read from the registry when a recap is built."""
-    from handlers.features import registry  # the features import this one
-
-    return registry().recap_parts
+PARTS: list[RecapPart] = []  # the lines other features add (the watch's): the registry's list, given at register
 
 
 def show(uow: UnitOfWork, req: Request, week: str) -> None:
