@@ -56,7 +56,7 @@ def author_of(entry: ModerationEntry, lang: str) -> str:
     return entry.author or _("(unknown)")
 
 
-def _buttons(entry: ModerationEntry, lang: str) -> list[Button]:
+def handling_buttons(entry: ModerationEntry, lang: str) -> list[Button]:
     _ = translator(lang)
     labels = {
         "replied": _("Replied"),
@@ -112,7 +112,7 @@ def entry_card(entry: ModerationEntry, events: list[ModerationEvent], lang: str,
         text=Md.of("> {e}", e=entry.excerpt),
         fields=fields,
         context=Md.join([_event_line(e, lang, tz, first=i == 0) for i, e in enumerate(events)]) if events else None,
-        actions=_buttons(entry, lang),
+        actions=handling_buttons(entry, lang),
     )
 
 

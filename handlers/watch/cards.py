@@ -13,12 +13,14 @@ from handlers.core.messages import Button, Md, Message
 from handlers.core.registry import Sending, Sent
 from handlers.core.text import shorten
 from handlers.core.work import UnitOfWork
-from handlers.moderation.cards import network_label
+from handlers.moderation.cards import OPEN, handling_buttons, handling_label, network_label
+from handlers.moderation.tables import ModerationEntry
 from handlers.watch.collect import ThreadCard
 from handlers.watch.sources import CHANNEL
 from handlers.watch.tables import WatchItem, WatchThread
 
 SHOWN = 5  # items with their buttons on a card; the rest are counted
+LOGGED_SHOWN = 2  # the newest entries still open, with the log's handling buttons
 TEXT_SHOWN = 300  # characters of an item's text on the card; its link leads to the whole
 
 
@@ -27,13 +29,16 @@ def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
         thread = s.get(WatchThread, message.thread_id)
         items = list(s.scalars(select(WatchItem).where(WatchItem.thread_id == message.thread_id)
                                .order_by(WatchItem.posted_at, WatchItem.id)))  # fmt: skip
+        logged = {e.id: e for e in s.scalars(select(ModerationEntry).where(
+            ModerationEntry.id.in_([i.entry_id for i in items if i.entry_id]), ModerationEntry.handling.in_(OPEN)))}  # fmt: skip
     if thread is None or not items:
         return Sent()
-    card = thread_card(thread, items, uow.team.language, uow)
+    card = thread_card(thread, items, uow.team.language, uow, logged)
     return show_card(uow, "watch", thread.id, card, channel=CHANNEL.of(uow.team))
 
 
-def thread_card(thread: WatchThread, items: list[WatchItem], lang: str, uow: UnitOfWork) -> Message:
+def thread_card(thread: WatchThread, items: list[WatchItem], lang: str, uow: UnitOfWork,
+                logged: dict[int, ModerationEntry] | None = None) -> Message:  # fmt: skip
     _ = translator(lang)
     waiting = [i for i in items if i.state == "to_triage"]
     negative = sum(1 for i in items if i.state == "negative")
@@ -45,6 +50,11 @@ def thread_card(thread: WatchThread, items: list[WatchItem], lang: str, uow: Uni
         lines.append(Md.of(_("… and {n} more to triage: they appear here as these are triaged."),
                            n=len(waiting) - SHOWN))  # fmt: skip
     buttons = [b for n, i in enumerate(waiting[:SHOWN], 1) for b in _buttons(n, i, lang)]
+    open_entries = [e for _i, e in sorted((logged or {}).items(), reverse=True)][:LOGGED_SHOWN]
+    for entry in open_entries:
+        lines.append(Md.of(_("📒 In the log as #{id}, {handling}: handle it here or in the log."), id=entry.id,
+                           handling=handling_label(entry.handling, lang)))  # fmt: skip
+        buttons += handling_buttons(entry, lang)
     return Message(title=_title(thread, items[0], lang), text=Md.join([summary, *lines], sep="\n\n"),
                    context=Md.of("{l}", l=thread.parent_link) if thread.parent_link else None, actions=buttons)  # fmt: skip
 

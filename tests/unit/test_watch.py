@@ -71,7 +71,10 @@ def test_a_reply_and_a_mention_reach_their_cards_and_the_cm_logs_the_reply(deps,
         entry = s.scalars(select(ModerationEntry)).one()
     assert (entry.network, entry.link, entry.handling) == ("mastodon", reply["url"], "pending")
     assert entry.author == item.author_handle and entry.excerpt == item.text and entry.seen_at == item.posted_at
-    assert "Messages: 1 — to triage: 0, negative: 1, nothing to report: 0" in text_of(chat.updates[-1][1])
+    card = text_of(chat.updates[-1][1])
+    assert "Messages: 1 — to triage: 0, negative: 1, nothing to report: 0" in card
+    assert f"📒 In the log as #{entry.id}, ⏳ pending: handle it here or in the log." in card
+    assert "[Replied]" in card and "[Hidden]" in card  # the log's own buttons
 
     before = stored(d)
     done(collect.poll_due, replace(d, clock=lambda: d.clock() + timedelta(hours=1)), d.clock())  # a restart
