@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +17,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from handlers.core.context import Team
 from handlers.core.i18n import translator
 from handlers.core.ports import ChatError
 from handlers.features import registry
+from handlers.watch import checks as watch_checks
 from storage.db import applied, heads, make_engine, revisions
 
 if TYPE_CHECKING:
@@ -44,11 +46,16 @@ def run(settings: Settings) -> list[Check]:
     checks = [_source(_), *_ids(settings, _)]
     checks += list(_database(settings, _))
     checks += list(_time(settings, _))
+    checks += [Check(*found) for found in watch_checks.doctor(_team(settings), datetime.now(UTC))]
     if settings.platform == "slack":
         checks += list(_slack(settings, _))
     elif settings.platform == "mattermost":
         checks += list(_mattermost(settings, _))
     return checks
+
+
+def _team(settings: Settings) -> Team:
+    return Team(queue_channel="", language=settings.language, timezone=settings.timezone, settings=settings.features)
 
 
 def _source(_: Translate) -> Check:

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from bot.bootstrap import Core
 from bot.limits import BoundedBody
 from handlers.core import outbox, ticks
+from handlers.watch import checks as watch_checks
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def health_of(
         try:
             counts = await asyncio.to_thread(outbox.health, core.deps)
             last_tick = await asyncio.to_thread(ticks.last, core.deps)
+            sources = await asyncio.to_thread(_watch_ages, core)
         except Exception:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         now = core.deps.clock()
@@ -44,11 +46,19 @@ def health_of(
         body: dict[str, Any] = {"status": "stalled" if stalled else "ok", "database": "ok",
                                 "platform": core.settings.platform, **counts,
                                 "ticker_last_tick_age_seconds": round(age, 1) if age is not None else None}  # fmt: skip
+        if sources:
+            body["watch_last_read_age_seconds"] = sources
         if listening is not None:
             body["mattermost_events"] = listening()
         return JSONResponse(body, status_code=503 if stalled else 200)
 
     return healthz
+
+
+def _watch_ages(core: Core) -> dict[str, float | None]:
+    """Each watched source's last successful read, as an age (the watch's sources, none configured: empty)."""
+    with core.deps.db() as session:
+        return watch_checks.ages(session, core.deps.team, core.deps.clock())
 
 
 def create_app(

@@ -95,7 +95,10 @@ class Mastodon:
 
     def _get(self, path: str, params: dict[str, Any]) -> Any:
         try:
-            response = self.client.get(path, params=params)
+            try:
+                response = self.client.get(path, params=params)
+            except (httpx.RemoteProtocolError, httpx.ReadError):  # a kept-alive connection the server closed: anew
+                response = self.client.get(path, params=params)
         except httpx.HTTPError as exc:
             raise SourceError(f"Mastodon unreachable ({type(exc).__name__})") from None
         if response.status_code in (401, 403):

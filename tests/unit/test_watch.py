@@ -17,7 +17,7 @@ from handlers.core import router
 from handlers.core.deps import Deps
 from handlers.moderation.tables import ModerationEntry
 from handlers.watch import collect
-from handlers.watch.tables import WatchItem
+from handlers.watch.tables import WatchItem, WatchSource
 from tests.networks.snac import Snac, running_snac, until
 from tests.unit.conftest import as_user, done, text_of
 
@@ -53,6 +53,8 @@ def test_a_reply_and_a_mention_reach_their_cards_and_the_cm_logs_the_reply(deps,
     done(collect.poll_due, d, d.clock())
 
     cards = {card.title: text_of(card) for _c, card, _t in chat.posts}
+    with d.db() as s:
+        assert [w.error for w in s.scalars(select(WatchSource))] == [""]
     assert "💬 Replies to “Notre loto samedi à la salle des fêtes !”" in cards, (cards, chat.posts)
     replies = cards["💬 Replies to “Notre loto samedi à la salle des fêtes !”"]
     assert "Encore un loto… merci pour rien 🙄 https://example.org/a?b=1&c=2" in replies  # as written, link kept
@@ -140,3 +142,14 @@ def test_an_alert_feed_reaches_its_card_and_an_unchanged_feed_costs_a_304(deps, 
     assert "Les Amis du Quartier critiqués\nLe loto des Amis du Quartier fait grincer des dents" in text_of(card)
     assert "https://www.google.com/url?rct=j&url=https://journal.example/article" in text_of(card)
     assert _Feed.asked[-2:] == ["", '"v1"'] and stored(d) == 1
+
+
+def test_the_doctor_opens_the_mastodon_account_and_names_a_refused_token(deps, snac):
+    from handlers.watch import checks
+
+    d = on_mastodon(deps, snac)
+    assert checks.doctor(d.team, d.clock()) == [(True, "watch: Mastodon read as @asso", "")]
+    wrong = watching(deps, MASTODON_URL=snac.base, MASTODON_ACCESS_TOKEN="not-a-token")
+    ((ok, said, todo),) = checks.doctor(wrong.team, wrong.clock())
+    assert not ok and said.startswith("watch: Mastodon: Mastodon ")  # snac2 answers 422 where Mastodon says 401
+    assert todo.startswith("check MASTODON_URL and MASTODON_ACCESS_TOKEN")

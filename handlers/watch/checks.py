@@ -1,0 +1,48 @@
+"""`relais doctor`'s and `/healthz`'s view of the watch: each configured source tried
+for real (reachable, the token or app password accepted, notifications readable), with
+what to do; each source's last successful read, as an age."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handlers.core.context import Team
+from handlers.core.i18n import N_, translator
+from handlers.watch.found import SourceError
+from handlers.watch.sources import label, names, reader
+from handlers.watch.tables import WatchSource
+
+TODO = {
+    "mastodon": N_("check MASTODON_URL and MASTODON_ACCESS_TOKEN (a token with read:notifications read:statuses)"),
+    "bluesky": N_("check BLUESKY_SERVICE, BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (an app password)"),
+    "feed": N_("check the address in WATCH_FEEDS: it should open an RSS or Atom feed"),
+}
+
+
+def doctor(team: Team, now: datetime) -> list[tuple[bool, str, str]]:
+    """(ok, what was seen, what to do) per configured source, in the team's language; nothing is stored."""
+    return [_try(team, name, now) for name in names(team)]
+
+
+def _try(team: Team, name: str, now: datetime) -> tuple[bool, str, str]:
+    _ = translator(team.language)
+    try:
+        with reader(team, name) as source:
+            who = getattr(source, "whoami", None)
+            opened = who() if callable(who) else ""
+            source.page("", now, now)  # one page of notifications, or the feed: the scope is right
+    except SourceError as problem:
+        todo = _(TODO.get(name, TODO["feed"]))
+        return False, _("watch: {source}: {problem}").format(source=label(name), problem=problem), todo
+    if opened:
+        return True, _("watch: {source} read as {account}").format(source=label(name), account=opened), ""
+    return True, _("watch: {source} read").format(source=label(name)), ""
+
+
+def ages(session: Session, team: Team, now: datetime) -> dict[str, float | None]:
+    """Seconds since each configured source was last read successfully (None: never)."""
+    read = {n: at for n, at in session.execute(select(WatchSource.name, WatchSource.ok_at))}
+    return {label(n): round((now - at).total_seconds(), 1) if (at := read.get(n)) else None for n in names(team)}
