@@ -52,7 +52,7 @@ def test_doctor_and_healthz_name_a_source_down_then_back(clean_engine, database_
     body = json.loads(asyncio.run(healthz(None)).body)  # type: ignore[arg-type]
     assert body["watch_last_read_age_seconds"] == {feed: None, dead: None}  # never read yet
     answering(200)
-    clock.advance(timedelta(minutes=10))
+    clock.advance(timedelta(minutes=13))  # past the back-off: twice the interval, +20 % at most
     done(collect.poll_due, core.deps, core.deps.clock())
     clock.advance(timedelta(seconds=30))
     body = json.loads(asyncio.run(healthz(None)).body)  # type: ignore[arg-type]
