@@ -16,8 +16,8 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.bootstrap import team
 from bot.config import Settings
-from handlers.core.context import Team
 from handlers.core.i18n import translator
 from handlers.core.ports import ChatError
 from handlers.features import registry
@@ -46,16 +46,12 @@ def run(settings: Settings) -> list[Check]:
     checks = [_source(_), *_ids(settings, _)]
     checks += list(_database(settings, _))
     checks += list(_time(settings, _))
-    checks += [Check(*found) for found in watch_checks.doctor(_team(settings), datetime.now(UTC))]
+    checks += [Check(*found) for found in watch_checks.doctor(team(settings), datetime.now(UTC))]
     if settings.platform == "slack":
         checks += list(_slack(settings, _))
     elif settings.platform == "mattermost":
         checks += list(_mattermost(settings, _))
     return checks
-
-
-def _team(settings: Settings) -> Team:
-    return Team(queue_channel="", language=settings.language, timezone=settings.timezone, settings=settings.features)
 
 
 def _source(_: Translate) -> Check:

@@ -31,6 +31,16 @@ def words(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(fold(text))]
 
 
+def unique_phrases(phrases: list[str]) -> list[str]:
+    """Each phrase once, its spaces tidied, whatever its case or accents; the first spelling is kept."""
+    seen: dict[str, str] = {}
+    for phrase in phrases:
+        phrase = " ".join(phrase.split())
+        if phrase and fold(phrase) not in seen:
+            seen[fold(phrase)] = phrase
+    return list(seen.values())
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` as it is when it fits in `limit` characters, else cut with "…" (its whole is elsewhere)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

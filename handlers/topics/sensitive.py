@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
-from handlers.core.text import fold, words
+from handlers.core.text import fold, unique_phrases, words
 from handlers.core.work import UnitOfWork
 from handlers.topics.tables import Topic
 
@@ -114,13 +114,7 @@ def add(uow: UnitOfWork, req: Request, text: str, lang: str) -> Message:
 
 
 def _unique_keywords(keywords: list[str]) -> str:
-    """Each keyword once, whatever its case or accents; the first spelling is kept."""
-    seen: dict[str, str] = {}
-    for keyword in keywords:
-        keyword = " ".join(keyword.split())
-        if keyword and fold(keyword) not in seen:
-            seen[fold(keyword)] = keyword
-    return ", ".join(seen.values())
+    return ", ".join(unique_phrases(keywords))
 
 
 def remove(uow: UnitOfWork, name: str, lang: str) -> Message:

@@ -62,7 +62,7 @@ def succeeded(uow: UnitOfWork, state: WatchSource, now: datetime) -> None:
     """A round that read its source: the outage closed; the CM told it is back if it was told it was down."""
     if state.failing_since is not None:
         outage = _open_outage(uow.session, state.name)
-        for row in uow.session.scalars(select(WatchOutage).where(WatchOutage.id == outage)):
+        if (row := uow.session.get(WatchOutage, outage)) is not None:
             row.ended_at = now
         if state.told_down:
             uow.queue(Owed(SourceNews(state.name, outage, back=True), f"watch:back:{state.name}:{outage}"))

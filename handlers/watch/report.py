@@ -30,7 +30,7 @@ def recap_lines(s: Session, start: datetime, end: datetime, tz: ZoneInfo) -> Cal
     negative = s.scalar(select(func.count()).select_from(WatchItem).where(in_week, WatchItem.state == "negative")) or 0
     handled = s.scalar(select(func.count()).select_from(WatchItem).join(ModerationEntry, ModerationEntry.id == WatchItem.entry_id)
                        .where(in_week, WatchItem.state == "negative", ModerationEntry.handling.not_in(OPEN))) or 0  # fmt: skip
-    waiting = s.scalar(select(func.count()).select_from(WatchItem).where(WatchItem.state == "to_triage")) or 0
+    waiting = to_triage(s)
     outages = list(s.scalars(select(WatchOutage).where(WatchOutage.started_at < end,
                    or_(WatchOutage.ended_at.is_(None), WatchOutage.ended_at >= start)).order_by(WatchOutage.started_at)))  # fmt: skip
     if not per_network and not outages and not waiting:
@@ -66,7 +66,8 @@ def home_count(uow: UnitOfWork, _user: str, lang: str, cm: bool) -> tuple[Md, li
     if not cm:
         return None
     _ = translator(lang)
-    waiting = _waiting(uow)
+    with uow.reading() as s:
+        waiting = to_triage(s)
     if not waiting:
         return None
     said = _("{n} to triage in the watch channel (/cm watch)").format(n=number(waiting, lang))
@@ -79,6 +80,6 @@ def home_version(uow: UnitOfWork) -> str:
     return f"{newest or 0}.{triaged or ''}"
 
 
-def _waiting(uow: UnitOfWork) -> int:
-    with uow.reading() as s:
-        return int(s.scalar(select(func.count()).select_from(WatchItem).where(WatchItem.state == "to_triage")) or 0)
+def to_triage(s: Session) -> int:
+    """How many items wait for the CM's click (the recap, the home, /cm watch)."""
+    return int(s.scalar(select(func.count()).select_from(WatchItem).where(WatchItem.state == "to_triage")) or 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from handlers.core.context import Request
 from handlers.core.dates import write_moment
@@ -14,8 +14,9 @@ from handlers.core.messages import Markup, Md, Message
 from handlers.core.registry import Terminal
 from handlers.core.work import UnitOfWork
 from handlers.watch.collect import poll
+from handlers.watch.report import to_triage
 from handlers.watch.sources import label, names
-from handlers.watch.tables import WatchItem, WatchSource
+from handlers.watch.tables import WatchSource
 
 
 def show(uow: UnitOfWork, req: Request, _rest: str) -> None:
@@ -31,7 +32,7 @@ def lines(uow: UnitOfWork, lang: str) -> list[Md]:
                         "(see docs/settings.md)."))]  # fmt: skip
     with uow.reading() as s:
         states = {w.name: w for w in s.scalars(select(WatchSource))}
-        waiting = s.scalar(select(func.count()).select_from(WatchItem).where(WatchItem.state == "to_triage")) or 0
+        waiting = to_triage(s)
     said = [Md.of(_("Messages to triage: {n}"), n=waiting)]
     for name in configured:
         said.append(_state(name, states.get(name), lang, uow))

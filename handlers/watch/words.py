@@ -10,7 +10,7 @@ from handlers.core.context import Request
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.once import insert_or_ignore
-from handlers.core.text import fold
+from handlers.core.text import fold, unique_phrases
 from handlers.core.work import UnitOfWork
 from handlers.watch.tables import WatchWord
 
@@ -36,7 +36,7 @@ def listing(uow: UnitOfWork, req: Request, rest: str) -> None:
 
 def add(uow: UnitOfWork, req: Request, rest: str) -> None:
     _ = translator(req.language)
-    wanted = _words(rest)
+    wanted = unique_phrases(rest.split(","))
     if not wanted:
         req.reply.reply(Message(text=Md.of(_("Which words? /cm watch words add arnaque, honte"))))
         return
@@ -53,7 +53,7 @@ def add(uow: UnitOfWork, req: Request, rest: str) -> None:
 
 def remove(uow: UnitOfWork, req: Request, rest: str) -> None:
     _ = translator(req.language)
-    wanted = _words(rest)
+    wanted = unique_phrases(rest.split(","))
     with uow.writing() as s:
         gone = list(s.scalars(select(WatchWord.written).where(WatchWord.word.in_([fold(w) for w in wanted]))))
         s.execute(delete(WatchWord).where(WatchWord.word.in_([fold(w) for w in wanted])))
@@ -61,13 +61,3 @@ def remove(uow: UnitOfWork, req: Request, rest: str) -> None:
         req.reply.reply(Message(text=Md.of(_("None of these is in your words: /cm watch words lists them."))))
         return
     req.reply.reply(Message(text=Md.of(_("🗑️ Removed: {words}."), words=", ".join(gone))))
-
-
-def _words(raw: str) -> list[str]:
-    """Comma-separated words or phrases, each once whatever its case or accents."""
-    seen: dict[str, str] = {}
-    for word in raw.split(","):
-        word = " ".join(word.split())
-        if word and fold(word) not in seen:
-            seen[fold(word)] = word
-    return list(seen.values())
