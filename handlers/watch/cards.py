@@ -5,6 +5,7 @@ buttons. One card per thread, updated in place: 300 replies are one card."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from handlers.core.cards import show_card
 from handlers.core.dates import write_moment
@@ -25,8 +26,12 @@ TEXT_SHOWN = 300  # characters of an item's text on the card; its link leads to 
 
 
 def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
+    """The card as the thread stands now. One owed for a page whose thread has grown since
+    is not sent: the page that grew it owed a later card, which shows everything."""
     with uow.reading() as s:
         thread = s.get(WatchThread, message.thread_id)
+        if message.newest and _grown_since(s, message):
+            return Sent()
         items = list(s.scalars(select(WatchItem).where(WatchItem.thread_id == message.thread_id)
                                .order_by(WatchItem.posted_at, WatchItem.id)))  # fmt: skip
         logged = {e.id: e for e in s.scalars(select(ModerationEntry).where(
@@ -35,6 +40,11 @@ def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
         return Sent()
     card = thread_card(thread, items, uow.team.language, uow, logged)
     return show_card(uow, "watch", thread.id, card, channel=CHANNEL.of(uow.team))
+
+
+def _grown_since(s: Session, message: ThreadCard) -> bool:
+    later = select(WatchItem.id).where(WatchItem.thread_id == message.thread_id, WatchItem.id > message.newest)
+    return s.scalars(later.limit(1)).first() is not None
 
 
 def thread_card(thread: WatchThread, items: list[WatchItem], lang: str, uow: UnitOfWork,

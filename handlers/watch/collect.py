@@ -1,7 +1,8 @@
 """One round of the watch: each configured source read page after page, each page's
 items stored once with the cursor that ends it, in one transaction; a restart, a crash
-mid-round or two instances give no item twice and none skipped. The cards of the
-threads that grew are owed once per round."""
+mid-round or two instances give no item twice and none skipped. Each page owes the
+cards of the threads it grew; a card owed for older items than its thread holds is not
+sent (cards.py), so a round of 25 pages on one post updates its card once."""
 
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ from handlers.watch.tone import hint
 
 @dataclass(frozen=True)
 class ThreadCard(Outgoing, kind="watch.card"):
-    """A thread's card in the watch channel, posted or updated in place."""
+    """A thread's card in the watch channel, posted or updated in place. `newest`: the
+    newest item the page that owed it stored (0: owed for another reason, always sent)."""
 
     thread_id: int
+    newest: int = 0
 
 
 def poll_due(uow: UnitOfWork, now: datetime) -> None:
@@ -86,7 +89,7 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
         state = source_row(s, name)
         state.cursor = page.cursor
         succeeded(uow, state, now)
-        uow.queue(*(Owed(ThreadCard(t), f"watch:card:{t}:{newest}") for t, newest in grown.items()))
+        uow.queue(*(Owed(ThreadCard(t, newest), f"watch:card:{t}:{newest}") for t, newest in grown.items()))
     return added
 
 
