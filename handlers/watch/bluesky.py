@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from handlers.watch.found import Found, Page, SourceError, first_line, retry_after
+from handlers.watch.found import Found, Page, SourceError, first_line, retry_after, tls
 
 LIMIT = 100
 REASONS = ("reply", "mention", "quote")
@@ -21,7 +21,7 @@ _SESSIONS: dict[tuple[str, str], dict[str, str]] = {}  # (service, handle) -> th
 class Bluesky:
     def __init__(self, service: str, handle: str, password: str, *, timeout: float = 10,
                  transport: httpx.BaseTransport | None = None):  # fmt: skip
-        self.client = httpx.Client(base_url=service.rstrip("/"), timeout=timeout, transport=transport)
+        self.client = httpx.Client(base_url=service.rstrip("/"), timeout=timeout, transport=transport, verify=tls())
         self.session_key, self.handle, self.password = (service.rstrip("/"), handle.lstrip("@")), handle, password
         self._posts: dict[str, tuple[str, str]] = {}
         self.now: datetime | None = None  # the round's clock, for Bluesky's `ratelimit-reset`

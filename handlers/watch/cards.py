@@ -4,7 +4,10 @@ buttons. One card per thread, updated in place: 300 replies are one card."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.core.cards import show_card
@@ -16,30 +19,59 @@ from handlers.core.text import shorten
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN, handling_buttons, handling_label, network_label
 from handlers.moderation.tables import ModerationEntry
+from handlers.topics.sensitive import all_topics, matcher
 from handlers.watch.collect import ThreadCard
 from handlers.watch.sources import CHANNEL
-from handlers.watch.tables import WatchItem, WatchThread
+from handlers.watch.tables import WatchItem, WatchThread, WatchWord
+from handlers.watch.tone import hint
+
+Reading = Callable[[str], tuple[bool, str]]  # a text -> (reads as negative, its sensitive topics)
 
 SHOWN = 5  # items with their buttons on a card; the rest are counted
 LOGGED_SHOWN = 2  # the newest entries still open, with the log's handling buttons
 TEXT_SHOWN = 300  # characters of an item's text on the card; its link leads to the whole
 
 
+@dataclass(frozen=True)
+class Thread:
+    """What a card shows of its thread: the counts by state, the first items still to
+    triage, the open log entries its items made. Read with a few statements, whatever
+    the thread holds: a post with 1,000 replies loads five of them."""
+
+    row: WatchThread
+    network: str  # its first item's
+    counts: dict[str, int]
+    waiting: list[WatchItem]
+    logged: list[ModerationEntry]  # newest first
+
+
 def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
     """The card as the thread stands now. One owed for a page whose thread has grown since
     is not sent: the page that grew it owed a later card, which shows everything."""
     with uow.reading() as s:
-        thread = s.get(WatchThread, message.thread_id)
         if message.newest and _grown_since(s, message):
             return Sent()
-        items = list(s.scalars(select(WatchItem).where(WatchItem.thread_id == message.thread_id)
-                               .order_by(WatchItem.posted_at, WatchItem.id)))  # fmt: skip
-        logged = {e.id: e for e in s.scalars(select(ModerationEntry).where(
-            ModerationEntry.id.in_([i.entry_id for i in items if i.entry_id]), ModerationEntry.handling.in_(OPEN)))}  # fmt: skip
-    if thread is None or not items:
+        thread = _thread(s, message.thread_id)
+        read = reading(s)
+    if thread is None:
         return Sent()
-    card = thread_card(thread, items, uow.team.language, uow, logged)
-    return show_card(uow, "watch", thread.id, card, channel=CHANNEL.of(uow.team))
+    card = thread_card(thread, uow.team.language, uow, read)
+    return show_card(uow, "watch", thread.row.id, card, channel=CHANNEL.of(uow.team))
+
+
+def _thread(s: Session, thread_id: int) -> Thread | None:
+    row = s.get(WatchThread, thread_id)
+    in_thread = WatchItem.thread_id == thread_id
+    network = s.scalars(select(WatchItem.network).where(in_thread).order_by(WatchItem.id).limit(1)).first()
+    if row is None or network is None:
+        return None
+    counts = dict(s.execute(select(WatchItem.state, func.count()).where(in_thread).group_by(WatchItem.state)).all())
+    waiting = list(s.scalars(select(WatchItem).where(in_thread, WatchItem.state == "to_triage")
+                             .order_by(WatchItem.posted_at, WatchItem.id).limit(SHOWN)))  # fmt: skip
+    entries = select(WatchItem.entry_id).where(in_thread, WatchItem.entry_id.is_not(None))
+    logged = list(s.scalars(select(ModerationEntry).where(ModerationEntry.id.in_(entries),
+                  ModerationEntry.handling.in_(OPEN)).order_by(ModerationEntry.id.desc()).limit(LOGGED_SHOWN)))  # fmt: skip
+    return Thread(row, network, counts, waiting, logged)
 
 
 def _grown_since(s: Session, message: ThreadCard) -> bool:
@@ -47,38 +79,44 @@ def _grown_since(s: Session, message: ThreadCard) -> bool:
     return s.scalars(later.limit(1)).first() is not None
 
 
-def thread_card(thread: WatchThread, items: list[WatchItem], lang: str, uow: UnitOfWork,
-                logged: dict[int, ModerationEntry] | None = None) -> Message:  # fmt: skip
+def reading(s: Session) -> Reading:
+    """The hint and the sensitive topics of a text, read when it is shown (a card shows a
+    few): the CM's words and the topics as they are now, read once for the card."""
+    cm_words = list(s.scalars(select(WatchWord.written)))
+    topics = matcher(all_topics(s))
+    return lambda text: (hint(text, cm_words).negative, ", ".join(topics(text)))
+
+
+def thread_card(thread: Thread, lang: str, uow: UnitOfWork, read: Reading) -> Message:
     _ = translator(lang)
-    waiting = [i for i in items if i.state == "to_triage"]
-    negative = sum(1 for i in items if i.state == "negative")
+    waiting, negative = thread.counts.get("to_triage", 0), thread.counts.get("negative", 0)
+    total = sum(thread.counts.values())
     summary = Md.of(_("Messages: {n} — to triage: {waiting}, negative: {negative}, nothing to report: {nothing}"),
-                    n=len(items), waiting=len(waiting), negative=negative,
-                    nothing=len(items) - len(waiting) - negative)  # fmt: skip
-    lines = [_line(n, i, lang, uow) for n, i in enumerate(waiting[:SHOWN], 1)]
-    if len(waiting) > SHOWN:
+                    n=total, waiting=waiting, negative=negative, nothing=total - waiting - negative)  # fmt: skip
+    lines = [_line(n, i, lang, uow, read) for n, i in enumerate(thread.waiting, 1)]
+    if waiting > len(thread.waiting):
         lines.append(Md.of(_("… and {n} more to triage: they appear here as these are triaged."),
-                           n=len(waiting) - SHOWN))  # fmt: skip
-    buttons = [b for n, i in enumerate(waiting[:SHOWN], 1) for b in _buttons(n, i, lang)]
-    open_entries = [e for _i, e in sorted((logged or {}).items(), reverse=True)][:LOGGED_SHOWN]
-    for entry in open_entries:
+                           n=waiting - len(thread.waiting)))  # fmt: skip
+    buttons = [b for n, i in enumerate(thread.waiting, 1) for b in _buttons(n, i, lang)]
+    for entry in thread.logged:
         lines.append(Md.of(_("📒 In the log as #{id}, {handling}: handle it here or in the log."), id=entry.id,
                            handling=handling_label(entry.handling, lang)))  # fmt: skip
         buttons += handling_buttons(entry, lang)
-    return Message(title=_title(thread, items[0], lang), text=Md.join([summary, *lines], sep="\n\n"),
-                   context=Md.of("{l}", l=thread.parent_link) if thread.parent_link else None, actions=buttons)  # fmt: skip
+    row = thread.row
+    return Message(title=_title(row, thread.network, lang), text=Md.join([summary, *lines], sep="\n\n"),
+                   context=Md.of("{l}", l=row.parent_link) if row.parent_link else None, actions=buttons)  # fmt: skip
 
 
-def _title(thread: WatchThread, first: WatchItem, lang: str) -> str:
+def _title(thread: WatchThread, network: str, lang: str) -> str:
     _ = translator(lang)
     if thread.parent_excerpt or thread.parent_link:
         return _("💬 Replies to “{post}”").format(post=thread.parent_excerpt or thread.parent_link)
-    if first.network == "alert":
+    if network == "alert":
         return _("🔔 Alerts — {source}").format(source=thread.source.removeprefix("feed:"))
-    return _("📣 Mentions on {network}").format(network=network_label(first.network, lang))
+    return _("📣 Mentions on {network}").format(network=network_label(network, lang))
 
 
-def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork) -> Md:
+def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork, read: Reading) -> Md:
     _ = translator(lang)
     text = shorten(item.text, TEXT_SHOWN)
     who = item.author_name if item.author_name and item.author_name != item.author_handle else ""
@@ -88,8 +126,9 @@ def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork) -> Md:
                      name=who, when=when, text=text, link=item.link)  # fmt: skip
     else:  # an alert: a page, not a person
         said = Md.of(_("{n}. {when}\n{text}\n{link}"), n=n, when=when, text=text, link=item.link)
-    hints = [Md.of(_("🔻 reads as negative (a hint: you decide)"))] if item.tone == "negative" else []
-    hints += [Md.of(_("⚠ sensitive topics: {topics}"), topics=item.topics)] if item.topics else []
+    negative, topics = read(item.text)
+    hints = [Md.of(_("🔻 reads as negative (a hint: you decide)"))] if negative else []
+    hints += [Md.of(_("⚠ sensitive topics: {topics}"), topics=topics)] if topics else []
     return Md.join([said, *hints], sep="\n")
 
 

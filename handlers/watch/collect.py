@@ -6,22 +6,19 @@ sent (cards.py), so a round of 25 pages on one post updates its card once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.core.once import add_once
+from handlers.core.once import add_once, insert_or_ignore
 from handlers.core.registry import Outgoing, Owed
 from handlers.core.work import UnitOfWork
-from handlers.topics.sensitive import all_topics, matcher
 from handlers.watch.found import Found, Page, SourceError
 from handlers.watch.health import failed, source_row, succeeded
 from handlers.watch.sources import BACKFILL, INTERVAL, Reader, names, reader
-from handlers.watch.tables import WatchItem, WatchSource, WatchThread, WatchWord
-from handlers.watch.tone import hint
+from handlers.watch.tables import WatchItem, WatchSource, WatchThread
 
 
 @dataclass(frozen=True)
@@ -76,16 +73,18 @@ def _read(uow: UnitOfWork, name: str, source: Reader, cursor: str, since: dateti
 
 
 def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
-    """The page's items and its cursor, in one transaction; the grown threads' cards owed."""
-    grown: dict[int, int] = {}  # thread -> its newest new item
-    added = 0
+    """The page's items and its cursor, in one transaction; the grown threads' cards owed.
+    A thousand replies are a few statements, not a thousand: the page's threads read at
+    once, its items written with one statement that returns the new ones."""
     with uow.writing() as s:
-        read = reading(s)
-        for found in page.items:
-            thread_id = _thread(uow, name, found)
-            item_id = add_once(s, WatchItem, "key", _values(name, found, thread_id, now) | read(found.text))
-            if item_id is not None:
-                grown[thread_id], added = max(grown.get(thread_id, 0), item_id), added + 1
+        threads = _threads(uow, s, name, page.items)
+        values = [_values(name, f, threads[_thread_key(uow, name, f)], now) for f in page.items]
+        grown: dict[int, int] = {}  # thread -> its newest new item
+        added = 0
+        if values:  # one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: the new ones only
+            statement = insert_or_ignore(WatchItem, "key", s.get_bind().dialect.name)
+            for item, thread in s.execute(statement.returning(WatchItem.id, WatchItem.thread_id), values):
+                grown[thread], added = max(grown.get(thread, 0), item), added + 1
         state = source_row(s, name)
         state.cursor = page.cursor
         succeeded(uow, state, now)
@@ -93,27 +92,30 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
     return added
 
 
-def reading(s: Session) -> Callable[[str], dict[str, str]]:
-    """The hint and the sensitive topics of each text, with the CM's words and the topics
-    read once for the page."""
-    cm_words = list(s.scalars(select(WatchWord.written)))
-    topics = matcher(all_topics(s))
-
-    def read(text: str) -> dict[str, str]:
-        return {"tone": "negative" if hint(text, cm_words).negative else "", "topics": ", ".join(topics(text))}
-
-    return read
+def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:
+    """IN lists of a bounded length: a week's backfill can be thousands of items."""
+    return [keys[i : i + size] for i in range(0, len(keys), size)]
 
 
-def _thread(uow: UnitOfWork, name: str, found: Found) -> int:
+def _thread_key(uow: UnitOfWork, name: str, found: Found) -> str:
     """The item's card: the post it answers, else its source's hour (local time)."""
-    hour = found.posted_at.astimezone(uow.team.timezone).strftime("%Y-%m-%dT%H")
-    key = f"{name} {found.thread}" if found.thread else f"{name} hour:{hour}"
-    values = {"key": key, "source": name, "parent_link": found.parent_link, "parent_excerpt": found.parent_excerpt}
-    made = add_once(uow.session, WatchThread, "key", values)
-    if made is not None:
-        return made
-    return uow.session.scalars(select(WatchThread.id).where(WatchThread.key == key)).one()
+    if found.thread:
+        return f"{name} {found.thread}"
+    return f"{name} hour:{found.posted_at.astimezone(uow.team.timezone).strftime('%Y-%m-%dT%H')}"
+
+
+def _threads(uow: UnitOfWork, s: Session, name: str, items: list[Found]) -> dict[str, int]:
+    """The page's threads by key, made where new (a page holds a few: one per post or hour)."""
+    wanted = {_thread_key(uow, name, f): f for f in reversed(items)}  # the oldest item's parent wins
+    for key, found in wanted.items():
+        values = {"key": key, "source": name, "parent_link": found.parent_link, "parent_excerpt": found.parent_excerpt}
+        add_once(s, WatchThread, "key", values)
+    ids: dict[str, int] = {}
+    for chunk in _chunks(list(wanted)):
+        ids.update(
+            {k: i for k, i in s.execute(select(WatchThread.key, WatchThread.id).where(WatchThread.key.in_(chunk)))}
+        )
+    return ids
 
 
 def _values(name: str, found: Found, thread_id: int, now: datetime) -> dict[str, object]:

@@ -11,13 +11,13 @@ from typing import Any
 
 import httpx
 
-from handlers.watch.found import Found, Page, SourceError, plain_text, retry_after
+from handlers.watch.found import Found, Page, SourceError, plain_text, retry_after, tls
 
 
 class Feed:
     def __init__(self, url: str, *, timeout: float = 10, transport: httpx.BaseTransport | None = None):
         self.url = url
-        self.client = httpx.Client(timeout=timeout, transport=transport, follow_redirects=True)
+        self.client = httpx.Client(timeout=timeout, transport=transport, follow_redirects=True, verify=tls())
 
     def close(self) -> None:
         self.client.close()

@@ -1,6 +1,6 @@
 """Mastodon (and servers speaking its client API, such as snac2): the account's mention
 notifications, where replies to it arrive too. Read with `min_id` after the stored cursor,
-40 at a time; a new connection reads back `WATCH_BACKFILL_DAYS` with `max_id`. Nothing
+80 at a time (Mastodon's most; a server that gives fewer is read on until a page is empty); a new connection reads back `WATCH_BACKFILL_DAYS` with `max_id`. Nothing
 is marked read on the server (no markers): the CM's own apps keep their unread counts."""
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ from typing import Any
 
 import httpx
 
-from handlers.watch.found import Found, Page, SourceError, first_line, plain_text, retry_after
+from handlers.watch.found import Found, Page, SourceError, first_line, plain_text, retry_after, tls
 
-LIMIT = 40
+LIMIT = 80  # Mastodon's most for notifications (its default is 40)
 NOTIFICATIONS = "/api/v1/notifications"
 
 
 class Mastodon:
     def __init__(self, url: str, token: str, *, timeout: float = 10, transport: httpx.BaseTransport | None = None):
         self.client = httpx.Client(base_url=url.rstrip("/"), headers={"Authorization": f"Bearer {token}"},
-                                   timeout=timeout, transport=transport)  # fmt: skip
+                                   timeout=timeout, transport=transport, verify=tls())  # fmt: skip
         self._me: str | None = None
         self._posts: dict[str, tuple[str, str]] = {}
 
@@ -35,17 +35,17 @@ class Mastodon:
         if not found:
             return Page([], cursor)
         newest = max(found, key=lambda n: _order(n["id"]))["id"]
-        return Page(self._items(found), newest, more=len(found) >= LIMIT - 1)
+        return Page(self._items(found), newest, more=True)  # on until a page is empty: an idle round asks once
 
     def _backfill(self, since: datetime) -> Page:
         """Newest first, page after page, until the notifications are older than `since`."""
         kept: list[dict[str, Any]] = []
         params: dict[str, Any] = {"types[]": "mention", "limit": LIMIT}
         while True:
-            batch = self._get(NOTIFICATIONS, params)
+            batch = [n for n in self._get(NOTIFICATIONS, params) if n["id"] != params.get("max_id")]  # as min_id
             fresh = [n for n in batch if _when(n["created_at"]) >= since]
             kept += fresh
-            if len(batch) < LIMIT or len(fresh) < len(batch):
+            if not batch or len(fresh) < len(batch):  # an empty page, or older than `since`: done
                 break
             params["max_id"] = min((n["id"] for n in batch), key=_order)
         newest = max((n["id"] for n in kept), key=_order, default="")

@@ -39,8 +39,6 @@ class WatchItem(Base):
     link: Mapped[str] = mapped_column(Text, default="")
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("watch_threads.id"), index=True)
-    tone: Mapped[str] = mapped_column(String(10), default="")  # "negative": the hint (handlers/watch/tone.py)
-    topics: Mapped[str] = mapped_column(Text, default="")  # the sensitive topics it touches, comma-separated
     state: Mapped[str] = mapped_column(String(10), default="to_triage", index=True)  # to_triage | negative | nothing
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_entries.id"))
     triaged_by: Mapped[str | None] = mapped_column(String(64))

@@ -24,6 +24,23 @@ TOKEN = "fake-mastodon-token"
 ME = {"id": "1", "username": "asso", "acct": "asso", "display_name": "L’asso"}
 
 
+def _html(text: str, reply: bool) -> str:
+    """As Mastodon writes a status: a reply opens on its mention's h-card, a link is cut
+    into invisible and shown parts (the reader keeps the whole address)."""
+    words = []
+    for word in text.split(" "):
+        if word.startswith("https://"):
+            shown, rest = word.removeprefix("https://")[:20], word.removeprefix("https://")[20:]
+            word = (f'<a href="{escape(word)}" rel="nofollow noopener" target="_blank"><span class="invisible">https://</span>'
+                    f'<span class="ellipsis">{escape(shown)}</span><span class="invisible">{escape(rest)}</span></a>')  # fmt: skip
+        elif word == "@asso" and reply:
+            word = '<span class="h-card"><a href="https://masto.example/@asso" class="u-url mention">@<span>asso</span></a></span>'
+        else:
+            word = escape(word)
+        words.append(word)
+    return f"<p>{' '.join(words)}</p>"
+
+
 @dataclass
 class FakeMastodon:
     """Statuses and notifications held in memory; `base` once `serving()` has started."""
@@ -44,7 +61,7 @@ class FakeMastodon:
             "id": status_id, "created_at": at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
             "in_reply_to_id": reply_to or None,
             "in_reply_to_account_id": parent["account"]["id"] if parent else None,
-            "content": f"<p>{escape(text)}</p>", "url": f"https://masto.example/@{who['acct']}/{status_id}",
+            "content": _html(text, bool(parent)), "url": f"https://masto.example/@{who['acct']}/{status_id}",
             "uri": f"https://masto.example/users/{who['acct']}/statuses/{status_id}", "account": who,
         }  # fmt: skip
         self.statuses[status_id] = status
@@ -99,6 +116,7 @@ class FakeMastodon:
 def serving(fake: FakeMastodon) -> Iterator[FakeMastodon]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # kept-alive connections, as a real server
+        disable_nagle_algorithm = True  # headers and body in two writes must not wait for a delayed ACK
 
         def log_message(self, *args: Any) -> None:
             pass
