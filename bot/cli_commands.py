@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,8 +55,12 @@ class Terminal:
     def show(self, where: str, message: Message) -> None:
         self._screen.show(where, message)
 
-    def progress(self, path: Path) -> Any:
-        return _progress(path, self.language)
+    @contextmanager
+    def progress(self, unit: str) -> Iterator[Callable[[int], object]]:
+        from tqdm import tqdm
+
+        with tqdm(unit=" " + unit, disable=not sys.stderr.isatty(), leave=False, file=sys.stderr) as bar:
+            yield bar.update
 
 
 def feature_command(settings: Settings, args: argparse.Namespace, command: CliCommand) -> int:

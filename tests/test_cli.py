@@ -15,6 +15,7 @@ from bot.config import ConfigError, Settings
 from bot.logs import RedactSecrets
 from storage.db import alembic_config, heads, migrate, revisions
 from tests.conftest import ROOT, without_settings
+from tests.fakes.mastodon_api import TOKEN, FakeMastodon, serving
 
 
 def relais(
@@ -253,7 +254,8 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
     header = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("n°;vu le;réseau;lien;auteur;extrait")  # French Excel: `;` and French headers
     forgot = relais(["forget", "--author", "jean  dupont"], tmp_path)
-    assert forgot.stdout == "Entrées qui ne montrent plus cet auteur : 1.\n"  # a count, not the cards
+    assert forgot.stdout == ("Entrées qui ne montrent plus cet auteur\u202f: 1.\n"
+                             "Messages de la veille qui ne montrent plus cet auteur\u202f: 0.\n")  # counts, not the cards
     assert "Jean Dupont" not in relais(["export", "moderation"], tmp_path).stdout
     printed = relais(["recap", "--week", "2026-W47"], tmp_path, {"RELAIS_LANGUAGE": "en"})
     assert printed.returncode == 0 and "Moderation recap — week 2026-W47" in printed.stdout
@@ -528,25 +530,19 @@ def test_the_help_is_in_the_teams_language_and_describes_every_command(tmp_path,
     assert mistake.returncode == 2 and mistake.stdout == "" and len(mistake.stderr.splitlines()) == 1
 
 
-def test_the_import_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+def on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """What `relais ARGS` shows on a terminal of 80 columns (a pseudo-terminal)."""
     import pty
 
-    rows = "\r\n".join(["date;réseau;extrait"] + [f"01/11/2026;facebook;Message {n}" for n in range(3000)])
-    (tmp_path / "journal.csv").write_bytes((rows + "\r\n").encode("cp1252"))
-    env = without_settings()
     pid, fd = pty.fork()
-    if pid == 0:  # the child: `relais import` on a terminal of 80 columns
+    if pid == 0:  # the child
         import fcntl
         import struct
         import termios
 
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        os.chdir(tmp_path)
-        os.execve(
-            sys.executable,
-            [sys.executable, "-m", "bot", "import", "moderation", "journal.csv"],
-            {**env, "PYTHONPATH": os.environ["PYTHONPATH"]},
-        )
+        os.chdir(cwd)
+        os.execve(sys.executable, [sys.executable, "-m", "bot", *args], {**env, "PYTHONPATH": os.environ["PYTHONPATH"]})
     seen = b""
     while True:
         try:
@@ -557,11 +553,31 @@ def test_the_import_shows_a_progress_bar_on_a_terminal_only(tmp_path):
             break
         seen += chunk
     os.waitpid(pid, 0)
-    shown = seen.decode()
+    return seen.decode()
+
+
+def test_the_import_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+    rows = "\r\n".join(["date;réseau;extrait"] + [f"01/11/2026;facebook;Message {n}" for n in range(3000)])
+    (tmp_path / "journal.csv").write_bytes((rows + "\r\n").encode("cp1252"))
+    shown = on_terminal(["import", "moderation", "journal.csv"], tmp_path, without_settings())
     assert " lignes/s]" in shown and "%|" in shown and "/3001 [" in shown  # tqdm's bar, counting the file's lines
     assert "Entrées chargées\u202f: 3\u202f000. Lignes refusées\u202f: 0." in shown
     piped = relais(["import", "moderation", "journal.csv"], tmp_path)  # not a terminal: no bar
     assert piped.stderr == "" and "lignes" not in piped.stdout
+
+
+def test_watch_poll_counts_the_messages_read_on_a_terminal_only(tmp_path):
+    with serving(FakeMastodon()) as fake:
+        post = fake.post("Loto samedi", datetime(2026, 11, 30, 18, tzinfo=timezone.utc))
+        fake.replies(post["id"], 200, datetime(2026, 11, 30, 19, tzinfo=timezone.utc))
+        env = {**without_settings(), "MASTODON_URL": fake.base, "MASTODON_ACCESS_TOKEN": TOKEN,
+               "WATCH_BACKFILL_DAYS": "3650"}  # fmt: skip  # whatever the clock of the run
+        shown = on_terminal(["watch", "poll"], tmp_path, env)
+        assert " messages [" in shown and "Mastodon\u202f: 200 nouveaux" in shown, shown  # tqdm's counter
+        fake.replies(post["id"], 3, datetime(2026, 11, 30, 21, tzinfo=timezone.utc))
+        piped = relais(["watch", "poll"], tmp_path, env)  # not a terminal: no counter
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+    assert piped.stdout.startswith("Mastodon\u202f: 3 nouveaux\n"), piped.stdout
 
 
 DM_AND_REPORT = (

@@ -206,7 +206,10 @@ class Terminal(Protocol):
 
     def show(self, where: str, message: Message) -> None: ...
 
-    def progress(self, path: Path) -> AbstractContextManager[Callable[[int], object]]: ...
+    def progress(self, unit: str) -> AbstractContextManager[Callable[[int], object]]:
+        """A counter of `unit` (already translated) moving on a terminal, nothing otherwise:
+        what it yields is told how many more were done."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -264,6 +267,26 @@ class RecapPart:
 
     order: int
     read: Callable[[Session, datetime, datetime, ZoneInfo], Callable[[str], list[Md]]]
+
+
+@dataclass(frozen=True)
+class DigestPart:
+    """A line a feature adds to the CM's morning digest: `line(uow, language)`, or None
+    when it has nothing waiting; `order` places it. The digest goes out when any part
+    or the news has something."""
+
+    order: int
+    line: Callable[[UnitOfWork, str], Md | None]
+
+
+@dataclass(frozen=True)
+class Forget:
+    """What a feature removes when `relais forget --author NAME` asks: `run(uow, name)`
+    returns how many of its rows no longer show the person; `said` (a msgid with {n})
+    tells it."""
+
+    run: Callable[[UnitOfWork, str], int]
+    said: str
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,11 @@ from handlers.core.declarations import (
     Command,
     CommandRun,
     Cron,
+    DigestPart,
     Direct,
     EveryTick,
     Exporter,
+    Forget,
     FormSpec,
     HomeOpened,
     HomePart,
@@ -53,13 +55,13 @@ from handlers.core.work import UnitOfWork
 
 __all__ = [  # what a feature declares with, from the one place it registers
     "ADMIN", "ANYONE", "CM", "Access", "ButtonRun", "ButtonSpec", "CliCommand", "Command", "CommandRun", "Cron",
-    "Declaration", "Direct", "EveryTick", "Exporter", "FormSpec", "HomeOpened", "HomePart", "Importer", "Job",
-    "Mention", "Nightly", "Outgoing", "Owed", "Quoted", "RecapPart", "Registry", "Send", "Sender", "Sending", "Sent", "Setting",
+    "Declaration", "DigestPart", "Direct", "EveryTick", "Exporter", "FormSpec", "HomeOpened", "HomePart", "Importer", "Job",
+    "Forget", "Mention", "Nightly", "Outgoing", "Owed", "Quoted", "RecapPart", "Registry", "Send", "Sender", "Sending", "Sent", "Setting",
     "SettingError", "ShortcutSpec", "SlashCommand", "Submitter", "Terminal", "Validator",
 ]  # fmt: skip
 Declaration = (
     Command | ButtonSpec | FormSpec | Sender[Any] | Job | Setting[Any] | CliCommand | Exporter | Importer
-    | HomePart | ShortcutSpec | Direct | Mention | HomeOpened | SlashCommand | RecapPart
+    | HomePart | ShortcutSpec | Direct | Mention | HomeOpened | SlashCommand | RecapPart | Forget | DigestPart
 )  # fmt: skip
 
 
@@ -76,6 +78,8 @@ class Registry:
     importers: dict[str, Importer] = field(default_factory=dict)
     home_parts: list[HomePart] = field(default_factory=list)
     recap_parts: list[RecapPart] = field(default_factory=list)
+    digest_parts: list[DigestPart] = field(default_factory=list)  # lines in the CM's digest, by order
+    forgets: list[Forget] = field(default_factory=list)  # `relais forget --author`: each feature's part
     mention_answer: MentionAnswer | None = None
     shortcuts: dict[str, ShortcutSpec] = field(default_factory=dict)
     directs: list[Direct] = field(default_factory=list)  # by order: the first to answer wins
@@ -130,6 +134,13 @@ class Registry:
     def _recap_part(self, part: RecapPart) -> None:
         self.recap_parts.append(part)
         self.recap_parts.sort(key=lambda p: p.order)
+
+    def _digest_part(self, part: DigestPart) -> None:
+        self.digest_parts.append(part)
+        self.digest_parts.sort(key=lambda p: p.order)
+
+    def _forget(self, forget: Forget) -> None:
+        self.forgets.append(forget)
 
     def _mention(self, mention: Mention) -> None:
         if self.mention_answer is not None:
@@ -221,5 +232,6 @@ _COLLECT: dict[type, Callable[[Registry, Any], None]] = {
     Job: Registry._job, Setting: Registry._setting, CliCommand: Registry._cli, Exporter: Registry._exporter,
     Importer: Registry._importer, HomePart: Registry._home_part, ShortcutSpec: Registry._shortcut,
     Direct: Registry._direct, Mention: Registry._mention, HomeOpened: Registry._home, SlashCommand: Registry._slash,
-    RecapPart: Registry._recap_part,
+    RecapPart: Registry._recap_part, Forget: Registry._forget,
+    DigestPart: Registry._digest_part,
 }  # fmt: skip

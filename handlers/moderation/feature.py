@@ -58,7 +58,7 @@ def register(reg: Registry) -> None:
             "forget",
             N_("remove an author's name and links from the moderation log"),
             retention.forget_arguments,
-            retention.forget_command,
+            lambda uow, args, terminal: retention.forget_command(uow, args, terminal, reg.forgets),
         ),
         Exporter("moderation", export.export_rows),
         Importer("moderation", spreadsheet.import_rows, spreadsheet.describe_columns),

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from handlers.core.cards import posted_among
 from handlers.core.i18n import N_, number, translator
-from handlers.core.registry import Setting, Terminal
+from handlers.core.registry import Forget, Setting, Terminal
 from handlers.core.schedule import whole_number
 from handlers.core.text import fold
 from handlers.core.work import UnitOfWork
@@ -79,12 +79,11 @@ def forget_arguments(parser: argparse.ArgumentParser, _: Callable[[str], str]) -
     parser.add_argument("--author", required=True, help=_("the name as it was logged (case and accents do not matter)"))
 
 
-def forget_command(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal) -> int:
-    """Prints how many entries changed; the cards updated are sent before it returns."""
-    changed = forget_author(uow, args.author)
+def forget_command(uow: UnitOfWork, args: argparse.Namespace, terminal: Terminal, others: Sequence[Forget]) -> int:
+    """The log's entries, then what other features keep of the person (`Forget`): one line
+    each with how many changed; the cards updated are sent before it returns."""
     _ = translator(uow.team.language)
-    print(
-        _("Entries that no longer show this author: {n}.").format(n=number(changed, uow.team.language)),
-        file=terminal.out,
-    )
+    parts = [Forget(forget_author, N_("Entries that no longer show this author: {n}.")), *others]
+    for part in parts:
+        print(_(part.said).format(n=number(part.run(uow, args.author), uow.team.language)), file=terminal.out)
     return 0

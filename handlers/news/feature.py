@@ -80,8 +80,10 @@ def register(reg: Registry) -> None:
         Job("news.digest", Cron(nudges.CM_DIGEST, skips_holidays=True, grace=GRACE), nudges.digest_due),
         Job("news.nudges", EveryTick(office_hours=True), nudges.watch),
         Sender(nudges.NewsCall, nudges.send_news_call),
-        Sender(nudges.Digest, nudges.send_digest),
-        Sender(nudges.DigestHead, nudges.send_digest_head),
+        Sender(nudges.Digest, lambda uow, digest, sending: nudges.send_digest(uow, digest, sending, reg.digest_parts)),
+        Sender(
+            nudges.DigestHead, lambda uow, head, sending: nudges.send_digest_head(uow, head, sending, reg.digest_parts)
+        ),
         Sender(nudges.NewsCard, nudges.send_card),
         Sender(nudges.AnswerReminder, nudges.send_answer),
         Sender(nudges.AnswerLate, nudges.send_answer_late),

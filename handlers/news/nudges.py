@@ -6,7 +6,7 @@ to the CM goes to the admins while the CM is away (core.permissions)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,7 +18,7 @@ from handlers.core.dates import write_day
 from handlers.core.i18n import N_, translator
 from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.core.permissions import cm_back_on, cm_inbox, standing_in
-from handlers.core.registry import Outgoing, Owed, Sending, Sent, Setting
+from handlers.core.registry import DigestPart, Outgoing, Owed, Sending, Sent, Setting
 from handlers.core.schedule import local_day, read_schedule, whole_number
 from handlers.core.work import UnitOfWork
 from handlers.news import delivery
@@ -126,28 +126,42 @@ def _waiting(uow: UnitOfWork, before: datetime) -> list[News]:
         )
 
 
-def send_digest(uow: UnitOfWork, _digest: Digest, sending: Sending) -> Sent:
-    """Nothing when nothing waits; else, to each recipient, one DM saying how many and one
-    card per oldest item (each its own row, so a retry never sends one twice)."""
+def send_digest(uow: UnitOfWork, _digest: Digest, sending: Sending, parts: Sequence[DigestPart] = ()) -> Sent:
+    """Nothing when nothing waits; else, to each recipient, one DM saying how many (and
+    what the other features' parts count) and one card per oldest item (each its own row,
+    so a retry never sends one twice)."""
     now = uow.clock()
     items = _waiting(uow, now - timedelta(days=QUEUE_DAYS.of(uow.team)))
     more = []
-    for user in cm_inbox(uow, local_day(now, uow.team.timezone)) if items else ():
+    for user in cm_inbox(uow, local_day(now, uow.team.timezone)):
+        if not items and not _part_lines(uow, parts, uow.language(user)):
+            continue
         more.append(Owed(DigestHead(user, len(items)), f"{sending.key}:{user}"))
         more += [Owed(NewsCard(user, n.id), f"{sending.key}:{user}:{n.id}") for n in items[:CARDS_MAX]]
     return Sent(more=tuple(more))
 
 
-def send_digest_head(uow: UnitOfWork, head: DigestHead, _sending: Sending) -> None:
+def _part_lines(uow: UnitOfWork, parts: Sequence[DigestPart], lang: str) -> list[Md]:
+    return [line for line in (p.line(uow, lang) for p in parts) if line is not None]
+
+
+def send_digest_head(uow: UnitOfWork, head: DigestHead, _sending: Sending, parts: Sequence[DigestPart] = ()) -> None:
     user, n = head.user, head.n
     lang = uow.language(user)
     _ = translator(lang)
-    text = _("{n} news waiting for a decision for more than {days} days, oldest first:").format(
-        n=n, days=QUEUE_DAYS.of(uow.team)
-    )
-    if n > CARDS_MAX:
-        text += " " + _("the {k} oldest below; /cm queue shows them all.").format(k=CARDS_MAX)
-    uow.chat.dm(user, Message(title=_("☀️ Your news digest"), text=Md.of(text), context=standing_in(uow, user)))
+    lines = _part_lines(uow, parts, lang)
+    said = []
+    if n:
+        text = _("{n} news waiting for a decision for more than {days} days, oldest first:").format(
+            n=n, days=QUEUE_DAYS.of(uow.team)
+        )
+        if n > CARDS_MAX:
+            text += " " + _("the {k} oldest below; /cm queue shows them all.").format(k=CARDS_MAX)
+        said.append(Md.of(text))
+    if not said and not lines:
+        return  # triaged since it was owed: nothing to say
+    title = _("☀️ Your news digest") if n else _("☀️ Your digest")
+    uow.chat.dm(user, Message(title=title, text=Md.join([*lines, *said], sep="\n\n"), context=standing_in(uow, user)))
 
 
 def send_card(uow: UnitOfWork, sent: NewsCard, _sending: Sending) -> None:

@@ -6,6 +6,7 @@ sent (cards.py), so a round of 25 pages on one post updates its card once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,8 +48,8 @@ def poll_due(uow: UnitOfWork, now: datetime) -> None:
             poll(uow, name, now)
 
 
-def poll(uow: UnitOfWork, name: str, now: datetime) -> int:
-    """One source, to its newest item; how many items were new."""
+def poll(uow: UnitOfWork, name: str, now: datetime, stored: Callable[[int], object] = lambda _n: None) -> int:
+    """One source, to its newest item; how many items were new (each page's told to `stored`)."""
     with uow.reading() as s:
         state = s.get(WatchSource, name)
         cursor = state.cursor if state else ""
@@ -58,7 +59,9 @@ def poll(uow: UnitOfWork, name: str, now: datetime) -> int:
             page = _read(uow, name, source, cursor, since, now)
             if page is None:
                 return added
-            added += _store(uow, name, page, now)
+            new = _store(uow, name, page, now)
+            stored(new)
+            added += new
             cursor = page.cursor
             if not page.more:
                 return added

@@ -9,14 +9,17 @@ from handlers.core.registry import (
     ButtonSpec,
     CliCommand,
     Command,
+    DigestPart,
     EveryTick,
+    Forget,
     HomePart,
     Job,
+    Nightly,
     RecapPart,
     Registry,
     Sender,
 )
-from handlers.watch import cards, collect, health, report, status, triage, words
+from handlers.watch import cards, collect, health, privacy, report, status, triage, words
 from handlers.watch.sources import SETTINGS
 
 
@@ -61,6 +64,10 @@ def register(reg: Registry) -> None:
         Sender(health.SourceNews, health.send_news),
         RecapPart(10, report.recap_lines),
         HomePart(25, report.home_count, report.home_version),
+        DigestPart(10, report.digest_line),
         Job("watch.poll", EveryTick(), collect.poll_due),
+        privacy.RAS_DAYS,
+        Job("watch.privacy", Nightly(), privacy.nightly),
+        Forget(privacy.forget_author, N_("Watch messages that no longer show this author: {n}.")),
         CliCommand("watch", N_("read the watched sources now (relais watch poll)"), status.cli_arguments, status.cli),
     )

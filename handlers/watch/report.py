@@ -63,15 +63,19 @@ def _outage(outage: WatchOutage, lang: str, tz: ZoneInfo) -> Md:
 
 
 def home_count(uow: UnitOfWork, _user: str, lang: str, cm: bool) -> tuple[Md, list[Button]] | None:
-    if not cm:
-        return None
+    said = digest_line(uow, lang) if cm else None
+    return (said, []) if said else None
+
+
+def digest_line(uow: UnitOfWork, lang: str) -> Md | None:
+    """The CM's home and morning digest: how many items wait for a click, if any."""
     _ = translator(lang)
     with uow.reading() as s:
         waiting = to_triage(s)
     if not waiting:
         return None
     said = _("{n} to triage in the watch channel (/cm watch)").format(n=number(waiting, lang))
-    return Md.of("**{h}**\n{v}", h=_("Watch"), v=said), []
+    return Md.of("**{h}**\n{v}", h=_("Watch"), v=said)
 
 
 def home_version(uow: UnitOfWork) -> str:

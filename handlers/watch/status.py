@@ -65,7 +65,8 @@ def cli(uow: UnitOfWork, _args: argparse.Namespace, terminal: Terminal) -> int:
                 "(see docs/settings.md)"), file=terminal.err)  # fmt: skip
         return 2
     for name in configured:
-        added = poll(uow, name, uow.clock())
+        with terminal.progress(_("messages")) as stored:  # a busy source reads for a while
+            added = poll(uow, name, uow.clock(), stored)
         print(_("{source}: {n} new").format(source=label(name), n=added), file=terminal.out)
     for line in lines(uow, uow.team.language):
         print(PLAIN.render(line), file=terminal.out)
