@@ -254,8 +254,10 @@ def test_import_export_forget_and_recap_from_the_command_line(tmp_path):
     header = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("n°;vu le;réseau;lien;auteur;extrait")  # French Excel: `;` and French headers
     forgot = relais(["forget", "--author", "jean  dupont"], tmp_path)
-    assert forgot.stdout == ("Entrées qui ne montrent plus cet auteur\u202f: 1.\n"
-                             "Messages de la veille qui ne montrent plus cet auteur\u202f: 0.\n")  # counts, not the cards
+    assert forgot.stdout == (
+        "Entrées qui ne montrent plus cet auteur\u202f: 1.\n"
+        "Messages de la veille qui ne montrent plus cet auteur\u202f: 0.\n"
+    )  # counts, not the cards
     assert "Jean Dupont" not in relais(["export", "moderation"], tmp_path).stdout
     printed = relais(["recap", "--week", "2026-W47"], tmp_path, {"RELAIS_LANGUAGE": "en"})
     assert printed.returncode == 0 and "Moderation recap — week 2026-W47" in printed.stdout
