@@ -2,7 +2,7 @@
 items stored once with the cursor that ends it, in one transaction; a restart, a crash
 mid-round or two instances give no item twice and none skipped. Each page owes the
 cards of the threads it grew; a card owed for older items than its thread holds is not
-sent (cards.py), so a round of 25 pages on one post updates its card once."""
+sent (cards.py), so a round of 13 pages on one post updates its card once."""
 
 from __future__ import annotations
 
