@@ -17,7 +17,6 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.platforms.slack_blocks import blocks, message_args, modal
-from bot.platforms.slack_pace import ChannelPace
 from handlers.core.i18n import translator
 from handlers.core.messages import Form, Message
 from handlers.core.ports import ChatError, MessageRef, Quoted
@@ -50,13 +49,11 @@ def _call(what: str, fn: Callable[[], Any], *, answers: tuple[str, ...] = ()) ->
 
 
 class SlackChat:
-    def __init__(self, client: WebClient, pace: ChannelPace | None = None) -> None:
+    def __init__(self, client: WebClient) -> None:
         self.client = client
-        self.pace = pace or ChannelPace()  # one per process: every post of this instance goes through it
 
     def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
         thread_ts = thread.message_id if thread else None
-        self.pace.take(channel)
         resp = _call(
             "chat.postMessage",
             lambda: self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message_args(message)),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from typing import Any
 
 from tests.fakes.http_server import Failure, RecordingServer
@@ -13,7 +12,6 @@ RATELIMITED = Failure(status=429, body={"ok": False, "error": "ratelimited"}, he
 SERVER_ERROR = Failure(status=500, body={"ok": False, "error": "internal_error"})
 TIMEOUT = Failure(hang=True)
 BOT_USER = "UBOT"
-PACE_BURST = 5  # posts to one channel within a second that the fake takes
 
 
 def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
@@ -73,19 +71,6 @@ class FakeSlack(RecordingServer):
         self._responses = itertools.count(1)
         self.socket_url = ""  # where apps.connections.open sends Socket Mode clients
         self.outside: set[str] = set()  # channels the bot is not a member of: posting there fails
-        self.posted_at: dict[str, list[float]] = {}  # channel -> when each post came (monotonic)
-        self.paced_out = 0  # posts refused for coming too fast to one channel
-
-    def too_fast(self, channel: str) -> bool:
-        """Slack takes about one message a second per channel, with short bursts, and answers
-        429 past that; here, a sixth post within a second is refused."""
-        now = time.monotonic()
-        recent = [t for t in self.posted_at.get(channel, []) if now - t < 1.0]
-        if len(recent) >= PACE_BURST:
-            self.paced_out += 1
-            return True
-        self.posted_at[channel] = [*recent, now]
-        return False
 
     def headers_for(self, path: str) -> dict[str, str]:
         """Slack says which scopes the token has in every Web API answer's headers (and when
@@ -158,8 +143,6 @@ class FakeSlack(RecordingServer):
             return 200, {"ok": True, "view": {"id": "VH1", "type": "home"}}
         if method == "chat.postMessage" and body.get("channel") in self.outside:
             return 200, {"ok": False, "error": "not_in_channel"}
-        if method == "chat.postMessage" and self.too_fast(body.get("channel", "")):
-            return 429, {"ok": False, "error": "ratelimited"}
         if method == "conversations.info":
             channel = body.get("channel", "")
             if channel in self.missing_channels:
