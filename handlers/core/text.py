@@ -18,6 +18,12 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
+def folded_name(name: str) -> str:
+    """A person's name as it is compared (`relais forget --author`): case, accents and
+    extra spaces aside, so "jean  DUPONT" is "Jean Dupont"."""
+    return fold(" ".join(name.split()))
+
+
 def stem(word: str) -> str:
     """A plural-blind form: 'antennes' -> 'antenne', 'events' -> 'event', 'journaux' -> 'journal'."""
     if len(word) > 4 and word.endswith("aux"):

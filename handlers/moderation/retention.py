@@ -14,7 +14,7 @@ from handlers.core.cards import posted_among
 from handlers.core.i18n import N_, number, translator
 from handlers.core.registry import Forget, Setting, Terminal
 from handlers.core.schedule import whole_number
-from handlers.core.text import fold
+from handlers.core.text import folded_name
 from handlers.core.work import UnitOfWork
 from handlers.moderation import delivery
 from handlers.moderation.tables import ModerationEntry
@@ -53,12 +53,12 @@ def expire(uow: UnitOfWork, days: int) -> int:
 def forget_author(uow: UnitOfWork, name: str) -> int:
     """`relais forget --author NAME`: a person asked to be forgotten. Case, accents and
     extra spaces do not matter: "jean  DUPONT" finds "Jean Dupont"."""
-    wanted = fold(" ".join(name.split()))
+    wanted = folded_name(name)
     with uow.reading() as s:
         authors = s.execute(
             select(ModerationEntry.id, ModerationEntry.author).where(ModerationEntry.author.is_not(None))
         )
-        ids = [i for i, author in authors if wanted and fold(" ".join((author or "").split())) == wanted]
+        ids = [i for i, author in authors if wanted and folded_name(author or "") == wanted]
     return _anonymize(uow, ModerationEntry.id.in_(ids), "request") if ids else 0
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from handlers.core.i18n import N_
 from handlers.core.registry import Owed, Setting
 from handlers.core.schedule import whole_number
-from handlers.core.text import fold
+from handlers.core.text import fold, folded_name
 from handlers.core.work import UnitOfWork
 from handlers.moderation.retention import RETENTION_DAYS
 from handlers.watch.collect import ThreadCard
@@ -46,13 +46,13 @@ def _blank(uow: UnitOfWork, which: ColumnElement[bool], why: str, *, text: bool 
 def forget_author(uow: UnitOfWork, name: str) -> int:
     """`relais forget --author NAME`: the items by that handle (with or without its @) or
     display name, folded as the log folds names."""
-    wanted = fold(" ".join(name.split())).lstrip("@")
+    wanted = folded_name(name).lstrip("@")
     if not wanted:
         return 0
     with uow.reading() as s:
         people = s.execute(select(WatchItem.id, WatchItem.author_handle, WatchItem.author_name).where(_SHOWS_SOMEONE))
         ids = [i for i, handle, shown in people
-               if wanted in (fold(handle).lstrip("@"), fold(" ".join(shown.split())))]  # fmt: skip
+               if wanted in (fold(handle).lstrip("@"), folded_name(shown))]  # fmt: skip
     return _blank(uow, WatchItem.id.in_(ids), "forget") if ids else 0
 
 
