@@ -80,8 +80,9 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
     A thousand replies are a few statements, not a thousand: the page's threads read at
     once, its items written with one statement that returns the new ones."""
     with uow.writing() as s:
-        threads = _threads(uow, s, name, page.items)
-        values = [_values(name, f, threads[_thread_key(uow, name, f)], now) for f in page.items]
+        keys = [_thread_key(uow, name, f) for f in page.items]  # each item's thread, worked out once
+        threads = _threads(s, name, list(zip(keys, page.items, strict=True)))
+        values = [_values(name, f, threads[k], now) for k, f in zip(keys, page.items, strict=True)]
         grown: dict[int, int] = {}  # thread -> its newest new item
         added = 0
         if values:  # one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: the new ones only
@@ -107,9 +108,9 @@ def _thread_key(uow: UnitOfWork, name: str, found: Found) -> str:
     return f"{name} hour:{found.posted_at.astimezone(uow.team.timezone).strftime('%Y-%m-%dT%H')}"
 
 
-def _threads(uow: UnitOfWork, s: Session, name: str, items: list[Found]) -> dict[str, int]:
+def _threads(s: Session, name: str, items: list[tuple[str, Found]]) -> dict[str, int]:
     """The page's threads by key, made where new (a page holds a few: one per post or hour)."""
-    wanted = {_thread_key(uow, name, f): f for f in reversed(items)}  # the oldest item's parent wins
+    wanted = dict(reversed(items))  # the oldest item's parent wins
     for key, found in wanted.items():
         values = {"key": key, "source": name, "parent_link": found.parent_link, "parent_excerpt": found.parent_excerpt}
         add_once(s, WatchThread, "key", values)
