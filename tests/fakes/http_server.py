@@ -116,8 +116,7 @@ class RecordingServer:
                     if failure is None and path in server.flaky:
                         flaky, every, burst = server.flaky[path]
                         failure = flaky if count % every < burst else None
-                    call = Call(path, body, dict(self.headers), self.command, failed=failure is not None)
-                    server.calls.append(call)
+                    server.calls.append(Call(path, body, dict(self.headers), self.command, failed=failure is not None))
                     server.changed.notify_all()
                 if failure and failure.hang:
                     server.released.wait(timeout=30)
@@ -125,8 +124,6 @@ class RecordingServer:
                 status, payload = (
                     (failure.status, failure.body) if failure else server.respond(self.command, path, body)
                 )
-                if status == 429:  # refused for going too fast: the platform did not take it
-                    call.failed = True
                 html = bool(failure and failure.html)
                 data = failure.html.encode() if failure and html else json.dumps(payload).encode()
                 self.send_response(status)

@@ -73,13 +73,8 @@ class FakeSlack(RecordingServer):
         self.outside: set[str] = set()  # channels the bot is not a member of: posting there fails
 
     def headers_for(self, path: str) -> dict[str, str]:
-        """Slack says which scopes the token has in every Web API answer's headers (and when
-        to come back, read only with a 429)."""
-        if not path.startswith("/api/"):
-            return {}
-        return {"x-oauth-scopes": ",".join(self.scopes)} | (
-            {"Retry-After": "1"} if path.endswith("postMessage") else {}
-        )
+        """Slack says which scopes the token has in every Web API answer's headers."""
+        return {"x-oauth-scopes": ",".join(self.scopes)} if path.startswith("/api/") else {}
 
     def response_url(self) -> str:
         return f"{self.base}/response/{next(self._responses)}"
