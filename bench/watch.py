@@ -3,7 +3,7 @@ memory and the chat messages it sends, against a baseline measured in the same r
 same API pages fetched with httpx and their items inserted with one `executemany` (the
 least any collector that keeps every item must do). Then what an idle source costs.
 
-The replies come from a fake Mastodon speaking its documented paging (40 a page, oldest
+The replies come from a fake Mastodon speaking its documented paging (80 a page asked, oldest
 page first with `min_id`); the cards go to a fake Slack, which counts the messages. Each
 measure runs in a process of its own, on a fresh SQLite database, so peak memory is that
 work's alone (plus the imports).
@@ -32,9 +32,14 @@ NOW = datetime(2026, 12, 7, 10, tzinfo=UTC)
 
 
 def _fake_with_post() -> tuple[Any, str]:
+    """The association's post, and an earlier one already answered: the connecting round
+    shows that answer's card, so the timed round runs in a process that has shown a card
+    (its catalog, date formats and tone lexicon loaded, as in a running `relais serve`)."""
     from tests.fakes.mastodon_api import FakeMastodon
 
     fake = FakeMastodon()
+    earlier = fake.post("Assemblée générale jeudi : l’ordre du jour est en ligne", NOW - timedelta(hours=5))
+    fake.replies(earlier["id"], 1, NOW - timedelta(hours=4))
     post = fake.post("Vide-grenier dimanche : inscriptions ouvertes !", NOW - timedelta(hours=2))
     return fake, post["id"]
 
@@ -72,12 +77,14 @@ def _relais(fake: Any, post: str, replies: int, folder: Path) -> dict[str, float
         uow.deliver()
         return len(slack.calls)
 
-    round_()  # connected: the cursor is set
+    shown = round_()  # connected: the earlier answer's card shown, the cursor set
     fake.replies(post, replies, NOW - timedelta(minutes=30))
     clock[0] += timedelta(seconds=300)
+    with deps.db() as s:
+        earlier = s.scalar(select(func.count()).select_from(WatchItem)) or 0
     before = len(fake.requests)
     started = time.perf_counter()
-    messages = round_()
+    messages = round_() - shown
     elapsed = time.perf_counter() - started
     pages = len(fake.requests) - before
     idle_from = len(fake.requests)
@@ -86,7 +93,7 @@ def _relais(fake: Any, post: str, replies: int, folder: Path) -> dict[str, float
         round_()
     idle_requests = len(fake.requests) - idle_from
     with deps.db() as s:
-        stored = s.scalar(select(func.count()).select_from(WatchItem)) or 0
+        stored = (s.scalar(select(func.count()).select_from(WatchItem)) or 0) - earlier
     return {"seconds": elapsed, "messages": messages, "requests": pages, "stored": stored,
             "idle_requests": idle_requests}  # fmt: skip
 

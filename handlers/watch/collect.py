@@ -1,8 +1,8 @@
-"""One round of the watch: each configured source read page after page, each page's
-items stored once with the cursor that ends it, in one transaction; a restart, a crash
-mid-round or two instances give no item twice and none skipped. Each page owes the
-cards of the threads it grew; a card owed for older items than its thread holds is not
-sent (cards.py), so a round of 13 pages on one post updates its card once."""
+"""One round of the watch: each configured source read page after page, up to two
+thousand items stored at once with the cursor that ends them, in one transaction; a
+restart, a crash mid-round or two instances give no item twice and none skipped. Each
+batch owes the cards of the threads it grew; a card owed for older items than its thread
+holds is not sent (cards.py), so a round of 13 pages on one post updates its card once."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from handlers.core.registry import Outgoing, Owed
 from handlers.core.work import UnitOfWork
 from handlers.watch.found import Found, Page, SourceError
 from handlers.watch.health import failed, source_row, succeeded
-from handlers.watch.sources import BACKFILL, INTERVAL, Reader, names, reader
+from handlers.watch.sources import BACKFILL, INTERVAL, names, reader
 from handlers.watch.tables import WatchItem, WatchSource, WatchThread
 
 
@@ -48,37 +48,40 @@ def poll_due(uow: UnitOfWork, now: datetime) -> None:
             poll(uow, name, now)
 
 
+BATCH = 2000  # items read before they are stored with their cursor: a busy round is a few transactions, not one a page
+
+
 def poll(uow: UnitOfWork, name: str, now: datetime, stored: Callable[[int], object] = lambda _n: None) -> int:
-    """One source, to its newest item; how many items were new (each page's told to `stored`)."""
+    """One source, to its newest item; how many items were new (each batch's told to `stored`).
+    Pages are stored a batch at a time with the cursor that ends the batch: a crash before
+    the commit reads them again next round, from the cursor stored before them."""
     with uow.reading() as s:
         state = s.get(WatchSource, name)
         cursor = state.cursor if state else ""
-    since, added = now - timedelta(days=BACKFILL.of(uow.team)), 0
+    since, added, kept = now - timedelta(days=BACKFILL.of(uow.team)), 0, list[Found]()
     with reader(uow.team, name) as source:
         while True:
-            page = _read(uow, name, source, cursor, since, now)
-            if page is None:
+            try:
+                page = source.page(cursor, since, now)
+            except SourceError as problem:
+                added += _store(uow, name, Page(kept, cursor), now) if kept else 0  # what was read stays read
+                failed(uow, name, problem, now)
                 return added
-            new = _store(uow, name, page, now)
-            stored(new)
-            added += new
+            kept += page.items
             cursor = page.cursor
+            if page.more and len(kept) < BATCH:
+                continue
+            new = _store(uow, name, Page(kept, cursor), now)
+            stored(new)
+            added, kept = added + new, []
             if not page.more:
                 return added
 
 
-def _read(uow: UnitOfWork, name: str, source: Reader, cursor: str, since: datetime, now: datetime) -> Page | None:
-    try:
-        return source.page(cursor, since, now)
-    except SourceError as problem:
-        failed(uow, name, problem, now)
-        return None
-
-
 def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
-    """The page's items and its cursor, in one transaction; the grown threads' cards owed.
-    A thousand replies are a few statements, not a thousand: the page's threads read at
-    once, its items written with one statement that returns the new ones."""
+    """The pages' items and their cursor, in one transaction; the grown threads' cards owed.
+    A thousand replies are a few statements, not a thousand: their threads read at
+    once, the items written with one statement that returns the new ones."""
     with uow.writing() as s:
         keys = [_thread_key(uow, name, f) for f in page.items]  # each item's thread, worked out once
         threads = _threads(s, name, list(zip(keys, page.items, strict=True)))

@@ -14,13 +14,14 @@ from handlers.watch.found import Found, Page, SourceError, first_line, plain_tex
 
 LIMIT = 80  # Mastodon's most for notifications (its default is 40)
 NOTIFICATIONS = "/api/v1/notifications"
+_ACCOUNTS: dict[tuple[str, str], str] = {}  # (server, token) -> the account's id: a token opens one account for good
 
 
 class Mastodon:
     def __init__(self, url: str, token: str, *, timeout: float = 10, transport: httpx.BaseTransport | None = None):
         self.client = httpx.Client(base_url=url.rstrip("/"), headers={"Authorization": f"Bearer {token}"},
                                    timeout=timeout, transport=transport, verify=tls())  # fmt: skip
-        self._me: str | None = None
+        self._account = (url.rstrip("/"), token)
         self._posts: dict[str, tuple[str, str]] = {}
 
     def close(self) -> None:
@@ -74,9 +75,10 @@ class Mastodon:
         )
 
     def _my_id(self) -> str:
-        if self._me is None:
-            self._me = str(self._get("/api/v1/accounts/verify_credentials", {})["id"])
-        return self._me
+        """The association's account id, asked once per process (not once per round)."""
+        if self._account not in _ACCOUNTS:
+            _ACCOUNTS[self._account] = str(self._get("/api/v1/accounts/verify_credentials", {})["id"])
+        return _ACCOUNTS[self._account]
 
     def _post(self, status_id: str) -> tuple[str, str]:
         """The association's post a reply answers: its link and first line (asked once per round)."""
