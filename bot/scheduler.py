@@ -7,7 +7,7 @@ instances do each thing exactly once."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -38,6 +38,31 @@ class Ticker:
                 step()
             except Exception:  # one failing step must not stop the others, nor the next tick
                 log.exception("tick step failed")
+        self._wake_for_next()
+
+    def _deliver_soon(self) -> None:
+        try:
+            outbox.deliver(self.deps)
+        except Exception:
+            log.exception("delivery failed")
+        self._wake_for_next()
+
+    def _wake_for_next(self) -> None:
+        """A row due before the next tick (a burst spaced a second apart) gets a wake-up of
+        its own, in the scheduler's threads: nothing sleeps in a thread that serves requests."""
+        if not self.scheduler.running:
+            return
+        try:
+            due = outbox.next_due(self.deps)
+        except Exception:
+            log.exception("reading the next delivery failed")
+            return
+        if due is None:
+            return
+        wait = max((due - self.deps.clock()).total_seconds(), 0.0)
+        if wait < self.core.settings.tick_seconds:
+            at = datetime.now(self.core.settings.timezone) + timedelta(seconds=wait)
+            self.scheduler.add_job(self._deliver_soon, "date", run_date=at, id="soon", replace_existing=True)
 
     def start(self) -> Ticker:
         self.scheduler.add_job(

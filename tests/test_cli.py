@@ -577,9 +577,15 @@ def test_watch_poll_counts_the_messages_read_on_a_terminal_only(tmp_path):
         shown = on_terminal(["watch", "poll"], tmp_path, env)
         assert " messages [" in shown and "Mastodon\u202f: 200 nouveaux" in shown, shown  # tqdm's counter
         fake.replies(post["id"], 3, datetime(2026, 11, 30, 21, tzinfo=timezone.utc))
+        other = fake.post("Vide-grenier dimanche", datetime(2026, 11, 30, 18, tzinfo=timezone.utc))
+        fake.replies(other["id"], 2, datetime(2026, 11, 30, 21, tzinfo=timezone.utc))
         piped = relais(["watch", "poll"], tmp_path, env)  # not a terminal: no counter
     assert piped.returncode == 0 and piped.stderr == "", piped.stderr
-    assert piped.stdout.startswith("Mastodon\u202f: 3 nouveaux\n"), piped.stdout
+    assert piped.stdout.startswith("Mastodon\u202f: 5 nouveaux\n"), piped.stdout
+    assert (  # two threads grew: the second card a second later, sent by the running Relais
+        "Fiches encore à publier\u202f: 1, une par seconde (le rythme de Slack pour un canal)\u202f; "
+        "Relais en service (relais serve) les publie.\n" in piped.stdout
+    ), piped.stdout
 
 
 DM_AND_REPORT = (

@@ -56,6 +56,15 @@ def deliver(deps: Deps, ids: list[int] | None = None, limit: int = 100) -> set[i
     return send_rows(deps, _claim(deps, ids, limit), SqlUnitOfWork)
 
 
+def next_due(deps: Deps) -> datetime | None:
+    """When the next row not yet due comes due: the ticker wakes for it when that is
+    sooner than its next tick (a spaced burst, one a second)."""
+    now = deps.clock()
+    waiting = and_(Outbox.delivered_at.is_(None), Outbox.failed_at.is_(None), Outbox.due_at > now)
+    with deps.db() as s:
+        return s.scalar(select(func.min(Outbox.due_at)).where(waiting))
+
+
 def send_gave_up(uow: UnitOfWork, gave_up: GaveUp, _sending: Sending) -> None:
     _ = translator(uow.language(gave_up.user))
     text = Md.of(

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handlers.core.once import add_once
@@ -42,3 +42,21 @@ def missing(session: Session, owed: Iterable[Owed]) -> list[Owed]:
         return []
     known = set(session.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(list(wanted)))))
     return [o for k, o in wanted.items() if k not in known]
+
+
+def spaced(session: Session, kind: str, now: datetime, count: int, every: timedelta) -> list[datetime]:
+    """`count` due times `every` apart, after the last row of `kind` still waiting: a burst
+    of posts to one channel goes out as the platform asks (Slack: one message a second per
+    channel) with no thread sleeping; the ticker wakes for each (bot/scheduler.py)."""
+    waiting = select(func.max(Outbox.due_at)).where(
+        Outbox.kind == kind, Outbox.delivered_at.is_(None), Outbox.failed_at.is_(None)
+    )
+    latest = session.scalar(waiting)
+    start = max(now, latest + every) if latest is not None else now
+    return [start + every * i for i in range(count)]
+
+
+def later(session: Session, kind: str, now: datetime) -> int:
+    """How many rows of `kind` wait for a due time still to come (a spaced burst's tail)."""
+    waiting = select(func.count()).where(Outbox.kind == kind, Outbox.delivered_at.is_(None), Outbox.due_at > now)
+    return session.scalar(waiting) or 0

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.core.once import add_once, insert_or_ignore
+from handlers.core.owing import spaced
 from handlers.core.registry import Outgoing, Owed
 from handlers.core.work import UnitOfWork
 from handlers.watch.found import Found, Page, SourceError
@@ -48,6 +49,7 @@ def poll_due(uow: UnitOfWork, now: datetime) -> None:
             poll(uow, name, now)
 
 
+CARD_SPACING = timedelta(seconds=1)  # Slack's one message a second per channel: a round's new cards spaced
 BATCH = 2000  # items read before they are stored with their cursor: a busy round is a few transactions, not one a page
 
 
@@ -95,7 +97,10 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
         state = source_row(s, name)
         state.cursor = page.cursor
         succeeded(uow, state, now)
-        uow.queue(*(Owed(ThreadCard(t, newest), f"watch:card:{t}:{newest}") for t, newest in grown.items()))
+        due = spaced(s, ThreadCard.kind, now, len(grown), CARD_SPACING)
+        uow.queue(
+            *(Owed(ThreadCard(t, n), f"watch:card:{t}:{n}", at) for (t, n), at in zip(grown.items(), due, strict=True))
+        )
     return added
 
 

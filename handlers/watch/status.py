@@ -11,9 +11,10 @@ from handlers.core.context import Request
 from handlers.core.dates import write_moment
 from handlers.core.i18n import translator
 from handlers.core.messages import Markup, Md, Message
+from handlers.core.owing import later
 from handlers.core.registry import Terminal
 from handlers.core.work import UnitOfWork
-from handlers.watch.collect import poll
+from handlers.watch.collect import ThreadCard, poll
 from handlers.watch.report import to_triage
 from handlers.watch.sources import label, names
 from handlers.watch.tables import WatchSource
@@ -68,6 +69,11 @@ def cli(uow: UnitOfWork, _args: argparse.Namespace, terminal: Terminal) -> int:
         with terminal.progress(_("messages")) as stored:  # a busy source reads for a while
             added = poll(uow, name, uow.clock(), stored)
         print(_("{source}: {n} new").format(source=label(name), n=added), file=terminal.out)
+    with uow.reading() as s:
+        spaced = later(s, ThreadCard.kind, uow.clock())
+    if spaced:
+        print(_("Cards still to post: {n}, one a second (Slack's pace for a channel); the running Relais "
+                "(relais serve) posts them.").format(n=spaced), file=terminal.out)  # fmt: skip
     for line in lines(uow, uow.team.language):
         print(PLAIN.render(line), file=terminal.out)
     return 0

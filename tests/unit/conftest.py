@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine
 
+from handlers.core import outbox
 from handlers.core.context import Request, Team
 from handlers.core.deps import Deps
 from handlers.core.messages import Form, Markup, Message
@@ -151,3 +153,13 @@ def done(use_case: Callable[..., T], deps: Deps, *args: Any) -> T:
     result = use_case(uow, *args)
     uow.deliver()
     return result
+
+
+def paced(deps: Deps, seconds: int = 60) -> None:
+    """What a round spaced (the watch's cards, one a second per channel) sent as each comes
+    due: the test clock moved a second at a time, as the ticker's wake-ups would send it."""
+    for _ in range(seconds):
+        if outbox.next_due(deps) is None:
+            return
+        deps.clock.advance(timedelta(seconds=1))  # type: ignore[attr-defined]
+        outbox.deliver(deps)

@@ -19,7 +19,7 @@ from handlers.moderation.tables import ModerationEntry
 from handlers.watch import collect
 from handlers.watch.tables import WatchItem, WatchSource
 from tests.networks.snac import Snac, running_snac, until
-from tests.unit.conftest import as_user, done, text_of
+from tests.unit.conftest import as_user, done, paced, text_of
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,7 @@ def test_a_reply_and_a_mention_reach_their_cards_and_the_cm_logs_the_reply(deps,
     until(lambda: {reply["id"], mention["id"]} <= {n["status"]["id"] for n in snac.mentions("asso")})
     d = on_mastodon(deps, snac)
     done(collect.poll_due, d, d.clock())
+    paced(d)  # the second card a second after the first
 
     cards = {card.title: text_of(card) for _c, card, _t in chat.posts}
     with d.db() as s:

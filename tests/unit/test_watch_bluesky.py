@@ -13,7 +13,7 @@ import pytest
 from handlers.watch import collect
 from handlers.watch.bluesky import Bluesky
 from tests.networks.bsky import Bsky, running_bluesky
-from tests.unit.conftest import done, text_of
+from tests.unit.conftest import done, paced, text_of
 from tests.unit.test_watch import stored, watching
 
 
@@ -49,6 +49,7 @@ def test_a_reply_a_quote_and_a_mention_reach_their_cards(deps, chat, bsky):
     bsky.post("alice", "@asso.test serez-vous au forum ?", at, facets=mention_of(bsky, "asso"))
     d = on_bluesky(deps, bsky)
     done(collect.poll_due, d, d.clock())
+    paced(d)  # the second card a second after the first
 
     cards = {card.title: text_of(card) for _c, card, _t in chat.posts}
     replies = cards["💬 Replies to “Assemblée générale le 12 : venez nombreux !”"]

@@ -1,10 +1,12 @@
 """The watch on Mastodon's documented paging (a fake speaking it, where snac2 differs):
 a post that draws 100 replies between two rounds is read in three pages, stored once,
 and makes one card posted once; an idle source then costs one request per interval;
-a refused token is one line and changes nothing."""
+a refused token is one line and changes nothing. A round that opens five threads posts
+their cards a second apart, Slack's pace for a channel, woken by the real scheduler."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -12,10 +14,17 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.bootstrap import Core
+from bot.config import Settings
+from bot.scheduler import Ticker
 from handlers.core.deps import Deps
+from handlers.core.messages import Message
+from handlers.core.ports import MessageRef
+from handlers.core.tables import Outbox
 from handlers.watch import collect
 from handlers.watch.tables import WatchItem, WatchSource
 from tests.fakes.mastodon_api import TOKEN, FakeMastodon, serving
+from tests.networks.snac import until
 from tests.unit.conftest import RecordingChat, done, text_of
 
 NOTIFICATIONS = "/api/v1/notifications"
@@ -51,7 +60,7 @@ def test_a_hundred_replies_are_read_in_three_pages_and_make_one_card_posted_once
     done(collect.poll_due, d, d.clock())
 
     assert stored(d) == 100
-    assert mastodon.requests.count(NOTIFICATIONS) == 3  # 40 + 40 + 20, oldest first with min_id
+    assert mastodon.requests.count(NOTIFICATIONS) == 3  # 80 + 20 + an empty page, oldest first with min_id
     [(_channel, card, _thread)] = chat.posts  # one card for the post, posted once
     assert chat.updates == []
     shown = text_of(card)
@@ -83,3 +92,41 @@ def test_a_refused_token_is_one_line_and_stores_nothing(
         [source] = s.scalars(select(WatchSource))
     assert source.error == "Mastodon refused the token (HTTP 401)"
     assert (stored(d), source.cursor, chat.posts) == (0, "", [])
+
+
+class TimedChat(RecordingChat):
+    """Each post with the test clock's time when it was made."""
+
+    def __init__(self, clock: Any) -> None:
+        super().__init__()
+        self.clock, self.times = clock, list[float]()
+
+    def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
+        self.times.append(self.clock().timestamp())
+        return super().post(channel, message, thread=thread)
+
+
+def test_a_round_opening_five_threads_posts_their_cards_a_second_apart(
+    deps: Deps, mastodon: FakeMastodon, clean_engine: Any
+) -> None:
+    chat = TimedChat(deps.clock)
+    d = replace(on(deps, mastodon), chat=chat)
+    done(collect.poll_due, d, d.clock())  # connected
+    for n in range(5):
+        post = mastodon.post(f"Annonce {n}", d.clock() - timedelta(hours=2))
+        mastodon.replies(post["id"], 1, d.clock() - timedelta(minutes=30))
+    d.clock.advance(timedelta(seconds=300))  # type: ignore[attr-defined]
+    settings = Settings.from_env({"RELAIS_TICK_SECONDS": "30"}, declared=d.features.settings)
+    ticker = Ticker(Core(settings, clean_engine, d), d).start()  # its first tick reads the source at once
+    try:
+        until(lambda: len(chat.posts) == 5, timeout=20)  # long before the next tick, 30 s away
+    finally:
+        ticker.stop()
+
+    assert sorted(m.title for _c, m, _t in chat.posts) == [f"💬 Replies to “Annonce {n}”" for n in range(5)]
+    gaps = [b - a for a, b in itertools.pairwise(chat.times)]
+    assert all(gap >= 0.95 for gap in gaps), gaps  # one a second, as Slack asks of a channel
+    assert max(gaps) < 5, gaps  # each woken for, not left to the next tick
+    with d.db() as s:
+        due = sorted(s.scalars(select(Outbox.due_at).where(Outbox.kind == collect.ThreadCard.kind)))
+    assert [(b - a).total_seconds() for a, b in itertools.pairwise(due)] == [1.0] * 4
