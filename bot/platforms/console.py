@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from bot.platforms.console_chat import ADMIN, CM, ConsoleChat, ConsoleReply, Screen, colon
+from bot.platforms.console_chat import ADMIN, CM, PLAIN, ConsoleChat, ConsoleReply, Screen, colon
 from handlers.core import inbox, router
 from handlers.core.context import Request
 from handlers.core.deps import Deps
@@ -113,6 +113,8 @@ class Console:
         needed only with another's value is asked only then. The whole form is checked at the end."""
         _ = self._
         self.say(f"── {form.title} ── " + _("(Ctrl-D to cancel)"))
+        if form.intro:
+            self.say(PLAIN.render(form.intro))
         values: dict[str, str] = {}
         todo = form.fields
         kept: dict[str, str] = {}  # what was typed in a field refused: asked again from it, never lost

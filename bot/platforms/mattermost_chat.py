@@ -171,5 +171,12 @@ class MattermostReply:
         opened = DialogState(form_id=form.form_id, user_id=self.user_id, channel=self.channel, state=form.state)
         state = seal(self.chat.secret, opened, now=time.time())
         self.chat.api.open_dialog(
-            dialog(form, trigger_id=self.trigger_id, url=self.chat.dialog_url, state=state, date_hint=hint)
+            dialog(
+                form,
+                trigger_id=self.trigger_id,
+                url=self.chat.dialog_url,
+                state=state,
+                date_hint=hint,
+                intro=self.chat.markup.render(form.intro) if form.intro else "",
+            )  # fmt: skip
         )

@@ -15,6 +15,7 @@ from handlers.core.messages import Field, Form, Markup, Message
 # What Mattermost's markdown treats as syntax inside a line: emphasis, code,
 # strike-through, links, tables. `<` is not (Mattermost renders no HTML), and a
 # backslash before any other character is shown as typed.
+INTRO_MAX = 3000  # bytes of a dialog's introduction_text kept (the message answered, a charter)
 _INLINE = re.compile(r"([`*_~\[\]|])")
 _BACKSLASH = re.compile(r"\\(?=[\\`*{}\[\]()#+\-.!_>~|])")
 # Line starts that open a block: heading, quote, list item, numbered item (the dot is escaped).
@@ -164,18 +165,18 @@ def _element(field: Field, date_hint: str) -> dict[str, Any]:
     return element
 
 
-def dialog(form: Form, *, trigger_id: str, url: str, state: str, date_hint: str) -> dict[str, Any]:
-    return {
-        "trigger_id": trigger_id,
-        "url": url,
-        "dialog": {
-            "callback_id": form.form_id,
-            "title": clip_title(form.title),
-            "submit_label": form.submit,
-            "state": state,
-            "elements": [_element(f, date_hint) for f in form.fields],
-        },
+def dialog(form: Form, *, trigger_id: str, url: str, state: str, date_hint: str, intro: str = "") -> dict[str, Any]:
+    """The form as an interactive dialog; `intro` (markdown, already rendered) above the fields."""
+    body: dict[str, Any] = {
+        "callback_id": form.form_id,
+        "title": clip_title(form.title),
+        "submit_label": form.submit,
+        "state": state,
+        "elements": [_element(f, date_hint) for f in form.fields],
     }
+    if intro:
+        body["introduction_text"] = clip_bytes(intro, INTRO_MAX)
+    return {"trigger_id": trigger_id, "url": url, "dialog": body}
 
 
 def submitted_values(submission: Any) -> dict[str, str]:

@@ -144,7 +144,8 @@ def modal(form: Form, *, cancel: str, channel: str) -> View:
         submit=PlainTextObject(text=form.submit),
         close=PlainTextObject(text=cancel),
         private_metadata=json.dumps({"state": form.state, "channel": channel}),
-        blocks=[
+        blocks=[SectionBlock(text=MarkdownTextObject(text=c)) for c in _intro(form)]
+        + [
             InputBlock(
                 block_id=f.name,
                 label=f.label,
@@ -155,6 +156,12 @@ def modal(form: Form, *, cancel: str, channel: str) -> View:
             for f in form.fields
         ],
     )
+
+
+def _intro(form: Form) -> list[str]:
+    """What the form shows above its fields, in sections of Block Kit's size (a modal holds
+    100 blocks: the intro takes at most 20 of them)."""
+    return _chunks(SLACK.render(form.intro))[:20] if form.intro else []
 
 
 def submitted_values(view: dict[str, Any]) -> dict[str, str]:

@@ -150,6 +150,7 @@ class Form:
     fields: list[Field]
     state: str = ""
     language: str = "fr"  # for what the platform adds around the fields (Cancel, date hints)
+    intro: Md | None = None  # read before the fields (e.g. the message answered and the charter)
 
 
 FormErrors = dict[str, str]

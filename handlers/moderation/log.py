@@ -161,18 +161,7 @@ def change(uow: UnitOfWork, req: Request, entry_id: int, values: dict[str, str],
     handling = values["handling"]
     note, reason = values.get("note", "").strip(), values.get("reason", "").strip()
     with uow.writing():
-        s = uow.session
-        query = update(ModerationEntry).where(ModerationEntry.id == entry_id)
-        if not with_note:
-            query = query.where(ModerationEntry.handling != handling)
-        fields: dict[str, object] = {"handling": handling, "handled_by": req.user_id}
-        if handling == "ignored":
-            fields["reason"] = reason
-        if changed(s, query.values(**fields)):
-            event = ModerationEvent(entry_id=entry_id, handling=handling, actor_id=req.user_id, note=note)
-            s.add(event)
-            s.flush()
-            uow.queue(delivery.update_card(entry_id, f"event:{event.id}"))
+        mark(uow, entry_id, handling, req.user_id, note=note, reason=reason, again=with_note)
     if uow.owes:
         return
     _ = translator(req.language)
@@ -183,6 +172,27 @@ def change(uow: UnitOfWork, req: Request, entry_id: int, values: dict[str, str],
             )
         )
     )
+
+
+def mark(uow: UnitOfWork, entry_id: int, handling: str, actor: str, *, note: str = "", reason: str = "",
+         again: bool = False) -> bool:  # fmt: skip
+    """The entry's handling set, with its event and its card's update, in the caller's
+    transaction (`uow.writing()`); False when it was so already (`again`: a new event anyway,
+    as a note or a second reply)."""
+    s = uow.session
+    query = update(ModerationEntry).where(ModerationEntry.id == entry_id)
+    if not again:
+        query = query.where(ModerationEntry.handling != handling)
+    fields: dict[str, object] = {"handling": handling, "handled_by": actor}
+    if handling == "ignored":
+        fields["reason"] = reason
+    if not changed(s, query.values(**fields)):
+        return False
+    event = ModerationEvent(entry_id=entry_id, handling=handling, actor_id=actor, note=note)
+    s.add(event)
+    s.flush()
+    uow.queue(delivery.update_card(entry_id, f"event:{event.id}"))
+    return True
 
 
 def listing(uow: UnitOfWork, req: Request, *, only_open: bool) -> None:

@@ -6,12 +6,14 @@ their unread counts."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from handlers.watch.found import Found, Page, SourceError, first_line, retry_after, tls
+from handlers.watch.found import Found, Page, Refused, SourceError, first_line, retry_after, tls
 
 LIMIT = 100
 REASONS = ("reply", "mention", "quote")
@@ -64,6 +66,7 @@ class Bluesky:
             thread=subject,
             parent_link=link,
             parent_excerpt=excerpt,
+            post_id=notification["uri"],
         )
 
     def _learn_posts(self, uris: set[str]) -> None:
@@ -75,6 +78,25 @@ class Bluesky:
                 handle = (post.get("author") or {}).get("handle", "")
                 text = (post.get("record") or {}).get("text", "")
                 self._posts[post["uri"]] = (permalink(handle, post["uri"]), first_line(text))
+
+    def reply(self, post_id: str, text: str, key: str, at: datetime) -> str:
+        """Posts `text` as the association, a reply to the post `post_id` in its thread (root
+        and parent); its link. The record key is worked out from `key` and `at`, so a retry
+        after a lost answer finds the post there instead of posting it twice."""
+        me, rkey = self._session(), tid(at, key)
+        uri = f"at://{me['did']}/app.bsky.feed.post/{rkey}"
+        asked = {"repo": me["did"], "collection": "app.bsky.feed.post", "rkey": rkey}
+        if self._send("GET", "com.atproto.repo.getRecord", token=me["accessJwt"], params=asked).status_code == 200:
+            return permalink(me["handle"], uri)  # posted already: the answer was lost
+        posts = self._call("GET", "app.bsky.feed.getPosts", params={"uris": [post_id]}).get("posts", [])
+        if not posts:
+            raise Refused("Bluesky no longer has this message: it was deleted")
+        parent = {"uri": posts[0]["uri"], "cid": posts[0]["cid"]}
+        root = ((posts[0].get("record") or {}).get("reply") or {}).get("root") or parent
+        record = {"$type": "app.bsky.feed.post", "text": text, "createdAt": at.isoformat().replace("+00:00", "Z"),
+                  "reply": {"root": root, "parent": parent}, "facets": link_facets(text)}  # fmt: skip
+        self._call("POST", "com.atproto.repo.createRecord", json={**asked, "record": record})
+        return permalink(me["handle"], uri)
 
     def whoami(self) -> str:
         """The account the app password opens (`relais doctor`)."""
@@ -118,9 +140,11 @@ class Bluesky:
 
 def _checked(response: httpx.Response, now: datetime | None) -> Any:
     if response.status_code == 401 or _error(response) == "AuthenticationRequired":
-        raise SourceError("Bluesky refused the handle or the app password (HTTP 401)")
+        raise Refused("Bluesky refused the handle or the app password (HTTP 401)")
     if response.status_code == 429:
         raise SourceError("Bluesky asks to wait (HTTP 429)", retry_after=_retry_after(response, now))
+    if 400 <= response.status_code < 500:  # a request Bluesky will refuse again, as it is
+        raise Refused(f"Bluesky refused it (HTTP {response.status_code}): {_message(response)}".rstrip(": "))
     if response.status_code >= 400:
         raise SourceError(f"Bluesky answered HTTP {response.status_code} {_error(response)}".rstrip())
     return response.json()
@@ -132,6 +156,39 @@ def _retry_after(response: httpx.Response, now: datetime | None) -> float | None
         return asked
     reset = response.headers.get("ratelimit-reset", "")
     return max(0.0, float(reset) - now.timestamp()) if reset.isdigit() and now else None
+
+
+def _message(response: httpx.Response) -> str:
+    """Bluesky's own words for a refusal ("Record/text must not be longer than 300 graphemes")."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("message") or body.get("error") or "")[:300]
+
+
+_TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]}'»]")
+
+
+def tid(at: datetime, key: str) -> str:
+    """A record key as Bluesky writes them (a TID: microseconds and a clock id, base32
+    sortable), the same for the same reply: a retry finds its post by it."""
+    clock = int(hashlib.sha256(key.encode()).hexdigest(), 16) % 1024
+    value, out = (int(at.timestamp() * 1_000_000) << 10) | clock, ""
+    for _ in range(13):
+        out, value = _TID_CHARS[value & 31] + out, value >> 5
+    return out
+
+
+def link_facets(text: str) -> list[dict[str, Any]]:
+    """Each address in the text made a link, as Bluesky's apps do (places in UTF-8 bytes)."""
+    facets = []
+    for found in _URL.finditer(text):
+        start = len(text[: found.start()].encode())
+        facets.append({"index": {"byteStart": start, "byteEnd": start + len(found[0].encode())},
+                       "features": [{"$type": "app.bsky.richtext.facet#link", "uri": found[0]}]})  # fmt: skip
+    return facets
 
 
 def _error(response: httpx.Response) -> str:

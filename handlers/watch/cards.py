@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from handlers.core.cards import show_card
 from handlers.core.dates import write_moment
 from handlers.core.i18n import translator
-from handlers.core.messages import Button, Md, Message
+from handlers.core.messages import Button, Md, Message, UserRef
 from handlers.core.registry import Sending, Sent
 from handlers.core.text import shorten
 from handlers.core.work import UnitOfWork
@@ -21,8 +21,8 @@ from handlers.moderation.cards import OPEN, handling_buttons, handling_label, ne
 from handlers.moderation.tables import ModerationEntry
 from handlers.topics.sensitive import all_topics, matcher
 from handlers.watch.collect import ThreadCard
-from handlers.watch.sources import CHANNEL
-from handlers.watch.tables import WatchItem, WatchThread, WatchWord
+from handlers.watch.sources import CHANNEL, REPLY_LIMITS
+from handlers.watch.tables import WatchItem, WatchReply, WatchThread, WatchWord
 from handlers.watch.tone import hint
 
 Reading = Callable[[str], tuple[bool, str]]  # a text -> (reads as negative, its sensitive topics)
@@ -43,6 +43,8 @@ class Thread:
     counts: dict[str, int]
     waiting: list[WatchItem]
     logged: list[ModerationEntry]  # newest first
+    logged_items: dict[int, WatchItem]  # entry id -> the item that made it
+    replies: dict[int, list[WatchReply]]  # item id -> the replies written in Relais, oldest first
 
 
 def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
@@ -71,7 +73,13 @@ def _thread(s: Session, thread_id: int) -> Thread | None:
     entries = select(WatchItem.entry_id).where(in_thread, WatchItem.entry_id.is_not(None))
     logged = list(s.scalars(select(ModerationEntry).where(ModerationEntry.id.in_(entries),
                   ModerationEntry.handling.in_(OPEN)).order_by(ModerationEntry.id.desc()).limit(LOGGED_SHOWN)))  # fmt: skip
-    return Thread(row, network, counts, waiting, logged)
+    logged_items = {i.entry_id or 0: i for i in s.scalars(select(WatchItem).where(
+        in_thread, WatchItem.entry_id.in_([e.id for e in logged])))}  # fmt: skip
+    shown = [i.id for i in waiting] + [i.id for i in logged_items.values()]
+    replies: dict[int, list[WatchReply]] = {}
+    for r in s.scalars(select(WatchReply).where(WatchReply.item_id.in_(shown)).order_by(WatchReply.id)):
+        replies.setdefault(r.item_id, []).append(r)
+    return Thread(row, network, counts, waiting, logged, logged_items, replies)
 
 
 def _grown_since(s: Session, message: ThreadCard) -> bool:
@@ -93,15 +101,19 @@ def thread_card(thread: Thread, lang: str, uow: UnitOfWork, read: Reading) -> Me
     total = sum(thread.counts.values())
     summary = Md.of(_("Messages: {n} — to triage: {waiting}, negative: {negative}, nothing to report: {nothing}"),
                     n=total, waiting=waiting, negative=negative, nothing=total - waiting - negative)  # fmt: skip
-    lines = [_line(n, i, lang, uow, read) for n, i in enumerate(thread.waiting, 1)]
+    lines = [Md.join([_line(n, i, lang, uow, read), *_replied(thread.replies.get(i.id, []), lang)], sep="\n")
+             for n, i in enumerate(thread.waiting, 1)]  # fmt: skip
     if waiting > len(thread.waiting):
         lines.append(Md.of(_("… and {n} more to triage: they appear here as these are triaged."),
                            n=waiting - len(thread.waiting)))  # fmt: skip
     buttons = [b for n, i in enumerate(thread.waiting, 1) for b in _buttons(n, i, lang)]
     for entry in thread.logged:
-        lines.append(Md.of(_("📒 In the log as #{id}, {handling}: handle it here or in the log."), id=entry.id,
-                           handling=handling_label(entry.handling, lang)))  # fmt: skip
+        said = Md.of(_("📒 In the log as #{id}, {handling}: handle it here or in the log."), id=entry.id,
+                     handling=handling_label(entry.handling, lang))  # fmt: skip
+        item = thread.logged_items.get(entry.id)
+        lines.append(Md.join([said, *_replied(thread.replies.get(item.id, []) if item else [], lang)], sep="\n"))
         buttons += handling_buttons(entry, lang)
+        buttons += [_reply_button(_("#{id}: Reply").format(id=entry.id), item)] if item and replyable(item) else []
     row = thread.row
     return Message(title=_title(row, thread.network, lang), text=Md.join([summary, *lines], sep="\n\n"),
                    context=Md.of("{l}", l=row.parent_link) if row.parent_link else None, actions=buttons)  # fmt: skip
@@ -134,7 +146,29 @@ def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork, read: Reading) ->
 
 def _buttons(n: int, item: WatchItem, lang: str) -> list[Button]:
     _ = translator(lang)
+    reply = [_reply_button(_("{n}: Reply").format(n=n), item)] if replyable(item) else []
     return [
         Button("watch.negative", _("{n}: Negative → log").format(n=n), str(item.id), style="danger"),
         Button("watch.nothing", _("{n}: Nothing to report").format(n=n), str(item.id)),
+        *reply,
     ]
+
+
+def replyable(item: WatchItem) -> bool:
+    """A reply can be posted from Relais: the network takes one and the item says where."""
+    return item.network in REPLY_LIMITS and bool(item.post_id)
+
+
+def _reply_button(label: str, item: WatchItem) -> Button:
+    return Button("watch_reply.open", label, str(item.id))
+
+
+def _replied(replies: list[WatchReply], lang: str) -> list[Md]:
+    """Under an item: each reply written in Relais, posted (its link), on its way, or refused."""
+    _ = translator(lang)
+    said = {
+        "posted": _("↩️ replied by {who}: {link}"),
+        "sending": _("⏳ reply by {who} on its way"),
+        "refused": _("⚠️ reply by {who} refused: {why}"),
+    }
+    return [Md.of(said[r.state], who=UserRef(r.written_by), link=r.link, why=r.error) for r in replies]

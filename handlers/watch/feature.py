@@ -12,6 +12,7 @@ from handlers.core.registry import (
     DigestPart,
     EveryTick,
     Forget,
+    FormSpec,
     HomePart,
     Job,
     Nightly,
@@ -19,7 +20,7 @@ from handlers.core.registry import (
     Registry,
     Sender,
 )
-from handlers.watch import cards, collect, health, privacy, report, status, triage, words
+from handlers.watch import cards, collect, health, privacy, reply, report, status, triage, words
 from handlers.watch.sources import SETTINGS
 
 
@@ -60,6 +61,10 @@ def register(reg: Registry) -> None:
             aliases={"fr": ("veille mots retirer", "watch words retirer")},
         ),
         ButtonSpec("watch", triage.triage, access=CM),
+        ButtonSpec("watch_reply", reply.open_form, access=CM),
+        FormSpec(reply.FORM, reply.validate, reply.submit, access=CM),
+        Sender(reply.PostReply, reply.send_reply),
+        Sender(reply.ReplyRefused, reply.send_refused),
         Sender(collect.ThreadCard, cards.send_card),
         Sender(health.SourceNews, health.send_news),
         RecapPart(10, report.recap_lines),

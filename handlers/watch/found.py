@@ -29,6 +29,7 @@ class Found:
     thread: str = ""  # the association's post it answers (its id on the network); empty: grouped by hour
     parent_link: str = ""
     parent_excerpt: str = ""
+    post_id: str = ""  # what a reply from Relais answers: a Mastodon status id, a Bluesky at:// URI
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ def tls() -> ssl.SSLContext:
     """One TLS context per process for every reader: building one reads the CA bundle
     (20 ms), and each round opens a client per source."""
     return httpx.create_ssl_context()
+
+
+class Refused(SourceError):
+    """The network refused a reply for good (token, deleted message, text too long): sent
+    again it would be refused again, so the text is kept and the CM told why."""
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:

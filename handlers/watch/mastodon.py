@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from handlers.watch.found import Found, Page, SourceError, first_line, plain_text, retry_after, tls
+from handlers.watch.found import Found, Page, Refused, SourceError, first_line, plain_text, retry_after, tls
 
 LIMIT = 80  # Mastodon's most for notifications (its default is 40)
 NOTIFICATIONS = "/api/v1/notifications"
@@ -72,6 +72,7 @@ class Mastodon:
             thread=parent if own else "",
             parent_link=link,
             parent_excerpt=excerpt,
+            post_id=str(status.get("id", "")),
         )
 
     def _my_id(self) -> str:
@@ -89,6 +90,25 @@ class Mastodon:
                 first_line(plain_text(status.get("content", ""))),
             )
         return self._posts[status_id]
+
+    def reply(self, post_id: str, text: str, key: str, at: datetime) -> str:
+        """Posts `text` as a reply to the status `post_id`; its link. The `Idempotency-Key`
+        makes a retry after a lost answer post once (Mastodon keeps the key an hour)."""
+        try:
+            response = self.client.post("/api/v1/statuses", data={"status": text, "in_reply_to_id": post_id},
+                                        headers={"Idempotency-Key": f"relais-{key}"})  # fmt: skip
+        except httpx.HTTPError as exc:
+            raise SourceError(f"Mastodon unreachable ({type(exc).__name__})") from None
+        if response.status_code in (401, 403):
+            raise Refused(f"Mastodon refused the token (HTTP {response.status_code}): it needs write:statuses")
+        if response.status_code == 404:
+            raise Refused("Mastodon no longer has this message (HTTP 404): it was deleted")
+        if response.status_code == 422:
+            raise Refused(f"Mastodon refused the text (HTTP 422): {_error(response)}")
+        if response.status_code >= 400:
+            raise SourceError(f"Mastodon answered HTTP {response.status_code}", retry_after(response.headers))
+        status = response.json()
+        return str(status.get("url") or status.get("uri", ""))
 
     def whoami(self) -> str:
         """The account the token opens (`relais doctor`)."""
@@ -117,3 +137,11 @@ def _order(network_id: str) -> tuple[int, str]:
 
 def _when(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _error(response: httpx.Response) -> str:
+    """Mastodon's `{"error": "…"}`, as it says it."""
+    try:
+        return str(response.json().get("error", ""))[:300]
+    except ValueError:
+        return ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import closing
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 
 from handlers.core.context import Team
 from handlers.core.declarations import Translate
@@ -57,6 +57,22 @@ class Reader(Protocol):
     def page(self, cursor: str, since: datetime, now: datetime) -> Page: ...
 
     def close(self) -> None: ...
+
+
+class Answerer(Protocol):
+    def reply(self, post_id: str, text: str, key: str, at: datetime) -> str: ...
+
+    def close(self) -> None: ...
+
+
+REPLY_LIMITS = {"mastodon": 500, "bluesky": 300}  # Mastodon's characters, Bluesky's graphemes
+
+
+def answerer(team: Team, name: str) -> closing[Answerer] | None:
+    """Where a reply from Relais can be posted: the networks that take one (not a feed)."""
+    if name in REPLY_LIMITS and name in names(team):
+        return cast("closing[Answerer]", reader(team, name))
+    return None
 
 
 def names(team: Team) -> list[str]:

@@ -31,6 +31,7 @@ class WatchItem(Base):
     key: Mapped[str] = mapped_column(String(700), unique=True)  # "<source> <the network's id>": stored once
     source: Mapped[str] = mapped_column(String(300))
     network_id: Mapped[str] = mapped_column(String(300))
+    post_id: Mapped[str] = mapped_column(String(300), default="")  # what a reply answers: a status id, an at:// URI
     network: Mapped[str] = mapped_column(String(20))  # mastodon | bluesky | alert
     kind: Mapped[str] = mapped_column(String(10))  # reply | mention | quote | alert
     author_handle: Mapped[str] = mapped_column(String(300), default="")
@@ -79,3 +80,20 @@ class WatchWord(Base):
     written: Mapped[str] = mapped_column(String(100))  # as the CM wrote it
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WatchReply(Base):
+    """A reply the CM wrote in Relais to a collected item, stored before it is sent: once by
+    its key (the item and the text), whatever the network says; `link` once it is posted,
+    `error` when the network refused it (the text is kept)."""
+
+    __tablename__ = "watch_replies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)  # "<item id>:<the text's digest>"
+    item_id: Mapped[int] = mapped_column(ForeignKey("watch_items.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    written_by: Mapped[str] = mapped_column(String(64))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(10), default="sending")  # sending | posted | refused
+    link: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")
