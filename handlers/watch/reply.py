@@ -127,10 +127,11 @@ def send_reply(uow: UnitOfWork, message: PostReply, sending: Sending) -> Sent | 
             link = network.reply(item.post_id, reply.text, sending.key, reply.written_at)
     except Refused as refused:
         _settle(uow, reply.id, "refused", error=str(refused))
-        return None
     except SourceError as problem:
         raise ChatError(str(problem)) from None
-    _settle(uow, reply.id, "posted", link=link)
+    else:
+        _settle(uow, reply.id, "posted", link=link)
+    uow.deliver()  # the card updated, or the CM told, now rather than at the next tick
     return None
 
 

@@ -10,14 +10,17 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
 from handlers.core import router
 from handlers.core.deps import Deps
+from handlers.core.messages import Message
 from handlers.moderation.tables import ModerationEntry
 from handlers.watch import collect
-from handlers.watch.tables import WatchItem, WatchSource
+from handlers.watch.found import plain_text
+from handlers.watch.tables import WatchItem, WatchReply, WatchSource
 from tests.networks.snac import Snac, running_snac, until
 from tests.unit.conftest import as_user, done, paced, text_of
 
@@ -154,3 +157,48 @@ def test_the_doctor_opens_the_mastodon_account_and_names_a_refused_token(deps, s
     ((ok, said, todo),) = checks.doctor(wrong.team, wrong.clock())
     assert not ok and said.startswith("watch: Mastodon: Mastodon ")  # snac2 answers 422 where Mastodon says 401
     assert todo.startswith("check MASTODON_URL and MASTODON_ACCESS_TOKEN")
+
+
+def test_the_cm_replies_from_relais_and_the_reply_is_in_the_thread_on_mastodon(deps, chat, snac):
+    post = snac.post("asso", "Braderie dimanche : qui vient aider ?")
+    question = snac.post("alice", "@asso à quelle heure commence la braderie ?", post["id"])
+    until(lambda: question["id"] in {n["status"]["id"] for n in snac.mentions("asso")})
+    d = on_mastodon(deps, snac)
+    done(collect.poll_due, d, d.clock())
+    paced(d)
+    with d.db() as s:
+        item = s.scalars(select(WatchItem).where(WatchItem.link == question["url"])).one()
+    assert item.post_id == question["id"]
+    card = next(m for _c, m, _t in chat.posts if m.title == "💬 Replies to “Braderie dimanche : qui vient aider ?”")
+    assert "[1: Reply]" in text_of(card)
+
+    leader, leader_reply = as_user("leader")
+    router.action(d, leader, "watch_reply.open", str(item.id))  # only the CM answers as the association
+    assert leader_reply.forms == []
+    cm, cm_reply = as_user("cm")
+    router.action(d, cm, "watch_reply.open", str(item.id))
+    [form] = cm_reply.forms
+    intro = text_of(Message(text=form.intro))
+    assert form.title == "Reply on Mastodon" and [f.initial for f in form.fields] == [item.author_handle + " "]
+    assert "à quelle heure commence la braderie ?" in intro and question["url"] in intro
+    assert "Speaking charter" in intro and "Who speaks in the association's name" in intro
+
+    text = "@alice Dès 8 h, place du marché ! Programme : https://example.org/braderie?x=1&y=2"
+    assert router.validate_form(d, cm, "watch.reply", {"mastodon": "x" * 501}, str(item.id)) == {
+        "mastodon": "501 characters; the limit is 500."
+    }
+    router.submit_form(d, cm, "watch.reply", {"mastodon": text}, str(item.id))
+    assert cm_reply.last == "↩️ Your reply is on its way to Mastodon; the card will show its link."
+    router.submit_form(d, cm, "watch.reply", {"mastodon": text}, str(item.id))  # a double click
+    assert cm_reply.last == "This reply was sent already."
+
+    with d.db() as s:
+        [reply] = s.scalars(select(WatchReply))
+    assert (reply.state, reply.error, reply.text) == ("posted", "", text)
+    thread = httpx.get(f"{snac.base}/api/v1/statuses/{question['id']}/context", timeout=10,
+                       headers={"Authorization": f"Bearer {snac.tokens['asso']}"}).json()  # fmt: skip
+    answers = [st for st in thread["descendants"] if st["url"] == reply.link]
+    assert len(answers) == 1 and answers[0]["in_reply_to_id"] == question["id"]
+    shown = plain_text(answers[0]["content"])  # as the network shows it: the text and the link whole
+    assert shown.endswith("Dès 8 h, place du marché ! Programme : https://example.org/braderie?x=1&y=2"), shown
+    assert f"↩️ replied by @cm: {reply.link}" in text_of(chat.updates[-1][1])

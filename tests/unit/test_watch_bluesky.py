@@ -9,11 +9,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from handlers.core import router
+from handlers.core.messages import Message
 from handlers.watch import collect
 from handlers.watch.bluesky import Bluesky
+from handlers.watch.tables import WatchItem, WatchReply
 from tests.networks.bsky import Bsky, running_bluesky
-from tests.unit.conftest import done, paced, text_of
+from tests.unit.conftest import as_user, done, paced, text_of
 from tests.unit.test_watch import stored, watching
 
 
@@ -84,3 +88,58 @@ def test_the_session_is_kept_between_rounds_and_nothing_is_marked_seen(bsky):
     assert counted.asked.count("com.atproto.server.createSession") <= 1  # one login in the process at most
     assert "app.bsky.notification.updateSeen" not in counted.asked
     assert counted.asked.count("app.bsky.notification.listNotifications") == 3
+
+
+def test_the_cm_replies_from_relais_in_the_thread_and_a_deleted_message_keeps_the_text(deps, chat, bsky):
+    at = deps.clock()
+    post = bsky.post("asso", "Repair café samedi : apportez vos grille-pain !", at)
+    question = bsky.post("alice", "On peut venir avec une cafetière ? 🙏", at, reply_to=post)
+    gone = bsky.post("alice", "Et les vélos ?", at, reply_to=post)
+    d = on_bluesky(deps, bsky)
+    done(collect.poll_due, d, d.clock())
+    paced(d)
+    with d.db() as s:
+        item, deleted = (
+            s.scalars(select(WatchItem).where(WatchItem.post_id == p["uri"])).one() for p in (question, gone)
+        )
+    cm, cm_reply = as_user("cm")
+    router.action(d, cm, "watch_reply.open", str(item.id))
+    [form] = cm_reply.forms
+    assert (form.title, [(f.name, f.initial) for f in form.fields]) == ("Reply on Bluesky", [("bluesky", "")])
+    assert "On peut venir avec une cafetière ? 🙏" in text_of(Message(text=form.intro))
+    state = str(item.id)
+    too_long = router.validate_form(d, cm, "watch.reply", {"bluesky": "é" * 301}, state)
+    assert too_long == {"bluesky": "301 characters; the limit is 300."}
+    assert router.validate_form(d, cm, "watch.reply", {"bluesky": "👍🏽" * 300}, state) == {}  # 300 graphemes
+
+    text = "Oui, bien sûr ! Le programme : https://example.org/repair?x=1&y=2"
+    router.submit_form(d, cm, "watch.reply", {"bluesky": text}, state)
+    with d.db() as s:
+        [reply] = s.scalars(select(WatchReply))
+    assert (reply.state, reply.error) == ("posted", "")
+    assert reply.link.startswith("https://bsky.app/profile/asso.test/post/")
+    bsky.indexed()
+    asso = bsky.accounts["asso"]
+    thread = httpx.get(f"{bsky.pds}/xrpc/app.bsky.feed.getPostThread", params={"uri": question["uri"]},
+                       headers={"Authorization": f"Bearer {asso.token}"}, timeout=30).json()["thread"]  # fmt: skip
+    [answer] = [r["post"] for r in thread.get("replies", []) if r["post"]["author"]["handle"] == "asso.test"]
+    record = answer["record"]
+    assert record["text"] == text and answer["uri"].rsplit("/", 1)[-1] == reply.link.rsplit("/", 1)[-1]
+    assert (record["reply"]["root"]["uri"], record["reply"]["parent"]["uri"]) == (post["uri"], question["uri"])
+    assert [f["features"][0]["uri"] for f in record["facets"]] == ["https://example.org/repair?x=1&y=2"]
+    assert f"↩️ replied by @cm: {reply.link}" in text_of(chat.updates[-1][1])
+
+    rkey = gone["uri"].rsplit("/", 1)[-1]
+    alice = bsky.accounts["alice"]
+    bsky._xrpc("com.atproto.repo.deleteRecord", alice.token,
+               {"repo": alice.did, "collection": "app.bsky.feed.post", "rkey": rkey})  # fmt: skip
+    bsky.indexed()
+    router.submit_form(d, cm, "watch.reply", {"bluesky": "Oui, les vélos aussi !"}, str(deleted.id))
+    with d.db() as s:
+        refused = s.scalars(select(WatchReply).where(WatchReply.item_id == deleted.id)).one()
+    assert (refused.state, refused.text) == ("refused", "Oui, les vélos aussi !")
+    [(user, told)] = chat.dms
+    assert user == "cm" and "Bluesky refused your reply to @alice.test: Bluesky no longer has this message" in text_of(
+        told
+    )
+    assert "Nothing was posted. Your text, kept:\nOui, les vélos aussi !" in text_of(told)
