@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from handlers.core.i18n import N_
 from handlers.watch.found import Found, Page, Refused, SourceError, first_line, retry_after, tls
 
 LIMIT = 100
@@ -90,7 +91,7 @@ class Bluesky:
             return permalink(me["handle"], uri)  # posted already: the answer was lost
         posts = self._call("GET", "app.bsky.feed.getPosts", params={"uris": [post_id]}).get("posts", [])
         if not posts:
-            raise Refused("Bluesky no longer has this message: it was deleted")
+            raise Refused(N_("Bluesky no longer has this message: it was deleted."))
         parent = {"uri": posts[0]["uri"], "cid": posts[0]["cid"]}
         root = ((posts[0].get("record") or {}).get("reply") or {}).get("root") or parent
         record = {"$type": "app.bsky.feed.post", "text": text, "createdAt": at.isoformat().replace("+00:00", "Z"),
@@ -140,11 +141,11 @@ class Bluesky:
 
 def _checked(response: httpx.Response, now: datetime | None) -> Any:
     if response.status_code == 401 or _error(response) == "AuthenticationRequired":
-        raise Refused("Bluesky refused the handle or the app password (HTTP 401)")
+        raise Refused(N_("Bluesky refused the handle or the app password (HTTP 401)"))
     if response.status_code == 429:
         raise SourceError("Bluesky asks to wait (HTTP 429)", retry_after=_retry_after(response, now))
     if 400 <= response.status_code < 500:  # a request Bluesky will refuse again, as it is
-        raise Refused(f"Bluesky refused it (HTTP {response.status_code}): {_message(response)}".rstrip(": "))
+        raise Refused(N_("Bluesky refused it: {said}"), f"HTTP {response.status_code} {_message(response)}".strip())
     if response.status_code >= 400:
         raise SourceError(f"Bluesky answered HTTP {response.status_code} {_error(response)}".rstrip())
     return response.json()

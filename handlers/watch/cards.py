@@ -21,6 +21,7 @@ from handlers.moderation.cards import OPEN, handling_buttons, handling_label, ne
 from handlers.moderation.tables import ModerationEntry
 from handlers.topics.sensitive import all_topics, matcher
 from handlers.watch.collect import ThreadCard
+from handlers.watch.reply import why
 from handlers.watch.sources import CHANNEL, REPLY_LIMITS
 from handlers.watch.tables import WatchItem, WatchReply, WatchThread, WatchWord
 from handlers.watch.tone import hint
@@ -171,4 +172,4 @@ def _replied(replies: list[WatchReply], lang: str) -> list[Md]:
         "sending": _("⏳ reply by {who} on its way"),
         "refused": _("⚠️ reply by {who} refused: {why}"),
     }
-    return [Md.of(said[r.state], who=UserRef(r.written_by), link=r.link, why=r.error) for r in replies]
+    return [Md.of(said[r.state], who=UserRef(r.written_by), link=r.link, why=why(r, lang)) for r in replies]

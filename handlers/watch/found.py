@@ -102,8 +102,13 @@ def tls() -> ssl.SSLContext:
 
 
 class Refused(SourceError):
-    """The network refused a reply for good (token, deleted message, text too long): sent
-    again it would be refused again, so the text is kept and the CM told why."""
+    """The network refused for good (token, deleted message, text too long): sent again it
+    would be refused again, so a reply's text is kept and the CM told why. `why` is a
+    message of the catalogs, `said` the network's own words it may quote."""
+
+    def __init__(self, why: str, said: str = "") -> None:
+        super().__init__(why.format(said=said))
+        self.why, self.said = why, said
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from handlers.core.i18n import N_
 from handlers.watch.found import Found, Page, Refused, SourceError, first_line, plain_text, retry_after, tls
 
 LIMIT = 80  # Mastodon's most for notifications (its default is 40)
@@ -100,11 +101,12 @@ class Mastodon:
         except httpx.HTTPError as exc:
             raise SourceError(f"Mastodon unreachable ({type(exc).__name__})") from None
         if response.status_code in (401, 403):
-            raise Refused(f"Mastodon refused the token (HTTP {response.status_code}): it needs write:statuses")
+            raise Refused(N_("Mastodon refused the token: it needs the write:statuses scope ({said})."),
+                          f"HTTP {response.status_code}")  # fmt: skip
         if response.status_code == 404:
-            raise Refused("Mastodon no longer has this message (HTTP 404): it was deleted")
+            raise Refused(N_("Mastodon no longer has this message: it was deleted."))
         if response.status_code == 422:
-            raise Refused(f"Mastodon refused the text (HTTP 422): {_error(response)}")
+            raise Refused(N_("Mastodon refused the text: {said}"), _error(response))
         if response.status_code >= 400:
             raise SourceError(f"Mastodon answered HTTP {response.status_code}", retry_after(response.headers))
         status = response.json()

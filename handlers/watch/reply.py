@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from handlers.charters.edit import current
 from handlers.core.context import Request
-from handlers.core.i18n import translator
+from handlers.core.i18n import N_, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message
 from handlers.core.once import add_once
 from handlers.core.outgoing import Outgoing, Owed, Sending, Sent
@@ -23,7 +23,7 @@ from handlers.moderation.cards import network_label
 from handlers.moderation.log import mark
 from handlers.watch.collect import ThreadCard
 from handlers.watch.found import Refused, SourceError
-from handlers.watch.sources import REPLY_LIMITS, answerer
+from handlers.watch.sources import REPLY_LIMITS, answerer, label
 from handlers.watch.tables import WatchItem, WatchReply
 
 FORM = "watch.reply"
@@ -122,11 +122,11 @@ def send_reply(uow: UnitOfWork, message: PostReply, sending: Sending) -> Sent | 
     opened = answerer(uow.team, item.source)
     try:
         if opened is None:
-            raise Refused(f"{item.source} is no longer configured")
+            raise Refused(N_("{said} is no longer configured in Relais."), label(item.source))
         with opened as network:
             link = network.reply(item.post_id, reply.text, sending.key, reply.written_at)
     except Refused as refused:
-        _settle(uow, reply.id, "refused", error=str(refused))
+        _settle(uow, reply.id, "refused", error=refused.why, said=refused.said)
     except SourceError as problem:
         raise ChatError(str(problem)) from None
     else:
@@ -135,14 +135,14 @@ def send_reply(uow: UnitOfWork, message: PostReply, sending: Sending) -> Sent | 
     return None
 
 
-def _settle(uow: UnitOfWork, reply_id: int, state: str, *, link: str = "", error: str = "") -> None:
+def _settle(uow: UnitOfWork, reply_id: int, state: str, *, link: str = "", error: str = "", said: str = "") -> None:
     """The reply's outcome, with what follows in the same transaction: the entry marked
     replied and the card updated, or the CM told of the refusal."""
     with uow.writing() as s:
         reply = s.get(WatchReply, reply_id)
         if reply is None or reply.state != "sending":
             return
-        reply.state, reply.link, reply.error = state, link, error[:500]
+        reply.state, reply.link, reply.error, reply.said = state, link, error, said[:500]
         item = s.get(WatchItem, reply.item_id)
         if state == "refused":
             uow.queue(Owed(ReplyRefused(reply.id), f"watch:reply:{reply.id}:refused"))
@@ -163,7 +163,12 @@ def send_refused(uow: UnitOfWork, message: ReplyRefused, _sending: Sending) -> S
     _ = translator(lang)
     text = Md.of(_("⚠️ {network} refused your reply to {handle}: {why}\nNothing was posted. Your text, kept:\n{text}\n"
                    "To try again: “Reply” on the card, or answer it where it is, {link}"),
-                 network=network_label(item.network, lang), handle=item.author_handle, why=reply.error,
+                 network=network_label(item.network, lang), handle=item.author_handle, why=why(reply, lang),
                  text=reply.text, link=item.link)  # fmt: skip
     uow.chat.dm(reply.written_by, Message(text=text, fallback=_("Your reply was refused.")))
     return None
+
+
+def why(reply: WatchReply, lang: str) -> str:
+    """Why the network refused the reply, in the reader's language (its own words quoted)."""
+    return translator(lang)(reply.error).format(said=reply.said) if reply.error else ""

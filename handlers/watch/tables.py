@@ -96,4 +96,5 @@ class WatchReply(Base):
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(10), default="sending")  # sending | posted | refused
     link: Mapped[str] = mapped_column(Text, default="")
-    error: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")  # why it was refused: a message of the catalogs
+    said: Mapped[str] = mapped_column(Text, default="")  # the network's own words, quoted in `error`

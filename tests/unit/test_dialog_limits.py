@@ -12,6 +12,7 @@ from handlers.core.deps import Deps
 from handlers.core.messages import Form
 from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation import entries
+from handlers.watch.tables import WatchItem, WatchThread
 from tests.fakes.mattermost_api import dialog_problems
 from tests.fakes.slack_api import view_problems
 from tests.unit.conftest import as_user
@@ -37,7 +38,22 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     router.action(deps, leader_req, "news.answer", news_id)
     router.action(deps, cm_req, "moderation.ignored", str(entry))
     router.action(deps, cm_req, "moderation.note", str(entry))
+    router.action(deps, cm_req, "watch_reply.open", str(_watched(deps)))
     return leader_reply.forms + cm_reply.forms
+
+
+def _watched(deps: Deps) -> int:
+    """A reply collected by the watch, to open its reply form (the message and the charter above it)."""
+    with deps.db.begin() as s:
+        thread = WatchThread(key="mastodon 1", source="mastodon", parent_link="", parent_excerpt="")
+        s.add(thread)
+        s.flush()
+        item = WatchItem(key="mastodon 2", source="mastodon", network_id="2", post_id="20", network="mastodon",
+                         kind="reply", author_handle="@alice@masto.example", author_name="Alice", text="Encore ?",
+                         link="https://masto.example/@alice/20", posted_at=deps.clock(), thread_id=thread.id)  # fmt: skip
+        s.add(item)
+        s.flush()
+        return item.id
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

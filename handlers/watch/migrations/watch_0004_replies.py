@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("link", sa.Text(), nullable=False),
         sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("said", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["item_id"],
             ["watch_items.id"],
