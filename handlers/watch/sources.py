@@ -22,7 +22,7 @@ MASTODON_URL = Setting(
     "MASTODON_URL", "", as_written, N_("the association's Mastodon server, e.g. https://mastodon.social")
 )
 MASTODON_TOKEN = Setting("MASTODON_ACCESS_TOKEN", "", as_written,
-                         N_("an access token of the association's account (read:notifications read:statuses)"),
+                         N_("an access token of the association's account (read:notifications read:statuses; write:statuses to reply from Relais)"),
                          secret=True)  # fmt: skip
 BLUESKY_SERVICE = Setting("BLUESKY_SERVICE", "https://bsky.social", as_written,
                           N_("the association's Bluesky server (its PDS, or https://bsky.social)"))  # fmt: skip
