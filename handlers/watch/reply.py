@@ -99,10 +99,15 @@ def length(network: str, text: str) -> int:
 def submit(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) -> None:
     """Stored first, once per item and text; posted by the outbox."""
     _ = translator(req.language)
-    [(network, text)] = values.items()
+    network, text = next(iter(values.items()), ("", ""))
     key = f"{state}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
     with uow.writing() as s:
-        row = {"key": key, "item_id": int(state), "text": text, "written_by": req.user_id,
+        item = s.get(WatchItem, int(state)) if state.isdigit() else None
+        if item is None or item.network != network or len(values) != 1:  # a form that is not this item's
+            req.reply.reply(Message(text=Md.of(_("This message cannot be answered from Relais: answer it where "
+                                                 "it is, {link}"), link=item.link if item else "—")))  # fmt: skip
+            return
+        row = {"key": key, "item_id": item.id, "text": text, "written_by": req.user_id,
                "written_at": uow.clock(), "state": "sending"}  # fmt: skip
         reply_id = add_once(s, WatchReply, "key", row)
         if reply_id is not None:

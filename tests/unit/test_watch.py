@@ -187,6 +187,9 @@ def test_the_cm_replies_from_relais_and_the_reply_is_in_the_thread_on_mastodon(d
     assert router.validate_form(d, cm, "watch.reply", {"mastodon": "x" * 501}, str(item.id)) == {
         "mastodon": "501 characters; the limit is 500."
     }
+    router.submit_form(d, cm, "watch.reply", {"bluesky": text}, str(item.id))  # forged: not this item's network
+    router.submit_form(d, cm, "watch.reply", {"mastodon": text}, "999")  # forged: no such item
+    assert all("cannot be answered from Relais" in text_of(m) for m in cm_reply.replies[-2:])
     router.submit_form(d, cm, "watch.reply", {"mastodon": text}, str(item.id))
     assert cm_reply.last == "↩️ Your reply is on its way to Mastodon; the card will show its link."
     router.submit_form(d, cm, "watch.reply", {"mastodon": text}, str(item.id))  # a double click
