@@ -72,12 +72,13 @@ def reply_form(uow: UnitOfWork, item: WatchItem, lang: str) -> Form:
 def validate(_uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErrors:
     """Not empty, and within the network's length as it counts it (the field is named after it)."""
     _ = translator(req.language)
-    for network, text in values.items():
-        if not text.strip():
-            return {network: _("Write the reply first.")}
-        size, limit = length(network, text), REPLY_LIMITS.get(network, 0)
-        if limit and size > limit:
-            return {network: _("{size} characters; the limit is {limit}.").format(size=size, limit=limit)}
+    network = next((n for n in REPLY_LIMITS if n in values), "mastodon")
+    text = values.get(network) or ""
+    if not text.strip():
+        return {network: _("Write the reply first.")}
+    size, limit = length(network, text), REPLY_LIMITS[network]
+    if size > limit:
+        return {network: _("{size} characters; the limit is {limit}.").format(size=size, limit=limit)}
     return {}
 
 
