@@ -21,8 +21,8 @@ from handlers.moderation.cards import OPEN, handling_buttons, handling_label, ne
 from handlers.moderation.tables import ModerationEntry
 from handlers.topics.sensitive import all_topics, matcher
 from handlers.watch.collect import ThreadCard
-from handlers.watch.reply import why
-from handlers.watch.sources import CHANNEL, REPLY_LIMITS
+from handlers.watch.reply import replyable, why
+from handlers.watch.sources import CHANNEL
 from handlers.watch.tables import WatchItem, WatchReply, WatchThread, WatchWord
 from handlers.watch.tone import hint
 
@@ -153,11 +153,6 @@ def _buttons(n: int, item: WatchItem, lang: str) -> list[Button]:
         Button("watch.nothing", _("{n}: Nothing to report").format(n=n), str(item.id)),
         *reply,
     ]
-
-
-def replyable(item: WatchItem) -> bool:
-    """A reply can be posted from Relais: the network takes one and the item says where."""
-    return item.network in REPLY_LIMITS and bool(item.post_id)
 
 
 def _reply_button(label: str, item: WatchItem) -> Button:

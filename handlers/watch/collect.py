@@ -97,7 +97,7 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
         state = source_row(s, name)
         state.cursor = page.cursor
         succeeded(uow, state, now)
-        due = spaced(s, ThreadCard.kind, now, len(grown), CARD_SPACING)
+        due = spaced(s, ThreadCard.kind, now, len(grown), CARD_SPACING) if grown else []  # idle: no read
         uow.queue(
             *(Owed(ThreadCard(t, n), f"watch:card:{t}:{n}", at) for (t, n), at in zip(grown.items(), due, strict=True))
         )

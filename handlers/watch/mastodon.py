@@ -95,11 +95,8 @@ class Mastodon:
     def reply(self, post_id: str, text: str, key: str, at: datetime) -> str:
         """Posts `text` as a reply to the status `post_id`; its link. The `Idempotency-Key`
         makes a retry after a lost answer post once (Mastodon keeps the key an hour)."""
-        try:
-            response = self.client.post("/api/v1/statuses", data={"status": text, "in_reply_to_id": post_id},
-                                        headers={"Idempotency-Key": f"relais-{key}"})  # fmt: skip
-        except httpx.HTTPError as exc:
-            raise SourceError(f"Mastodon unreachable ({type(exc).__name__})") from None
+        response = self._request("POST", "/api/v1/statuses", data={"status": text, "in_reply_to_id": post_id},
+                                 headers={"Idempotency-Key": f"relais-{key}"})  # fmt: skip
         if response.status_code in (401, 403):
             raise Refused(N_("Mastodon refused the token: it needs the write:statuses scope ({said})."),
                           f"HTTP {response.status_code}")  # fmt: skip
@@ -117,14 +114,19 @@ class Mastodon:
         me = self._get("/api/v1/accounts/verify_credentials", {})
         return "@" + str(me.get("acct") or me.get("username", ""))
 
-    def _get(self, path: str, params: dict[str, Any]) -> Any:
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; a kept-alive connection the server closed is opened anew (a post goes
+        with its Idempotency-Key, so sent twice it lands once)."""
         try:
             try:
-                response = self.client.get(path, params=params)
-            except (httpx.RemoteProtocolError, httpx.ReadError):  # a kept-alive connection the server closed: anew
-                response = self.client.get(path, params=params)
+                return self.client.request(method, path, **kwargs)
+            except (httpx.RemoteProtocolError, httpx.ReadError):
+                return self.client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise SourceError(f"Mastodon unreachable ({type(exc).__name__})") from None
+
+    def _get(self, path: str, params: dict[str, Any]) -> Any:
+        response = self._request("GET", path, params=params)
         if response.status_code in (401, 403):
             raise SourceError(f"Mastodon refused the token (HTTP {response.status_code})")
         if response.status_code >= 400:

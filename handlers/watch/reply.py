@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from handlers.charters.edit import current
 from handlers.core.context import Request
-from handlers.core.i18n import N_, translator
+from handlers.core.i18n import N_, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message
 from handlers.core.once import add_once
 from handlers.core.outgoing import Outgoing, Owed, Sending, Sent
@@ -43,16 +43,25 @@ class ReplyRefused(Outgoing, kind="watch.reply_refused"):
     reply_id: int
 
 
+def replyable(item: WatchItem) -> bool:
+    """A reply can be posted from Relais: the network takes one and the item says where."""
+    return item.network in REPLY_LIMITS and bool(item.post_id)
+
+
 def open_form(uow: UnitOfWork, req: Request, _verb: str, value: str) -> None:
     """`watch_reply.open` on a card: the form, with the message and the speaking charter."""
-    _ = translator(req.language)
     with uow.reading() as s:
         item = s.get(WatchItem, int(value)) if value.isdigit() else None
-    if item is None or item.network not in REPLY_LIMITS or not item.post_id:
-        req.reply.reply(Message(text=Md.of(_("This message cannot be answered from Relais: answer it where it is, "
-                                             "{link}"), link=item.link if item else "—")))  # fmt: skip
+    if item is None or not replyable(item):
+        _not_here(req, item)
         return
     req.reply.open_form(reply_form(uow, item, req.language))
+
+
+def _not_here(req: Request, item: WatchItem | None) -> None:
+    _ = translator(req.language)
+    req.reply.reply(Message(text=Md.of(_("This message cannot be answered from Relais: answer it where it is, "
+                                         "{link}"), link=item.link if item else "—")))  # fmt: skip
 
 
 def reply_form(uow: UnitOfWork, item: WatchItem, lang: str) -> Form:
@@ -78,7 +87,7 @@ def validate(_uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormErro
         return {network: _("Write the reply first.")}
     size, limit = length(network, text), REPLY_LIMITS[network]
     if size > limit:
-        return {network: _("{size} characters; the limit is {limit}.").format(size=size, limit=limit)}
+        return {network: too_long(size, limit, req.language)}
     return {}
 
 
@@ -104,9 +113,8 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) ->
     key = f"{state}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
     with uow.writing() as s:
         item = s.get(WatchItem, int(state)) if state.isdigit() else None
-        if item is None or item.network != network or len(values) != 1:  # a form that is not this item's
-            req.reply.reply(Message(text=Md.of(_("This message cannot be answered from Relais: answer it where "
-                                                 "it is, {link}"), link=item.link if item else "—")))  # fmt: skip
+        if item is None or not replyable(item) or item.network != network or len(values) != 1:  # not this item's
+            _not_here(req, item)
             return
         row = {"key": key, "item_id": item.id, "text": text, "written_by": req.user_id,
                "written_at": uow.clock(), "state": "sending"}  # fmt: skip
@@ -120,9 +128,7 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) ->
 
 def send_reply(uow: UnitOfWork, message: PostReply, sending: Sending) -> Sent | None:
     """On the network as the association; an outage is tried again (the keys post it once)."""
-    with uow.reading() as s:
-        reply = s.get(WatchReply, message.reply_id)
-        item = s.get(WatchItem, reply.item_id) if reply else None
+    reply, item = _loaded(uow, message.reply_id)
     if reply is None or item is None or reply.state != "sending":
         return None
     opened = answerer(uow.team, item.source)
@@ -139,6 +145,13 @@ def send_reply(uow: UnitOfWork, message: PostReply, sending: Sending) -> Sent | 
         _settle(uow, reply.id, "posted", link=link)
     uow.deliver()  # the card updated, or the CM told, now rather than at the next tick
     return None
+
+
+def _loaded(uow: UnitOfWork, reply_id: int) -> tuple[WatchReply | None, WatchItem | None]:
+    """A reply and the item it answers, as its senders read them."""
+    with uow.reading() as s:
+        reply = s.get(WatchReply, reply_id)
+        return reply, s.get(WatchItem, reply.item_id) if reply else None
 
 
 def _settle(uow: UnitOfWork, reply_id: int, state: str, *, link: str = "", error: str = "", said: str = "") -> None:
@@ -160,9 +173,7 @@ def _settle(uow: UnitOfWork, reply_id: int, state: str, *, link: str = "", error
 
 
 def send_refused(uow: UnitOfWork, message: ReplyRefused, _sending: Sending) -> Sent | None:
-    with uow.reading() as s:
-        reply = s.get(WatchReply, message.reply_id)
-        item = s.get(WatchItem, reply.item_id) if reply else None
+    reply, item = _loaded(uow, message.reply_id)
     if reply is None or item is None:
         return None
     lang = uow.language(reply.written_by)
