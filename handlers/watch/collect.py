@@ -97,7 +97,8 @@ def _store(uow: UnitOfWork, name: str, page: Page, now: datetime) -> int:
         state = source_row(s, name)
         state.cursor = page.cursor
         succeeded(uow, state, now)
-        due = spaced(s, ThreadCard.kind, now, len(grown), CARD_SPACING) if grown else []  # idle: no read
+        # spaced from now, not from the round's start: a slow round would bring the second card closer to the first
+        due = spaced(s, ThreadCard.kind, uow.clock(), len(grown), CARD_SPACING) if grown else []
         uow.queue(
             *(Owed(ThreadCard(t, n), f"watch:card:{t}:{n}", at) for (t, n), at in zip(grown.items(), due, strict=True))
         )

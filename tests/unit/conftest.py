@@ -157,7 +157,9 @@ def done(use_case: Callable[..., T], deps: Deps, *args: Any) -> T:
 
 def paced(deps: Deps, seconds: int = 60) -> None:
     """What a round spaced (the watch's cards, one a second per channel) sent as each comes
-    due: the test clock moved a second at a time, as the ticker's wake-ups would send it."""
+    due: the test clock moved a second at a time, as the ticker's wake-ups would send it.
+    What came due while the round ran goes first, as the ticker's own delivery sends it."""
+    outbox.deliver(deps)
     for _ in range(seconds):
         if outbox.next_due(deps) is None:
             return
