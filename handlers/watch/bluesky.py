@@ -18,6 +18,7 @@ from handlers.watch.found import Found, Page, Refused, SourceError, first_line, 
 
 LIMIT = 100
 REASONS = ("reply", "mention", "quote")
+HIDDEN_MOST = 300  # the thread gate's `hiddenReplies` holds at most this many
 _SESSIONS: dict[tuple[str, str], dict[str, str]] = {}  # (service, handle) -> the session's tokens
 
 
@@ -99,6 +100,33 @@ class Bluesky:
         self._call("POST", "com.atproto.repo.createRecord", json={**asked, "record": record})
         return permalink(me["handle"], uri)
 
+    def hide(self, uri: str, hidden: bool, at: datetime) -> None:
+        """Hides a reply in the association's thread, or shows it again: the thread gate of
+        the thread's root post lists it in `hiddenReplies` (Bluesky's apps then fold it away
+        for everyone but the association). Whatever the gate held (who may reply, other
+        hidden replies) is kept; `swapRecord` refuses to write over a gate changed meanwhile."""
+        me = self._session()
+        posts = self._call("GET", "app.bsky.feed.getPosts", params={"uris": [uri]}).get("posts", [])
+        if not posts:
+            raise Refused(N_("Bluesky no longer has this message: it was deleted."))
+        root = str((((posts[0].get("record") or {}).get("reply") or {}).get("root") or {}).get("uri", ""))
+        if not root.startswith(f"at://{me['did']}/app.bsky.feed.post/"):
+            raise Refused(
+                N_("Bluesky lets only a thread's author hide its replies, and this thread is not the association's.")
+            )
+        asked = {"repo": me["did"], "collection": "app.bsky.feed.threadgate", "rkey": root.rsplit("/", 1)[-1]}
+        found = self._send("GET", "com.atproto.repo.getRecord", token=me["accessJwt"], params=asked)
+        known = found.json() if found.status_code == 200 else {}
+        gate = known.get("value") or {"$type": "app.bsky.feed.threadgate", "post": root,
+                                      "createdAt": at.isoformat().replace("+00:00", "Z")}  # fmt: skip
+        listed = [u for u in gate.get("hiddenReplies", []) if u != uri] + ([uri] if hidden else [])
+        if len(listed) > HIDDEN_MOST:
+            raise Refused(N_("Bluesky hides at most 300 replies in a thread."))
+        swap = {"swapRecord": known["cid"]} if known.get("cid") else {}
+        self._call(
+            "POST", "com.atproto.repo.putRecord", json={**asked, "record": {**gate, "hiddenReplies": listed}, **swap}
+        )
+
     def whoami(self) -> str:
         """The account the app password opens (`relais doctor`)."""
         return "@" + self._session()["handle"]
@@ -143,7 +171,7 @@ def _checked(response: httpx.Response, now: datetime | None) -> Any:
     if response.status_code == 401 or _error(response) == "AuthenticationRequired":
         raise Refused(N_("Bluesky refused the handle or the app password (HTTP 401)"))
     if response.status_code == 429:
-        raise SourceError("Bluesky asks to wait (HTTP 429)", retry_after=_retry_after(response, now))
+        raise SourceError("Bluesky asks to wait (HTTP 429)", _retry_after(response, now), limited=True)
     if 400 <= response.status_code < 500:  # a request Bluesky will refuse again, as it is
         raise Refused(N_("Bluesky refused it: {said}"), f"HTTP {response.status_code} {_message(response)}".strip())
     if response.status_code >= 400:

@@ -21,15 +21,18 @@ from handlers.moderation.cards import OPEN, handling_buttons, handling_label, ne
 from handlers.moderation.tables import ModerationEntry
 from handlers.topics.sensitive import all_topics, matcher
 from handlers.watch.collect import ThreadCard
+from handlers.watch.hide import hideable
+from handlers.watch.hide import why as hide_why
 from handlers.watch.reply import replyable, why
-from handlers.watch.sources import CHANNEL
-from handlers.watch.tables import WatchItem, WatchReply, WatchThread, WatchWord
+from handlers.watch.sources import CHANNEL, MASTODON_URL
+from handlers.watch.tables import WatchHide, WatchItem, WatchReply, WatchThread, WatchWord
 from handlers.watch.tone import hint
 
 Reading = Callable[[str], tuple[bool, str]]  # a text -> (reads as negative, its sensitive topics)
 
 SHOWN = 5  # items with their buttons on a card; the rest are counted
 LOGGED_SHOWN = 2  # the newest entries still open, with the log's handling buttons
+HIDES_SHOWN = 3  # the newest messages hidden from Relais, with their Undo
 TEXT_SHOWN = 300  # characters of an item's text on the card; its link leads to the whole
 
 
@@ -46,6 +49,7 @@ class Thread:
     logged: list[ModerationEntry]  # newest first
     logged_items: dict[int, WatchItem]  # entry id -> the item that made it
     replies: dict[int, list[WatchReply]]  # item id -> the replies written in Relais, oldest first
+    hides: list[tuple[WatchHide, WatchItem]]  # the thread's messages hidden from Relais (or being), newest first
 
 
 def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
@@ -80,7 +84,9 @@ def _thread(s: Session, thread_id: int) -> Thread | None:
     replies: dict[int, list[WatchReply]] = {}
     for r in s.scalars(select(WatchReply).where(WatchReply.item_id.in_(shown)).order_by(WatchReply.id)):
         replies.setdefault(r.item_id, []).append(r)
-    return Thread(row, network, counts, waiting, logged, logged_items, replies)
+    hides = [(h, i) for h, i in s.execute(select(WatchHide, WatchItem).join(WatchItem, WatchItem.id == WatchHide.item_id)
+             .where(in_thread, WatchHide.state != "shown").order_by(WatchHide.id.desc()).limit(HIDES_SHOWN))]  # fmt: skip
+    return Thread(row, network, counts, waiting, logged, logged_items, replies, hides)
 
 
 def _grown_since(s: Session, message: ThreadCard) -> bool:
@@ -112,9 +118,18 @@ def thread_card(thread: Thread, lang: str, uow: UnitOfWork, read: Reading) -> Me
         said = Md.of(_("📒 In the log as #{id}, {handling}: handle it here or in the log."), id=entry.id,
                      handling=handling_label(entry.handling, lang))  # fmt: skip
         item = thread.logged_items.get(entry.id)
-        lines.append(Md.join([said, *_replied(thread.replies.get(item.id, []) if item else [], lang)], sep="\n"))
+        instead = [_cannot_hide(item, uow, lang)] if item and not hideable(item) and item.network != "alert" else []
+        lines.append(Md.join([said, *_replied(thread.replies.get(item.id, []) if item else [], lang), *instead],
+                             sep="\n"))  # fmt: skip
         buttons += handling_buttons(entry, lang)
         buttons += [_reply_button(_("#{id}: Reply").format(id=entry.id), item)] if item and replyable(item) else []
+        hidden = {h.item_id for h, _i in thread.hides}
+        buttons += [_hide_button(_("#{id}: Hide").format(id=entry.id), item)] if item and hideable(item) and \
+            item.id not in hidden else []  # fmt: skip
+    for hide, item in thread.hides:
+        lines.append(_hidden_line(hide, item, lang))
+        buttons += [Button("watch_hide.undo", _("Undo hiding {handle}").format(handle=shorten(item.author_handle, 30)),
+                           str(hide.id))] if hide.state == "hidden" else []  # fmt: skip
     row = thread.row
     return Message(title=_title(row, thread.network, lang), text=Md.join([summary, *lines], sep="\n\n"),
                    context=Md.of("{l}", l=row.parent_link) if row.parent_link else None, actions=buttons)  # fmt: skip
@@ -148,11 +163,49 @@ def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork, read: Reading) ->
 def _buttons(n: int, item: WatchItem, lang: str) -> list[Button]:
     _ = translator(lang)
     reply = [_reply_button(_("{n}: Reply").format(n=n), item)] if replyable(item) else []
+    hide = [_hide_button(_("{n}: Hide").format(n=n), item)] if hideable(item) else []
     return [
         Button("watch.negative", _("{n}: Negative → log").format(n=n), str(item.id), style="danger"),
         Button("watch.nothing", _("{n}: Nothing to report").format(n=n), str(item.id)),
         *reply,
+        *hide,
     ]
+
+
+def _hide_button(label: str, item: WatchItem) -> Button:
+    return Button("watch_hide.open", label, str(item.id))
+
+
+def _hidden_line(hide: WatchHide, item: WatchItem, lang: str) -> Md:
+    """A message hidden from Relais: by whom and by which rule, on its way, or refused."""
+    _ = translator(lang)
+    said = {
+        "hiding": _("⏳ {handle}'s message being hidden by {who} (rule: {rule})"),
+        "hidden": _("🙈 {handle}'s message hidden by {who} (rule: {rule}): {link}"),
+        "showing": _("⏳ {handle}'s message being shown again"),
+        "refused": _("⚠️ hiding {handle}'s message refused: {why}"),
+    }
+    line = Md.of(said[hide.state], handle=item.author_handle, who=UserRef(hide.hidden_by), rule=hide.rule,
+                 link=item.link, why=hide_why(hide, lang))  # fmt: skip
+    if hide.state == "hidden" and hide.error:  # an undo the network refused
+        return Md.join([line, Md.of(_("⚠️ showing it again was refused: {why}"), why=hide_why(hide, lang))], sep="\n")
+    return line
+
+
+def _cannot_hide(item: WatchItem, uow: UnitOfWork, lang: str) -> Md:
+    """Where the network lets nobody hide it: what the CM can do there instead."""
+    _ = translator(lang)
+    if item.network == "mastodon":
+        server = MASTODON_URL.of(uow.team).rstrip("/")
+        return Md.of(_("🛡 Mastodon cannot hide a reply. From the association's account, report it to its server "
+                       "(the message's ⋯ menu: {link}) or block or mute {handle}: {profile}"),
+                     link=item.link, handle=item.author_handle, profile=f"{server}/{item.author_handle}")  # fmt: skip
+    if item.network == "youtube":
+        return Md.of(_("▶️ Answer or hide it on YouTube ({link}): Relais reads YouTube with a key, and acting "
+                       "there needs the channel owner's Google sign-in."), link=item.link)  # fmt: skip
+    return Md.of(_("🛡 {network} hides only replies under the association's own posts: report it or block "
+                   "{handle} there: {link}"), network=network_label(item.network, lang), handle=item.author_handle,
+                 link=item.link)  # fmt: skip
 
 
 def _reply_button(label: str, item: WatchItem) -> Button:

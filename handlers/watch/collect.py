@@ -19,7 +19,7 @@ from handlers.core.registry import Outgoing, Owed
 from handlers.core.work import UnitOfWork
 from handlers.watch.found import Found, Page, SourceError
 from handlers.watch.health import failed, source_row, succeeded
-from handlers.watch.sources import BACKFILL, INTERVAL, names, reader
+from handlers.watch.sources import BACKFILL, interval, names, reader
 from handlers.watch.tables import WatchItem, WatchSource, WatchThread
 
 
@@ -40,12 +40,11 @@ def poll_due(uow: UnitOfWork, now: datetime) -> None:
     with uow.reading() as s:
         polled = {n: (at, retry) for n, at, retry in s.execute(
             select(WatchSource.name, WatchSource.polled_at, WatchSource.retry_at))}  # fmt: skip
-    wait = timedelta(seconds=INTERVAL.of(uow.team))
     for name in configured:
         last, retry_at = polled.get(name, (None, None))
         if retry_at is not None and now < retry_at:
             continue
-        if last is None or retry_at is not None or now - last >= wait:
+        if last is None or retry_at is not None or now - last >= timedelta(seconds=interval(uow.team, name)):
             poll(uow, name, now)
 
 

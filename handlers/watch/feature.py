@@ -20,7 +20,7 @@ from handlers.core.registry import (
     Registry,
     Sender,
 )
-from handlers.watch import cards, collect, health, privacy, reply, report, status, triage, words
+from handlers.watch import cards, collect, health, hide, privacy, reply, report, status, triage, words
 from handlers.watch.sources import SETTINGS
 
 
@@ -63,6 +63,10 @@ def register(reg: Registry) -> None:
         ButtonSpec("watch", triage.triage, access=CM),
         ButtonSpec("watch_reply", reply.open_form, access=CM),
         FormSpec(reply.FORM, reply.validate, reply.submit, access=CM),
+        ButtonSpec("watch_hide", hide.click, access=CM),
+        FormSpec(hide.FORM, hide.validate, hide.submit, access=CM),
+        Sender(hide.HideOnNetwork, hide.send_hide),
+        Sender(hide.HideRefused, hide.send_refused),
         Sender(reply.PostReply, reply.send_reply),
         Sender(reply.ReplyRefused, reply.send_refused),
         Sender(collect.ThreadCard, cards.send_card),

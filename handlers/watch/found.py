@@ -19,7 +19,7 @@ from handlers.core.text import shorten
 @dataclass(frozen=True, slots=True)
 class Found:
     network_id: str
-    network: str  # mastodon | bluesky | alert
+    network: str  # mastodon | bluesky | facebook | youtube | alert
     kind: str  # reply | mention | quote | alert
     author_handle: str
     author_name: str
@@ -40,12 +40,13 @@ class Page:
 
 
 class SourceError(Exception):
-    """A source could not be read this round: one line saying why (never a token), and how
-    long the network asked to wait (`Retry-After`), if it did."""
+    """A source could not be read this round: one line saying why (never a token), how
+    long the network asked to wait (`Retry-After`), if it did, and whether it is the
+    network's rate limit or quota (the CM is told at once: it lasts, and it has a cause)."""
 
-    def __init__(self, why: str, retry_after: float | None = None) -> None:
+    def __init__(self, why: str, retry_after: float | None = None, *, limited: bool = False) -> None:
         super().__init__(why)
-        self.retry_after = retry_after
+        self.retry_after, self.limited = retry_after, limited
 
 
 _PIECE = re.compile(  # a link whole, a line break, a paragraph, a comment, any other tag

@@ -17,8 +17,8 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.registry import Outgoing, Owed, Sending, Sent
 from handlers.core.work import UnitOfWork
-from handlers.watch.found import SourceError
-from handlers.watch.sources import CHANNEL, INTERVAL, label
+from handlers.watch.found import Refused, SourceError
+from handlers.watch.sources import CHANNEL, interval, label
 from handlers.watch.tables import WatchOutage, WatchSource
 
 MOST = timedelta(hours=1)  # the longest wait between two tries
@@ -46,12 +46,15 @@ def failed(uow: UnitOfWork, name: str, problem: SourceError, now: datetime) -> N
     with uow.writing() as s:
         state = source_row(s, name)
         state.polled_at, state.error, state.failures = now, str(problem), (state.failures or 0) + 1
+        state.why, state.said = (problem.why, problem.said[:500]) if isinstance(problem, Refused) else ("", "")
+        state.limited = problem.limited
         if state.failing_since is None:
             state.failing_since = now
             s.add(WatchOutage(source=name, started_at=now))
-        wait = backoff(name, state.failures, INTERVAL.of(uow.team))
+        wait = backoff(name, state.failures, interval(uow.team, name))
         state.retry_at = now + max(wait, timedelta(seconds=problem.retry_after or 0))
-        if not state.told_down and now - state.failing_since >= TELL_AFTER:
+        lasting = isinstance(problem, Refused) or problem.limited  # a token, a quota: it will not pass by itself soon
+        if not state.told_down and (lasting or now - state.failing_since >= TELL_AFTER):
             state.told_down = True
             uow.queue(
                 Owed(SourceNews(name, _open_outage(s, name), back=False), f"watch:down:{name}:{state.failing_since}")
@@ -67,7 +70,8 @@ def succeeded(uow: UnitOfWork, state: WatchSource, now: datetime) -> None:
         if state.told_down:
             uow.queue(Owed(SourceNews(state.name, outage, back=True), f"watch:back:{state.name}:{outage}"))
     state.polled_at, state.ok_at, state.failing_since, state.error = now, now, None, ""
-    state.failures, state.retry_at, state.told_down = 0, None, False
+    state.failures, state.retry_at, state.told_down, state.why, state.said = 0, None, False, "", ""
+    state.limited = False
 
 
 def backoff(name: str, failures: int, interval: int) -> timedelta:
@@ -93,6 +97,15 @@ def send_news(uow: UnitOfWork, news: SourceNews, _sending: Sending) -> Sent:
     if news.back:
         text = Md.of(_("✅ {source} is read again (it failed since {since}): what came meanwhile is being caught up."),
                      source=label(news.source), since=since)  # fmt: skip
+    elif state is not None and state.why:
+        text = Md.of(_("⚠️ {source} refuses Relais since {since}: {why}\nRelais tries again now and then; "
+                       "`relais doctor` checks the fix."),
+                     source=label(news.source), since=since, why=_(state.why).format(said=state.said))  # fmt: skip
+    elif state is not None and state.limited and state.retry_at is not None:
+        text = Md.of(_("⏸️ {source} asks Relais to wait ({error}): reading again from {when}. Nothing is lost; "
+                       "if it comes back often, raise WATCH_INTERVAL_SECONDS."),
+                     source=label(news.source), error=state.error,
+                     when=write_moment(state.retry_at, uow.team.language, uow.team.timezone))  # fmt: skip
     else:
         text = Md.of(_("⚠️ {source} has failed since {since} ({error}). Relais keeps trying; nothing is lost on "
                        "the network's side, but check `relais doctor` if it lasts."),

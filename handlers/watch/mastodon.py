@@ -24,12 +24,14 @@ class Mastodon:
                                    timeout=timeout, transport=transport, verify=tls())  # fmt: skip
         self._account = (url.rstrip("/"), token)
         self._posts: dict[str, tuple[str, str]] = {}
+        self.now: datetime | None = None  # the round's clock, for Mastodon's `X-RateLimit-Reset`
 
     def close(self) -> None:
         self.client.close()
 
     def page(self, cursor: str, since: datetime, now: datetime) -> Page:
         """The notifications after `cursor`, oldest page first; without a cursor, those since `since`."""
+        self.now = now
         if not cursor:
             return self._backfill(since)
         found = [n for n in self._get(NOTIFICATIONS, {"types[]": "mention", "limit": LIMIT, "min_id": cursor})
@@ -105,7 +107,7 @@ class Mastodon:
         if response.status_code == 422:
             raise Refused(N_("Mastodon refused the text: {said}"), _error(response))
         if response.status_code >= 400:
-            raise SourceError(f"Mastodon answered HTTP {response.status_code}", retry_after(response.headers))
+            raise _failure(response, self.now)
         status = response.json()
         return str(status.get("url") or status.get("uri", ""))
 
@@ -130,8 +132,23 @@ class Mastodon:
         if response.status_code in (401, 403):
             raise SourceError(f"Mastodon refused the token (HTTP {response.status_code})")
         if response.status_code >= 400:
-            raise SourceError(f"Mastodon answered HTTP {response.status_code}", retry_after(response.headers))
+            raise _failure(response, self.now)
         return response.json()
+
+
+def _failure(response: httpx.Response, now: datetime | None) -> SourceError:
+    """An answer Mastodon may give differently later: a rate limit says when it lifts
+    (`Retry-After`, else `X-RateLimit-Reset`, a time), an outage does not."""
+    if response.status_code != 429:
+        return SourceError(f"Mastodon answered HTTP {response.status_code}", retry_after(response.headers))
+    wait = retry_after(response.headers)
+    reset = response.headers.get("x-ratelimit-reset", "")
+    if wait is None and reset and now is not None:
+        try:
+            wait = max(0.0, (_when(reset) - now).total_seconds())
+        except ValueError:
+            wait = None
+    return SourceError("Mastodon asks to wait (HTTP 429)", wait, limited=True)
 
 
 def _order(network_id: str) -> tuple[int, str]:

@@ -60,6 +60,9 @@ class WatchSource(Base):
     failures: Mapped[int] = mapped_column(default=0)  # rounds failed in a row: the back-off grows with them
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # not read before (back-off, Retry-After)
     told_down: Mapped[bool] = mapped_column(default=False)  # the CM was told it has failed for an hour
+    why: Mapped[str] = mapped_column(Text, default="")  # a refusal's reason, a message of the catalogs
+    said: Mapped[str] = mapped_column(Text, default="")  # the network's own words, quoted in `why`
+    limited: Mapped[bool] = mapped_column(default=False)  # the last failure was the network's rate limit or quota
 
 
 class WatchOutage(Base):
@@ -97,4 +100,22 @@ class WatchReply(Base):
     state: Mapped[str] = mapped_column(String(10), default="sending")  # sending | posted | refused
     link: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str] = mapped_column(Text, default="")  # why it was refused: a message of the catalogs
+    said: Mapped[str] = mapped_column(Text, default="")  # the network's own words, quoted in `error`
+
+
+class WatchHide(Base):
+    """A message the CM hid from Relais on its network, by a rule of the moderation charter:
+    one row per item, stored before the network is asked; an undo is another turn of the
+    same row, so each turn is sent once whatever the clicks."""
+
+    __tablename__ = "watch_hides"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("watch_items.id"), unique=True)
+    rule: Mapped[str] = mapped_column(Text)  # the charter's rule, as the charter says it
+    state: Mapped[str] = mapped_column(String(10))  # hiding | hidden | showing | shown | refused
+    turn: Mapped[int] = mapped_column(default=1)  # each hide or undo asked: its outbox key
+    hidden_by: Mapped[str] = mapped_column(String(64))
+    hidden_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    undone_by: Mapped[str] = mapped_column(String(64), default="")
+    error: Mapped[str] = mapped_column(Text, default="")  # why the network refused: a message of the catalogs
     said: Mapped[str] = mapped_column(Text, default="")  # the network's own words, quoted in `error`

@@ -33,14 +33,14 @@ def triage(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
             _ = translator(req.language)
             req.reply.reply(Message(text=Md.of(_("This message was triaged already."))))
             return
-        entry_id = _entry_for(uow, req, item) if verb == "negative" else None
+        entry_id = entry_for(uow, req, item) if verb == "negative" else None
         moved = changed(s, update(WatchItem).where(WatchItem.id == item.id, WatchItem.state == "to_triage")
                         .values(state=verb, entry_id=entry_id, triaged_by=req.user_id, triaged_at=uow.clock()))  # fmt: skip
         if moved:
             uow.queue(Owed(ThreadCard(item.thread_id), f"watch:card:{item.thread_id}:triaged:{item.id}"))
 
 
-def _entry_for(uow: UnitOfWork, req: Request, item: WatchItem) -> int:
+def entry_for(uow: UnitOfWork, req: Request, item: WatchItem) -> int:
     """The log's entry for this message: the one its link has already, else a new pending one."""
     key = link_key(item.link)
     known = uow.session.scalars(select(ModerationEntry.id).where(ModerationEntry.link_key == key).limit(1)).first()

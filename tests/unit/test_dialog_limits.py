@@ -39,16 +39,17 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     router.action(deps, cm_req, "moderation.ignored", str(entry))
     router.action(deps, cm_req, "moderation.note", str(entry))
     router.action(deps, cm_req, "watch_reply.open", str(_watched(deps)))
+    router.action(deps, cm_req, "watch_hide.open", str(_watched(deps, "facebook")))
     return leader_reply.forms + cm_reply.forms
 
 
-def _watched(deps: Deps) -> int:
-    """A reply collected by the watch, to open its reply form (the message and the charter above it)."""
+def _watched(deps: Deps, network: str = "mastodon") -> int:
+    """A reply collected by the watch, to open its reply or hide form (the message and a charter above it)."""
     with deps.db.begin() as s:
-        thread = WatchThread(key="mastodon 1", source="mastodon", parent_link="", parent_excerpt="")
+        thread = WatchThread(key=f"{network} 1", source=network, parent_link="", parent_excerpt="")
         s.add(thread)
         s.flush()
-        item = WatchItem(key="mastodon 2", source="mastodon", network_id="2", post_id="20", network="mastodon",
+        item = WatchItem(key=f"{network} 2", source=network, network_id="2", post_id="20", network=network,
                          kind="reply", author_handle="@alice@masto.example", author_name="Alice", text="Encore ?",
                          link="https://masto.example/@alice/20", posted_at=deps.clock(), thread_id=thread.id)  # fmt: skip
         s.add(item)
