@@ -180,14 +180,15 @@ def undo(uow: UnitOfWork, req: Request, value: str) -> None:
     _ = translator(req.language)
     with uow.writing() as s:
         row = s.get(WatchHide, int(value)) if value.isdigit() else None
+        turn = row.turn + 1 if row else 0
         if row is None or not changed(s, update(WatchHide).where(WatchHide.id == row.id, WatchHide.state == "hidden")
-                                      .values(state="showing", turn=row.turn + 1, undone_by=req.user_id)):  # fmt: skip
+                                      .values(state="showing", turn=turn, undone_by=req.user_id, error="", said="")):  # fmt: skip
             req.reply.reply(Message(text=Md.of(_("This message is not hidden (or is being shown again already)."))))
             return
         item = s.get(WatchItem, row.item_id)
-        uow.queue(Owed(HideOnNetwork(row.id, row.turn + 1), f"watch:hide:{row.id}:{row.turn + 1}"))
+        uow.queue(Owed(HideOnNetwork(row.id, turn), f"watch:hide:{row.id}:{turn}"))
         if item is not None:
-            uow.queue(Owed(ThreadCard(item.thread_id), f"watch:card:{item.thread_id}:hide:{row.id}:{row.turn + 1}"))
+            uow.queue(Owed(ThreadCard(item.thread_id), f"watch:card:{item.thread_id}:hide:{row.id}:{turn}"))
     req.reply.reply(Message(text=Md.of(_("↩️ Showing it again; the card will say when it is done."))))
 
 

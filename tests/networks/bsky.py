@@ -43,6 +43,7 @@ class Bsky:
     _control: IO[str]
     _answers: IO[str]
     accounts: dict[str, Account] = field(default_factory=dict)
+    roots: dict[str, dict[str, str]] = field(default_factory=dict)  # a reply's uri -> its thread's root
 
     def indexed(self) -> None:
         """Once the AppView has indexed everything written so far (the network's own wait)."""
@@ -66,7 +67,7 @@ class Bsky:
         stamp = at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text, "createdAt": stamp}
         if reply_to:
-            record["reply"] = {"root": reply_to, "parent": reply_to}
+            record["reply"] = {"root": self.roots.get(reply_to["uri"], reply_to), "parent": reply_to}
         if quote:
             record["embed"] = {"$type": "app.bsky.embed.record", "record": quote}
         if facets:
@@ -75,6 +76,8 @@ class Bsky:
         made = self._xrpc("com.atproto.repo.createRecord", account.token,
                           {"repo": account.did, "collection": "app.bsky.feed.post", "record": record})  # fmt: skip
         self.indexed()  # a reply to a post the AppView has not indexed brings no notification
+        if reply_to:
+            self.roots[made["uri"]] = record["reply"]["root"]
         return {"uri": made["uri"], "cid": made["cid"]}
 
     def _xrpc(self, nsid: str, token: str, body: dict[str, Any]) -> Any:

@@ -15,7 +15,8 @@ from handlers.core import router
 from handlers.core.messages import Message
 from handlers.watch import collect
 from handlers.watch.bluesky import Bluesky
-from handlers.watch.tables import WatchItem, WatchReply
+from handlers.moderation.tables import ModerationEntry, ModerationEvent
+from handlers.watch.tables import WatchHide, WatchItem, WatchReply
 from tests.networks.bsky import Bsky, running_bluesky
 from tests.unit.conftest import as_user, done, paced, text_of
 from tests.unit.test_watch import stored, watching
@@ -26,6 +27,7 @@ def bsky() -> Any:
     with running_bluesky() as network:
         network.account("asso")
         network.account("alice")
+        network.account("bob")  # a third person: a hidden reply's author still sees it
         yield network
 
 
@@ -143,3 +145,78 @@ def test_the_cm_replies_from_relais_in_the_thread_and_a_deleted_message_keeps_th
         told
     )
     assert "Nothing was posted. Your text, kept:\nOui, les vélos aussi !" in text_of(told)
+
+
+def thread_uris(bsky: Bsky, anchor: str, viewer: str, nsid: str = "app.bsky.unspecced.getPostThreadV2") -> list[str]:
+    """The thread as `viewer` sees it in Bluesky's apps (its hidden replies fold into "other")."""
+    token = bsky.accounts[viewer].token
+    answer = httpx.get(f"{bsky.pds}/xrpc/{nsid}", params={"anchor": anchor},
+                       headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    return [entry["uri"] for entry in answer.json()["thread"]]
+
+
+def test_the_cm_hides_a_reply_by_a_charter_rule_and_it_leaves_the_thread_then_undoes_it(deps, chat, bsky):
+    at = deps.clock()
+    post = bsky.post("asso", "Loto du club vendredi : venez en famille !", at)
+    insult = bsky.post("alice", "Bande d'escrocs, vous volez les adhérents !", at, reply_to=post)
+    kind = bsky.post("alice", "Super idée, on sera là 🎉", at, reply_to=post)
+    d = on_bluesky(deps, bsky)
+    done(collect.poll_due, d, d.clock())
+    paced(d)
+    with d.db() as s:
+        item = s.scalars(select(WatchItem).where(WatchItem.post_id == insult["uri"])).one()
+    cm, cm_reply = as_user("cm")
+    router.action(d, cm, "watch_hide.open", str(item.id))
+    [form] = cm_reply.forms
+    assert form.title == "Hide on Bluesky"
+    assert "Moderation charter" in text_of(Message(text=form.intro))
+    [rule, note] = form.fields
+    assert [o.label for o in rule.options][:2] == ["insults and threats", "defamation"]
+    assert router.validate_form(d, cm, "watch.hide", {"rule": "other", "note": ""}, form.state) == {
+        "note": "Say which reason, as the log will keep it."
+    }
+
+    router.submit_form(d, cm, "watch.hide", {"rule": "0", "note": ""}, form.state)
+    with d.db() as s:
+        [hide] = s.scalars(select(WatchHide))
+        item = s.get(WatchItem, item.id)
+        entry = s.get(ModerationEntry, item.entry_id)
+        notes = list(s.scalars(select(ModerationEvent.note).where(ModerationEvent.entry_id == entry.id)))
+    assert (hide.state, hide.rule, item.state, entry.handling) == ("hidden", "insults and threats", "negative", "hidden")
+    assert "rule: insults and threats" in notes
+    bsky.indexed()
+    seen = thread_uris(bsky, post["uri"], "bob")
+    assert insult["uri"] not in seen and kind["uri"] in seen  # gone from the thread as others see it
+    assert insult["uri"] in thread_uris(bsky, post["uri"], "bob", "app.bsky.unspecced.getPostThreadOtherV2")
+    assert insult["uri"] in thread_uris(bsky, post["uri"], "alice")  # its author still sees it, as Bluesky does
+    card = text_of(chat.updates[-1][1])
+    assert "🙈 @alice.test's message hidden by @cm (rule: insults and threats)" in card
+    assert "watch_hide.undo" in [b.action_id for b in chat.updates[-1][1].actions]
+
+    router.action(d, cm, "watch_hide.undo", str(hide.id))
+    router.action(d, cm, "watch_hide.undo", str(hide.id))  # a second click changes nothing
+    with d.db() as s:
+        assert (s.get(WatchHide, hide.id).state, s.get(ModerationEntry, entry.id).handling) == ("shown", "pending")
+    bsky.indexed()
+    assert insult["uri"] in thread_uris(bsky, post["uri"], "bob")
+    assert "This message is not hidden" in text_of(cm_reply.replies[-1])
+
+
+def test_a_reply_in_someone_elses_thread_cannot_be_hidden_and_the_cm_is_told(deps, chat, bsky):
+    at = deps.clock()
+    theirs = bsky.post("alice", "Qui vient au forum des assos ?", at)
+    ours = bsky.post("asso", "Nous serons au stand 12 !", at, reply_to=theirs)
+    rude = bsky.post("alice", "Personne ne vous attend.", at, reply_to=ours)
+    d = on_bluesky(deps, bsky)
+    done(collect.poll_due, d, d.clock())
+    paced(d)
+    with d.db() as s:
+        item = s.scalars(select(WatchItem).where(WatchItem.post_id == rude["uri"])).one()
+    cm, cm_reply = as_user("cm")
+    router.action(d, cm, "watch_hide.open", str(item.id))
+    router.submit_form(d, cm, "watch.hide", {"rule": "other", "note": "hors sujet"}, cm_reply.forms[0].state)
+    with d.db() as s:
+        assert s.scalars(select(WatchHide.state)).one() == "refused"
+    [(user, told)] = chat.dms
+    assert user == "cm" and "this thread is not the association's" in text_of(told)
