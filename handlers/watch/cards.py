@@ -149,9 +149,12 @@ def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork, read: Reading) ->
     text = shorten(item.text, TEXT_SHOWN)
     who = item.author_name if item.author_name and item.author_name != item.author_handle else ""
     when = write_moment(item.posted_at, lang, uow.team.timezone)
-    if item.author_handle:
+    if item.author_handle and who:
         said = Md.of(_("{n}. **{handle}** {name} — {when}\n{text}\n{link}"), n=n, handle=item.author_handle,
                      name=who, when=when, text=text, link=item.link)  # fmt: skip
+    elif item.author_handle:  # Facebook and YouTube show a name only
+        said = Md.of(_("{n}. **{handle}** — {when}\n{text}\n{link}"), n=n, handle=item.author_handle, when=when,
+                     text=text, link=item.link)  # fmt: skip
     else:  # an alert: a page, not a person
         said = Md.of(_("{n}. {when}\n{text}\n{link}"), n=n, when=when, text=text, link=item.link)
     negative, topics = read(item.text)

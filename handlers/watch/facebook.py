@@ -8,7 +8,7 @@ Facebook sends comments without ids, and the round says so rather than storing t
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -31,6 +31,7 @@ class Facebook:
         self.client = httpx.Client(base_url=graph.rstrip("/"), headers={"Authorization": f"Bearer {token}"},
                                    timeout=timeout, transport=transport, verify=tls())  # fmt: skip
         self.page_id = page_id
+        self.newest = datetime.min.replace(tzinfo=UTC)  # the newest comment read this round: the next mark
 
     def close(self) -> None:
         self.client.close()
@@ -38,14 +39,13 @@ class Facebook:
     def page(self, cursor: str, since: datetime, now: datetime) -> Page:
         """The comments since the mark `cursor` (the newest comment's time read), else since
         `since`, oldest first; the mark moves once all is in."""
-        mark = _when(cursor) if cursor else since
+        mark = self.newest = _when(cursor) if cursor else since
         found: list[Found] = []
         for post in self._posts(min(since, now - FOLLOWED)):
-            if _when(post.get("updated_time") or post["created_time"]) >= mark:
+            if _when(post.get("updated_time") or post["created_time"]) > mark:
                 found += self._comments(post, mark)
         found.sort(key=lambda f: (f.posted_at, f.network_id))
-        newest = max((f.posted_at for f in found), default=mark)
-        return Page(found, newest.isoformat())
+        return Page(found, self.newest.isoformat())
 
     def _posts(self, oldest: datetime) -> list[dict[str, Any]]:
         """The Page's posts, newest first, back to `oldest`."""
@@ -73,6 +73,7 @@ class Facebook:
                 raise Refused(N_("Facebook gives no comment ids: the token's person needs the Page's MODERATE "
                                  "task (docs/facebook.md)."))  # fmt: skip
             found += [self._item(post, c) for c in fresh if (c.get("from") or {}).get("id") != self.page_id]
+            self.newest = max([self.newest, *(_when(c["created_time"]) for c in fresh)])  # the Page's own too
             after = _after(answer)
             if not after or len(fresh) < len(batch):
                 return found

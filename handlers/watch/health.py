@@ -102,7 +102,7 @@ def send_news(uow: UnitOfWork, news: SourceNews, _sending: Sending) -> Sent:
                        "`relais doctor` checks the fix."),
                      source=label(news.source), since=since, why=_(state.why).format(said=state.said))  # fmt: skip
     elif state is not None and state.limited and state.retry_at is not None:
-        text = Md.of(_("⏸️ {source} asks Relais to wait ({error}): reading again from {when}. Nothing is lost; "
+        text = Md.of(_("⏸️ {error}: Relais reads {source} again from {when}. Nothing is lost; "
                        "if it comes back often, raise WATCH_INTERVAL_SECONDS."),
                      source=label(news.source), error=state.error,
                      when=write_moment(state.retry_at, uow.team.language, uow.team.timezone))  # fmt: skip
