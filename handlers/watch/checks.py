@@ -12,19 +12,23 @@ from sqlalchemy.orm import Session
 from handlers.core.context import Team
 from handlers.core.i18n import N_, translator
 from handlers.watch.found import Refused, SourceError
-from handlers.watch.sources import label, names, reader
+from handlers.watch.sources import interval, label, names, reader
 from handlers.watch.tables import WatchSource
 
 TODO = {
     "mastodon": N_("check MASTODON_URL and MASTODON_ACCESS_TOKEN (a token with read:notifications read:statuses)"),
     "bluesky": N_("check BLUESKY_SERVICE, BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (an app password)"),
-    "facebook": N_("check FACEBOOK_PAGE_ID and FACEBOOK_PAGE_TOKEN: a Page token of a person with the MODERATE "
-                   "task, made as docs/facebook.md says"),
+    "facebook": N_(
+        "check FACEBOOK_PAGE_ID and FACEBOOK_PAGE_TOKEN: a Page token of a person with the MODERATE "
+        "task, made as docs/facebook.md says"
+    ),
     "youtube": N_("check YOUTUBE_CHANNEL_ID (UC…) and YOUTUBE_API_KEY (a key with the YouTube Data API v3 enabled)"),
     "feed": N_("check the address in WATCH_FEEDS: it should open an RSS or Atom feed"),
 }
-LIMITED = N_("wait: Relais reads it again by itself once the network allows; if it comes back often, raise "
-             "WATCH_INTERVAL_SECONDS")
+LIMITED = N_(
+    "wait: Relais reads it again by itself once the network allows; if it comes back often, raise "
+    "WATCH_INTERVAL_SECONDS"
+)
 
 
 def doctor(team: Team, now: datetime) -> list[tuple[bool, str, str]]:
@@ -43,6 +47,11 @@ def _try(team: Team, name: str, now: datetime) -> tuple[bool, str, str]:
         said = _(problem.why).format(said=problem.said) if isinstance(problem, Refused) else str(problem)
         todo = _(LIMITED) if problem.limited else _(TODO.get(name, TODO["feed"]))
         return False, _("watch: {source}: {problem}").format(source=label(name), problem=said), todo
+    if name == "youtube":
+        every = interval(team, name)
+        return True, _("watch: YouTube read as {account}; every {n} s, a quiet day takes {units} of the 10,000 "
+                       "units YouTube gives a day (Relais stops at 9,000)").format(
+            account=opened, n=every, units=86_400 // every * 2), ""  # fmt: skip
     if opened:
         return True, _("watch: {source} read as {account}").format(source=label(name), account=opened), ""
     return True, _("watch: {source} read").format(source=label(name)), ""

@@ -197,7 +197,9 @@ class FakeGraph:
             if name not in row or (name == "id" and node == "Comment" and not self.moderate):
                 continue
             value = row[name]
-            shaped[name] = {k: v for k, v in value.items() if k in inner} if inner and isinstance(value, dict) else value
+            shaped[name] = (
+                {k: v for k, v in value.items() if k in inner} if inner and isinstance(value, dict) else value
+            )
         if "id" not in wanted and node != "Comment":
             shaped["id"] = row["id"]
         return 200, shaped, {}

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from handlers.core import router
 from handlers.core.messages import Message
+from handlers.moderation.tables import ModerationEntry, ModerationEvent
 from handlers.watch import collect
 from handlers.watch.bluesky import Bluesky
-from handlers.moderation.tables import ModerationEntry, ModerationEvent
 from handlers.watch.tables import WatchHide, WatchItem, WatchReply
 from tests.networks.bsky import Bsky, running_bluesky
 from tests.unit.conftest import as_user, done, paced, text_of
@@ -183,7 +183,12 @@ def test_the_cm_hides_a_reply_by_a_charter_rule_and_it_leaves_the_thread_then_un
         item = s.get(WatchItem, item.id)
         entry = s.get(ModerationEntry, item.entry_id)
         notes = list(s.scalars(select(ModerationEvent.note).where(ModerationEvent.entry_id == entry.id)))
-    assert (hide.state, hide.rule, item.state, entry.handling) == ("hidden", "insults and threats", "negative", "hidden")
+    assert (hide.state, hide.rule, item.state, entry.handling) == (
+        "hidden",
+        "insults and threats",
+        "negative",
+        "hidden",
+    )
     assert "rule: insults and threats" in notes
     bsky.indexed()
     seen = thread_uris(bsky, post["uri"], "bob")
