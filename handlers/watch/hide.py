@@ -59,10 +59,10 @@ def hideable(item: WatchItem) -> bool:
 
 
 def rules(charter: str) -> list[str]:
-    """The charter's rules to choose from: each item of a list after a colon ("What we
-    remove: insults; spam; …"), else each paragraph."""
-    listed = [part.strip(" .") for paragraph in charter.split("\n") if ":" in paragraph and ";" in paragraph
-              for part in paragraph.split(":", 1)[1].split(";")]  # fmt: skip
+    """The charter's rules to choose from: each item of a list of three or more after a
+    colon ("What we remove: insults; spam; …"), else each paragraph."""
+    lists = [paragraph.split(":", 1)[1].split(";") for paragraph in charter.split("\n") if ":" in paragraph]
+    listed = [part.strip().strip(".").strip() for parts in lists if len(parts) >= 3 for part in parts]
     return [r for r in listed if r] or [p.strip() for p in re.split(r"\n\s*\n", charter) if p.strip()]
 
 
