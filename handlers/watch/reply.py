@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from handlers.charters.edit import current
 from handlers.core.context import Request
-from handlers.core.i18n import N_, too_long, translator
+from handlers.core.i18n import N_, number, too_long, translator
 from handlers.core.messages import Field, Form, FormErrors, Md, Message
 from handlers.core.once import add_once
 from handlers.core.outgoing import Outgoing, Owed, Sending, Sent
@@ -71,7 +71,8 @@ def reply_form(uow: UnitOfWork, item: WatchItem, lang: str) -> Form:
     intro = Md.of(_("**{handle}** {name} on {network}:\n{text}\n{link}\n\n**Speaking charter**\n{charter}"),
                   handle=item.author_handle, name=item.author_name, network=network, text=item.text,
                   link=item.link, charter=charter)  # fmt: skip
-    hint = _("At most {n} characters on {network}; posted as the association.").format(n=limit, network=network)
+    hint = _("At most {n} characters on {network}; posted as the association.").format(n=number(limit, lang),
+                                                                                        network=network)  # fmt: skip
     initial = f"{item.author_handle} " if item.network == "mastodon" else ""  # Mastodon notifies those it names
     field = Field(item.network, _("Your reply"), kind="paragraph", initial=initial, hint=hint)
     title = _("Reply on {network}").format(network=network)
