@@ -13,16 +13,14 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import urlencode
 
-from tests.fakes.http_server import Backlogged
+from tests.fakes.http_server import json_api
 
 TOKEN = "fake-page-token"
 PAGE = {"id": "1000", "name": "Les Amis du Quartier"}
@@ -212,37 +210,11 @@ def _unknown(method: str, object_id: str) -> dict[str, Any]:
 
 @contextmanager
 def serving(fake: FakeGraph) -> Iterator[FakeGraph]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
+    def answer(
+        method: str, path: str, params: dict[str, str], headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
+        return fake.answer(method, path.removeprefix("/v25.0"), params, headers.get("Authorization", ""))
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            url = urlparse(self.path)
-            params = {k: v[0] for k, v in parse_qs(url.query).items()}
-            if self.command == "POST":
-                length = int(self.headers.get("Content-Length") or 0)
-                params.update({k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()})
-            path = url.path.removeprefix("/v25.0")
-            status, body, headers = fake.answer(self.command, path, params, self.headers.get("Authorization", ""))
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            for name, value in {"Content-Type": "application/json; charset=UTF-8", **headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        do_POST = do_GET
-
-    httpd: ThreadingHTTPServer = Backlogged(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    fake.base = f"http://127.0.0.1:{httpd.server_port}/v25.0"
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with json_api(answer) as base:
+        fake.base = f"{base}/v25.0"
         yield fake
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -138,3 +139,45 @@ class RecordingServer:
             do_GET = do_PUT = do_POST
 
         return Handler
+
+
+Answer = Callable[[str, str, dict[str, str], dict[str, str]], tuple[int, Any, dict[str, str]]]
+
+
+@contextmanager
+def json_api(answer: Answer) -> Iterator[str]:
+    """A kept-alive JSON API on 127.0.0.1 answering `answer(method, path, params, headers)`
+    with (status, body, headers); a POST's form fields join the query's. Yields its base address."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # kept-alive connections, as a real server
+        disable_nagle_algorithm = True  # headers and body in two writes must not wait for a delayed ACK
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            url = urlparse(self.path)
+            params = {k: v[0] for k, v in parse_qs(url.query).items()}
+            if self.command == "POST":
+                length = int(self.headers.get("Content-Length") or 0)
+                params.update({k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()})
+            status, body, headers = answer(self.command, url.path, params, dict(self.headers))
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            for name, value in {"Content-Type": "application/json; charset=utf-8", **headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_POST = do_GET
+
+    httpd = Backlogged(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

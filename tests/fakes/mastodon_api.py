@@ -7,18 +7,15 @@ newest first with `limit` (default 40, at most 80), `max_id`, `since_id`, `min_i
 from __future__ import annotations
 
 import itertools
-import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import urlencode
 
-from tests.fakes.http_server import Backlogged
+from tests.fakes.http_server import json_api
 
 TOKEN = "fake-mastodon-token"
 ME = {"id": "1", "username": "asso", "acct": "asso", "display_name": "L’asso"}
@@ -114,31 +111,11 @@ class FakeMastodon:
 
 @contextmanager
 def serving(fake: FakeMastodon) -> Iterator[FakeMastodon]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # kept-alive connections, as a real server
-        disable_nagle_algorithm = True  # headers and body in two writes must not wait for a delayed ACK
+    def answer(
+        _method: str, path: str, params: dict[str, str], headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
+        return fake.answer(path, params, headers.get("Authorization", ""))
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            url = urlparse(self.path)
-            params = {k: v[0] for k, v in parse_qs(url.query).items()}
-            status, body, headers = fake.answer(url.path, params, self.headers.get("Authorization", ""))
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            for name, value in {"Content-Type": "application/json; charset=utf-8", **headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    httpd: ThreadingHTTPServer = Backlogged(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    fake.base = f"http://127.0.0.1:{httpd.server_port}"
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with json_api(answer) as base:
+        fake.base = base
         yield fake
-    finally:
-        httpd.shutdown()
-        httpd.server_close()

@@ -8,17 +8,13 @@ parameters YouTube refuses (an unknown `order`, `maxResults` over 100)."""
 from __future__ import annotations
 
 import itertools
-import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
-from tests.fakes.http_server import Backlogged
+from tests.fakes.http_server import json_api
 
 KEY = "fake-youtube-key"
 CHANNEL = "UCx9aSsoCiAtiOn0000000001"
@@ -125,31 +121,14 @@ class FakeYouTube:
 
 @contextmanager
 def serving(fake: FakeYouTube) -> Iterator[FakeYouTube]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
+    def answer(
+        _method: str, path: str, params: dict[str, str], headers: dict[str, str]
+    ) -> tuple[int, Any, dict[str, str]]:
+        status, body = fake.answer(
+            path.removeprefix("/youtube/v3"), params, headers.get("X-Goog-Api-Key") or params.get("key", "")
+        )
+        return status, body, {}
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            url = urlparse(self.path)
-            params = {k: v[0] for k, v in parse_qs(url.query).items()}
-            key = self.headers.get("X-Goog-Api-Key") or params.get("key", "")
-            status, body = fake.answer(url.path.removeprefix("/youtube/v3"), params, key)
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    httpd: ThreadingHTTPServer = Backlogged(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    fake.base = f"http://127.0.0.1:{httpd.server_port}/youtube/v3"
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with json_api(answer) as base:
+        fake.base = f"{base}/youtube/v3"
         yield fake
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
