@@ -46,6 +46,7 @@ class FakeMastodon:
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
     notifications: list[dict[str, Any]] = field(default_factory=list)  # oldest first
     requests: list[str] = field(default_factory=list)  # each path asked, in order
+    throttled_until: datetime | None = None  # answers 429 with Mastodon's X-RateLimit-* headers until then
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(110_000_000_000_000_001))
 
     def post(self, text: str, at: datetime, *, account: dict[str, Any] | None = None,
@@ -99,6 +100,10 @@ class FakeMastodon:
         self.requests.append(path)
         if auth != f"Bearer {TOKEN}":
             return 401, {"error": "The access token is invalid"}, {}
+        if self.throttled_until is not None:
+            reset = self.throttled_until.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            return 429, {"error": "Too many requests"}, {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
+                                                         "X-RateLimit-Reset": reset}  # fmt: skip
         if path == "/api/v1/notifications":
             found, link = self.page(params)
             return 200, found, {"Link": link} if link else {}

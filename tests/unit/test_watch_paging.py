@@ -130,3 +130,21 @@ def test_a_round_opening_five_threads_posts_their_cards_a_second_apart(
     with d.db() as s:
         due = sorted(s.scalars(select(Outbox.due_at).where(Outbox.kind == collect.ThreadCard.kind)))
     assert [(b - a).total_seconds() for a, b in itertools.pairwise(due)] == [1.0] * 4
+
+
+def test_a_429_waits_until_mastodons_reset_and_is_told_once(deps: Deps, chat: RecordingChat,
+                                                           mastodon: FakeMastodon) -> None:  # fmt: skip
+    d = on(deps, mastodon)
+    reset = d.clock().replace(microsecond=0) + timedelta(minutes=12)
+    mastodon.throttled_until = reset
+    done(collect.poll_due, d, d.clock())
+    with d.db() as s:
+        source = s.get(WatchSource, "mastodon")
+    assert source is not None and source.limited and source.retry_at is not None
+    assert source.retry_at >= reset  # X-RateLimit-Reset, not the back-off's few minutes
+    [(_channel, told, _thread)] = chat.posts
+    assert text_of(told).startswith("⏸️ Mastodon asks to wait (HTTP 429): Relais reads Mastodon again from ")
+    mastodon.requests.clear()
+    d.clock.advance(timedelta(minutes=6))  # type: ignore[attr-defined]
+    done(collect.poll_due, d, d.clock())
+    assert mastodon.requests == [] and len(chat.posts) == 1
