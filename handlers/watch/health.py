@@ -1,7 +1,8 @@
 """Where each source stands: a failed round waits longer each time (doubling from the
 interval up to an hour, with jitter so instances and sources spread), never less than the
 network's `Retry-After`; each outage is kept for the recap; the CM is told once when a
-source has failed for an hour, and once when it is back."""
+source has failed for an hour (at once for a rate limit, a quota or a refusal such as an
+expired token: they last, and they have a cause to name), and once when it is back."""
 
 from __future__ import annotations
 
