@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.core.context import Team
 from handlers.core.i18n import N_, translator
-from handlers.watch.found import Refused, SourceError
+from handlers.watch.found import Refused, SourceError, explained
 from handlers.watch.sources import interval, label, names, reader
 from handlers.watch.tables import WatchSource
 
@@ -44,7 +44,7 @@ def _try(team: Team, name: str, now: datetime) -> tuple[bool, str, str]:
             opened = who() if callable(who) else ""
             source.page("", now, now)  # one page of notifications, or the feed: the scope is right
     except SourceError as problem:
-        said = _(problem.why).format(said=problem.said) if isinstance(problem, Refused) else str(problem)
+        said = explained(problem.why, problem.said, team.language) if isinstance(problem, Refused) else str(problem)
         todo = _(LIMITED) if problem.limited else _(TODO.get(name, TODO["feed"]))
         return False, _("watch: {source}: {problem}").format(source=label(name), problem=said), todo
     if name == "youtube":

@@ -13,6 +13,7 @@ from functools import cache
 
 import httpx
 
+from handlers.core.i18n import translator
 from handlers.core.text import shorten
 
 
@@ -110,6 +111,11 @@ class Refused(SourceError):
     def __init__(self, why: str, said: str = "") -> None:
         super().__init__(why.format(said=said))
         self.why, self.said = why, said
+
+
+def explained(why: str, said: str, lang: str) -> str:
+    """A refusal kept as its catalog message and the network's words, said in `lang`."""
+    return translator(lang)(why).format(said=said) if why else ""
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:

@@ -18,7 +18,7 @@ from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
 from handlers.core.registry import Outgoing, Owed, Sending, Sent
 from handlers.core.work import UnitOfWork
-from handlers.watch.found import Refused, SourceError
+from handlers.watch.found import Refused, SourceError, explained
 from handlers.watch.sources import CHANNEL, interval, label
 from handlers.watch.tables import WatchOutage, WatchSource
 
@@ -101,7 +101,7 @@ def send_news(uow: UnitOfWork, news: SourceNews, _sending: Sending) -> Sent:
     elif state is not None and state.why:
         text = Md.of(_("⚠️ {source} refuses Relais since {since}: {why}\nRelais tries again now and then; "
                        "`relais doctor` checks the fix."),
-                     source=label(news.source), since=since, why=_(state.why).format(said=state.said))  # fmt: skip
+                     source=label(news.source), since=since, why=explained(state.why, state.said, uow.team.language))  # fmt: skip
     elif state is not None and state.limited and state.retry_at is not None:
         text = Md.of(_("⏸️ {error}: Relais reads {source} again from {when}. Nothing is lost; "
                        "if it comes back often, raise WATCH_INTERVAL_SECONDS."),

@@ -25,10 +25,10 @@ from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import network_label
 from handlers.moderation.log import mark
 from handlers.watch.collect import ThreadCard
-from handlers.watch.found import Refused, SourceError
+from handlers.watch.found import Refused, SourceError, explained
 from handlers.watch.sources import HIDING, hider, label
 from handlers.watch.tables import WatchHide, WatchItem
-from handlers.watch.triage import entry_for
+from handlers.watch.triage import item_of, settle
 
 FORM = "watch.hide"
 OTHER = "other"
@@ -72,7 +72,7 @@ def click(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
         undo(uow, req, value)
         return
     with uow.reading() as s:
-        item = s.get(WatchItem, int(value)) if value.isdigit() else None
+        item = item_of(s, value)
     if item is None or not hideable(item):
         _cannot(req, item)
         return
@@ -136,7 +136,7 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) ->
         return
     rule = note if choice == OTHER else listed[int(choice)] + (f" — {note}" if note else "")
     with uow.writing() as s:
-        item = s.get(WatchItem, int(item_id)) if item_id.isdigit() else None
+        item = item_of(s, item_id)
         if item is None or not hideable(item):
             _cannot(req, item)
             return
@@ -153,9 +153,7 @@ def _ask(uow: UnitOfWork, req: Request, item: WatchItem, rule: str) -> bool:
     if row is not None and row.state in ("hiding", "hidden"):
         return False
     if item.state == "to_triage":
-        entry_id = entry_for(uow, req, item)
-        changed(s, update(WatchItem).where(WatchItem.id == item.id, WatchItem.state == "to_triage")
-                .values(state="negative", entry_id=entry_id, triaged_by=req.user_id, triaged_at=uow.clock()))  # fmt: skip
+        settle(uow, req, item, "negative")
     if row is None:
         row = WatchHide(item_id=item.id, rule=rule, state="hiding", turn=1, hidden_by=req.user_id,
                         hidden_at=uow.clock(), undone_by="", error="", said="")  # fmt: skip
@@ -256,4 +254,4 @@ def send_refused(uow: UnitOfWork, message: HideRefused, _sending: Sending) -> Se
 
 
 def why(row: WatchHide, lang: str) -> str:
-    return translator(lang)(row.error).format(said=row.said) if row.error else ""
+    return explained(row.error, row.said, lang)

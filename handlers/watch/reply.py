@@ -22,9 +22,10 @@ from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import network_label
 from handlers.moderation.log import mark
 from handlers.watch.collect import ThreadCard
-from handlers.watch.found import Refused, SourceError
+from handlers.watch.found import Refused, SourceError, explained
 from handlers.watch.sources import REPLY_LIMITS, answerer, label
 from handlers.watch.tables import WatchItem, WatchReply
+from handlers.watch.triage import item_of
 
 FORM = "watch.reply"
 
@@ -51,7 +52,7 @@ def replyable(item: WatchItem) -> bool:
 def open_form(uow: UnitOfWork, req: Request, _verb: str, value: str) -> None:
     """`watch_reply.open` on a card: the form, with the message and the speaking charter."""
     with uow.reading() as s:
-        item = s.get(WatchItem, int(value)) if value.isdigit() else None
+        item = item_of(s, value)
     if item is None or not replyable(item):
         _not_here(req, item)
         return
@@ -113,7 +114,7 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) ->
     network, text = next(iter(values.items()), ("", ""))
     key = f"{state}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
     with uow.writing() as s:
-        item = s.get(WatchItem, int(state)) if state.isdigit() else None
+        item = item_of(s, state)
         if item is None or not replyable(item) or item.network != network or len(values) != 1:  # not this item's
             _not_here(req, item)
             return
@@ -189,4 +190,4 @@ def send_refused(uow: UnitOfWork, message: ReplyRefused, _sending: Sending) -> S
 
 def why(reply: WatchReply, lang: str) -> str:
     """Why the network refused the reply, in the reader's language (its own words quoted)."""
-    return translator(lang)(reply.error).format(said=reply.said) if reply.error else ""
+    return explained(reply.error, reply.said, lang)

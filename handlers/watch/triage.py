@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from handlers.core.context import Request
 from handlers.core.i18n import translator
@@ -28,16 +29,26 @@ def triage(uow: UnitOfWork, req: Request, verb: str, value: str) -> None:
     if verb not in ("negative", "nothing") or not value.isdigit():
         return
     with uow.writing() as s:
-        item = s.get(WatchItem, int(value))
+        item = item_of(s, value)
         if item is None or item.state != "to_triage":
             _ = translator(req.language)
             req.reply.reply(Message(text=Md.of(_("This message was triaged already."))))
             return
-        entry_id = entry_for(uow, req, item) if verb == "negative" else None
-        moved = changed(s, update(WatchItem).where(WatchItem.id == item.id, WatchItem.state == "to_triage")
-                        .values(state=verb, entry_id=entry_id, triaged_by=req.user_id, triaged_at=uow.clock()))  # fmt: skip
-        if moved:
+        if settle(uow, req, item, verb):
             uow.queue(Owed(ThreadCard(item.thread_id), f"watch:card:{item.thread_id}:triaged:{item.id}"))
+
+
+def settle(uow: UnitOfWork, req: Request, item: WatchItem, verb: str) -> bool:
+    """The item triaged, in the caller's transaction, with its log entry if negative; False
+    if another click got there first."""
+    entry_id = entry_for(uow, req, item) if verb == "negative" else None
+    return changed(uow.session, update(WatchItem).where(WatchItem.id == item.id, WatchItem.state == "to_triage")
+                   .values(state=verb, entry_id=entry_id, triaged_by=req.user_id, triaged_at=uow.clock()))  # fmt: skip
+
+
+def item_of(s: Session, value: str) -> WatchItem | None:
+    """The item a button or a form names by its id; None for anything else (a forged value)."""
+    return s.get(WatchItem, int(value)) if value.isdigit() else None
 
 
 def entry_for(uow: UnitOfWork, req: Request, item: WatchItem) -> int:
