@@ -188,7 +188,7 @@ def _hidden_line(hide: WatchHide, item: WatchItem, lang: str) -> Md:
         "showing": _("⏳ {handle}'s message being shown again"),
         "refused": _("⚠️ hiding {handle}'s message refused: {why}"),
     }
-    line = Md.of(said[hide.state], handle=item.author_handle, who=UserRef(hide.hidden_by), rule=hide.rule,
+    line = Md.of(said[hide.state], handle=item.author_handle, who=UserRef(hide.hidden_by), rule=hide.reason,
                  link=item.link, why=hide_why(hide, lang))  # fmt: skip
     if hide.state == "hidden" and hide.error:  # an undo the network refused
         return Md.join([line, Md.of(_("⚠️ showing it again was refused: {why}"), why=hide_why(hide, lang))], sep="\n")

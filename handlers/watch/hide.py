@@ -134,19 +134,19 @@ def submit(uow: UnitOfWork, req: Request, values: dict[str, str], state: str) ->
         req.reply.reply(Message(text=Md.of(_("The moderation charter changed since this form opened: "
                                              "nothing was hidden. Click “Hide” again."))))  # fmt: skip
         return
-    rule = note if choice == OTHER else listed[int(choice)] + (f" — {note}" if note else "")
+    rule = "" if choice == OTHER else listed[int(choice)]
     with uow.writing() as s:
         item = item_of(s, item_id)
         if item is None or not hideable(item):
             _cannot(req, item)
             return
-        asked = _ask(uow, req, item, rule)
+        asked = _ask(uow, req, item, rule, note)
     said = (_("🙈 Hiding it on {network}; the card will say when it is done.") if asked
             else _("This message is hidden already, or being hidden."))  # fmt: skip
     req.reply.reply(Message(text=Md.of(said, network=network_label(item.network, req.language))))
 
 
-def _ask(uow: UnitOfWork, req: Request, item: WatchItem, rule: str) -> bool:
+def _ask(uow: UnitOfWork, req: Request, item: WatchItem, rule: str, note: str) -> bool:
     """The hide row made or turned again, the item triaged negative (its entry made); False if it is hidden or on its way."""
     s = uow.session
     row = s.scalars(select(WatchHide).where(WatchHide.item_id == item.id)).first()
@@ -155,18 +155,13 @@ def _ask(uow: UnitOfWork, req: Request, item: WatchItem, rule: str) -> bool:
     if item.state == "to_triage":
         settle(uow, req, item, "negative")
     if row is None:
-        row = WatchHide(item_id=item.id, rule=rule, state="hiding", turn=1, hidden_by=req.user_id,
+        row = WatchHide(item_id=item.id, rule=rule, note=note, state="hiding", turn=1, hidden_by=req.user_id,
                         hidden_at=uow.clock(), undone_by="", error="", said="")  # fmt: skip
         s.add(row)
         s.flush()
     else:
-        row.rule, row.state, row.turn, row.hidden_by, row.hidden_at = (
-            rule,
-            "hiding",
-            row.turn + 1,
-            req.user_id,
-            uow.clock(),
-        )
+        row.rule, row.note, row.state, row.turn = rule, note, "hiding", row.turn + 1
+        row.hidden_by, row.hidden_at = req.user_id, uow.clock()
         row.error, row.said, row.undone_by = "", "", ""
     uow.queue(Owed(HideOnNetwork(row.id, row.turn), f"watch:hide:{row.id}:{row.turn}"),
               Owed(ThreadCard(item.thread_id), f"watch:card:{item.thread_id}:hide:{row.id}:{row.turn}"))  # fmt: skip
@@ -230,7 +225,7 @@ def _settle(uow: UnitOfWork, message: HideOnNetwork, state: str, *, error: str =
         if error:
             uow.queue(Owed(HideRefused(row.id, row.turn), f"watch:hide:{row.id}:{row.turn}:refused"))
         elif item.entry_id is not None and state == "hidden":
-            mark(uow, item.entry_id, "hidden", asked_by, note=_("rule: {rule}").format(rule=row.rule), again=True)
+            mark(uow, item.entry_id, "hidden", asked_by, note=_("rule: {rule}").format(rule=row.reason), again=True)
         elif item.entry_id is not None:
             mark(uow, item.entry_id, "pending", asked_by, note=_("shown again on the network"), again=True)
         uow.queue(Owed(ThreadCard(item.thread_id), f"watch:card:{item.thread_id}:hide:{row.id}:{row.turn}:{state}"))

@@ -1,6 +1,7 @@
 """What the watch tells beyond its cards: the week's counts in the recap (collected per
-network, marked negative and how many of those were handled, still to triage) with any
-source outage of the week, and the CM's home count of messages to triage."""
+network, marked negative and how many of those were handled, still to triage, the messages
+hidden by each rule of the moderation charter) with any source outage of the week, and the
+CM's home count of messages to triage."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import OPEN, network_label
 from handlers.moderation.tables import ModerationEntry
 from handlers.watch.sources import label
-from handlers.watch.tables import WatchItem, WatchOutage
+from handlers.watch.tables import WatchHide, WatchItem, WatchOutage
 
 CAUGHT_UP = ("mastodon", "bluesky")  # read from a cursor: an outage's messages come once it is back
 
@@ -33,7 +34,8 @@ def recap_lines(s: Session, start: datetime, end: datetime, tz: ZoneInfo) -> Cal
     waiting = to_triage(s)
     outages = list(s.scalars(select(WatchOutage).where(WatchOutage.started_at < end,
                    or_(WatchOutage.ended_at.is_(None), WatchOutage.ended_at >= start)).order_by(WatchOutage.started_at)))  # fmt: skip
-    if not per_network and not outages and not waiting:
+    hidden = _hidden_by_rule(s, start, end)
+    if not per_network and not outages and not waiting and not hidden:
         return lambda _lang: []
 
     def say(lang: str) -> list[Md]:
@@ -43,9 +45,22 @@ def recap_lines(s: Session, start: datetime, end: datetime, tz: ZoneInfo) -> Cal
         said = [Md.of(_("**Watch:** {counts} collected; marked negative {negative}, of which handled {handled}; "
                         "still to triage {waiting}"), counts=counts, negative=number(negative, lang),
                       handled=number(handled, lang), waiting=number(waiting, lang))]  # fmt: skip
+        if hidden:
+            other = _("another reason")
+            rules = " · ".join(f"{rule or other} {number(n, lang)}" for rule, n in hidden)
+            said.append(Md.of(_("**Hidden on the networks, by the charter's rule:** {rules}"), rules=rules))
         return said + [_outage(o, lang, tz) for o in outages]
 
     return say
+
+
+def _hidden_by_rule(s: Session, start: datetime, end: datetime) -> list[tuple[str, int]]:
+    """The messages hidden this week and still hidden, per rule as the charter words it, most
+    used first: what the leaders read to see which rules the charter is actually held by."""
+    rows = s.execute(select(WatchHide.rule, func.count()).where(WatchHide.state == "hidden", WatchHide.hidden_at >= start,
+                     WatchHide.hidden_at < end).group_by(WatchHide.rule))  # fmt: skip
+    counted = [(str(rule), int(count)) for rule, count in rows]
+    return sorted(counted, key=lambda pair: (-pair[1], pair[0] == "", pair[0]))  # "another reason" last of its count
 
 
 def _outage(outage: WatchOutage, lang: str, tz: ZoneInfo) -> Md:

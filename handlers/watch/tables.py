@@ -111,7 +111,8 @@ class WatchHide(Base):
     __tablename__ = "watch_hides"
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("watch_items.id"), unique=True)
-    rule: Mapped[str] = mapped_column(Text)  # the charter's rule, as the charter says it
+    rule: Mapped[str] = mapped_column(Text)  # the charter's rule, as the charter says it; "" for another reason
+    note: Mapped[str] = mapped_column(Text, default="")  # the CM's note, the reason itself when no rule applies
     state: Mapped[str] = mapped_column(String(10))  # hiding | hidden | showing | shown | refused
     turn: Mapped[int] = mapped_column(default=1)  # each hide or undo asked: its outbox key
     hidden_by: Mapped[str] = mapped_column(String(64))
@@ -119,3 +120,8 @@ class WatchHide(Base):
     undone_by: Mapped[str] = mapped_column(String(64), default="")
     error: Mapped[str] = mapped_column(Text, default="")  # why the network refused: a message of the catalogs
     said: Mapped[str] = mapped_column(Text, default="")  # the network's own words, quoted in `error`
+
+    @property
+    def reason(self) -> str:
+        """The rule and the CM's note as the card and the log say them."""
+        return " — ".join(part for part in (self.rule, self.note) if part)

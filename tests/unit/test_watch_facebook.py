@@ -16,7 +16,10 @@ from handlers.core import router
 from handlers.core.dates import write_moment
 from handlers.core.deps import Deps
 from handlers.core.messages import Message
+from handlers.core.uow import SqlUnitOfWork
 from handlers.moderation.tables import ModerationEntry
+from handlers.recap import weekly
+from handlers.recap.data import week_of
 from handlers.watch import checks, collect
 from handlers.watch.facebook import Facebook
 from handlers.watch.tables import WatchHide, WatchItem, WatchReply, WatchSource
@@ -128,10 +131,39 @@ def test_the_cm_hides_a_comment_by_a_charter_rule_and_undoes_it(deps: Deps, chat
                                                                       "facebook")  # fmt: skip
     assert "🙈 Promo Discount's message hidden by @cm (rule: spam and advertising)" in text_of(chat.updates[-1][1])
 
+    # another reason, said in the note, is kept apart from the charter's rules
+    d.clock.advance(timedelta(minutes=10))  # type: ignore[attr-defined]
+    twice = graph.comment(post["id"], "Promo Discount", "Gagnez 1000 € ! http://arnaque.example", deps.clock())
+    done(collect.poll_due, d, d.clock())
+    again = next(i for i in items(d) if i.id != item.id)
+    router.action(d, cm, "watch_hide.open", str(again.id))
+    router.submit_form(
+        d, cm, "watch.hide", {"rule": "other", "note": "doublon du message de 14 h"}, cm_reply.forms[-1].state
+    )
+    assert graph.comments[twice["id"]]["is_hidden"] is True
+    assert "🙈 Promo Discount's message hidden by @cm (rule: doublon du message de 14 h)" in text_of(
+        chat.updates[-1][1]
+    )
+    assert recap_of(d)["en"].count("Hidden on the networks, by the charter's rule: spam and advertising 1 · "
+                                   "another reason 1") == 1  # fmt: skip
+    # the rules as the charter the CM chose them from words them; the rest in the reader's language
+    assert (
+        "Masqués sur les réseaux, par règle de la charte\u202f: spam and advertising 1 · une autre raison 1"
+        in (recap_of(d)["fr"])
+    )
+
     router.action(d, cm, "watch_hide.undo", str(hide.id))
     assert graph.comments[spam["id"]]["is_hidden"] is False
     with d.db() as s:
         assert s.get(ModerationEntry, entry.id).handling == "pending"
+    assert "rule: another reason 1\n" in recap_of(d)["en"] + "\n"  # shown again: no longer counted as hidden
+
+
+def recap_of(deps: Deps) -> dict[str, str]:
+    """This week's recap message as each language reads it."""
+    uow = SqlUnitOfWork(deps)
+    recap = weekly.build_recap(uow, week_of(deps.clock().astimezone(deps.team.timezone).date()))
+    return {lang: text_of(weekly.messages(recap, lang, deps.clock())[0]) for lang in ("fr", "en")}
 
 
 def news(chat: RecordingChat) -> list[str]:
