@@ -1,6 +1,7 @@
 """A source that fails: each failed round waits longer (never less than `Retry-After`),
 the CM hears it once after an hour and once when it is back, and the outage is kept for
-the recap. An alert feed served here answers what each step needs."""
+the recap. An alert feed served here answers what each step needs; a fake PDS answers
+Bluesky's 429."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from handlers.recap import weekly
 from handlers.recap.data import week_of
 from handlers.watch import collect
 from handlers.watch.tables import WatchItem, WatchOutage, WatchSource
+from tests.fakes.bluesky_pds import HANDLE, PASSWORD, FakePds, serving
 from tests.unit.conftest import as_user, done, text_of
 from tests.unit.test_watch import ATOM, watching
 
@@ -111,3 +113,30 @@ def test_a_failing_source_backs_off_is_told_once_and_its_outage_is_kept(deps, ch
         in said["fr"]
     )
     assert f"⚠️ {feed} unreachable from " in said["en"] and ": messages of that time may be missing." in said["en"]
+
+
+def test_a_bluesky_429_waits_as_the_pds_says_is_told_once_and_loses_nothing(deps, chat):
+    """The PDS's 429 as `@atproto/xrpc-server` writes it (a fake: dev-env does not rate-limit)."""
+    with serving(FakePds(clock=deps.clock)) as pds:
+        d = watching(deps, BLUESKY_SERVICE=pds.base, BLUESKY_HANDLE=HANDLE, BLUESKY_APP_PASSWORD=PASSWORD)
+        pds.throttled_until = d.clock().replace(microsecond=0) + timedelta(minutes=14)
+        pds.mention("claire.test", "@asso.test merci pour la brocante !", d.clock())
+        done(collect.poll_due, d, d.clock())
+        with d.db() as s:
+            source = s.get(WatchSource, "bluesky")
+            assert s.scalars(select(WatchItem)).all() == []
+        assert source is not None and source.limited and source.retry_at is not None
+        assert source.retry_at >= pds.throttled_until  # the PDS's wait, not the back-off's few minutes
+        [(_channel, told, _thread)] = chat.posts
+        assert text_of(told).startswith("⏸️ Bluesky asks to wait (HTTP 429): Relais reads Bluesky again from ")
+
+        pds.requests.clear()
+        d.clock.advance(timedelta(minutes=8))
+        done(collect.poll_due, d, d.clock())
+        assert pds.requests == [] and len(chat.posts) == 1  # not asked before its reset, told once
+        d.clock.advance(timedelta(minutes=8))
+        done(collect.poll_due, d, d.clock())
+        with d.db() as s:
+            [item] = s.scalars(select(WatchItem)).all()
+        assert item.text == "@asso.test merci pour la brocante !"  # the mention of the wait, read once it is over
+        assert text_of(chat.posts[1][1]).startswith("✅ Bluesky is read again")
