@@ -27,6 +27,7 @@ from handlers.watch.reply import replyable, why
 from handlers.watch.sources import CHANNEL, MASTODON_URL
 from handlers.watch.tables import WatchHide, WatchItem, WatchReply, WatchThread, WatchWord
 from handlers.watch.tone import hint
+from handlers.watch.triage import author_name
 
 Reading = Callable[[str], tuple[bool, str]]  # a text -> (reads as negative, its sensitive topics)
 
@@ -147,7 +148,7 @@ def _title(thread: WatchThread, network: str, lang: str) -> str:
 def _line(n: int, item: WatchItem, lang: str, uow: UnitOfWork, read: Reading) -> Md:
     _ = translator(lang)
     text = shorten(item.text, TEXT_SHOWN)
-    who = item.author_name if item.author_name and item.author_name != item.author_handle else ""
+    who = author_name(item)
     when = write_moment(item.posted_at, lang, uow.team.timezone)
     if item.author_handle and who:
         said = Md.of(_("{n}. **{handle}** {name} — {when}\n{text}\n{link}"), n=n, handle=item.author_handle,

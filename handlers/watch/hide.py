@@ -28,7 +28,7 @@ from handlers.watch.collect import ThreadCard
 from handlers.watch.found import Refused, SourceError, explained
 from handlers.watch.sources import HIDING, hider, label
 from handlers.watch.tables import WatchHide, WatchItem
-from handlers.watch.triage import item_of, settle
+from handlers.watch.triage import answered_with, item_of, settle
 
 FORM = "watch.hide"
 OTHER = "other"
@@ -91,9 +91,7 @@ def hide_form(uow: UnitOfWork, item: WatchItem, lang: str) -> Form:
     _ = translator(lang)
     network = network_label(item.network, lang)
     charter, version = current(uow, "moderation", lang)
-    intro = Md.of(_("**{handle}** {name} on {network}:\n{text}\n{link}\n\n**Moderation charter**\n{charter}"),
-                  handle=item.author_handle, name=item.author_name, network=network, text=item.text,
-                  link=item.link, charter=charter)  # fmt: skip
+    intro = answered_with(item, lang, _("Moderation charter"), charter)
     options = [Option(str(n), shorten(rule, RULE_SHOWN)) for n, rule in enumerate(rules(charter))]
     options.append(Option(OTHER, _("Another reason (say it below)")))
     fields = [

@@ -25,7 +25,7 @@ from handlers.watch.collect import ThreadCard
 from handlers.watch.found import Refused, SourceError, explained
 from handlers.watch.sources import REPLY_LIMITS, answerer, label
 from handlers.watch.tables import WatchItem, WatchReply
-from handlers.watch.triage import item_of
+from handlers.watch.triage import answered_with, item_of
 
 FORM = "watch.reply"
 
@@ -69,9 +69,7 @@ def reply_form(uow: UnitOfWork, item: WatchItem, lang: str) -> Form:
     _ = translator(lang)
     network, limit = network_label(item.network, lang), REPLY_LIMITS[item.network]
     charter, _version = current(uow, "speaking", lang)
-    intro = Md.of(_("**{handle}** {name} on {network}:\n{text}\n{link}\n\n**Speaking charter**\n{charter}"),
-                  handle=item.author_handle, name=item.author_name, network=network, text=item.text,
-                  link=item.link, charter=charter)  # fmt: skip
+    intro = answered_with(item, lang, _("Speaking charter"), charter)
     hint = _("At most {n} characters on {network}; posted as the association.").format(n=number(limit, lang),
                                                                                         network=network)  # fmt: skip
     initial = f"{item.author_handle} " if item.network == "mastodon" else ""  # Mastodon notifies those it names

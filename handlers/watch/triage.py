@@ -15,7 +15,7 @@ from handlers.core.registry import Owed
 from handlers.core.text import shorten
 from handlers.core.work import UnitOfWork
 from handlers.moderation import delivery
-from handlers.moderation.cards import NETWORKS
+from handlers.moderation.cards import NETWORKS, network_label
 from handlers.moderation.entries import write_entry
 from handlers.moderation.links import link_key
 from handlers.moderation.log import EXCERPT_MAX
@@ -63,3 +63,18 @@ def entry_for(uow: UnitOfWork, req: Request, item: WatchItem) -> int:
     entry_id = write_entry(uow.session, req.user_id, values, item.posted_at)
     uow.queue(delivery.post_card(entry_id))
     return entry_id
+
+
+def author_name(item: WatchItem) -> str:
+    """The display name beside the handle, when it says more (Facebook and YouTube give a name only)."""
+    return item.author_name if item.author_name and item.author_name != item.author_handle else ""
+
+
+def answered_with(item: WatchItem, lang: str, heading: str, charter: str) -> Md:
+    """What a reply or hide form shows above its fields: the message as written, then the charter it is held to."""
+    _ = translator(lang)
+    name, network = author_name(item), network_label(item.network, lang)
+    who = Md.of("**{handle}** {name}", handle=item.author_handle, name=name) if name else Md.of(
+        "**{handle}**", handle=item.author_handle)  # fmt: skip
+    return Md.of(_("{who} on {network}:\n{text}\n{link}\n\n**{heading}**\n{charter}"), who=who, network=network,
+                 text=item.text, link=item.link, heading=heading, charter=charter)  # fmt: skip

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.platforms.mattermost_render import ELEMENT_LABEL_MAX, HELP_TEXT_MAX, TITLE_MAX, clip_bytes, clip_title, dialog
+from bot.platforms.console_chat import PLAIN
+from bot.platforms.mattermost_render import (
+    ELEMENT_LABEL_MAX,
+    HELP_TEXT_MAX,
+    TITLE_MAX,
+    clip_bytes,
+    clip_title,
+    dialog,
+    markup,
+)
 from bot.platforms.slack_blocks import modal
 from handlers.core import router
 from handlers.core.deps import Deps
@@ -43,15 +52,22 @@ def every_form(deps: Deps, lang: str) -> list[Form]:
     return leader_reply.forms + cm_reply.forms
 
 
+AUTHORS = {  # as each network's reader stores its author (Facebook gives a name, no handle)
+    "mastodon": ("@alice@masto.example", "Alice", "https://masto.example/@alice/20"),
+    "facebook": ("Alice Martin", "", "https://www.facebook.com/100/posts/200?comment_id=20"),
+}
+
+
 def _watched(deps: Deps, network: str = "mastodon") -> int:
     """A reply collected by the watch, to open its reply or hide form (the message and a charter above it)."""
     with deps.db.begin() as s:
         thread = WatchThread(key=f"{network} 1", source=network, parent_link="", parent_excerpt="")
         s.add(thread)
         s.flush()
+        handle, name, link = AUTHORS[network]
         item = WatchItem(key=f"{network} 2", source=network, network_id="2", post_id="20", network=network,
-                         kind="reply", author_handle="@alice@masto.example", author_name="Alice", text="Encore ?",
-                         link="https://masto.example/@alice/20", posted_at=deps.clock(), thread_id=thread.id)  # fmt: skip
+                         kind="reply", author_handle=handle, author_name=name, text="Encore ?", link=link,
+                         posted_at=deps.clock(), thread_id=thread.id)  # fmt: skip
         s.add(item)
         s.flush()
         return item.id
@@ -96,3 +112,31 @@ def test_titles_are_cut_on_a_character_boundary_within_24_bytes() -> None:
     assert clip_title("é" * 20) == "é" * 10 + "…"
     assert clip_title("Programmer") == "Programmer"
     assert clip_bytes("ééééééééééééé", TITLE_MAX) == "é" * 12
+
+
+def test_the_reply_form_shows_the_message_and_the_speaking_charter_in_french_everywhere(deps: Deps) -> None:
+    """The CM answers with the charter in view: the same form as Slack's modal, Mattermost's
+    dialog and the console show it, in French."""
+    cm_req, cm_reply = as_user("cm")
+    router.command(deps, cm_req, "cm", "language fr")
+    router.action(deps, cm_req, "watch_reply.open", str(_watched(deps, "facebook")))
+    [form] = cm_reply.forms
+    view = modal(form, cancel="Annuler", channel="C1").to_dict()
+    on_slack = "\n".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
+    body = dialog(form, trigger_id="t", url="https://relais.example.org/mattermost/dialog", state="s",
+                   date_hint="AAAA-MM-JJ", intro=markup(lambda user: user).render(form.intro))  # fmt: skip
+    shown = body["dialog"]
+    on_console = PLAIN.render(form.intro)
+    print(
+        f"\nSlack: {view['title']['text']}\n{on_slack}\n{[b['label']['text'] for b in view['blocks'] if b['type'] == 'input']}"
+    )
+    print(
+        f"\nMattermost: {shown['title']}\n{shown['introduction_text']}\n{[e['display_name'] for e in shown['elements']]}"
+    )
+    print(f"\nConsole: ── {form.title} ──\n{on_console}")
+    for said in (on_slack, shown["introduction_text"], on_console):
+        assert "Alice Martin sur Facebook" in said and "Encore ?" in said and "Charte de prise de parole" in said
+        assert "Qui parle au nom de l’association" in said
+    assert view["title"]["text"] == shown["title"] == form.title == "Répondre sur Facebook"
+    [answer] = [b for b in view["blocks"] if b["type"] == "input"]
+    assert answer["hint"]["text"].startswith("8\u202f000 caractères au plus sur Facebook")
