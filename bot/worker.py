@@ -6,7 +6,12 @@ stops its ticker; what it never took stays in the inbox for the next start.
 
 Acks come first: a worker waits for a pause in the requests (QUIET) before it
 processes, unless the request has waited MAX_WAIT already. A burst of commands is
-acknowledged at the framework's own pace; the work follows at once, on every core."""
+acknowledged at the framework's own pace; the work follows at once, on every core.
+
+Except what may open a form: the platform's `trigger_id` lasts about 3 s, so a click,
+a shortcut or a command with no words (`/news` alone) takes the urgent lane, which
+each worker reads in a thread of its own and never holds for a pause. A command
+with words that opens a form waits like the others (at most MAX_WAIT)."""
 
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from bot import intake
 from bot.config import Settings
 from bot.intake import Item
 from bot.scheduler import Ticker
+from handlers.core.inbound import Click, Command, Inbound, Shortcut
 
 log = logging.getLogger(__name__)
 THREADS = 2  # per worker process: platform calls wait on the network; more threads only fight for the GIL
@@ -36,16 +42,25 @@ class Handover:
 
     def __init__(self, forking: ForkContext) -> None:
         self.items: Any = forking.Queue()
+        self.urgent: Any = forking.Queue()  # what may open a form: processed at once
         self.last: Any = forking.Value("d", 0.0, lock=False)  # CLOCK_MONOTONIC is the same in every process
 
     def put(self, item: Item) -> None:
         now = time.monotonic()
+        if may_open_a_form(item[1]):
+            self.urgent.put(item)
+            return
         self.last.value = now
         self.items.put((now, item))
 
     def wait_for_a_pause(self, handed_at: float) -> None:
         while time.monotonic() - self.last.value < QUIET and time.monotonic() - handed_at < MAX_WAIT:
             time.sleep(QUIET / 2)
+
+
+def may_open_a_form(request: Inbound) -> bool:
+    """Its `trigger_id` must be used within about 3 s: not held behind a burst."""
+    return isinstance(request, (Click, Shortcut)) or (isinstance(request, Command) and not request.text.strip())
 
 
 def workers() -> int:
@@ -70,6 +85,16 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
         finally:
             free.release()
 
+    def urgent() -> None:
+        while os.getppid() == parent and not stopping.is_set():
+            try:
+                item = handover.urgent.get(timeout=1)
+            except queue.Empty:
+                continue
+            intake.process(core.deps, item)
+
+    lane = threading.Thread(target=urgent, name="relais-worker-urgent", daemon=True)
+    lane.start()
     with ThreadPoolExecutor(THREADS, thread_name_prefix="relais-worker") as pool:
         while os.getppid() == parent and not stopping.is_set():
             if not free.acquire(timeout=1):
@@ -81,5 +106,6 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
                 continue
             handover.wait_for_a_pause(handed_at)
             pool.submit(process, item)
+    lane.join(timeout=5)
     if ticker:
         ticker.stop()
