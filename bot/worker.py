@@ -23,13 +23,16 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.context import ForkContext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import intake
 from bot.config import Settings
 from bot.intake import Item
 from bot.scheduler import Ticker
 from handlers.core.inbound import Click, Command, Inbound, Shortcut
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Core
 
 log = logging.getLogger(__name__)
 THREADS = 2  # per worker process: platform calls wait on the network; more threads only fight for the GIL
@@ -63,6 +66,22 @@ def may_open_a_form(request: Inbound) -> bool:
     return isinstance(request, (Click, Shortcut)) or (isinstance(request, Command) and not request.text.strip())
 
 
+def _urgent_lane(core: Core, handover: Handover, parent: int, stopping: threading.Event) -> threading.Thread:
+    """The thread that processes what may open a form as soon as it comes, beside the pool."""
+
+    def urgent() -> None:
+        while os.getppid() == parent and not stopping.is_set():
+            try:
+                item = handover.urgent.get(timeout=1)
+            except queue.Empty:
+                continue
+            intake.process(core.deps, item)
+
+    lane = threading.Thread(target=urgent, name="relais-worker-urgent", daemon=True)
+    lane.start()
+    return lane
+
+
 def workers() -> int:
     return min(2, os.cpu_count() or 1)
 
@@ -85,16 +104,7 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
         finally:
             free.release()
 
-    def urgent() -> None:
-        while os.getppid() == parent and not stopping.is_set():
-            try:
-                item = handover.urgent.get(timeout=1)
-            except queue.Empty:
-                continue
-            intake.process(core.deps, item)
-
-    lane = threading.Thread(target=urgent, name="relais-worker-urgent", daemon=True)
-    lane.start()
+    lane = _urgent_lane(core, handover, parent, stopping)
     with ThreadPoolExecutor(THREADS, thread_name_prefix="relais-worker") as pool:
         while os.getppid() == parent and not stopping.is_set():
             if not free.acquire(timeout=1):
