@@ -49,10 +49,10 @@ class Handover:
         self.last: Any = forking.Value("d", 0.0, lock=False)  # CLOCK_MONOTONIC is the same in every process
 
     def put(self, item: Item) -> None:
-        now = time.monotonic()
         if may_open_a_form(item[1]):
             self.urgent.put(item)
             return
+        now = time.monotonic()
         self.last.value = now
         self.items.put((now, item))
 
