@@ -1,38 +1,50 @@
 """Between a platform's request and its ack: the request is written to the inbox
 (requests arriving together share one transaction, so acks stay fast under a
 burst), then handed on to be processed — in a worker thread of this process, or,
-under `relais serve`, to the worker process (bot/worker.py), so that processing
-never slows the acks down."""
+under `relais serve`, to the worker processes (bot/worker.py), so that processing
+never slows the acks down. What an adapter needs before its ack is all here, and
+nothing of the features but their names: the HTTP process of `relais serve` loads
+no ORM model, sender or schedule (bot/front.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from handlers.core import inbox
-from handlers.core.deps import Deps
-from handlers.core.inbound import Inbound
+from handlers.core.inbound import Inbound, Submission
 
 log = logging.getLogger(__name__)
 Item = tuple[int, Inbound]  # the inbox row's id, and what it holds
+Store = Callable[[list[tuple[str, Inbound]]], list[int | None]]
+HandOn = Callable[[Item], None]
+Validate = Callable[[Submission], Awaitable[dict[str, str]]]
 
 
-def process(deps: Deps, item: Item) -> None:
-    """Process a stored request; a failure is logged, and the row stays for the ticker."""
-    try:
-        inbox.process_stored(deps, *item)
-    except Exception:
-        log.exception("processing inbox row %s failed", item[0])
+@dataclass(frozen=True)
+class Declared:
+    """What the adapters listen for, as the features declare it: their slash commands,
+    their buttons' prefixes and their shortcuts."""
+
+    commands: tuple[str, ...] = ()
+    buttons: tuple[str, ...] = ()
+    shortcuts: tuple[str, ...] = ()
 
 
 class Intake:
-    def __init__(self, deps: Deps, hand_on: Callable[[Item], None] | None = None) -> None:
-        """`hand_on` sends a stored request to be processed elsewhere; by default it is
-        processed in a worker thread here."""
-        self.deps = deps
+    def __init__(
+        self, store: Store, hand_on: HandOn, validate: Validate, declared: Declared, *, in_thread: bool = False
+    ) -> None:
+        """`store` writes requests to the inbox (handlers/core/rows.py); `hand_on` has a stored
+        request processed: in a worker thread here with `in_thread`, else it only hands it
+        over (bot/handover.py). `validate` gives a submitted form's errors before its ack."""
+        self.store = store
         self.hand_on = hand_on
+        self.validate = validate
+        self.declared = declared
+        self.in_thread = in_thread
         self.waiting: list[tuple[str, Inbound, asyncio.Future[int | None]]] = []
         self.writing = False
         self.background: set[asyncio.Future[Any]] = set()
@@ -51,7 +63,7 @@ class Intake:
             while self.waiting:
                 batch, self.waiting = self.waiting, []
                 try:
-                    ids = await asyncio.to_thread(inbox.receive_many, self.deps, [(k, r) for k, r, _f in batch])
+                    ids = await asyncio.to_thread(self.store, [(k, r) for k, r, _f in batch])
                 except Exception as exc:  # the requests get an error instead of an ack
                     for *_rest, done in batch:
                         done.set_exception(exc)
@@ -65,10 +77,10 @@ class Intake:
         """Have a stored request processed, after the ack."""
         if row is None:
             return
-        if self.hand_on is not None:
-            self.hand_on((row, request))
+        if self.in_thread:
+            self._keep(asyncio.ensure_future(asyncio.to_thread(self.hand_on, (row, request))))
         else:
-            self._keep(asyncio.ensure_future(asyncio.to_thread(process, self.deps, (row, request))))
+            self.hand_on((row, request))
 
     def _keep(self, task: asyncio.Future[Any]) -> None:
         self.background.add(task)

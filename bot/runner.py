@@ -8,24 +8,24 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from typing import TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
 from bot.bootstrap import Clock, Core, bootstrap, platform_core, team, wall_clock
 from bot.config import Settings
-from bot.intake import Intake, Item
+from bot.intake import Declared, HandOn, Intake
 from bot.port import ensure_free
 from bot.scheduler import Ticker
-from bot.web import create_app
+from bot.web import Health, create_app
 from handlers.core import inbox
+from handlers.core.inbound import Inbound, Submission
 from handlers.core.ports import ChatError
 from handlers.features import Register
+from handlers.watch import checks as watch_checks
 
 C = TypeVar("C")
-
-HandOn = Callable[[Item], None]
 
 log = logging.getLogger("relais")
 
@@ -61,14 +61,41 @@ def console(
         ticker.stop()
 
 
+def declared(core: Core) -> Declared:
+    """What the adapters listen for, read from the features' declarations."""
+    features = core.deps.features
+    return Declared(tuple(features.slash_commands), tuple(features.buttons), tuple(features.shortcuts))
+
+
+def local_intake(core: Core, hand_on: HandOn | None = None) -> Intake:
+    """The intake of a process that holds the whole of Relais: forms are checked here, and
+    requests processed in a worker thread here, or handed on (`hand_on`)."""
+    deps = core.deps
+
+    def store(requests: list[tuple[str, Inbound]]) -> list[int | None]:
+        return inbox.receive_many(deps, requests)
+
+    async def validate(form: Submission) -> dict[str, str]:
+        return await asyncio.to_thread(inbox.verdict, deps, form)
+
+    if hand_on is not None:
+        return Intake(store, hand_on, validate, declared(core))
+    return Intake(store, lambda item: inbox.take_up(deps, *item), validate, declared(core), in_thread=True)
+
+
+def health(core: Core, listening: Callable[[], dict[str, Any]] | None = None) -> Health:
+    settings = core.settings
+    sources = watch_checks.configured(core.deps.team)
+    return Health(core.engine, core.deps.clock, settings.platform, settings.tick_seconds, sources, listening)
+
+
 def slack_app(
     settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None, *, clock: Clock
 ) -> tuple[Core, AsyncApp]:
     from bot.platforms import slack
-    from bot.platforms.slack_chat import SlackChat
 
     core = platform_core(settings, features, clock=clock)
-    return core, slack.build_app(settings, core.deps, chat_of(core, SlackChat), Intake(core.deps, hand_on))
+    return core, slack.build_app(settings, local_intake(core, hand_on))
 
 
 def chat_of(core: Core, kind: type[C]) -> C:
@@ -92,9 +119,10 @@ def with_scheduler(core: Core) -> Callable[[], Callable[[], None]]:
 def http_app(
     settings: Settings, features: Iterable[Register] = (), hand_on: HandOn | None = None, *, clock: Clock
 ) -> tuple[Core, Starlette]:
-    """The app `relais serve` runs: Slack's endpoint, or Mattermost's, and /healthz.
-    `features` adds to the shipped ones (see handlers/features.py). With `hand_on`,
-    requests are processed and the ticker runs elsewhere (the worker process)."""
+    """The app of a process that holds the whole of Relais: Slack's endpoint, or
+    Mattermost's, and /healthz. `features` adds to the shipped ones (see
+    handlers/features.py). With `hand_on`, requests are processed and the ticker runs
+    elsewhere (the worker processes). `relais serve` on Slack runs bot/front.py instead."""
 
     def on_start(core: Core) -> Callable[[], Callable[[], None]] | None:
         return None if hand_on else with_scheduler(core)
@@ -104,19 +132,20 @@ def http_app(
         from bot.platforms.mattermost_routes import routes
 
         core = platform_core(settings, features, clock=clock)
-        intake, chat = Intake(core.deps, hand_on), chat_of(core, MattermostChat)
+        intake, chat = local_intake(core, hand_on), chat_of(core, MattermostChat)
         extra = routes(settings, core.deps, chat, intake)
         if settings.mattermost_events != "websocket":
-            return core, create_app(core, extra=extra, on_start=on_start(core))
+            return core, create_app(health(core), extra=extra, on_start=on_start(core))
         from bot.platforms.mattermost_events import Events
 
         events = Events(chat.api, settings.mattermost_bot_token, intake)
-        return core, create_app(core, extra=extra, on_start=on_start(core), listen=events.run, listening=events.status)
+        app = create_app(health(core, events.status), extra=extra, on_start=on_start(core), listen=events.run)
+        return core, app
     core, bolt = slack_app(settings, features, hand_on, clock=clock)
-    return core, create_app(core, slack=bolt, on_start=on_start(core))
+    return core, create_app(health(core), slack=(settings, bolt), on_start=on_start(core))
 
 
-def _checked(settings: Settings) -> None:
+def checked(settings: Settings) -> None:
     """`relais doctor`'s checks, in the log at start; Relais runs whatever they find."""
     from bot import doctor
 
@@ -137,11 +166,15 @@ def serve(settings: Settings, port: int) -> None:
 
     import uvicorn
 
-    from bot import worker
+    from bot import front, worker
+    from bot.handover import Handover
 
+    if front.HANDOFF is not None and settings.platform == "slack":  # this is the back of bot/front.py
+        front.back(settings, port, front.HANDOFF)
+        return
     ensure_free(port)  # before anything starts, and before "listening" is said
     forking = multiprocessing.get_context("fork")
-    handover = worker.Handover(forking)
+    handover = Handover(forking)
     core, app = http_app(settings, hand_on=handover.put, clock=wall_clock)
     core.engine.dispose()  # no database connection crosses the fork
     workers = []
@@ -149,7 +182,7 @@ def serve(settings: Settings, port: int) -> None:
         args = (settings, handover, os.getpid(), n == 0)
         workers.append(forking.Process(target=worker.main, args=args, name=f"relais-worker-{n}", daemon=True))
         workers[-1].start()
-    _checked(settings)
+    checked(settings)
     log.info("Relais listening on port %s (%s)", port, settings.platform)
     # SIGTERM: uvicorn stops taking requests and finishes those in flight (acks included), then
     # the workers finish the rows in hand; the rows nobody took are freed for the next start.
@@ -168,7 +201,7 @@ def serve(settings: Settings, port: int) -> None:
 def socket_mode(settings: Settings) -> None:
     from bot.platforms.slack import socket_mode_handler
 
-    _checked(settings)
+    checked(settings)
     core, app = slack_app(settings, clock=wall_clock)
     stop = with_scheduler(core)()
     log.info("Relais connecting to Slack in Socket Mode")

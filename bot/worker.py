@@ -1,17 +1,14 @@
 """The worker processes of `relais serve`: they process what the HTTP process
-stored in the inbox, and the first one runs this instance's ticker. They are
-forked from the HTTP process and end when it ends, however it ends (even by
-SIGKILL). On SIGTERM a worker takes no new request, finishes those in hand and
-stops its ticker; what it never took stays in the inbox for the next start.
+stored in the inbox, check the forms it is asked to, and the first one runs this
+instance's ticker. They end when the process that started them ends, however it
+ends (even by SIGKILL). On SIGTERM a worker takes no new request, finishes those in
+hand and stops its ticker; what it never took stays in the inbox for the next start.
 
-Acks come first: a worker waits for a pause in the requests (QUIET) before it
-processes, unless the request has waited MAX_WAIT already. A burst of commands is
-acknowledged at the framework's own pace; the work follows at once, on every core.
-
-Except what may open a form: the platform's `trigger_id` lasts about 3 s, so a click,
-a shortcut or a command with no words (`/news` alone) takes the urgent lane, which
-each worker reads in a thread of its own and never holds for a pause. A command
-with words that opens a form waits like the others (at most MAX_WAIT)."""
+Acks come first: the workers run at the lowest priority and wait for a pause in the
+requests (bot/handover.py). The urgent lane (what may open a form, the forms to
+check) is read by a thread of its own, started before the process lowers its
+priority: on Linux a thread keeps the priority it was created with, so a form opens
+within the second even while a burst is acknowledged."""
 
 from __future__ import annotations
 
@@ -20,64 +17,46 @@ import os
 import queue
 import signal
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.context import ForkContext
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot import intake
 from bot.config import Settings
-from bot.intake import Item
+from bot.handover import Ask, Handover, Item
 from bot.scheduler import Ticker
-from handlers.core.inbound import Click, Command, Inbound, Shortcut
+from handlers.core import inbox
 
 if TYPE_CHECKING:
     from bot.bootstrap import Core
 
 log = logging.getLogger(__name__)
 THREADS = 2  # per worker process: platform calls wait on the network; more threads only fight for the GIL
-QUIET = 0.05  # seconds without a new request
-MAX_WAIT = 5.0  # seconds a request may wait for that pause: acks first, even under a long burst
 
 
-class Handover:
-    """From the HTTP process to the workers: each stored request, and when the last one came."""
-
-    def __init__(self, forking: ForkContext) -> None:
-        self.items: Any = forking.Queue()
-        self.urgent: Any = forking.Queue()  # what may open a form: processed at once
-        self.last: Any = forking.Value("d", 0.0, lock=False)  # CLOCK_MONOTONIC is the same in every process
-
-    def put(self, item: Item) -> None:
-        if may_open_a_form(item[1]):
-            self.urgent.put(item)
-            return
-        now = time.monotonic()
-        self.last.value = now
-        self.items.put((now, item))
-
-    def wait_for_a_pause(self, handed_at: float) -> None:
-        while time.monotonic() - self.last.value < QUIET and time.monotonic() - handed_at < MAX_WAIT:
-            time.sleep(QUIET / 2)
-
-
-def may_open_a_form(request: Inbound) -> bool:
-    """Its `trigger_id` must be used within about 3 s: not held behind a burst."""
-    return isinstance(request, (Click, Shortcut)) or (isinstance(request, Command) and not request.text.strip())
+def urgent(core: Core, handover: Handover, item: Item | Ask) -> None:
+    """A form to check answers the HTTP process at once; the rest is processed."""
+    if not isinstance(item, Ask):
+        inbox.take_up(core.deps, *item)
+        return
+    try:
+        errors = inbox.verdict(core.deps, item.form)
+    except Exception:  # no verdict: the form is stored, and its own check runs from the inbox
+        log.exception("checking form %s failed", item.form.form_id)
+        errors = {}
+    handover.verdicts.put((item.number, errors))
 
 
 def _urgent_lane(core: Core, handover: Handover, parent: int, stopping: threading.Event) -> threading.Thread:
-    """The thread that processes what may open a form as soon as it comes, beside the pool."""
+    """The thread that takes the urgent lane as soon as something comes, beside the pool."""
 
-    def urgent() -> None:
+    def run() -> None:
         while os.getppid() == parent and not stopping.is_set():
             try:
                 item = handover.urgent.get(timeout=1)
             except queue.Empty:
                 continue
-            intake.process(core.deps, item)
+            urgent(core, handover, item)
 
-    lane = threading.Thread(target=urgent, name="relais-worker-urgent", daemon=True)
+    lane = threading.Thread(target=run, name="relais-worker-urgent", daemon=True)
     lane.start()
     return lane
 
@@ -87,24 +66,24 @@ def workers() -> int:
 
 
 def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> None:
+    """`parent`: the process whose end ends this one."""
     from bot.bootstrap import platform_core, wall_clock
 
-    os.nice(19)  # acks first: when requests and work compete for the CPU, requests win
     stopping = threading.Event()  # SIGTERM: take no new row, finish those in hand, stop the ticker, exit
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the HTTP process stops us
     core = platform_core(settings, clock=wall_clock, migrations=False)  # its own connections and clients
+    lane = _urgent_lane(core, handover, parent, stopping)
+    os.nice(19)  # acks first: when requests and work compete for the CPU, requests win (the lane excepted)
     ticker = Ticker(core).start() if ticking else None
-
     free = threading.Semaphore(THREADS)  # take a request only with a thread free for it: the workers share fairly
 
     def process(item: Item) -> None:
         try:
-            intake.process(core.deps, item)
+            inbox.take_up(core.deps, *item)
         finally:
             free.release()
 
-    lane = _urgent_lane(core, handover, parent, stopping)
     with ThreadPoolExecutor(THREADS, thread_name_prefix="relais-worker") as pool:
         while os.getppid() == parent and not stopping.is_set():
             if not free.acquire(timeout=1):

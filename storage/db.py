@@ -10,10 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.engine import make_engine as make_engine  # where the callers have always found it
 from storage.models import stamped
 
 if TYPE_CHECKING:
@@ -70,26 +71,6 @@ def alembic_config(connection: Connection, features: Folders = ()) -> Config:
     config.set_main_option("version_locations", os.pathsep.join(map(str, (MIGRATIONS / "versions", *features))))
     config.attributes["connection"] = connection
     return config
-
-
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-    if engine.dialect.name == "sqlite":
-        # Several worker threads write; wait for the lock instead of failing at once.
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA busy_timeout = 10000")
-            cur.execute("PRAGMA foreign_keys = ON")
-            # WAL: readers never wait for the writer, and a commit is one append to the log.
-            # synchronous=NORMAL: a commit survives the process being killed (the log is
-            # written before the commit returns); only a power cut can lose the last commits.
-            if dbapi_conn.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
-                cur.execute("PRAGMA journal_mode = WAL")
-                cur.execute("PRAGMA synchronous = NORMAL")
-            cur.close()
-
-    return engine
 
 
 def make_sessions(engine: Engine, clock: Callable[[], datetime]) -> sessionmaker[Session]:

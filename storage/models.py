@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Table
+from sqlalchemy import Table
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.types import TypeDecorator
+
+from storage.engine import UTCDateTime as UTCDateTime  # the tables and migrations import it from here
 
 
 def utcnow() -> datetime:
@@ -28,23 +29,6 @@ def stamped(model: type) -> tuple[str, ...]:
         columns = cast(Any, model).__table__.columns
         _STAMPED[model] = tuple(c.key for c in columns if isinstance(c.type, UTCDateTime) and c.default is not None)
     return _STAMPED[model]
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores aware UTC datetimes; SQLite would otherwise hand back naive ones."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        return value.astimezone(timezone.utc)
-
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 class Base(DeclarativeBase):

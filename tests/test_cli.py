@@ -398,6 +398,35 @@ def test_the_http_process_loads_no_chart_spreadsheet_or_network_library_even_wit
     assert held.isdisjoint(LOADED_WHEN_USED), held & set(LOADED_WHEN_USED)
 
 
+HTTP_PROCESS_HOLDS_NOT = ("sqlalchemy.orm", "alembic", "apscheduler", "babel", "bot.bootstrap", "bot.config",
+                          "bot.worker", "handlers.core.registry", "handlers.core.router", "handlers.features",
+                          "handlers.core.tables", "storage.models")  # fmt: skip
+
+
+def test_the_http_process_of_relais_serve_holds_no_orm_model_sender_schedule_or_network_library(tmp_path):
+    """`relais serve` on Slack acks from a process that holds Bolt, Starlette and SQLAlchemy
+    Core, and of the features only their names (bot/front.py): built here as the front
+    builds it, with every watch source configured, its modules are listed."""
+    code = (
+        "import multiprocessing, sys; from bot import front; from bot.handover import Handover; "
+        "from bot.intake import Declared; "
+        f"facts = front.Facts(3000, 'sqlite:///{tmp_path}/r.db', 'xoxb-1', 'http://127.0.0.1:9/api/', 's', 60, (), "
+        "False, Declared(('news', 'cm'), ('news',), ('send_to_cm',)), (('mastodon', 'Mastodon'), ('feed:x', 'x'))); "
+        "front._app(facts, Handover(multiprocessing.get_context('fork'))); print(' '.join(sorted(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    held = set(result.stdout.split())
+    assert {"slack_bolt", "sqlalchemy", "starlette", "handlers.core.rows", "bot.platforms.slack"} <= held
+    ours = sorted(m for m in held if m.split(".")[0] in ("bot", "handlers", "storage"))
+    assert ours == ["bot", "bot.front", "bot.handover", "bot.intake", "bot.limits", "bot.platforms",
+                    "bot.platforms.links", "bot.platforms.slack", "bot.platforms.slack_blocks", "bot.web", "handlers",
+                    "handlers.core", "handlers.core.inbound", "handlers.core.messages", "handlers.core.rows",
+                    "handlers.watch", "handlers.watch.ages", "storage", "storage.engine"]  # fmt: skip
+    assert not {m for m in held if m.startswith(HTTP_PROCESS_HOLDS_NOT)}
+    assert not {m.split(".")[0] for m in held} & set(LOADED_WHEN_USED)
+
+
 @pytest.mark.parametrize(
     ("args", "env", "said"),
     [
@@ -522,7 +551,7 @@ COMMANDS = (
 @pytest.mark.parametrize(("language", "usage", "columns"), [("fr", "utilisation\u202f: ", "vu le, réseau, lien"),
                                                           ("en", "usage: ", "seen at, network, link")])  # fmt: skip
 def test_the_help_is_in_the_teams_language_and_describes_every_command(tmp_path, language, usage, columns, capsys):
-    from bot.__main__ import _parser
+    from bot.cli import _parser
     from handlers.features import registry
 
     env = {"RELAIS_LANGUAGE": language}

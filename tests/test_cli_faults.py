@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import _parser
+from bot.cli import _parser
 from handlers.features import registry
 from tests.conftest import without_settings
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 from bot.platforms.console_chat import ADMIN, CM, PLAIN, ConsoleChat, ConsoleReply, Screen, colon
-from handlers.core import inbox, router
+from handlers.core import inbox, router, rows
 from handlers.core.context import Request
 from handlers.core.deps import Deps
 from handlers.core.i18n import translator
@@ -143,7 +143,7 @@ class Console:
         """Stored in the inbox before anything runs, then processed at once: the path a
         Slack or Mattermost request takes, with this terminal as the way to answer."""
         try:
-            row = inbox.receive(self.deps, inbox.new_key("console"), request)
+            row = inbox.receive(self.deps, rows.new_key("console"), request)
         except Exception:  # e.g. a read-only database: nothing was taken, the person keeps what they typed
             log.exception("could not store a console request")
             req = router.prepared(self.deps, Request(request.user_id, reply, channel_id=request.channel))

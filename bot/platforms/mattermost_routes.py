@@ -22,7 +22,7 @@ from bot.intake import Intake
 from bot.platforms.mattermost_chat import MattermostChat, MattermostReply
 from bot.platforms.mattermost_proof import StateRefused, unseal, verified
 from bot.platforms.mattermost_render import submitted_values
-from handlers.core import inbox, router
+from handlers.core import inbox, router, rows
 from handlers.core.context import Request
 from handlers.core.deps import Deps
 from handlers.core.i18n import translator
@@ -57,7 +57,7 @@ class Endpoints:
                  "channel": channel}  # fmt: skip
         request = Command(user_id, channel, where, name=str(form.get("command", "")).lstrip("/"),
                           text=str(form.get("text", "")))  # fmt: skip
-        row = await self.intake.receive(inbox.new_key("mattermost"), request)
+        row = await self.intake.receive(rows.new_key("mattermost"), request)
         self.intake.process(row, request)
         return Response(status_code=200)
 
@@ -70,7 +70,7 @@ class Endpoints:
         self.chat.api.remember(user_id, str(payload.get("user_name", "")))
         where = {"trigger_id": str(payload.get("trigger_id", "")), "channel": channel}
         request = Click(user_id, channel, where, action_id=str(context["action_id"]), value=str(context["value"]))
-        row = await self.intake.receive(inbox.new_key("mattermost"), request)
+        row = await self.intake.receive(rows.new_key("mattermost"), request)
         reply = MattermostReply(self.chat, user_id=user_id, collect=True, **where)
         if row is not None:
             await asyncio.to_thread(inbox.process, self.deps, row, request, reply)
@@ -97,7 +97,7 @@ class Endpoints:
             return JSONResponse({"errors": errors})
         request = Submission(opened.user_id, opened.channel, where, form_id=opened.form_id, values=values,
                              state=opened.state)  # fmt: skip
-        row = await self.intake.receive(inbox.new_key("mattermost"), request)
+        row = await self.intake.receive(rows.new_key("mattermost"), request)
         self.intake.process(row, request)
         return JSONResponse({})
 

@@ -10,7 +10,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -23,13 +23,9 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.config import Settings
-from bot.intake import Intake
+from bot.intake import Declared, Intake
 from bot.platforms.slack_blocks import plain_text, submitted_values
-from bot.platforms.slack_chat import SlackChat
-from handlers.core import inbox, router
-from handlers.core.context import Request
-from handlers.core.deps import Deps
+from handlers.core import rows
 from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
 
 log = logging.getLogger(__name__)
@@ -79,26 +75,38 @@ def _why(exc: Exception) -> str:
     return str(error or type(exc).__name__)
 
 
-def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -> AsyncApp:
+class Keys(Protocol):
+    """What the adapter needs of the settings (bot/config.py's Settings, or the HTTP
+    process's few, bot/front.py)."""
+
+    @property
+    def slack_bot_token(self) -> str: ...
+    @property
+    def slack_api_url(self) -> str: ...
+    @property
+    def slack_signing_secret(self) -> str: ...
+
+
+def build_app(keys: Keys, intake: Intake) -> AsyncApp:
     """One listener per kind of request, for the commands and button prefixes the
     features declare. Each request is stored in the inbox before its ack, then
     processed from there in a worker."""
     get_bolt_logger(AsyncApp).addFilter(_same_token)
-    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client = AsyncWebClient(token=keys.slack_bot_token, base_url=keys.slack_api_url)
     app = AsyncApp(
-        signing_secret=settings.slack_signing_secret or "socket-mode", client=client, authorize=learnt_identity(client)
+        signing_secret=keys.slack_signing_secret or "socket-mode", client=client, authorize=learnt_identity(client)
     )
 
     async def take(ack: Any, request: Inbound, **answer: Any) -> None:
         """Slack never redelivers a command, a click or a form: each is new. A double click
         is two clicks, and the use case's compare-and-set changes the item once."""
-        row = await intake.receive(inbox.new_key("slack"), request)
+        row = await intake.receive(rows.new_key("slack"), request)
         await ack(**answer)
         intake.process(row, request)
 
-    _hear_commands_and_clicks(app, deps, take)
-    _hear_forms(app, deps, chat, take)
-    _hear_shortcuts(app, deps, take)
+    _hear_commands_and_clicks(app, intake.declared, take)
+    _hear_forms(app, intake, take)
+    _hear_shortcuts(app, intake.declared, take)
     _hear_events(app, intake)
     return app
 
@@ -106,9 +114,9 @@ def build_app(settings: Settings, deps: Deps, chat: SlackChat, intake: Intake) -
 Take = Callable[..., Awaitable[None]]
 
 
-def _hear_commands_and_clicks(app: AsyncApp, deps: Deps, take: Take) -> None:
-    commands = "|".join(re.escape(c) for c in deps.features.slash_commands)
-    prefixes = "|".join(re.escape(p.partition(".")[0]) for p in deps.features.buttons)
+def _hear_commands_and_clicks(app: AsyncApp, declared: Declared, take: Take) -> None:
+    commands = "|".join(re.escape(c) for c in declared.commands)
+    prefixes = "|".join(re.escape(p.partition(".")[0]) for p in declared.buttons)
 
     @app.command(re.compile(rf"^/({commands})$"))
     async def on_command(ack: Any, command: dict[str, Any]) -> None:
@@ -128,7 +136,7 @@ def _hear_commands_and_clicks(app: AsyncApp, deps: Deps, take: Take) -> None:
         await take(ack, click)
 
 
-def _hear_forms(app: AsyncApp, deps: Deps, chat: SlackChat, take: Take) -> None:
+def _hear_forms(app: AsyncApp, intake: Intake, take: Take) -> None:
     """A form is checked before the ack: Slack shows the errors in the open modal."""
 
     @app.view(re.compile(".*"))
@@ -136,24 +144,19 @@ def _hear_forms(app: AsyncApp, deps: Deps, chat: SlackChat, take: Take) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
         user_id, channel = body["user"]["id"], meta.get("channel", "")
         where = {"channel": channel}  # a modal has no response_url: the answer goes by DM
-        values = submitted_values(view)
-        req = Request(user_id=user_id, reply=chat.reply_to(user_id, where), channel_id=channel)
-        errors = await asyncio.to_thread(
-            router.validate_form, deps, req, view["callback_id"], values, meta.get("state", "")
-        )
+        form = Submission(user_id, channel, where, form_id=view["callback_id"], values=submitted_values(view),
+                          state=meta.get("state", ""))  # fmt: skip
+        errors = await intake.validate(form)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
-        form = Submission(
-            user_id, channel, where, form_id=view["callback_id"], values=values, state=meta.get("state", "")
-        )
         await take(ack, form)
 
 
-def _hear_shortcuts(app: AsyncApp, deps: Deps, take: Take) -> None:
-    if not deps.features.shortcuts:
+def _hear_shortcuts(app: AsyncApp, declared: Declared, take: Take) -> None:
+    if not declared.shortcuts:
         return
-    shortcuts = "|".join(re.escape(s) for s in deps.features.shortcuts)
+    shortcuts = "|".join(re.escape(s) for s in declared.shortcuts)
 
     @app.shortcut(re.compile(rf"^({shortcuts})$"))
     async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
@@ -212,12 +215,12 @@ def _from_a_person(event: dict[str, Any]) -> bool:
     return bool(event.get("user")) and not event.get("bot_id") and event.get("subtype") in (None, "file_share")
 
 
-def events_route(settings: Settings, app: AsyncApp) -> Route:
+def events_route(keys: Keys, app: AsyncApp) -> Route:
     """`POST /slack/events`. The signature is checked here, before Bolt: Bolt parses the
     body first and answers 500 to an unsigned body that is not JSON, or to a timestamp
     that is not a number."""
     handler = AsyncSlackRequestHandler(app)
-    verifier = SignatureVerifier(settings.slack_signing_secret)
+    verifier = SignatureVerifier(keys.slack_signing_secret)
 
     async def slack_events(request: HttpRequest) -> Response:
         body = await request.body()

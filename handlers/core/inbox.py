@@ -11,29 +11,29 @@ replay racing the original never writes twice."""
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
-from handlers.core import router
+from handlers.core import router, rows
 from handlers.core.context import Request
 from handlers.core.deps import Deps
 from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
 from handlers.core.kept import KeptReply
-from handlers.core.once import add_once, claim
+from handlers.core.messages import FormErrors
+from handlers.core.once import claim
 from handlers.core.outgoing import Outgoing, Owed
 from handlers.core.ports import MessageRef, Reply
 from handlers.core.registry import Quoted, Registry
+from handlers.core.rows import LEASE
 from handlers.core.tables import Inbox
 from handlers.core.uow import SqlUnitOfWork, mark_processed
 from handlers.core.work import UnitOfWork
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 3
 KEEP = timedelta(days=7)
 
@@ -48,11 +48,6 @@ class MentionAnswer(Outgoing, kind="core.mention"):
     text: str = ""
 
 
-def new_key(platform: str) -> str:
-    """For what the platform never retries (slash commands, forms): every one is new."""
-    return f"{platform}:{uuid.uuid4().hex}"
-
-
 def receive(deps: Deps, key: str, request: Inbound) -> int | None:
     """Store before the ack; None when this key was received already (a platform retry)."""
     return receive_many(deps, [(key, request)])[0]
@@ -60,13 +55,23 @@ def receive(deps: Deps, key: str, request: Inbound) -> int | None:
 
 def receive_many(deps: Deps, items: list[tuple[str, Inbound]]) -> list[int | None]:
     """Several requests that arrived together, in one transaction (one disk sync for all)."""
-    now = deps.clock()
     with deps.db.begin() as s:
-        return [
-            add_once(s, Inbox, "key", {"key": key[:200], "kind": request.kind, "payload": request.payload(),
-                                       "received_at": now, "claimed_until": now + LEASE, "attempts": 1})
-            for key, request in items
-        ]  # fmt: skip
+        return rows.store(s, items, deps.clock())
+
+
+def take_up(deps: Deps, row_id: int, request: Inbound) -> None:
+    """Process a stored request as it was handed over; a failure is logged, and the row
+    stays for the ticker to take up again."""
+    try:
+        process_stored(deps, row_id, request)
+    except Exception:
+        log.exception("processing inbox row %s failed", row_id)
+
+
+def verdict(deps: Deps, form: Submission) -> FormErrors:
+    """A submitted form's errors, before it is stored: the platform shows them in the form."""
+    req = Request(user_id=form.user_id, reply=deps.chat.reply_to(form.user_id, form.reply), channel_id=form.channel)
+    return router.validate_form(deps, req, form.form_id, form.values, form.state)
 
 
 def process_stored(deps: Deps, row_id: int, request: Inbound) -> None:
@@ -138,8 +143,7 @@ def release(deps: Deps) -> int:
     the next start at once, not when their lease runs out. A row a worker still holds
     is safe too: its use case marks it once, whoever gets there first."""
     with deps.db.begin() as s:
-        result = s.execute(update(Inbox).where(Inbox.processed_at.is_(None)).values(claimed_until=None))
-    return int(getattr(result, "rowcount", 0) or 0)
+        return rows.release(s)
 
 
 def prune(session: Session, now: datetime) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from handlers.core import rows
 from handlers.core.deps import Deps
 from handlers.core.i18n import translator
 from handlers.core.messages import Md, Message
@@ -82,18 +83,8 @@ def send_gave_up(uow: UnitOfWork, gave_up: GaveUp, _sending: Sending) -> None:
 
 def health(deps: Deps) -> dict[str, int]:
     """For /healthz: rows due now, rows failing (retrying), rows given up."""
-    now = deps.clock()
-    pending = and_(Outbox.delivered_at.is_(None), Outbox.failed_at.is_(None))
     with deps.db() as s:
-
-        def count(*where: Any) -> int:
-            return s.scalar(select(func.count()).select_from(Outbox).where(*where)) or 0
-
-        return {
-            "due": count(pending, Outbox.due_at <= now),
-            "failing": count(pending, Outbox.attempts > 0),
-            "failed": count(Outbox.failed_at.is_not(None)),
-        }
+        return rows.outbox_health(s, deps.clock())
 
 
 def prune(session: Session, now: datetime, keep: timedelta = timedelta(days=90)) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.core.deps import Deps
+from handlers.core.rows import TICKER as KEY
+from handlers.core.rows import ticker_last
 from handlers.core.tables import TeamState
-
-KEY = "ticker:last"
 
 
 def record(deps: Deps) -> None:
@@ -18,5 +18,4 @@ def record(deps: Deps) -> None:
 
 def last(deps: Deps) -> datetime | None:
     with deps.db() as s:
-        state = s.get(TeamState, KEY)
-    return datetime.fromisoformat(state.value) if state else None
+        return ticker_last(s)

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from handlers.core.context import Team
 from handlers.core.i18n import N_, translator
 from handlers.watch.found import Refused, SourceError, explained
 from handlers.watch.sources import interval, label, names, reader
-from handlers.watch.tables import WatchSource
 
 TODO = {
     "mastodon": N_("check MASTODON_URL and MASTODON_ACCESS_TOKEN (a token with read:notifications read:statuses)"),
@@ -57,7 +53,6 @@ def _try(team: Team, name: str, now: datetime) -> tuple[bool, str, str]:
     return True, _("watch: {source} read").format(source=label(name)), ""
 
 
-def ages(session: Session, team: Team, now: datetime) -> dict[str, float | None]:
-    """Seconds since each configured source was last read successfully (None: never)."""
-    read = {n: at for n, at in session.execute(select(WatchSource.name, WatchSource.ok_at))}
-    return {label(n): round((now - at).total_seconds(), 1) if (at := read.get(n)) else None for n in names(team)}
+def configured(team: Team) -> tuple[tuple[str, str], ...]:
+    """The configured sources, each by its stored name and as people call it (for /healthz)."""
+    return tuple((name, label(name)) for name in names(team))

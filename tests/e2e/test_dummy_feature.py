@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.__main__ import _parser, _run
 from bot.bootstrap import Core
+from bot.cli import _parser, _run
 from bot.config import ConfigError, Settings
 from bot.platforms.console import Console
 from bot.platforms.console_chat import ConsoleChat, Screen

@@ -74,12 +74,13 @@ def test_healthz_reports_the_database_and_a_ticker_that_stopped(clean_engine, da
     import json
 
     from bot.bootstrap import bootstrap
+    from bot.runner import health
     from bot.web import health_of
     from tests.conftest import TestClock
     from tests.unit.conftest import RecordingChat
 
     core = bootstrap(slack_settings(database_url, fake_slack.api_url), RecordingChat(), clock=TestClock())
-    healthz = health_of(core, None)
+    healthz = health_of(health(core))
     response = asyncio.run(healthz(None))  # type: ignore[arg-type]
     assert response.status_code == 200
     body = json.loads(response.body)

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot import doctor
 from bot.bootstrap import bootstrap
+from bot.runner import health
 from bot.web import health_of
 from handlers.watch import collect
 from tests.conftest import TestClock
@@ -47,7 +48,7 @@ def test_doctor_and_healthz_name_a_source_down_then_back(clean_engine, database_
 
     clock = TestClock()
     core = bootstrap(settings, RecordingChat(), clock=clock)
-    healthz = health_of(core, None)
+    healthz = health_of(health(core))
     done(collect.poll_due, core.deps, core.deps.clock())
     body = json.loads(asyncio.run(healthz(None)).body)  # type: ignore[arg-type]
     assert body["watch_last_read_age_seconds"] == {feed: None, dead: None}  # never read yet

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from bot.worker import Handover
+from bot.handover import Handover
 from handlers.core.inbound import Click, Command, Shortcut, Submission
 
 
