@@ -15,7 +15,7 @@ from handlers.core.inbound import typed_command, typed_values
 from handlers.core.messages import FormErrors, Md, Message
 from handlers.core.permissions import is_cm
 from handlers.core.ports import ChatError
-from handlers.core.registry import ANYONE, Access, Quoted, Registry
+from handlers.core.registry import ANYONE, Access, FormSpec, Quoted, Registry
 from handlers.core.uow import AlreadyProcessed, SqlUnitOfWork
 from handlers.core.work import UnitOfWork
 
@@ -119,8 +119,26 @@ def submit_form(deps: Deps, req: Request, form_id: str, values: dict[str, str], 
             deps,
             req,
             typed_values(values),
-            lambda req: _run(deps, req, lambda uow: form.submit(uow, req, values, state), form.access, state),
+            lambda req: _run(deps, req, lambda uow: _checked_submit(form, uow, req, values, state), form.access, state),
         )
+
+
+def _checked_submit(form: FormSpec, uow: UnitOfWork, req: Request, values: dict[str, str], state: str) -> None:
+    """The form's check once more: under `relais serve` a form whose check took longer than
+    the platform waits was stored unchecked (bot/front.py). What is wrong is then said by
+    message, with what was typed to copy; nothing is done."""
+    try:
+        errors = form.validate(uow, req, values)
+    except ChatError:  # the check needs the platform, which failed: as before the ack, no verdict
+        errors = {}
+    if not errors:
+        form.submit(uow, req, values, state)
+        return
+    _ = translator(req.language)
+    text = Md.of("{t}\n{problems}\n{h}\n> {typed}", t=_("⚠️ The form was not taken:"),
+                 problems="\n".join(f"• {e}" for e in errors.values()), h=_("What you typed, to copy:"),
+                 typed=typed_values(values))  # fmt: skip
+    req.reply.reply(Message(text=text))
 
 
 def home_opened(deps: Deps, req: Request) -> None:

@@ -36,3 +36,21 @@ def test_every_form_refuses_oversized_text_before_it_closes(deps, form_id):
     cm, _reply = as_user("cm")
     errors = router.validate_form(deps, cm, form_id, Oversized(), "")
     assert errors and all(isinstance(k, str) and k and v for k, v in errors.items()), errors
+
+
+def test_a_form_stored_unchecked_is_checked_again_and_refused_by_message_with_what_was_typed(deps):
+    """Under `relais serve` a form whose check took longer than Slack waits is stored
+    unchecked (bot/front.py); processed from the inbox, it is checked again: nothing is
+    stored, and the person reads why, with what they typed."""
+    from sqlalchemy import func, select
+
+    from handlers.news.tables import News
+
+    leader, reply = as_user("leader")
+    values = {"title": " ", "category": "event", "body": "Samedi 14 h, place Carnot : https://example.org/a?b=1&c=2"}
+    router.submit_form(deps, leader, "news.submit", values, "")
+    with deps.db() as s:
+        assert s.scalar(select(func.count()).select_from(News)) == 0
+    said = reply.last
+    assert said.startswith("⚠️ The form was not taken:\n• Please give a title.\nWhat you typed, to copy:\n")
+    assert "> " in said and "https://example.org/a?b=1&c=2" in said
