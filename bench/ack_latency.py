@@ -57,6 +57,7 @@ GOALS = {  # ratio: (what it is, the goal, True when higher is better)
     "first": ("first burst p99 vs ack-only", 1.5, False),
     "posted": ("all posted vs same-work", 1.5, False),
     "ready": ("ready vs ack-only", 1.5, False),
+    "restart": ("ready again, migrated db", 1.5, False),
     "idle": ("idle RSS vs ack-only", 1.3, False),
 }
 
@@ -344,7 +345,23 @@ def main() -> None:
                 print("(PostgreSQL: the same database again; its tables keep the earlier rounds' rows)")
             cmd = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
             rounds["relais"].append(run("relais", cmd, relais_env, port, args))
+            rounds["relais"][-1]["restart"] = ready_again(relais_env)
     judge(rounds)
+
+
+def ready_again(env: dict[str, str]) -> float:
+    """Ready once more on the database the round left (migrated): a restart, the usual start."""
+    port = free_port()
+    env = {**env, "SLACK_API_URL": "http://127.0.0.1:9/api/"}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        ready = wait_healthy(port, proc)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    print(f"relais     ready again on its migrated database {ready:5.2f} s", flush=True)
+    return ready
 
 
 def ratios(ack: dict[str, float], same: dict[str, float], relais: dict[str, float]) -> dict[str, float]:
@@ -355,6 +372,7 @@ def ratios(ack: dict[str, float], same: dict[str, float], relais: dict[str, floa
         "first": relais["first"] / ack["first"],
         "posted": relais["posted"] / same["posted"],
         "ready": relais["ready"] / ack["ready"],
+        "restart": relais["restart"] / ack["ready"],
         "idle": relais["idle"] / ack["idle"],
     }
 

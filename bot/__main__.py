@@ -12,8 +12,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     from bot import front
 
-    if front.wanted(argv):
-        return front.serve(argv)
+    return front.serve(argv, _whole) if front.wanted(argv) else _whole(argv)
+
+
+def _whole(argv: list[str]) -> int:
     from bot import cli
 
     return cli.main(argv)

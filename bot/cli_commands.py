@@ -189,12 +189,17 @@ def mattermost_setup(settings: Settings, args: argparse.Namespace, features: Reg
 def run_platform(settings: Settings, args: argparse.Namespace, _features: Registry) -> int:
     """`relais` alone, or `relais serve`: the console, or Slack or Mattermost as the settings say."""
     _ = translator(settings.language)
-    from bot import runner  # the servers' modules (Bolt, uvicorn) load only to run one
-
     if args.command == "serve" and settings.platform == "console":
         print(_("relais: `relais serve` answers Slack or Mattermost: set RELAIS_PLATFORM=slack or mattermost "
                 "(see .env.example), or run `relais` alone to try Relais in this terminal"), file=sys.stderr)  # fmt: skip
         return 2
+    from bot import front
+
+    if args.command == "serve" and settings.platform == "slack" and front.HANDOFF is not None:
+        front.back(settings, args.port or settings.port, front.HANDOFF)  # the back of a lean `relais serve`
+        return 0
+    from bot import runner  # the servers' modules (Bolt, uvicorn) load only to run one
+
     if args.command == "console" or settings.platform == "console":
         runner.console(settings, clock=wall_clock)
     elif settings.platform == "mattermost" and not settings.mattermost_command_tokens:

@@ -4,6 +4,7 @@ One line per check, ✓ or ✗, and for each ✗ what to do, in the team's langu
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
 Translate = Callable[[str], str]
+
+log = logging.getLogger("relais")  # the setup lines at start, as `relais serve` logs them
 
 
 @dataclass(frozen=True)
@@ -328,3 +331,14 @@ def _websocket(settings: Settings, _: Translate) -> Check:
     if not ok:
         return Check(False, _("the WebSocket refused the bot token"), _("check MATTERMOST_BOT_TOKEN"))
     return Check(True, _("the WebSocket opens and accepts the bot token"))
+
+
+def log_checks(settings: Settings) -> None:
+    """The checks, in the log at start; Relais runs whatever they find."""
+    try:
+        checks = run(settings)
+    except Exception:  # a check that cannot run must not keep Relais from starting
+        log.exception("the setup checks could not run")
+        return
+    for check in checks:
+        (log.info if check.ok else log.warning)("setup: %s", check.line())

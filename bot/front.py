@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection
@@ -29,6 +30,7 @@ from bot.intake import Declared
 from handlers.core.inbound import Submission
 
 if TYPE_CHECKING:
+    from bot.bootstrap import Core
     from bot.config import Settings
 
 log = logging.getLogger("relais")
@@ -74,12 +76,13 @@ def wanted(argv: list[str]) -> bool:
     return (env.get("RELAIS_PLATFORM") or "").strip().lower() == "slack" and not (env.get("SLACK_APP_TOKEN") or "")
 
 
-def serve(argv: list[str]) -> int:
-    """The front: fork the back, wait for its facts, then serve until SIGTERM or Ctrl-C."""
+def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
+    """The front: fork the back (`whole`: the command line of all of Relais, bot/cli.py),
+    wait for its facts, then serve until SIGTERM or Ctrl-C."""
     forking = multiprocessing.get_context("fork")
     handover = Handover(forking)
     said, facts_pipe = forking.Pipe(duplex=False)
-    back = forking.Process(target=_back, args=(argv, handover, facts_pipe, os.getpid()), name="relais-back")
+    back = forking.Process(target=_back, args=(argv, whole, handover, facts_pipe, os.getpid()), name="relais-back")
     back.start()
     facts_pipe.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the back too: it says so and ends
@@ -93,20 +96,20 @@ def serve(argv: list[str]) -> int:
     return 0
 
 
-def _back(argv: list[str], handover: Handover, facts: Connection, front: int) -> None:
-    """The whole of `relais` (bot/cli.py), which, at `serve`, runs `back` below."""
+def _back(
+    argv: list[str], whole: Callable[[list[str]], int], handover: Handover, facts: Connection, front: int
+) -> None:
+    """The whole of `relais`, which, at `serve`, runs `back` below."""
     import sys
-
-    from bot import cli
 
     global HANDOFF
     HANDOFF = Handoff(facts, handover, front)
-    sys.exit(cli.main(argv))
+    sys.exit(whole(argv))
 
 
 def back(settings: Settings, port: int, handoff: Handoff) -> None:
     """Migrate, tell the front, then be the first worker (bot/runner.py calls it for `serve`)."""
-    from bot import runner, worker
+    from bot import doctor, worker
     from bot.bootstrap import platform_core, wall_clock
     from bot.port import ensure_free
     from handlers.watch.checks import configured
@@ -115,7 +118,7 @@ def back(settings: Settings, port: int, handoff: Handoff) -> None:
     core = platform_core(settings, clock=wall_clock)  # applies the migrations
     facts = Facts(port, settings.database_url, settings.slack_bot_token, settings.slack_api_url,
                   settings.slack_signing_secret, settings.tick_seconds, tuple(settings.secrets()),
-                  settings.log_format == "json", runner.declared(core), configured(core.deps.team))  # fmt: skip
+                  settings.log_format == "json", declared(core), configured(core.deps.team))  # fmt: skip
     core.engine.dispose()  # no database connection crosses the fork
     handoff.facts.send(facts)
     handoff.facts.close()
@@ -127,12 +130,18 @@ def back(settings: Settings, port: int, handoff: Handoff) -> None:
     ]  # fmt: skip
     for process in others:
         process.start()
-    threading.Thread(target=runner.checked, args=(settings,), daemon=True).start()
+    threading.Thread(target=doctor.log_checks, args=(settings,), daemon=True).start()
     worker.main(settings, handoff.handover, handoff.front, True)
     for process in others:
         process.terminate()
     for process in others:
         process.join(timeout=4)
+
+
+def declared(core: Core) -> Declared:
+    """What the adapters listen for, read from the features' declarations."""
+    features = core.deps.features
+    return Declared(tuple(features.slash_commands), tuple(features.buttons), tuple(features.shortcuts))
 
 
 def _serve(facts: Facts, handover: Handover, back: Any) -> None:

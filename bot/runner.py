@@ -13,9 +13,10 @@ from typing import Any, TextIO, TypeVar
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
+from bot import front
 from bot.bootstrap import Clock, Core, bootstrap, platform_core, team, wall_clock
 from bot.config import Settings
-from bot.intake import Declared, HandOn, Intake
+from bot.intake import HandOn, Intake
 from bot.port import ensure_free
 from bot.scheduler import Ticker
 from bot.web import Health, create_app
@@ -61,12 +62,6 @@ def console(
         ticker.stop()
 
 
-def declared(core: Core) -> Declared:
-    """What the adapters listen for, read from the features' declarations."""
-    features = core.deps.features
-    return Declared(tuple(features.slash_commands), tuple(features.buttons), tuple(features.shortcuts))
-
-
 def local_intake(core: Core, hand_on: HandOn | None = None) -> Intake:
     """The intake of a process that holds the whole of Relais: forms are checked here, and
     requests processed in a worker thread here, or handed on (`hand_on`)."""
@@ -79,8 +74,8 @@ def local_intake(core: Core, hand_on: HandOn | None = None) -> Intake:
         return await asyncio.to_thread(inbox.verdict, deps, form)
 
     if hand_on is not None:
-        return Intake(store, hand_on, validate, declared(core))
-    return Intake(store, lambda item: inbox.take_up(deps, *item), validate, declared(core), in_thread=True)
+        return Intake(store, hand_on, validate, front.declared(core))
+    return Intake(store, lambda item: inbox.take_up(deps, *item), validate, front.declared(core), in_thread=True)
 
 
 def health(core: Core, listening: Callable[[], dict[str, Any]] | None = None) -> Health:
@@ -145,19 +140,6 @@ def http_app(
     return core, create_app(health(core), slack=(settings, bolt), on_start=on_start(core))
 
 
-def checked(settings: Settings) -> None:
-    """`relais doctor`'s checks, in the log at start; Relais runs whatever they find."""
-    from bot import doctor
-
-    try:
-        checks = doctor.run(settings)
-    except Exception:  # a check that cannot run must not keep Relais from starting
-        log.exception("the setup checks could not run")
-        return
-    for check in checks:
-        (log.info if check.ok else log.warning)("setup: %s", check.line())
-
-
 def serve(settings: Settings, port: int) -> None:
     """The HTTP process acks and stores; forked worker processes process what was
     stored, and the first runs the ticker (bot/worker.py), so the work never slows
@@ -166,12 +148,9 @@ def serve(settings: Settings, port: int) -> None:
 
     import uvicorn
 
-    from bot import front, worker
+    from bot import worker
     from bot.handover import Handover
 
-    if front.HANDOFF is not None and settings.platform == "slack":  # this is the back of bot/front.py
-        front.back(settings, port, front.HANDOFF)
-        return
     ensure_free(port)  # before anything starts, and before "listening" is said
     forking = multiprocessing.get_context("fork")
     handover = Handover(forking)
@@ -182,7 +161,9 @@ def serve(settings: Settings, port: int) -> None:
         args = (settings, handover, os.getpid(), n == 0)
         workers.append(forking.Process(target=worker.main, args=args, name=f"relais-worker-{n}", daemon=True))
         workers[-1].start()
-    checked(settings)
+    from bot import doctor
+
+    doctor.log_checks(settings)
     log.info("Relais listening on port %s (%s)", port, settings.platform)
     # SIGTERM: uvicorn stops taking requests and finishes those in flight (acks included), then
     # the workers finish the rows in hand; the rows nobody took are freed for the next start.
@@ -199,9 +180,10 @@ def serve(settings: Settings, port: int) -> None:
 
 
 def socket_mode(settings: Settings) -> None:
+    from bot import doctor
     from bot.platforms.slack import socket_mode_handler
 
-    checked(settings)
+    doctor.log_checks(settings)
     core, app = slack_app(settings, clock=wall_clock)
     stop = with_scheduler(core)()
     log.info("Relais connecting to Slack in Socket Mode")

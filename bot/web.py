@@ -8,13 +8,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncApp
-from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -28,12 +27,18 @@ from handlers.watch import ages
 log = logging.getLogger(__name__)
 
 
+class Database(Protocol):
+    """A SQLAlchemy engine, as /healthz uses it (this module names no database library)."""
+
+    def connect(self) -> AbstractContextManager[Any]: ...
+
+
 @dataclass(frozen=True)
 class Health:
     """What `/healthz` reads and how it judges: the database, the clock, the platform's
     name, the ticker's period and the watch's configured sources (stored name, label)."""
 
-    engine: Engine
+    engine: Database
     clock: Callable[[], datetime]
     platform: str
     tick_seconds: int

@@ -108,9 +108,10 @@ def test_a_silent_connection_is_taken_as_dead_and_replaced(fake_mattermost, clea
     """No event and no ping for `idle` seconds: a new connection (90 s in `relais serve`)."""
     import asyncio
 
-    from bot.intake import Intake
+    from bot.intake import Declared, Intake
     from bot.platforms.mattermost_api import MattermostAPI
     from bot.platforms.mattermost_events import Events
+    from handlers.core import inbox
     from handlers.core.context import Team
     from handlers.core.deps import Deps
     from handlers.features import registry
@@ -124,8 +125,12 @@ def test_a_silent_connection_is_taken_as_dead_and_replaced(fake_mattermost, clea
         features=registry(),  # type: ignore[arg-type]
         clock=clock,
     )
-    events = Events(MattermostAPI(fake_mattermost.url, "mm-bot-token-secret"), "mm-bot-token-secret", Intake(deps),
-                    idle=0.3)  # fmt: skip
+
+    async def unchecked(_form: object) -> dict[str, str]:
+        return {}
+
+    intake = Intake(lambda requests: inbox.receive_many(deps, requests), lambda _item: None, unchecked, Declared())
+    events = Events(MattermostAPI(fake_mattermost.url, "mm-bot-token-secret"), "mm-bot-token-secret", intake, idle=0.3)  # fmt: skip
 
     async def listen_until_replaced() -> None:
         task = asyncio.ensure_future(events.run())

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, select
 
 from bot.bootstrap import bootstrap
-from bot.intake import Intake
 from bot.platforms import slack as slack_platform
 from bot.platforms.slack_chat import SlackChat, web_client
+from bot.runner import local_intake
 from handlers.news.tables import News
 from tests.conftest import TestClock, without_settings
 from tests.e2e.conftest import LEADER, blocks_text, slack_settings
@@ -32,7 +32,7 @@ def test_a_command_over_socket_mode_is_acked_and_answered(
     )
     chat = SlackChat(web_client(settings))
     core = bootstrap(settings, chat, clock=TestClock())
-    app = slack_platform.build_app(settings, core.deps, chat, Intake(core.deps))
+    app = slack_platform.build_app(settings, local_intake(core))
     loop = asyncio.new_event_loop()
     handler = slack_platform.socket_mode_handler  # made inside the loop, as `relais` does
     running: list = []

@@ -89,7 +89,7 @@ def test_core_layers_import_no_platform(layer):
 
 
 def test_the_web_layer_does_not_reach_into_storage():
-    """bot/web.py serves HTTP; what it reports comes from the handlers (outbox.health)."""
+    """bot/web.py serves HTTP; what it reports comes from the handlers (handlers/core/rows.py)."""
     names = imports(ROOT / "bot" / "web.py")
     assert not any(n.split(".")[0] in ("storage", "sqlalchemy") for n in names), f"bot/web.py imports {names}"
 
