@@ -87,6 +87,7 @@ def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
     facts_pipe.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the back too: it says so and ends
     signal.signal(signal.SIGTERM, lambda _signum, _frame: back.terminate())
+    _load()  # while the back starts, on the other core
     try:
         facts: Facts = said.recv()
     except EOFError:  # the back ended: a mistake it said, or a run that was not ours to serve
@@ -94,6 +95,15 @@ def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
         return back.exitcode or 0
     _serve(facts, handover, back)
     return 0
+
+
+def _load() -> None:
+    """What the front serves with, imported while it waits for the back's facts."""
+    import uvicorn  # noqa: F401
+
+    import bot.platforms.slack
+    import bot.web  # noqa: F401
+    import storage.engine  # noqa: F401
 
 
 def _back(
