@@ -118,7 +118,7 @@ def _back(
 
 
 def back(settings: Settings, port: int, handoff: Handoff) -> None:
-    """Migrate, tell the front, then be the first worker (bot/runner.py calls it for `serve`)."""
+    """Migrate, tell the front, then be the first worker (bot/cli_commands.py calls it for `serve`)."""
     from bot import doctor, worker
     from bot.bootstrap import platform_core, wall_clock
     from bot.port import ensure_free
