@@ -24,7 +24,7 @@ Clock = Callable[[], datetime]
 
 
 def wall_clock() -> datetime:
-    """The real time: production entry points hand it in (bot/__main__.py, the workers);
+    """The real time: production entry points hand it in (bot/cli.py, the workers);
     tests hand in a clock of their own (tests/conftest.py's TestClock)."""
     return datetime.now(timezone.utc)
 
