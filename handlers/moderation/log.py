@@ -101,7 +101,7 @@ def check(values: dict[str, str], lang: str, *, full: bool = True) -> FormErrors
         if (values.get("severity") or "low") not in SEVERITIES:
             errors["severity"] = _("Choose low, medium or high.")
         link = values.get("link", "").strip()
-        if link and (not link.startswith(("http://", "https://")) or " " in link or len(link) > LINK_MAX):
+        if link and (not link.lower().startswith(("http://", "https://")) or " " in link or len(link) > LINK_MAX):
             errors["link"] = _("A link starts with http:// or https:// and has no spaces.")
     handling = values.get("handling") or "pending"
     if handling not in HANDLINGS:

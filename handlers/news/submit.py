@@ -67,7 +67,9 @@ def validate(uow: UnitOfWork, req: Request, values: dict[str, str]) -> FormError
         if problem:
             errors["wished_date"] = problem
     bad_links = [
-        w for w in values.get("links", "").replace(",", " ").split() if not w.startswith(("http://", "https://"))
+        w
+        for w in values.get("links", "").replace(",", " ").split()
+        if not w.lower().startswith(("http://", "https://"))
     ]
     if bad_links:
         errors["links"] = _("Links must start with http:// or https:// (check: {link}).").format(link=bad_links[0])
