@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from multiprocessing.context import ForkContext
 from typing import Any
 
+from bot.intake import Item
 from handlers.core.inbound import Click, Command, Inbound, Shortcut, Submission
 
-Item = tuple[int, Inbound]  # the inbox row's id, and what it holds
 QUIET = 0.05  # seconds without a new request
 MAX_WAIT = 5.0  # seconds a request may wait for that pause: acks first, even under a long burst
 

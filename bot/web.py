@@ -45,16 +45,11 @@ class Health:
     sources: tuple[tuple[str, str], ...] = ()
     listening: Callable[[], dict[str, Any]] | None = None  # Mattermost's WebSocket, when it is used
 
-    def read(self) -> tuple[dict[str, Any], datetime | None]:
-        """What the platform still owes and each watched source's age; when the ticker last ran."""
+    def read(self) -> tuple[dict[str, int], datetime | None, dict[str, float | None]]:
+        """What the platform still owes; when the ticker last ran; each watched source's age."""
         now = self.clock()
         with self.engine.connect() as conn:
-            counts: dict[str, Any] = rows.outbox_health(conn, now)
-            last_tick = rows.ticker_last(conn)
-            sources = ages.ages(conn, self.sources, now)
-        if sources:
-            counts["watch_last_read_age_seconds"] = sources
-        return counts, last_tick
+            return rows.outbox_health(conn, now), rows.ticker_last(conn), ages.ages(conn, self.sources, now)
 
 
 def health_of(health: Health) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -65,14 +60,13 @@ def health_of(health: Health) -> Callable[[Request], Coroutine[Any, Any, Respons
 
     async def healthz(_request: Request) -> Response:
         try:
-            counts, last_tick = await asyncio.to_thread(health.read)
+            counts, last_tick, watch = await asyncio.to_thread(health.read)
         except Exception:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         now = health.clock()
         age = (now - last_tick).total_seconds() if last_tick else None
         late = 3 * health.tick_seconds
         stalled = age > late if age is not None else (now - started).total_seconds() > late
-        watch = counts.pop("watch_last_read_age_seconds", None)
         body: dict[str, Any] = {"status": "stalled" if stalled else "ok", "database": "ok",
                                 "platform": health.platform, **counts,
                                 "ticker_last_tick_age_seconds": round(age, 1) if age is not None else None}  # fmt: skip

@@ -21,7 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.handover import Ask, Handover, Item
+from bot.handover import Ask, Handover
+from bot.intake import Item
 from bot.scheduler import Ticker
 from handlers.core import inbox
 
