@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import inspect, select
@@ -169,11 +168,15 @@ def test_the_text_recap_is_posted_even_when_the_chart_upload_fails(clean_engine,
 
     settings = slack_settings(database_url, fake_slack.api_url, recap_schedule=("mon", 0, 0))
     fake_slack.fail(fake_slack.api("files.getUploadURLExternal"), SERVER_ERROR, times=5)
-    with serving(settings, fake_slack) as client:
+    tuesday = TestClock(datetime(2026, 12, 1, 10, 0, tzinfo=settings.timezone))
+    with serving(settings, fake_slack, tuesday) as client:
         week = last_week(client.core.deps.clock(), settings.timezone)
         seen = datetime.combine(parse_week(week), datetime.min.time(), settings.timezone) + timedelta(days=3)
         store(SqlUnitOfWork(client.core.deps), CM, ENTRY, seen.astimezone(timezone.utc))
         tick(client.core)
+        # the server's own first tick may have posted the recap, and its worker owns the chart's
+        # row: the chart is tried, whoever sends it, and fails without taking the text with it
+        tried = fake_slack.wait_api("files.getUploadURLExternal")
     assert len(recap_posts(client)) == 1
     assert fake_slack.api_calls("files.completeUploadExternal") == []
-    assert json.dumps(fake_slack.api_calls("files.getUploadURLExternal")[0])
+    assert tried[0]["filename"] == f"moderation-{week}.png"
