@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from handlers.core.registry import SettingError
+from handlers.core.setting_error import SettingError
 
 
 def database_url(url: str, _: Callable[[str], str]) -> str:

@@ -3,11 +3,16 @@ stores it in the inbox and acknowledges it. It loads Bolt, Starlette, uvicorn an
 SQLAlchemy Core, and nothing of the features but their names: no ORM model, no
 sender, no schedule, no network library (tests/test_cli.py lists what it holds).
 
-It forks the rest at once, before importing anything heavy: the *back* process reads
-and checks every setting, applies the migrations and tells the front what it needs
-(`Facts`); then it runs the setup checks, starts the second worker and is the first
-itself (bot/worker.py). A mistake (a setting, the port, the database) is said by the
-back in one line, and `relais serve` exits with its code. Forms are checked by a
+It takes its port, then forks the rest at once, before importing anything heavy: the
+*back* process reads and checks every setting, applies the migrations and tells the
+front what it needs (`Facts`); then it runs the setup checks, starts the second worker
+and is the first itself (bot/worker.py). A mistake (a setting, the port, the database)
+is said by the back in one line, and `relais serve` exits with its code.
+
+On a database already up to date, the front does not wait for the back: it reads its
+few settings itself (bot/front_settings.py) and takes requests at once; they wait in
+the inbox and the handover's queue until the workers run. Should the back then find a
+mistake, the front stops and the rows stay for the next start. Forms are checked by a
 worker (bot/handover.py's urgent lane) within the seconds the platform waits."""
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,33 +31,17 @@ from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from bot import front_settings
+from bot.front_settings import Facts
 from bot.handover import Ask, Handover
-from bot.intake import Declared
 from handlers.core.inbound import Submission
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Core
     from bot.config import Settings
+    from bot.web import Health
 
 log = logging.getLogger("relais")
 VERDICT_WAIT = 2.0  # seconds a form's check may take: Slack closes the form's submission after 3
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the back tells the front once the database is ready: the few settings it uses,
-    what the adapters listen for, and the watch's configured sources (for /healthz)."""
-
-    port: int
-    database_url: str
-    slack_bot_token: str
-    slack_api_url: str
-    slack_signing_secret: str
-    tick_seconds: int
-    secrets: tuple[str, ...]
-    json_logs: bool
-    declared: Declared
-    sources: tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -61,6 +51,7 @@ class Handoff:
     facts: Connection
     handover: Handover
     front: int  # the front's pid: the back ends when it ends
+    held: bool  # the front holds the port: the back does not check it
 
 
 HANDOFF: Handoff | None = None
@@ -77,24 +68,62 @@ def wanted(argv: list[str]) -> bool:
 
 
 def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
-    """The front: fork the back (`whole`: the command line of all of Relais, bot/cli.py),
-    wait for its facts, then serve until SIGTERM or Ctrl-C."""
+    """The front: take the port, fork the back (`whole`: the command line of all of
+    Relais, bot/cli.py), then serve until SIGTERM or Ctrl-C: at once on a database up to
+    date, else once the back has migrated it and said its facts."""
+    quick = front_settings.read(argv)
+    held = _bind(quick.port) if quick else None  # else the back checks the port and says why
     forking = multiprocessing.get_context("fork")
     handover = Handover(forking)
     said, facts_pipe = forking.Pipe(duplex=False)
-    back = forking.Process(target=_back, args=(argv, whole, handover, facts_pipe, os.getpid()), name="relais-back")
+    back = forking.Process(target=_back, args=(argv, whole, handover, facts_pipe, os.getpid(), held),
+                           name="relais-back")  # fmt: skip
     back.start()
     facts_pipe.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the back too: it says so and ends
     signal.signal(signal.SIGTERM, lambda _signum, _frame: back.terminate())
     _load()  # while the back starts, on the other core
+    if quick is not None and held is not None and _up_to_date(quick.database_url):
+        return _serve(quick, held, handover, back, said)
     try:
         facts: Facts = said.recv()
     except EOFError:  # the back ended: a mistake it said, or a run that was not ours to serve
         back.join()
         return back.exitcode or 0
-    _serve(facts, handover, back)
-    return 0
+    return _serve(facts, held or _bind(facts.port), handover, back, None)
+
+
+def _bind(port: int) -> socket.socket | None:
+    """The port, bound as uvicorn binds it (all addresses, address reuse on); None if taken."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("0.0.0.0", port))
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def _up_to_date(url: str) -> bool:
+    """The database holds every migration: the front may store at once. Any doubt (a new
+    SQLite file, a server that does not answer) is the back's to settle and to say."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.engine import make_engine
+    from storage.versions import shipped_folders, up_to_date
+
+    where = make_url(url)
+    if where.get_backend_name() == "sqlite" and not os.path.exists(where.database or ""):
+        return False  # not even created here: the back creates and migrates it
+    engine = make_engine(url)
+    try:
+        return up_to_date(engine, shipped_folders())
+    except (SQLAlchemyError, OSError):
+        return False
+    finally:
+        engine.dispose()
 
 
 def _load() -> None:
@@ -107,13 +136,20 @@ def _load() -> None:
 
 
 def _back(
-    argv: list[str], whole: Callable[[list[str]], int], handover: Handover, facts: Connection, front: int
+    argv: list[str],
+    whole: Callable[[list[str]], int],
+    handover: Handover,
+    facts: Connection,
+    front: int,
+    held: socket.socket | None,
 ) -> None:
     """The whole of `relais`, which, at `serve`, runs `back` below."""
     import sys
 
     global HANDOFF
-    HANDOFF = Handoff(facts, handover, front)
+    if held is not None:
+        held.close()  # the front's: kept open here, the port would outlive the front
+    HANDOFF = Handoff(facts, handover, front, held is not None)
     sys.exit(whole(argv))
 
 
@@ -124,11 +160,12 @@ def back(settings: Settings, port: int, handoff: Handoff) -> None:
     from bot.port import ensure_free
     from handlers.watch.checks import configured
 
-    ensure_free(port)
+    if not handoff.held:
+        ensure_free(port)
     core = platform_core(settings, clock=wall_clock)  # applies the migrations
     facts = Facts(port, settings.database_url, settings.slack_bot_token, settings.slack_api_url,
                   settings.slack_signing_secret, settings.tick_seconds, tuple(settings.secrets()),
-                  settings.log_format == "json", declared(core), configured(core.deps.team))  # fmt: skip
+                  settings.log_format == "json", configured(core.deps.team))  # fmt: skip
     core.engine.dispose()  # no database connection crosses the fork
     handoff.facts.send(facts)
     handoff.facts.close()
@@ -148,40 +185,68 @@ def back(settings: Settings, port: int, handoff: Handoff) -> None:
         process.join(timeout=4)
 
 
-def declared(core: Core) -> Declared:
-    """What the adapters listen for, read from the features' declarations."""
-    features = core.deps.features
-    return Declared(tuple(features.slash_commands), tuple(features.buttons), tuple(features.shortcuts))
-
-
-def _serve(facts: Facts, handover: Handover, back: Any) -> None:
+def _serve(facts: Facts, sock: socket.socket | None, handover: Handover, back: Any, said: Connection | None) -> int:
+    """Serve until SIGTERM or Ctrl-C; with `said`, the back's facts are still to come."""
     import uvicorn
 
-    from bot import logs
-
-    logs.setup(list(facts.secrets), logging.INFO, tracebacks=True, json_lines=facts.json_logs, libraries=True)
-    engine, app = _app(facts, handover)
-    log.info("Relais listening on port %s (slack)", facts.port)
+    _log_to(facts)
+    engine, app, health = _app(facts, handover)
+    server = uvicorn.Server(uvicorn.Config(app, host="0.0.0.0", port=facts.port, log_level="warning",
+                                           timeout_graceful_shutdown=4))  # fmt: skip
+    outcome = Outcome()
+    if said is None:
+        log.info("Relais listening on port %s (slack)", facts.port)
+    else:
+        threading.Thread(target=_await_back, args=(said, back, server, health, outcome), daemon=True).start()
     # SIGTERM: uvicorn stops taking requests and finishes those in flight (acks included), then
     # the workers finish the rows in hand; the rows nobody took are freed for the next start.
     # uvicorn raises the signal again once it has stopped; this handler (restored by it) lets us go on.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     signal.signal(signal.SIGINT, lambda _signum, _frame: None)  # Ctrl-C: the same clean stop
-    uvicorn.run(app, host="0.0.0.0", port=facts.port, log_level="warning", timeout_graceful_shutdown=4)
+    server.run(sockets=[sock] if sock is not None else None)
     back.terminate()
     back.join(timeout=8)
     from handlers.core import rows
 
     with engine.begin() as conn:
         rows.release(conn)
+    if outcome.failed:  # the back said its mistake: nothing more to say
+        return back.exitcode or 2
     log.info("Relais stopped")
+    return 0
+
+
+@dataclass
+class Outcome:
+    failed: bool = False
+
+
+def _await_back(said: Connection, back: Any, server: Any, health: Health, outcome: Outcome) -> None:
+    """The front took requests before the back checked everything: its facts complete
+    /healthz's, or, if it ends first (a mistake it said), the front stops too."""
+    try:
+        facts: Facts = said.recv()
+    except EOFError:
+        back.join()
+        outcome.failed = True
+        server.should_exit = True
+        return
+    health.sources = facts.sources
+    _log_to(facts)
+    log.info("Relais listening on port %s (slack)", facts.port)
+
+
+def _log_to(facts: Facts) -> None:
+    from bot import logs
+
+    logs.setup(list(facts.secrets), logging.INFO, tracebacks=True, json_lines=facts.json_logs, libraries=True)
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _app(facts: Facts, handover: Handover) -> tuple[Any, Any]:
+def _app(facts: Facts, handover: Handover) -> tuple[Any, Any, Health]:
     """The Starlette app: Slack's endpoint and /healthz, on the inbox's few statements."""
     from bot.intake import Intake
     from bot.platforms.slack import build_app
@@ -196,9 +261,9 @@ def _app(facts: Facts, handover: Handover) -> tuple[Any, Any]:
         with engine.begin() as conn:
             return rows.store(conn, requests, _now())
 
-    intake = Intake(store, handover.put, Verdicts(handover).ask, facts.declared)
+    intake = Intake(store, handover.put, Verdicts(handover).ask)
     health = Health(engine, _now, "slack", facts.tick_seconds, facts.sources)
-    return engine, create_app(health, slack=(facts, build_app(facts, intake)))
+    return engine, create_app(health, slack=(facts, build_app(facts, intake))), health
 
 
 class Verdicts:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from handlers.core.inbound import Inbound, Submission
@@ -23,27 +22,14 @@ HandOn = Callable[[Item], None]
 Validate = Callable[[Submission], Awaitable[dict[str, str]]]
 
 
-@dataclass(frozen=True)
-class Declared:
-    """What the adapters listen for, as the features declare it: their slash commands,
-    their buttons' prefixes and their shortcuts."""
-
-    commands: tuple[str, ...] = ()
-    buttons: tuple[str, ...] = ()
-    shortcuts: tuple[str, ...] = ()
-
-
 class Intake:
-    def __init__(
-        self, store: Store, hand_on: HandOn, validate: Validate, declared: Declared, *, in_thread: bool = False
-    ) -> None:
+    def __init__(self, store: Store, hand_on: HandOn, validate: Validate, *, in_thread: bool = False) -> None:
         """`store` writes requests to the inbox (handlers/core/rows.py); `hand_on` has a stored
         request processed: in a worker thread here with `in_thread`, else it only hands it
         over (bot/handover.py). `validate` gives a submitted form's errors before its ack."""
         self.store = store
         self.hand_on = hand_on
         self.validate = validate
-        self.declared = declared
         self.in_thread = in_thread
         self.waiting: list[tuple[str, Inbound, asyncio.Future[int | None]]] = []
         self.writing = False

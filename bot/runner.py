@@ -13,7 +13,6 @@ from typing import Any, TextIO, TypeVar
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 
-from bot import front
 from bot.bootstrap import Clock, Core, bootstrap, platform_core, team, wall_clock
 from bot.config import Settings
 from bot.intake import HandOn, Intake
@@ -74,8 +73,8 @@ def local_intake(core: Core, hand_on: HandOn | None = None) -> Intake:
         return await asyncio.to_thread(inbox.verdict, deps, form)
 
     if hand_on is not None:
-        return Intake(store, hand_on, validate, front.declared(core))
-    return Intake(store, lambda item: inbox.take_up(deps, *item), validate, front.declared(core), in_thread=True)
+        return Intake(store, hand_on, validate)
+    return Intake(store, lambda item: inbox.take_up(deps, *item), validate, in_thread=True)
 
 
 def health(core: Core, listening: Callable[[], dict[str, Any]] | None = None) -> Health:

@@ -33,10 +33,11 @@ class Database(Protocol):
     def connect(self) -> AbstractContextManager[Any]: ...
 
 
-@dataclass(frozen=True)
+@dataclass
 class Health:
     """What `/healthz` reads and how it judges: the database, the clock, the platform's
-    name, the ticker's period and the watch's configured sources (stored name, label)."""
+    name, the ticker's period and the watch's configured sources (stored name, label),
+    which the lean `relais serve` learns from its back once it listens (bot/front.py)."""
 
     engine: Database
     clock: Callable[[], datetime]

@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, inspect, text
 
 from bot.config import ConfigError, Settings
 from bot.logs import RedactSecrets
-from storage.db import alembic_config, heads, migrate, revisions
+from handlers.features import registry
+from storage.db import alembic_config, heads, make_engine, migrate, revisions
 from tests.conftest import ROOT, without_settings
 from tests.fakes.mastodon_api import TOKEN, FakeMastodon, serving
 
@@ -405,25 +406,33 @@ HTTP_PROCESS_HOLDS_NOT = ("sqlalchemy.orm", "alembic", "apscheduler", "babel", "
 
 def test_the_http_process_of_relais_serve_holds_no_orm_model_sender_schedule_or_network_library(tmp_path):
     """`relais serve` on Slack acks from a process that holds Bolt, Starlette and SQLAlchemy
-    Core, and of the features only their names (bot/front.py): built here as the front
-    builds it, with every watch source configured, its modules are listed."""
+    Core, and nothing of the features (bot/front.py): built here as the front builds it on a
+    database up to date, with watch sources configured, its modules are listed."""
+    url = f"sqlite:///{tmp_path}/r.db"
+    migrate(make_engine(url), registry().migrations)
     code = (
-        "import multiprocessing, sys; from bot import front; from bot.handover import Handover; "
-        "from bot.intake import Declared; "
-        f"facts = front.Facts(3000, 'sqlite:///{tmp_path}/r.db', 'xoxb-1', 'http://127.0.0.1:9/api/', 's', 60, (), "
-        "False, Declared(('news', 'cm'), ('news',), ('send_to_cm',)), (('mastodon', 'Mastodon'), ('feed:x', 'x'))); "
+        "import dataclasses, multiprocessing, sys; from bot import front, front_settings; "
+        "from bot.handover import Handover; "
+        "facts = front_settings.read(['serve']); assert front._up_to_date(facts.database_url); "
+        "facts = dataclasses.replace(facts, sources=(('mastodon', 'Mastodon'), ('feed:x', 'x'))); "
         "front._app(facts, Handover(multiprocessing.get_context('fork'))); print(' '.join(sorted(sys.modules)))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    env = {**without_settings(), "RELAIS_PLATFORM": "slack", "DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-1",
+           "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://127.0.0.1:9/api/"}  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
     assert result.returncode == 0, result.stderr
     held = set(result.stdout.split())
     assert {"slack_bolt", "sqlalchemy", "starlette", "handlers.core.rows", "bot.platforms.slack"} <= held
     ours = sorted(m for m in held if m.split(".")[0] in ("bot", "handlers", "storage"))
-    assert ours == ["bot", "bot.front", "bot.handover", "bot.intake", "bot.limits", "bot.platforms",
-                    "bot.platforms.links", "bot.platforms.slack", "bot.platforms.slack_blocks", "bot.web", "handlers",
-                    "handlers.core", "handlers.core.inbound", "handlers.core.messages", "handlers.core.rows",
-                    "handlers.watch", "handlers.watch.ages", "storage", "storage.engine"]  # fmt: skip
-    assert not {m for m in held if m.startswith(HTTP_PROCESS_HOLDS_NOT)}
+    assert ours == ["bot", "bot.config_values", "bot.front", "bot.front_settings", "bot.handover", "bot.intake",
+                    "bot.limits", "bot.platforms", "bot.platforms.links", "bot.platforms.slack",
+                    "bot.platforms.slack_blocks", "bot.web", "handlers", "handlers.core", "handlers.core.inbound",
+                    "handlers.core.messages", "handlers.core.rows", "handlers.core.setting_error", "handlers.watch",
+                    "handlers.watch.ages", "storage", "storage.engine", "storage.versions"]  # fmt: skip
+    assert not {
+        m for m in held if m in HTTP_PROCESS_HOLDS_NOT or m.startswith(tuple(f"{p}." for p in HTTP_PROCESS_HOLDS_NOT))
+    }
     assert not {m.split(".")[0] for m in held} & set(LOADED_WHEN_USED)
 
 

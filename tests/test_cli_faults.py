@@ -149,3 +149,21 @@ def test_serve_on_a_port_in_use_says_so_in_one_line_and_never_listening(tmp_path
     assert result.returncode in (1, 2) and "Traceback" not in said and "listening" not in said
     assert said.strip().splitlines() == [
         f"relais: port {port} is already in use: stop what listens there, or set PORT (or --port)"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("setting", "said"), [
+    ("RECAP_SCHEDULE=someday", "RECAP_SCHEDULE: expected 'days hour minute'"),
+    ("RELAIS_LANGUAGE=xx", "RELAIS_LANGUAGE\u202f: une de ces valeurs est attendue\u202f: fr, en (reçu 'xx')"),
+])  # fmt: skip
+def test_serve_on_a_database_up_to_date_still_says_a_wrong_setting_in_one_line(tmp_path, setting, said):
+    """There the HTTP process takes requests before the back has read every setting
+    (bot/front.py): the back's mistake stops it too, with the back's line and code only."""
+    env = {**without_settings(), **SLACK, "DATABASE_URL": f"sqlite:///{tmp_path}/relais.db", "RELAIS_LANGUAGE": "en"}
+    migrated = subprocess.run([sys.executable, "-m", "bot", "migrate"], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+    assert migrated.returncode == 0, migrated.stderr
+    name, _eq, value = setting.partition("=")
+    result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0"], cwd=tmp_path,
+                            env={**env, name: value}, capture_output=True, text=True, timeout=60)  # fmt: skip
+    lines = (result.stderr + result.stdout).strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and said in lines[0], lines

@@ -28,3 +28,11 @@ def test_the_heads_relais_expects_are_the_ones_alembic_reads_from_the_migrations
     with engine.connect() as conn:
         found = ScriptDirectory.from_config(alembic_config(conn, FOLDERS)).get_heads()
     assert set(found) == heads(FOLDERS) and len(found) == 1 + len(FOLDERS)  # the shared history and each branch
+
+
+def test_the_http_process_checks_the_same_migrations_as_the_rest_of_relais():
+    """bot/front.py starts taking requests at once on a database up to date: it lists the
+    features' migrations without importing them, and must list the registry's own."""
+    from storage.versions import shipped_folders
+
+    assert shipped_folders() == registry().migrations and shipped_folders()

@@ -23,7 +23,7 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.intake import Declared, Intake
+from bot.intake import Intake
 from bot.platforms.slack_blocks import plain_text, submitted_values
 from handlers.core import rows
 from handlers.core.inbound import Click, Command, DirectMessage, HomeOpened, Inbound, Mention, Shortcut, Submission
@@ -104,9 +104,9 @@ def build_app(keys: Keys, intake: Intake) -> AsyncApp:
         await ack(**answer)
         intake.process(row, request)
 
-    _hear_commands_and_clicks(app, intake.declared, take)
+    _hear_commands_and_clicks(app, take)
     _hear_forms(app, intake, take)
-    _hear_shortcuts(app, intake.declared, take)
+    _hear_shortcuts(app, take)
     _hear_events(app, intake)
     return app
 
@@ -114,17 +114,18 @@ def build_app(keys: Keys, intake: Intake) -> AsyncApp:
 Take = Callable[..., Awaitable[None]]
 
 
-def _hear_commands_and_clicks(app: AsyncApp, declared: Declared, take: Take) -> None:
-    commands = "|".join(re.escape(c) for c in declared.commands)
-    prefixes = "|".join(re.escape(p.partition(".")[0]) for p in declared.buttons)
+def _hear_commands_and_clicks(app: AsyncApp, take: Take) -> None:
+    """Every command and button Slack sends is stored: it sends only the app's own (its
+    manifest's commands, its messages' buttons), and the router answers one no feature
+    declares with the guide. The HTTP process need not load the features to know them."""
 
-    @app.command(re.compile(rf"^/({commands})$"))
+    @app.command(re.compile(r"^/"))
     async def on_command(ack: Any, command: dict[str, Any]) -> None:
         where = _where(command.get("response_url", ""), command.get("trigger_id", ""), command.get("channel_id", ""))
         name, text = command["command"].lstrip("/"), command.get("text", "")
         await take(ack, Command(command["user_id"], where["channel"], where, name=name, text=text))
 
-    @app.action(re.compile(rf"^({prefixes})\."))
+    @app.action(re.compile(r"^[\w-]+\."))  # a feature's button: `prefix.verb`
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
         action = body["actions"][0]
         where = _where(
@@ -153,12 +154,8 @@ def _hear_forms(app: AsyncApp, intake: Intake, take: Take) -> None:
         await take(ack, form)
 
 
-def _hear_shortcuts(app: AsyncApp, declared: Declared, take: Take) -> None:
-    if not declared.shortcuts:
-        return
-    shortcuts = "|".join(re.escape(s) for s in declared.shortcuts)
-
-    @app.shortcut(re.compile(rf"^({shortcuts})$"))
+def _hear_shortcuts(app: AsyncApp, take: Take) -> None:
+    @app.shortcut(re.compile(".*"))
     async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
         """A message shortcut brings the message; a global one only who chose it. The form
         is opened from the trigger first: the message's link is asked for when it is sent."""

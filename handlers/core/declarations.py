@@ -20,6 +20,7 @@ from handlers.core.messages import Button, FormErrors, Md, Message
 from handlers.core.outgoing import Outgoing, Sending, Sent
 from handlers.core.permissions import is_admin
 from handlers.core.ports import Quoted
+from handlers.core.setting_error import SettingError as SettingError
 from handlers.core.work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -127,10 +128,6 @@ class FormSpec:
     validate: Validator
     submit: Submitter
     access: Access = ANYONE
-
-
-class SettingError(ValueError):
-    """A setting's value cannot be used; the message says why, in the team's language."""
 
 
 @dataclass(frozen=True)
