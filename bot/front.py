@@ -169,20 +169,10 @@ def back(settings: Settings, port: int, handoff: Handoff) -> None:
     core.engine.dispose()  # no database connection crosses the fork
     handoff.facts.send(facts)
     handoff.facts.close()
-    forking = multiprocessing.get_context("fork")
-    others = [
-        forking.Process(target=worker.main, args=(settings, handoff.handover, os.getpid(), False),
-                        name=f"relais-worker-{n}", daemon=True)
-        for n in range(1, worker.workers())
-    ]  # fmt: skip
-    for process in others:
-        process.start()
+    others = worker.start(settings, handoff.handover, os.getpid(), first=False)  # ended when the back ends
     threading.Thread(target=doctor.log_checks, args=(settings,), daemon=True).start()
     worker.main(settings, handoff.handover, handoff.front, True)
-    for process in others:
-        process.terminate()
-    for process in others:
-        process.join(timeout=4)
+    worker.stop(others)
 
 
 def _serve(facts: Facts, sock: socket.socket | None, handover: Handover, back: Any, said: Connection | None) -> int:
@@ -204,6 +194,7 @@ def _serve(facts: Facts, sock: socket.socket | None, handover: Handover, back: A
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     signal.signal(signal.SIGINT, lambda _signum, _frame: None)  # Ctrl-C: the same clean stop
     server.run(sockets=[sock] if sock is not None else None)
+    outcome.stopping = True  # the back ends now because we stop: no mistake of its own
     back.terminate()
     back.join(timeout=8)
     from handlers.core import rows
@@ -218,6 +209,7 @@ def _serve(facts: Facts, sock: socket.socket | None, handover: Handover, back: A
 
 @dataclass
 class Outcome:
+    stopping: bool = False
     failed: bool = False
 
 
@@ -227,9 +219,10 @@ def _await_back(said: Connection, back: Any, server: Any, health: Health, outcom
     try:
         facts: Facts = said.recv()
     except EOFError:
-        back.join()
-        outcome.failed = True
-        server.should_exit = True
+        if not outcome.stopping:
+            back.join()
+            outcome.failed = True
+            server.should_exit = True
         return
     health.sources = facts.sources
     _log_to(facts)

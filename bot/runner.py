@@ -155,11 +155,7 @@ def serve(settings: Settings, port: int) -> None:
     handover = Handover(forking)
     core, app = http_app(settings, hand_on=handover.put, clock=wall_clock)
     core.engine.dispose()  # no database connection crosses the fork
-    workers = []
-    for n in range(worker.workers()):
-        args = (settings, handover, os.getpid(), n == 0)
-        workers.append(forking.Process(target=worker.main, args=args, name=f"relais-worker-{n}", daemon=True))
-        workers[-1].start()
+    workers = worker.start(settings, handover, os.getpid(), first=True)
     from bot import doctor
 
     doctor.log_checks(settings)
@@ -170,10 +166,7 @@ def serve(settings: Settings, port: int) -> None:
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     signal.signal(signal.SIGINT, lambda _signum, _frame: None)  # Ctrl-C: the same clean stop
     uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning", timeout_graceful_shutdown=4)
-    for process in workers:
-        process.terminate()
-    for process in workers:
-        process.join(timeout=4)
+    worker.stop(workers)
     inbox.release(core.deps)
     log.info("Relais stopped")
 

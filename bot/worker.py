@@ -6,18 +6,20 @@ hand and stops its ticker; what it never took stays in the inbox for the next st
 
 Acks come first: the workers run at the lowest priority and wait for a pause in the
 requests (bot/handover.py). The urgent lane (what may open a form, the forms to
-check) is read by a thread of its own, started before the process lowers its
-priority: on Linux a thread keeps the priority it was created with, so a form opens
-within the second even while a burst is acknowledged."""
+check) is read by a process of its own at the usual priority (`lane`): a thread of a
+worker kept its priority but not the GIL, which a worker's thread at the lowest
+priority held while the acks took the CPU, so forms opened seconds late in a burst."""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import queue
 import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
@@ -46,8 +48,15 @@ def urgent(core: Core, handover: Handover, item: Item | Ask) -> None:
     handover.verdicts.put((item.number, errors))
 
 
-def _urgent_lane(core: Core, handover: Handover, parent: int, stopping: threading.Event) -> threading.Thread:
-    """The thread that takes the urgent lane as soon as something comes, beside the pool."""
+def lane(settings: Settings, handover: Handover, parent: int) -> None:
+    """The urgent lane's process: a form Slack lets open for about 3 s, a form's check the
+    HTTP process waits for. Two threads, at the usual priority; it ends as the workers do."""
+    from bot.bootstrap import platform_core, wall_clock
+
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    core = platform_core(settings, clock=wall_clock, migrations=False)
 
     def run() -> None:
         while os.getppid() == parent and not stopping.is_set():
@@ -57,9 +66,33 @@ def _urgent_lane(core: Core, handover: Handover, parent: int, stopping: threadin
                 continue
             urgent(core, handover, item)
 
-    lane = threading.Thread(target=run, name="relais-worker-urgent", daemon=True)
-    lane.start()
-    return lane
+    threads = [threading.Thread(target=run, name=f"relais-urgent-{n}") for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def start(settings: Settings, handover: Handover, parent: int, *, first: bool) -> list[BaseProcess]:
+    """Fork the urgent lane and the workers (with `first`, the first of them too: it runs
+    the ticker), all ended when `parent` ends."""
+    forking = multiprocessing.get_context("fork")
+    processes: list[BaseProcess] = [
+        forking.Process(target=lane, args=(settings, handover, parent), name="relais-urgent", daemon=True)
+    ]
+    for n in range(0 if first else 1, workers()):
+        processes.append(forking.Process(target=main, args=(settings, handover, parent, n == 0),
+                                         name=f"relais-worker-{n}", daemon=True))  # fmt: skip
+    for process in processes:
+        process.start()
+    return processes
+
+
+def stop(processes: list[BaseProcess]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=4)
 
 
 def workers() -> int:
@@ -74,7 +107,6 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the HTTP process stops us
     core = platform_core(settings, clock=wall_clock, migrations=False)  # its own connections and clients
-    lane = _urgent_lane(core, handover, parent, stopping)
     os.nice(19)  # acks first: when requests and work compete for the CPU, requests win (the lane excepted)
     ticker = Ticker(core).start() if ticking else None
     free = threading.Semaphore(THREADS)  # take a request only with a thread free for it: the workers share fairly
@@ -96,6 +128,5 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
                 continue
             handover.wait_for_a_pause(handed_at)
             pool.submit(process, item)
-    lane.join(timeout=5)
     if ticker:
         ticker.stop()

@@ -108,7 +108,7 @@ def test_a_silent_connection_is_taken_as_dead_and_replaced(fake_mattermost, clea
     """No event and no ping for `idle` seconds: a new connection (90 s in `relais serve`)."""
     import asyncio
 
-    from bot.intake import Declared, Intake
+    from bot.intake import Intake
     from bot.platforms.mattermost_api import MattermostAPI
     from bot.platforms.mattermost_events import Events
     from handlers.core import inbox
@@ -129,7 +129,7 @@ def test_a_silent_connection_is_taken_as_dead_and_replaced(fake_mattermost, clea
     async def unchecked(_form: object) -> dict[str, str]:
         return {}
 
-    intake = Intake(lambda requests: inbox.receive_many(deps, requests), lambda _item: None, unchecked, Declared())
+    intake = Intake(lambda requests: inbox.receive_many(deps, requests), lambda _item: None, unchecked)
     events = Events(MattermostAPI(fake_mattermost.url, "mm-bot-token-secret"), "mm-bot-token-secret", intake, idle=0.3)  # fmt: skip
 
     async def listen_until_replaced() -> None:

@@ -39,3 +39,21 @@ def test_the_news_form_opens_refuses_in_place_then_lands_in_the_queue(tmp_path, 
             )  # fmt: skip
         finally:
             server.stop()
+
+
+def test_a_restart_on_a_database_up_to_date_answers_an_unknown_command_with_the_guide(
+    tmp_path, database_url, fake_slack
+):
+    """The HTTP process takes requests before the back has loaded the features, so it hears
+    every command Slack sends (only the app's own): the router answers one it does not know."""
+    with own_database(database_url, tmp_path) as url:
+        Serve(url, fake_slack.api_url, tmp_path / "first.log").stop()  # creates and migrates the database
+        server = Serve(url, fake_slack.api_url, tmp_path / "again.log")
+        try:
+            client = SlackClient(base=server.base, fake=fake_slack, core=None)  # type: ignore[arg-type]
+            assert client.command(LEADER, "/frobnicate", "now").status_code == 200
+            calls = fake_slack.wait_until(lambda calls: any(c.path.startswith("/response/") for c in calls))
+            said = json.dumps([c.body for c in calls if c.path.startswith("/response/")], ensure_ascii=False)
+            assert "I do not know “/frobnicate now”. Here is what I can do:" in said and "/news" in said
+        finally:
+            server.stop()
