@@ -17,8 +17,6 @@ worker (bot/handover.py's urgent lane) within the seconds the platform waits."""
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import logging
 import multiprocessing
 import os
@@ -33,15 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot import front_settings
 from bot.front_settings import Facts
-from bot.handover import Ask, Handover
-from handlers.core.inbound import Submission
+from bot.handover import Handover
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.web import Health
 
 log = logging.getLogger("relais")
-VERDICT_WAIT = 2.0  # seconds a form's check may take: Slack closes the form's submission after 3
 
 
 @dataclass
@@ -83,6 +79,7 @@ def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the back too: it says so and ends
     signal.signal(signal.SIGTERM, lambda _signum, _frame: back.terminate())
     _load()  # while the back starts, on the other core
+    quick = front_settings.with_database(quick) if quick is not None else None
     if quick is not None and held is not None and _up_to_date(quick.database_url):
         return _serve(quick, held, handover, back, said)
     try:
@@ -243,6 +240,7 @@ def _app(facts: Facts, handover: Handover) -> tuple[Any, Any, Health]:
     """The Starlette app: Slack's endpoint and /healthz, on the inbox's few statements."""
     from bot.intake import Intake
     from bot.platforms.slack import build_app
+    from bot.verdicts import Verdicts
     from bot.web import Health, create_app
     from handlers.core import rows
     from handlers.core.inbound import Inbound
@@ -257,41 +255,3 @@ def _app(facts: Facts, handover: Handover) -> tuple[Any, Any, Health]:
     intake = Intake(store, handover.put, Verdicts(handover).ask)
     health = Health(engine, _now, "slack", facts.tick_seconds, facts.sources)
     return engine, create_app(health, slack=(facts, build_app(facts, intake))), health
-
-
-class Verdicts:
-    """A form's check, asked of a worker: its errors come back on the verdicts queue."""
-
-    def __init__(self, handover: Handover) -> None:
-        self.handover = handover
-        self.numbers = itertools.count(1)
-        self.waiting: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[dict[str, str]]]] = {}
-        threading.Thread(target=self._read, name="relais-verdicts", daemon=True).start()
-
-    async def ask(self, form: Submission) -> dict[str, str]:
-        """The form's errors; none if no worker answered in time (its own check then runs
-        from the inbox, and says what is wrong by message)."""
-        number, loop = next(self.numbers), asyncio.get_running_loop()
-        future: asyncio.Future[dict[str, str]] = loop.create_future()
-        self.waiting[number] = (loop, future)
-        self.handover.urgent.put(Ask(number, form))
-        try:
-            return await asyncio.wait_for(future, VERDICT_WAIT)
-        except TimeoutError:
-            log.warning("no worker checked form %s in time; it is stored and checked from the inbox", form.form_id)
-            return {}
-        finally:
-            self.waiting.pop(number, None)
-
-    def _read(self) -> None:
-        while True:
-            number, errors = self.handover.verdicts.get()
-            waiting = self.waiting.get(number)
-            if waiting is not None:
-                loop, future = waiting
-                loop.call_soon_threadsafe(_settle, future, errors)
-
-
-def _settle(future: asyncio.Future[dict[str, str]], errors: dict[str, str]) -> None:
-    if not future.done():
-        future.set_result(errors)

@@ -7,10 +7,7 @@ back's, which says what is wrong in one line."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-
-from bot.config_values import database_url
-from handlers.core.setting_error import SettingError
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,9 @@ def environment() -> dict[str, str]:
 
 def read(argv: list[str]) -> Facts | None:
     """The facts of `relais serve [--port N]` on Slack over HTTP, or None when a value is
-    missing or odd, or the command line says more (the back reads and says it all)."""
+    missing or odd, or the command line says more (the back reads and says it all). The
+    database's address is as written: `with_database` reads it, once the back is forked
+    (it loads SQLAlchemy, which the back need not wait for)."""
     env = environment()
 
     def get(name: str, default: str = "") -> str:
@@ -47,14 +46,22 @@ def read(argv: list[str]) -> Facts | None:
 
     port, tick = _port(argv, get("PORT", "3000")), get("RELAIS_TICK_SECONDS", "10")
     token, secret, log_format = get("SLACK_BOT_TOKEN"), get("SLACK_SIGNING_SECRET"), get("LOG_FORMAT", "text").lower()
-    try:
-        url = database_url(get("DATABASE_URL", "sqlite:///relais.db"), str)
-    except SettingError:
-        return None
+    url = get("DATABASE_URL", "sqlite:///relais.db")
     if port is None or not tick.isdigit() or not (token and secret) or log_format not in ("text", "json"):
         return None
     api = get("SLACK_API_URL", "https://slack.com/api/")
     return Facts(port, url, token, api, secret, max(1, int(tick)), (token, secret), log_format == "json")
+
+
+def with_database(facts: Facts) -> Facts | None:
+    """`facts` with the database's address read as bot/config.py reads it; None if wrong."""
+    from bot.config_values import database_url
+    from handlers.core.setting_error import SettingError
+
+    try:
+        return replace(facts, database_url=database_url(facts.database_url, str))
+    except SettingError:
+        return None
 
 
 def _port(argv: list[str], setting: str) -> int | None:

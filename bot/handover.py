@@ -12,10 +12,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from multiprocessing.context import ForkContext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.intake import Item
 from handlers.core.inbound import Click, Command, Inbound, Shortcut, Submission
+
+if TYPE_CHECKING:
+    from bot.intake import Item  # which loads asyncio: the front forks its back before that
 
 QUIET = 0.05  # seconds without a new request
 MAX_WAIT = 5.0  # seconds a request may wait for that pause: acks first, even under a long burst

@@ -413,7 +413,8 @@ def test_the_http_process_of_relais_serve_holds_no_orm_model_sender_schedule_or_
     code = (
         "import dataclasses, multiprocessing, sys; from bot import front, front_settings; "
         "from bot.handover import Handover; "
-        "facts = front_settings.read(['serve']); assert front._up_to_date(facts.database_url); "
+        "facts = front_settings.with_database(front_settings.read(['serve'])); "
+        "assert front._up_to_date(facts.database_url); "
         "facts = dataclasses.replace(facts, sources=(('mastodon', 'Mastodon'), ('feed:x', 'x'))); "
         "front._app(facts, Handover(multiprocessing.get_context('fork'))); print(' '.join(sorted(sys.modules)))"
     )
@@ -427,7 +428,7 @@ def test_the_http_process_of_relais_serve_holds_no_orm_model_sender_schedule_or_
     ours = sorted(m for m in held if m.split(".")[0] in ("bot", "handlers", "storage"))
     assert ours == ["bot", "bot.config_values", "bot.front", "bot.front_settings", "bot.handover", "bot.intake",
                     "bot.limits", "bot.platforms", "bot.platforms.links", "bot.platforms.slack",
-                    "bot.platforms.slack_blocks", "bot.web", "handlers", "handlers.core", "handlers.core.inbound",
+                    "bot.platforms.slack_blocks", "bot.verdicts", "bot.web", "handlers", "handlers.core", "handlers.core.inbound",
                     "handlers.core.messages", "handlers.core.rows", "handlers.core.setting_error", "handlers.watch",
                     "handlers.watch.ages", "storage", "storage.engine", "storage.versions"]  # fmt: skip
     assert not {

@@ -65,15 +65,18 @@ class Serve:
             cwd=ROOT, env={**clean, **settings}, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 30
-        while True:
-            assert self.process.poll() is None, f"relais serve exited; see {log}"
-            try:
-                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "relais serve did not start"
+        while not self._healthy():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()  # never left running behind a failed test
+                said = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+                raise AssertionError(f"relais serve did not start (exit {self.process.returncode}); it said:\n{said}")
             time.sleep(0.1)
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(self.base + "/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
