@@ -77,17 +77,18 @@ def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
     back.start()
     facts_pipe.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the back too: it says so and ends
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: back.terminate())
+    outcome = Outcome()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: outcome.stop(back))
     _load()  # while the back starts, on the other core
     quick = front_settings.with_database(quick) if quick is not None else None
     if quick is not None and held is not None and _up_to_date(quick.database_url):
-        return _serve(quick, held, handover, back, said)
+        return _serve(quick, held, handover, back, said, outcome)
     try:
         facts: Facts = said.recv()
-    except EOFError:  # the back ended: a mistake it said, or a run that was not ours to serve
+    except EOFError:  # the back ended: a mistake it said, a run that was not ours to serve, or a stop
         back.join()
-        return back.exitcode or 0
-    return _serve(facts, held or _bind(facts.port), handover, back, None)
+        return 0 if outcome.stopping else back.exitcode or 0
+    return _serve(facts, held or _bind(facts.port), handover, back, None, outcome)
 
 
 def _bind(port: int) -> socket.socket | None:
@@ -172,7 +173,9 @@ def back(settings: Settings, port: int, handoff: Handoff) -> None:
     worker.stop(others)
 
 
-def _serve(facts: Facts, sock: socket.socket | None, handover: Handover, back: Any, said: Connection | None) -> int:
+def _serve(
+    facts: Facts, sock: socket.socket | None, handover: Handover, back: Any, said: Connection | None, outcome: Outcome
+) -> int:
     """Serve until SIGTERM or Ctrl-C; with `said`, the back's facts are still to come."""
     import uvicorn
 
@@ -180,7 +183,6 @@ def _serve(facts: Facts, sock: socket.socket | None, handover: Handover, back: A
     engine, app, health = _app(facts, handover)
     server = uvicorn.Server(uvicorn.Config(app, host="0.0.0.0", port=facts.port, log_level="warning",
                                            timeout_graceful_shutdown=4))  # fmt: skip
-    outcome = Outcome()
     if said is None:
         log.info("Relais listening on port %s (slack)", facts.port)
     else:
@@ -191,8 +193,7 @@ def _serve(facts: Facts, sock: socket.socket | None, handover: Handover, back: A
     signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     signal.signal(signal.SIGINT, lambda _signum, _frame: None)  # Ctrl-C: the same clean stop
     server.run(sockets=[sock] if sock is not None else None)
-    outcome.stopping = True  # the back ends now because we stop: no mistake of its own
-    back.terminate()
+    outcome.stop(back)
     back.join(timeout=8)
     from handlers.core import rows
 
@@ -206,8 +207,14 @@ def _serve(facts: Facts, sock: socket.socket | None, handover: Handover, back: A
 
 @dataclass
 class Outcome:
+    """How the front ends: stopped (SIGTERM, Ctrl-C), or after the back's own mistake."""
+
     stopping: bool = False
     failed: bool = False
+
+    def stop(self, back: Any) -> None:
+        self.stopping = True  # the back ends because we end it: no mistake of its own
+        back.terminate()
 
 
 def _await_back(said: Connection, back: Any, server: Any, health: Health, outcome: Outcome) -> None:
@@ -215,11 +222,10 @@ def _await_back(said: Connection, back: Any, server: Any, health: Health, outcom
     /healthz's, or, if it ends first (a mistake it said), the front stops too."""
     try:
         facts: Facts = said.recv()
-    except EOFError:
-        if not outcome.stopping:
-            back.join()
-            outcome.failed = True
-            server.should_exit = True
+    except EOFError:  # a mistake it said, or a stop that came before it was ready
+        back.join()
+        outcome.failed = not outcome.stopping
+        server.should_exit = True
         return
     health.sources = facts.sources
     _log_to(facts)
