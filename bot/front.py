@@ -1,7 +1,7 @@
 """`relais serve` on Slack: the HTTP process only proves where a request comes from,
 stores it in the inbox and acknowledges it. It loads Bolt, Starlette, uvicorn and
-SQLAlchemy Core, and nothing of the features but their names: no ORM model, no
-sender, no schedule, no network library (tests/test_cli.py lists what it holds).
+SQLAlchemy Core, and nothing of the features: no ORM model, no sender, no schedule,
+no network library (tests/test_cli.py lists what it holds).
 
 It takes its port, then forks the rest at once, before importing anything heavy: the
 *back* process reads and checks every setting, applies the migrations and tells the
@@ -57,10 +57,8 @@ def wanted(argv: list[str]) -> bool:
     """`relais serve` on Slack over HTTP, read cheaply (the back checks every setting)."""
     if argv[:1] != ["serve"] or {"-h", "--help"} & set(argv):
         return False
-    from dotenv import dotenv_values
-
-    env = {**dotenv_values(os.path.join(os.getcwd(), ".env")), **os.environ}
-    return (env.get("RELAIS_PLATFORM") or "").strip().lower() == "slack" and not (env.get("SLACK_APP_TOKEN") or "")
+    env = front_settings.environment()
+    return env.get("RELAIS_PLATFORM", "").strip().lower() == "slack" and not env.get("SLACK_APP_TOKEN", "").strip()
 
 
 def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:

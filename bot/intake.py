@@ -3,7 +3,7 @@
 burst), then handed on to be processed — in a worker thread of this process, or,
 under `relais serve`, to the worker processes (bot/worker.py), so that processing
 never slows the acks down. What an adapter needs before its ack is all here, and
-nothing of the features but their names: the HTTP process of `relais serve` loads
+nothing of the features: the HTTP process of `relais serve` loads
 no ORM model, sender or schedule (bot/front.py)."""
 
 from __future__ import annotations
