@@ -285,3 +285,16 @@ def test_the_workbooks_sheet_is_named_in_the_teams_language(deps, tmp_path, lang
     logged(deps)
     export_rows(SqlUnitOfWork(deps), tmp_path / "journal.xlsx")
     assert load_workbook(tmp_path / "journal.xlsx").sheetnames == [title]
+
+
+def test_a_file_longer_than_a_batch_in_no_order_of_date_is_loaded_once_and_again_adds_nothing(deps, tmp_path):
+    """Batches of 1,000 whose dates spread over the year (each stored row is read once per
+    import, bench/README.md): a row repeated two batches later is said once, not added."""
+    path = tmp_path / "journal.csv"
+    start = deps.today() - timedelta(days=320)
+    rows = [f"{start + timedelta(days=n * 7919 % 300):%d/%m/%Y} {n % 24:02d}:00;facebook;;Auteur {n};Honteux {n}"
+            for n in range(2500)]  # fmt: skip
+    path.write_text("\n".join(["date;réseau;lien;auteur;extrait", *rows, rows[3]]) + "\n", encoding="cp1252")
+    assert import_rows(SqlUnitOfWork(deps), "import", path) == (2500, [], 1)
+    assert import_rows(SqlUnitOfWork(deps), "import", path) == (0, [], 2501)
+    assert len(stored(deps)) == 2500
