@@ -107,7 +107,7 @@ def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> 
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the HTTP process stops us
     core = platform_core(settings, clock=wall_clock, migrations=False)  # its own connections and clients
-    os.nice(19)  # acks first: when requests and work compete for the CPU, requests win (the lane excepted)
+    os.nice(19)  # acks first: when requests and work compete for the CPU, requests win (forms: `lane`)
     ticker = Ticker(core).start() if ticking else None
     free = threading.Semaphore(THREADS)  # take a request only with a thread free for it: the workers share fairly
 
