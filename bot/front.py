@@ -90,11 +90,14 @@ def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
 
 
 def _bind(port: int) -> socket.socket | None:
-    """The port, bound as uvicorn binds it (all addresses, address reuse on); None if taken."""
+    """The port, bound as uvicorn binds it (all addresses, address reuse on) and listening
+    at once: two sockets may both bind a port with address reuse until one listens, so a
+    second `relais serve` started at the same moment learns here that it is taken (None)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(("0.0.0.0", port))
+        sock.listen(2048)  # uvicorn's backlog; requests wait there until it serves
     except OSError:
         sock.close()
         return None
@@ -167,7 +170,7 @@ def back(settings: Settings, port: int, handoff: Handoff) -> None:
     handoff.facts.close()
     others = worker.start(settings, handoff.handover, os.getpid(), first=False)  # ended when the back ends
     threading.Thread(target=doctor.log_checks, args=(settings,), daemon=True).start()
-    worker.main(settings, handoff.handover, handoff.front, True)
+    worker.main(settings, handoff.handover, handoff.front, True, others)
     worker.stop(others)
 
 

@@ -18,6 +18,7 @@ import os
 import queue
 import signal
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
@@ -99,12 +100,21 @@ def workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def main(settings: Settings, handover: Handover, parent: int, ticking: bool) -> None:
-    """`parent`: the process whose end ends this one."""
+def main(
+    settings: Settings, handover: Handover, parent: int, ticking: bool, others: Sequence[BaseProcess] = ()
+) -> None:
+    """`parent`: the process whose end ends this one. `others`: the processes it started,
+    told to stop as it is (all finish the rows in hand at once, within the stop's seconds)."""
     from bot.bootstrap import platform_core, wall_clock
 
     stopping = threading.Event()  # SIGTERM: take no new row, finish those in hand, stop the ticker, exit
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
+
+    def on_sigterm(_signum: int, _frame: object) -> None:
+        stopping.set()
+        for process in others:
+            process.terminate()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the HTTP process stops us
     core = platform_core(settings, clock=wall_clock, migrations=False)  # its own connections and clients
     os.nice(19)  # acks first: when requests and work compete for the CPU, requests win (forms: `lane`)

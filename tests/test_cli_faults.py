@@ -5,6 +5,7 @@ without a row in ARGS fails here until someone says how to run it."""
 from __future__ import annotations
 
 import argparse
+import socket
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -163,7 +164,10 @@ def test_serve_on_a_database_up_to_date_still_says_a_wrong_setting_in_one_line(t
                               text=True, timeout=60)  # fmt: skip
     assert migrated.returncode == 0, migrated.stderr
     name, _eq, value = setting.partition("=")
-    result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0"], cwd=tmp_path,
+    with socket.socket() as probe:  # a port of its own: PORT's 3000 may be another run's
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", port], cwd=tmp_path,
                             env={**env, name: value}, capture_output=True, text=True, timeout=60)  # fmt: skip
     lines = (result.stderr + result.stdout).strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1 and said in lines[0], lines
