@@ -196,14 +196,25 @@ def _serve(
     server.run(sockets=[sock] if sock is not None else None)
     outcome.stop(back)
     back.join(timeout=8)
-    from handlers.core import rows
-
-    with engine.begin() as conn:
-        rows.release(conn)
+    _release(engine)
     if outcome.failed:  # the back said its mistake: nothing more to say
         return back.exitcode or 2
     log.info("Relais stopped")
     return 0
+
+
+def _release(engine: Any) -> None:
+    """The rows nobody took, freed for the next start; a worker still finishing one is not
+    waited for long (the stop stays within its seconds): its lease frees it later."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from handlers.core import rows
+
+    try:
+        with engine.begin() as conn:
+            rows.release_at_stop(conn)
+    except SQLAlchemyError as exc:
+        log.warning("rows still held by a worker are freed when their lease ends (%s)", type(exc).__name__)
 
 
 @dataclass

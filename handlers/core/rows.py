@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Executable, Integer, String, Text, and_, column, func, select, table, update
+from sqlalchemy import JSON, Executable, Integer, String, Text, and_, column, func, select, table, text, update
 
 from handlers.core.inbound import Inbound
 from storage.engine import UTCDateTime
@@ -84,6 +84,14 @@ def release(db: Db) -> int:
     """The rows received and not processed, free to be taken up at once by the next start."""
     result: Any = db.execute(update(INBOX).where(INBOX.c.processed_at.is_(None)).values(claimed_until=None))
     return int(result.rowcount or 0)
+
+
+def release_at_stop(db: Db) -> int:
+    """`release` as a stop ends, waiting at most two seconds for a row a worker still holds
+    (its lock): a row it cannot free is taken up again when its lease ends (`LEASE`)."""
+    wait = "SET LOCAL lock_timeout = '2s'" if _dialect(db) == "postgresql" else "PRAGMA busy_timeout = 2000"
+    db.execute(text(wait))
+    return release(db)
 
 
 def outbox_health(db: Db, now: datetime) -> dict[str, int]:
