@@ -12,7 +12,9 @@ is said by the back in one line, and `relais serve` exits with its code.
 On a database already up to date, the front does not wait for the back: it reads its
 few settings itself (bot/front_settings.py) and takes requests at once; they wait in
 the inbox and the handover's queue until the workers run. Should the back then find a
-mistake, the front stops and the rows stay for the next start. Forms are checked by a
+mistake, the front stops and the rows stay for the next start. On a database behind
+(new, or a new version of Relais), it waits only for the migrations, which the back
+applies before it loads the rest (`migrate_first`). Forms are checked by a
 worker (bot/handover.py's urgent lane) within the seconds the platform waits."""
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class Handoff:
 
 
 HANDOFF: Handoff | None = None
+MIGRATED = "migrated"  # the back's first word when it applied the migrations before loading Relais
 
 
 def wanted(argv: list[str]) -> bool:
@@ -70,7 +73,7 @@ def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
     forking = multiprocessing.get_context("fork")
     handover = Handover(forking)
     said, facts_pipe = forking.Pipe(duplex=False)
-    back = forking.Process(target=_back, args=(argv, whole, handover, facts_pipe, os.getpid(), held),
+    back = forking.Process(target=_back, args=(argv, whole, handover, facts_pipe, os.getpid(), held, quick),
                            name="relais-back")  # fmt: skip
     back.start()
     facts_pipe.close()
@@ -82,7 +85,11 @@ def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
     if quick is not None and held is not None and _up_to_date(quick.database_url):
         return _serve(quick, held, handover, back, said, outcome)
     try:
-        facts: Facts = said.recv()
+        facts: Facts | str = said.recv()
+        if facts == MIGRATED and quick is not None and held is not None:
+            return _serve(quick, held, handover, back, said, outcome)
+        while not isinstance(facts, Facts):
+            facts = said.recv()
     except EOFError:  # the back ended: a mistake it said, a run that was not ours to serve, or a stop
         back.join()
         return 0 if outcome.stopping else back.exitcode or 0
@@ -141,15 +148,54 @@ def _back(
     facts: Connection,
     front: int,
     held: socket.socket | None,
+    quick: Facts | None,
 ) -> None:
-    """The whole of `relais`, which, at `serve`, runs `back` below."""
+    """The whole of `relais`, which, at `serve`, runs `back` below; first, when the front
+    may serve on its own facts, the migrations its database lacks (`migrate_first`)."""
     import sys
 
     global HANDOFF
     if held is not None:
         held.close()  # the front's: kept open here, the port would outlive the front
+        try:
+            migrate_first(quick, facts)
+        except KeyboardInterrupt:  # Ctrl-C then: said as the back's start says it (bot/cli.py)
+            _say_stopped()
+            sys.exit(1)
     HANDOFF = Handoff(facts, handover, front, held is not None)
     sys.exit(whole(argv))
+
+
+def _say_stopped() -> None:
+    import sys
+
+    from bot.core_settings import LANGUAGE
+    from handlers.core.i18n import LANGUAGES, translator
+
+    language = front_settings.environment().get(LANGUAGE.name, LANGUAGE.default).strip().lower()
+    print(translator(language if language in LANGUAGES else "fr")("relais: stopped"), file=sys.stderr)
+
+
+def migrate_first(quick: Facts | None, said: Connection) -> None:
+    """A new database, or one a new version of Relais adds tables to: the migrations run
+    before the back loads the rest of Relais, and the front serves once they are applied
+    (MIGRATED) instead of once all is loaded. Any trouble is left to the back's own start,
+    which migrates again and says what is wrong in one line."""
+    quick = front_settings.with_database(quick) if quick is not None else None
+    if quick is None:
+        return
+    try:
+        from storage.engine import make_engine
+        from storage.versions import migrate, shipped_folders
+
+        engine = make_engine(quick.database_url)
+        try:
+            migrate(engine, shipped_folders())
+        finally:
+            engine.dispose()  # no connection of this process's start crosses the workers' fork
+    except Exception:  # said by the back's own start, which tries again
+        return
+    said.send(MIGRATED)
 
 
 def back(settings: Settings, port: int, handoff: Handoff) -> None:
@@ -233,7 +279,9 @@ def _await_back(said: Connection, back: Any, server: Any, health: Health, outcom
     """The front took requests before the back checked everything: its facts complete
     /healthz's, or, if it ends first (a mistake it said), the front stops too."""
     try:
-        facts: Facts = said.recv()
+        facts: Facts | str = said.recv()
+        while not isinstance(facts, Facts):  # MIGRATED, which the front did not wait for
+            facts = said.recv()
     except EOFError:  # a mistake it said, or a stop that came before it was ready
         back.join()
         outcome.failed = not outcome.stopping

@@ -12,7 +12,9 @@ from typing import Any, cast
 from sqlalchemy import Table
 from sqlalchemy.orm import DeclarativeBase
 
-from storage.engine import UTCDateTime as UTCDateTime  # the tables and migrations import it from here
+from storage.engine import (
+    UTCDateTime as UTCDateTime,  # the tables import it from here (the migrations from storage.engine: no ORM to load)
+)
 
 
 def utcnow() -> datetime:

@@ -4,16 +4,27 @@
 from typing import Any
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import MetaData, create_engine
 
-import handlers.features  # noqa: F401  (each feature's tables.py joins the one metadata)
-from storage.models import Base, UTCDateTime
+from storage.engine import UTCDateTime
+
+
+def models() -> MetaData | None:
+    """Every feature's tables, which `check` and `revision --autogenerate` compare with the
+    migrations. An upgrade at start (bot passes `upgrading`) runs the files alone: loading
+    every feature first would delay the first request on a new database (bot/front.py)."""
+    if config.attributes.get("upgrading"):
+        return None
+    import handlers.features  # noqa: F401  (each feature's tables.py joins the one metadata)
+    from storage.models import Base
+
+    return Base.metadata
 
 
 def render_item(kind: str, item: Any, autogen: Any) -> str | bool:
     """Our own column type written as the migration can import it."""
     if kind == "type" and isinstance(item, UTCDateTime):
-        autogen.imports.add("from storage.models import UTCDateTime")
+        autogen.imports.add("from storage.engine import UTCDateTime")
         return "UTCDateTime()"
     return False
 
@@ -27,7 +38,7 @@ if connection is None:  # `alembic` run by hand: take the URL from the environme
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=models(),
     render_as_batch=connection.dialect.name == "sqlite",
     render_item=render_item,
 )

@@ -8,7 +8,7 @@ Create Date: 2026-12-07 05:48:41.526157
 import sqlalchemy as sa
 from alembic import op
 
-from storage.models import UTCDateTime
+from storage.engine import UTCDateTime
 
 revision = "watch_0001"
 down_revision = None

@@ -8,7 +8,7 @@ Create Date: 2026-12-07 07:28:04.492724
 import sqlalchemy as sa
 from alembic import op
 
-from storage.models import UTCDateTime
+from storage.engine import UTCDateTime
 
 revision = "watch_0002"
 down_revision = "watch_0001"

@@ -8,7 +8,7 @@ Create Date: 2026-12-07 10:41:02.732071
 import sqlalchemy as sa
 from alembic import op
 
-from storage.models import UTCDateTime
+from storage.engine import UTCDateTime
 
 revision = "watch_0004"
 down_revision = "watch_0003"

@@ -8,7 +8,7 @@ Create Date: 2026-12-07 12:38:55.184119
 import sqlalchemy as sa
 from alembic import op
 
-from storage.models import UTCDateTime
+from storage.engine import UTCDateTime
 
 revision = "watch_0005"
 down_revision = "watch_0004"
