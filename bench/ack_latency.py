@@ -40,6 +40,7 @@ from urllib.parse import urlencode
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+RELAIS = str(Path(sys.executable).with_name("relais"))  # the script systemd and the image run
 sys.path.insert(0, str(ROOT))
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
@@ -346,7 +347,7 @@ def main() -> None:
             }
             if "DATABASE_URL" in os.environ and round_:
                 print("(PostgreSQL: the same database again; its tables keep the earlier rounds' rows)")
-            cmd = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
+            cmd = [RELAIS, "serve", "--port", str(port)]
             rounds["relais"].append(run("relais", cmd, relais_env, port, args))
             rounds["relais"][-1]["restart"] = ready_again(relais_env)
     judge(rounds)
@@ -356,7 +357,7 @@ def ready_again(env: dict[str, str]) -> float:
     """Ready once more on the database the round left (migrated): a restart, the usual start."""
     port = free_port()
     env = {**env, "SLACK_API_URL": "http://127.0.0.1:9/api/"}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)], env=env, cwd=ROOT,
+    proc = subprocess.Popen([RELAIS, "serve", "--port", str(port)], env=env, cwd=ROOT,
                             stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         ready = wait_healthy(port, proc)

@@ -10,9 +10,15 @@ from typing import Any
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    from bot import front
+    try:
+        from bot import front
 
-    return front.serve(argv, _whole) if front.wanted(argv) else _whole(argv)
+        return front.serve(argv, _whole) if front.wanted(argv) else _whole(argv)
+    except KeyboardInterrupt:  # Ctrl-C while Relais loads, before bot/cli.py can say it
+        from bot.front_settings import say_stopped
+
+        say_stopped()
+        return 1
 
 
 def _whole(argv: list[str]) -> int:
@@ -22,7 +28,11 @@ def _whole(argv: list[str]) -> int:
 
 
 def __getattr__(name: str) -> Any:
-    """`_parser`, `_run`… are bot/cli.py's, as they were before it left this file."""
+    """`_parser`, `_run`… are bot/cli.py's, as they were before it left this file. Not the
+    import system's own questions (`__path__`, asked by the `relais` script's `from bot.__main__
+    import main`): answered from bot/cli.py, they loaded all of Relais into the lean front."""
+    if name.startswith("__"):
+        raise AttributeError(name)
     from bot import cli
 
     return getattr(cli, name)

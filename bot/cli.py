@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         print(said, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(translator(settings.language)("relais: stopped"), file=sys.stderr)
+        _ = translator(settings.language)
+        print(_("relais: stopped"), file=sys.stderr)
         return 1
 
 

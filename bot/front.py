@@ -157,23 +157,15 @@ def _back(
     global HANDOFF
     if held is not None:
         held.close()  # the front's: kept open here, the port would outlive the front
-        try:
-            migrate_first(quick, facts)
-        except KeyboardInterrupt:  # Ctrl-C then: said as the back's start says it (bot/cli.py)
-            _say_stopped()
-            sys.exit(1)
     HANDOFF = Handoff(facts, handover, front, held is not None)
-    sys.exit(whole(argv))
-
-
-def _say_stopped() -> None:
-    import sys
-
-    from bot.core_settings import LANGUAGE
-    from handlers.core.i18n import LANGUAGES, translator
-
-    language = front_settings.environment().get(LANGUAGE.name, LANGUAGE.default).strip().lower()
-    print(translator(language if language in LANGUAGES else "fr")("relais: stopped"), file=sys.stderr)
+    try:
+        if held is not None:
+            migrate_first(quick, facts)
+        code = whole(argv)
+    except KeyboardInterrupt:  # Ctrl-C before bot/cli.py could say it: said here the same way
+        front_settings.say_stopped()
+        code = 1
+    sys.exit(code)
 
 
 def migrate_first(quick: Facts | None, said: Connection) -> None:

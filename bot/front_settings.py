@@ -75,3 +75,16 @@ def _port(argv: list[str], setting: str) -> int | None:
     if chosen and not chosen.isdigit():
         return None
     return int(chosen) if chosen and int(chosen) else (int(setting) if setting.isdigit() else None)
+
+
+def say_stopped() -> None:
+    """Ctrl-C while Relais starts, before bot/cli.py can say it: the same line, in the
+    team's language (a traceback would tell a volunteer something broke)."""
+    import sys
+
+    from bot.core_settings import LANGUAGE
+    from handlers.core.i18n import LANGUAGES, translator
+
+    language = environment().get(LANGUAGE.name, LANGUAGE.default).strip().lower()
+    _ = translator(language if language in LANGUAGES else "fr")
+    print(_("relais: stopped"), file=sys.stderr)

@@ -50,3 +50,16 @@ def test_the_migrations_at_start_load_no_orm_model_nor_any_feature(tmp_path: Pat
     held = set(result.stdout.split())
     assert "alembic" in held  # it did migrate: the test can fail
     assert not {m for m in held if m.startswith(("sqlalchemy.orm", "handlers.", "storage.models", "bot."))}
+
+
+def test_the_relais_script_loads_nothing_of_relais_before_it_runs(tmp_path: Path):
+    """The `relais` script (systemd's and the image's) starts with `from bot.__main__ import
+    main`; the import system asks that module for `__path__`, which once loaded all of Relais
+    into the lean front through its `__getattr__`."""
+    code = "import sys; from bot.__main__ import main; print(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sorted(m for m in result.stdout.split() if m.split(".")[0] in ("bot", "handlers", "storage")) == [
+        "bot",
+        "bot.__main__",
+    ]

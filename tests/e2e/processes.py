@@ -40,6 +40,9 @@ def own_database(shared_url: str, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
+RELAIS = str(Path(sys.executable).with_name("relais"))  # the script systemd and the image run
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -61,7 +64,7 @@ class Serve:
         }  # fmt: skip
         self.log = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
+            [RELAIS, "serve", "--port", str(self.port)],
             cwd=ROOT, env={**clean, **settings}, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 30

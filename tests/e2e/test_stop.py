@@ -5,15 +5,20 @@ a restart every acknowledged item is posted, once."""
 from __future__ import annotations
 
 import collections
+import os
+import signal
+import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.e2e.conftest import LEADER, QUEUE, SlackClient
-from tests.e2e.processes import Serve, own_database
+from tests.conftest import without_settings
+from tests.e2e.conftest import LEADER, QUEUE, SECRET, TOKEN, SlackClient
+from tests.e2e.processes import RELAIS, Serve, free_port, own_database
 from tests.fakes.slack_api import FakeSlack
 
 
@@ -69,3 +74,23 @@ def test_sigterm_mid_burst_loses_nothing_and_posts_once(tmp_path, database_url, 
                 again.stop()
             posted = titles_posted(fake_slack)
             assert all(posted[t] == 1 for t in acked), {t: posted[t] for t in acked if posted[t] != 1}
+
+
+def test_ctrl_c_while_relais_serve_starts_says_one_line_and_leaves_nothing_running(tmp_path, fake_slack):
+    """Ctrl-C reaches every process of the group, here as the back migrates a new database
+    (the front already holds the port): one line, exit code 1, no traceback, no process left."""
+    database = tmp_path / "relais.db"  # a file appears as the back starts migrating it
+    settings = {"RELAIS_PLATFORM": "slack", "DATABASE_URL": f"sqlite:///{database}", "RELAIS_LANGUAGE": "en",
+                "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake_slack.api_url,
+                "CM_QUEUE_CHANNEL": QUEUE}  # fmt: skip
+    process = subprocess.Popen([RELAIS, "serve", "--port", str(free_port())], cwd=tmp_path,
+                               env={**without_settings(), **settings}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not database.exists() and process.poll() is None and time.monotonic() < deadline:
+        pass  # a wait on the back's own step, not on the clock: the window lasts a few tenths of a second
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal sends Ctrl-C: to the whole group
+    out, err = process.communicate(timeout=20)
+    assert (process.returncode, err, out) == (1, "relais: stopped\n", "")
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # none of its processes is left
