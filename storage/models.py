@@ -12,9 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Table
 from sqlalchemy.orm import DeclarativeBase
 
-from storage.engine import (
-    UTCDateTime as UTCDateTime,  # the tables import it from here (the migrations from storage.engine: no ORM to load)
-)
+from storage.engine import UTCDateTime as UTCDateTime  # the tables import it from here
 
 
 def utcnow() -> datetime:
