@@ -85,11 +85,10 @@ def serve(argv: list[str], whole: Callable[[list[str]], int]) -> int:
     if quick is not None and held is not None and _up_to_date(quick.database_url):
         return _serve(quick, held, handover, back, said, outcome)
     try:
-        facts: Facts | str = said.recv()
-        if facts == MIGRATED and quick is not None and held is not None:
+        first: Facts | str = said.recv()
+        if first == MIGRATED and quick is not None and held is not None:
             return _serve(quick, held, handover, back, said, outcome)
-        while not isinstance(facts, Facts):
-            facts = said.recv()
+        facts = _facts(said, first)
     except EOFError:  # the back ended: a mistake it said, a run that was not ours to serve, or a stop
         back.join()
         return 0 if outcome.stopping else back.exitcode or 0
@@ -271,9 +270,7 @@ def _await_back(said: Connection, back: Any, server: Any, health: Health, outcom
     """The front took requests before the back checked everything: its facts complete
     /healthz's, or, if it ends first (a mistake it said), the front stops too."""
     try:
-        facts: Facts | str = said.recv()
-        while not isinstance(facts, Facts):  # MIGRATED, which the front did not wait for
-            facts = said.recv()
+        facts = _facts(said, said.recv())
     except EOFError:  # a mistake it said, or a stop that came before it was ready
         back.join()
         outcome.failed = not outcome.stopping
@@ -282,6 +279,13 @@ def _await_back(said: Connection, back: Any, server: Any, health: Health, outcom
     health.sources = facts.sources
     _log_to(facts)
     log.info("Relais listening on port %s (slack)", facts.port)
+
+
+def _facts(said: Connection, first: Facts | str) -> Facts:
+    """The back's facts, past its MIGRATED, which the front may not have waited for."""
+    while not isinstance(first, Facts):
+        first = said.recv()
+    return first
 
 
 def _log_to(facts: Facts) -> None:

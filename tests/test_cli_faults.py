@@ -5,7 +5,6 @@ without a row in ARGS fails here until someone says how to run it."""
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ import pytest
 from bot.cli import _parser
 from handlers.features import registry
 from tests.conftest import without_settings
+from tests.e2e.processes import free_port
 
 # How each command is run, with what it needs: {tmp} is the test's folder.
 ARGS: dict[str, list[str]] = {
@@ -164,9 +164,7 @@ def test_serve_on_a_database_up_to_date_still_says_a_wrong_setting_in_one_line(t
                               text=True, timeout=60)  # fmt: skip
     assert migrated.returncode == 0, migrated.stderr
     name, _eq, value = setting.partition("=")
-    with socket.socket() as probe:  # a port of its own: PORT's 3000 may be another run's
-        probe.bind(("127.0.0.1", 0))
-        port = str(probe.getsockname()[1])
+    port = str(free_port())  # a port of its own: PORT's 3000 may be another run's
     result = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", port], cwd=tmp_path,
                             env={**env, name: value}, capture_output=True, text=True, timeout=60)  # fmt: skip
     lines = (result.stderr + result.stdout).strip().splitlines()
