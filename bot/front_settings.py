@@ -79,12 +79,18 @@ def _port(argv: list[str], setting: str) -> int | None:
 
 def say_stopped() -> None:
     """Ctrl-C while Relais starts, before bot/cli.py can say it: the same line, in the
-    team's language (a traceback would tell a volunteer something broke)."""
+    team's language (a traceback would tell a volunteer something broke). The Ctrl-C may
+    have cut an import short (SQLAlchemy's, Babel's), and what needs it cannot load again:
+    the language is read as the front reads its settings, the catalogs need Babel alone,
+    and without them the line is said in English."""
     import sys
 
-    from bot.core_settings import LANGUAGE
-    from handlers.core.i18n import LANGUAGES, translator
+    language = environment().get("RELAIS_LANGUAGE", "").strip().lower()
+    try:
+        from handlers.core.i18n import LANGUAGES, translator
 
-    language = environment().get(LANGUAGE.name, LANGUAGE.default).strip().lower()
-    _ = translator(language if language in LANGUAGES else "fr")
-    print(_("relais: stopped"), file=sys.stderr)
+        _ = translator(language if language in LANGUAGES else "fr")
+        line = _("relais: stopped")
+    except Exception:  # Babel itself cut short
+        line = "relais: stopped"
+    print(line, file=sys.stderr)

@@ -13,7 +13,7 @@ from bot import front
 from bot.front_settings import Facts
 from storage.engine import make_engine
 from storage.versions import shipped_folders, up_to_date
-from tests.conftest import ROOT
+from tests.conftest import ROOT, without_settings
 
 
 def facts(url: str) -> Facts:
@@ -63,3 +63,19 @@ def test_the_relais_script_loads_nothing_of_relais_before_it_runs(tmp_path: Path
         "bot",
         "bot.__main__",
     ]
+
+
+def test_ctrl_c_that_cut_an_import_short_is_still_said_in_one_line(tmp_path: Path):
+    """What the Ctrl-C interrupted cannot load again: SQLAlchemy cut short, the line is said in
+    French from the catalogs; Babel cut short too, in English. Never a traceback."""
+    said = []
+    for broken in (["sqlalchemy"], ["sqlalchemy", "babel"]):
+        code = (
+            f"import sys; sys.modules.update(dict.fromkeys({broken!r})); "  # None there: their import fails
+            "from bot.front_settings import say_stopped; say_stopped()"
+        )
+        env = {**without_settings(), "RELAIS_LANGUAGE": "fr"}
+        result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                                timeout=60)  # fmt: skip
+        said.append((result.returncode, result.stderr))
+    assert said == [(0, "relais\u202f: arrêté\n"), (0, "relais: stopped\n")]
