@@ -1,4 +1,5 @@
-"""Neutral messages and forms to Block Kit, built with slack_sdk.models."""
+"""Neutral messages and forms to Block Kit: messages as plain JSON (the hot path),
+forms with slack_sdk.models."""
 
 from __future__ import annotations
 
@@ -7,10 +8,6 @@ import re
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
     DatePickerElement,
     InputBlock,
     MarkdownTextObject,
@@ -26,12 +23,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.platforms.links import escape_around_links
-from handlers.core.messages import Field, Form, Markup, Message
+from handlers.core.messages import Button, Field, Form, Markup, Message
 
 SECTION_MAX = 3000  # Block Kit's limit for one text object
 FIELD_MAX = 2000
 HEADER_MAX = 150
 MODAL_TITLE_MAX = 24
+Block = dict[str, Any]  # one Block Kit block, or an element of one, as JSON
 
 
 def _entities(text: str) -> str:
@@ -81,31 +79,42 @@ def _chunks(text: str, limit: int = SECTION_MAX) -> list[str]:
     return out + [text] if text else out
 
 
+def _mrkdwn(text: str) -> Block:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _button(button: Button) -> Block:
+    """As slack_sdk's ButtonElement writes it: an empty value or style is left out."""
+    out: Block = {"type": "button", "text": {"type": "plain_text", "text": button.label, "emoji": True}}
+    out["action_id"] = button.action_id
+    if button.value:
+        out["value"] = button.value
+    if button.style:
+        out["style"] = button.style
+    return out
+
+
 def blocks(message: Message) -> list[Block]:
+    """A message's blocks as the JSON Slack reads, written as plain dicts: every message
+    goes through here, and building slack_sdk's block objects then serialising them took
+    about a tenth of a worker's time per news item (bench/README.md);
+    tests/unit/test_slack_blocks.py checks these are the dicts those objects write."""
     result: list[Block] = []
     if message.title:  # a bold section rather than a header: mrkdwn is where Slack honours escaping
-        result.append(SectionBlock(text=MarkdownTextObject(text=f"*{escape(_clip(message.title, HEADER_MAX))}*")))
+        result.append(_section(f"*{escape(_clip(message.title, HEADER_MAX))}*"))
     if message.text:
-        result += [SectionBlock(text=MarkdownTextObject(text=c)) for c in _chunks(SLACK.render(message.text))]
-    fields = [
-        MarkdownTextObject(text=_clip(f"*{escape(label)}*\n{SLACK.render(value)}", FIELD_MAX))
-        for label, value in message.fields
-    ]
+        result += [_section(c) for c in _chunks(SLACK.render(message.text))]
+    fields = [_mrkdwn(_clip(f"*{escape(label)}*\n{SLACK.render(value)}", FIELD_MAX)) for label, value in message.fields]
     for start in range(0, len(fields), 10):
-        result.append(SectionBlock(fields=fields[start : start + 10]))
+        result.append({"type": "section", "fields": fields[start : start + 10]})
     if message.context:
-        result.append(
-            ContextBlock(elements=[MarkdownTextObject(text=_clip(SLACK.render(message.context), SECTION_MAX))])
-        )
+        result.append({"type": "context", "elements": [_mrkdwn(_clip(SLACK.render(message.context), SECTION_MAX))]})
     if message.actions:
-        result.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(text=b.label, action_id=b.action_id, value=b.value, style=b.style)
-                    for b in message.actions
-                ]
-            )
-        )
+        result.append({"type": "actions", "elements": [_button(b) for b in message.actions]})
     return result
 
 
@@ -115,7 +124,7 @@ def message_args(message: Message) -> dict[str, Any]:
         fallback = escape(message.fallback or message.title)
     else:
         fallback = SLACK.render(message.text) if message.text else ""
-    return {"blocks": [b.to_dict() for b in blocks(message)], "text": _clip(fallback, SECTION_MAX)}
+    return {"blocks": blocks(message), "text": _clip(fallback, SECTION_MAX)}
 
 
 def _element(field: Field) -> Any:

@@ -1,38 +1,44 @@
-"""Slack's Chat port over a sync WebClient with Slack's retry handlers, and the way
-each request is answered: ephemeral through its response_url, else by DM."""
+"""Slack's Chat port over a sync WebClient with Slack's retry handlers (its calls on
+kept-alive connections: bot/platforms/slack_http.py), and the way each request is
+answered: ephemeral through its response_url, else by DM."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.platforms.slack_blocks import blocks, message_args, modal
+from bot.platforms.slack_http import KeptAliveWebClient, KeptAliveWebhookClient
 from handlers.core.i18n import translator
 from handlers.core.messages import Form, Message
 from handlers.core.ports import ChatError, MessageRef, Quoted
 
 
-def web_client(settings: Settings) -> WebClient:
-    return WebClient(
+def web_client(settings: Settings) -> KeptAliveWebClient:
+    return KeptAliveWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=settings.http_timeout,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(),
-            RateLimitErrorRetryHandler(max_retry_count=1),
-            ServerErrorRetryHandler(max_retry_count=1),
-        ],
+        retry_handlers=retry_handlers(),
     )
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """slack_sdk's own: a lost connection, a rate limit and a server error are tried once more."""
+    return [
+        ConnectionErrorRetryHandler(),
+        RateLimitErrorRetryHandler(max_retry_count=1),
+        ServerErrorRetryHandler(max_retry_count=1),
+    ]
 
 
 def _call(what: str, fn: Callable[[], Any], *, answers: tuple[str, ...] = ()) -> Any:
@@ -49,7 +55,7 @@ def _call(what: str, fn: Callable[[], Any], *, answers: tuple[str, ...] = ()) ->
 
 
 class SlackChat:
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: KeptAliveWebClient) -> None:
         self.client = client
 
     def post(self, channel: str, message: Message, *, thread: MessageRef | None = None) -> MessageRef:
@@ -71,7 +77,7 @@ class SlackChat:
         return self.post(resp["channel"]["id"], message)
 
     def publish_home(self, user_id: str, message: Message) -> None:
-        view = {"type": "home", "blocks": [b.to_dict() for b in blocks(message)]}
+        view = {"type": "home", "blocks": blocks(message)}
         _call("views.publish", lambda: self.client.views_publish(user_id=user_id, view=view))
 
     def permalink(self, ref: MessageRef) -> str | None:
@@ -131,7 +137,7 @@ class SlackReply:
         if not self.response_url:
             self.chat.dm(self.user_id, message)
             return
-        hook = WebhookClient(self.response_url, timeout=self.chat.client.timeout)
+        hook = KeptAliveWebhookClient(self.response_url, timeout=self.chat.client.timeout)
         resp = _call(
             "response_url",
             lambda: hook.send(response_type="ephemeral", replace_original=False, **message_args(message)),

@@ -21,12 +21,20 @@ def where_posted(session: Session, kind: str, item_id: int) -> MessageRef | None
     return MessageRef(card.channel, card.message_id) if card else None
 
 
-def show_card(uow: UnitOfWork, kind: str, item_id: int, card: Message, *, post: bool = True, channel: str = "") -> Sent:
-    """The item's card updated where it is; else posted in `channel` (the CM queue channel by default), and where
+def show_card(
+    uow: UnitOfWork,
+    kind: str,
+    item_id: int,
+    card: Message,
+    where: MessageRef | None,
+    *,
+    post: bool = True,
+    channel: str = "",
+) -> Sent:
+    """The item's card updated `where` it is (read with `where_posted` in the transaction
+    that read the card); else posted in `channel` (the CM queue channel by default), and where
     it went handed back for the outbox to keep with the delivery. With `post=False` an
     item with no card yet is left alone (its pending post will show it as it is then)."""
-    with uow.reading() as s:
-        where = where_posted(s, kind, item_id)
     if where is not None:
         uow.chat.update(where, card)
         return Sent()

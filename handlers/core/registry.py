@@ -86,6 +86,7 @@ class Registry:
     homes: list[Callable[[UnitOfWork, Request], None]] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)  # slash command -> what it is for
     migrations: tuple[Path, ...] = ()  # the features' own migrations/ folders (their Alembic branches)
+    spelled: dict[tuple[str, ...], Command] = field(default_factory=dict)  # every spelling: find() reads it
 
     def add(self, *declarations: Declaration) -> None:
         """The one way a feature declares anything; a name declared twice is refused."""
@@ -93,11 +94,11 @@ class Registry:
             _COLLECT[type(declaration)](self, declaration)
 
     def _command(self, command: Command) -> None:
-        taken = {spelling for c in self.commands for spelling in _spellings(c)}
-        twice = taken & set(_spellings(command))
+        twice = self.spelled.keys() & set(_spellings(command))
         if twice:
             raise ValueError(f"{'/' + ' '.join(sorted(twice)[0])!r} is declared twice")
         self.commands.append(command)
+        self.spelled |= dict.fromkeys(_spellings(command), command)
 
     def _button(self, button: ButtonSpec) -> None:
         self.buttons[_unique(button.prefix, self.buttons)] = button
@@ -192,26 +193,23 @@ class Registry:
 
     def find(self, name: str, text: str) -> tuple[Command | None, str]:
         """The command a `/name text` means, and the text left for it: the longest
-        declared path (or alias) that the words start with."""
+        declared path (or alias) that the words start with. One lookup per length, as
+        every request of every worker comes through here."""
         words = text.split()
-        best: tuple[int, Command | None] = (-1, None)
-        for command in self.commands:
-            for top, *spelling in _spellings(command):
-                n = len(spelling)
-                if top != name:
-                    continue
-                if [w.casefold() for w in words[:n]] != spelling or n <= best[0]:
-                    continue
-                if not (command.args or command.open_ended) and len(words) > n:
-                    continue
-                best = (n, command)
-        n, found = best
-        if found is None:
-            return None, text.strip()
-        rest = text.strip()
-        for _ in range(n):
-            rest = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
-        return found, rest.strip()
+        spoken = [w.casefold() for w in words]
+        for n in range(len(words), -1, -1):
+            command = self.spelled.get((name, *spoken[:n]))
+            if command is not None and (command.args or command.open_ended or len(words) == n):
+                return command, _after(text, n)
+        return None, text.strip()
+
+
+def _after(text: str, n: int) -> str:
+    """The text after its first `n` words, as typed (line breaks and spaces within it kept)."""
+    rest = text.strip()
+    for _ in range(n):
+        rest = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
+    return rest.strip()
 
 
 def _spellings(command: Command) -> list[tuple[str, ...]]:

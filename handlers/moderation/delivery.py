@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.core.cards import show_card
+from handlers.core.cards import show_card, where_posted
 from handlers.core.registry import Outgoing, Owed, Sending, Sent
 from handlers.core.work import UnitOfWork
 from handlers.moderation.cards import entry_card, entry_history
@@ -41,7 +41,9 @@ def _entry_card(uow: UnitOfWork, entry_id: int, *, post: bool) -> Sent:
         entry = s.get(ModerationEntry, entry_id)
         assert entry is not None
         events = entry_history(s, entry.id)
-    return show_card(uow, KIND, entry.id, entry_card(entry, events, uow.team.language, uow.team.timezone), post=post)
+        where = where_posted(s, KIND, entry.id)
+    card = entry_card(entry, events, uow.team.language, uow.team.timezone)
+    return show_card(uow, KIND, entry.id, card, where, post=post)
 
 
 def send_post_card(uow: UnitOfWork, card: PostCard, _sending: Sending) -> Sent:

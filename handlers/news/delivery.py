@@ -77,21 +77,23 @@ def _news(s: Session, news_id: int) -> tuple[News, list[str]]:
     return news, matches(f"{news.title}\n{news.body}", all_topics(s))
 
 
-def _card(uow: UnitOfWork, news_id: int) -> Message:
+def _card(uow: UnitOfWork, news_id: int) -> tuple[Message, MessageRef | None]:
+    """The item's card, and where it is posted (if it is), read in one transaction."""
     with uow.reading() as s:
         news, topics = _news(s, news_id)
-    return queue_message(news, uow.team.language, uow.team.timezone, topics)
+        where = where_posted(s, KIND, news_id)
+    return queue_message(news, uow.team.language, uow.team.timezone, topics), where
 
 
 def send_post_card(uow: UnitOfWork, post: PostCard, sending: Sending) -> Sent:
-    sent = show_card(uow, KIND, post.news_id, _card(uow, post.news_id))
+    sent = show_card(uow, KIND, post.news_id, *_card(uow, post.news_id))
     if sent.cards and sending.attempts:  # a late delivery: the submitter was told it was only saved
         return sent + Sent(more=(Owed(DeliveredDm(post.news_id), f"news:{post.news_id}:delivered"),))
     return sent
 
 
 def send_update_card(uow: UnitOfWork, update: UpdateCard, _sending: Sending) -> Sent:
-    return show_card(uow, KIND, update.news_id, _card(uow, update.news_id), post=False)
+    return show_card(uow, KIND, update.news_id, *_card(uow, update.news_id), post=False)
 
 
 def _event(uow: UnitOfWork, event_id: int) -> tuple[NewsEvent, News, MessageRef | None]:

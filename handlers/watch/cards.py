@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from handlers.core.cards import show_card
+from handlers.core.cards import show_card, where_posted
 from handlers.core.dates import write_moment
 from handlers.core.i18n import translator
 from handlers.core.messages import Button, Md, Message, UserRef
@@ -61,10 +61,11 @@ def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
             return Sent()
         thread = _thread(s, message.thread_id)
         read = reading(s)
+        where = where_posted(s, "watch", message.thread_id)
     if thread is None:
         return Sent()
     card = thread_card(thread, uow.team.language, uow, read)
-    return show_card(uow, "watch", thread.row.id, card, channel=CHANNEL.of(uow.team))
+    return show_card(uow, "watch", thread.row.id, card, where, channel=CHANNEL.of(uow.team))
 
 
 def _thread(s: Session, thread_id: int) -> Thread | None:

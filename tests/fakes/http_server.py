@@ -5,6 +5,7 @@ for calls without sleeping."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,9 +38,39 @@ Responder = Callable[[str, str, dict[str, Any]], tuple[int, dict[str, Any]]]
 
 class Backlogged(ThreadingHTTPServer):
     """socketserver listens with a backlog of 5: a sixth connection at once has its SYN
-    dropped and retried a second later, a stall no real platform's server shows."""
+    dropped and retried a second later, a stall no real platform's server shows. Closed, it
+    also ends the connections kept alive, as a server that goes down does: a client must
+    not go on talking to a platform that is down."""
 
     request_queue_size = 128
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        self.accepted = 0  # connections opened to it: a kept-alive client opens few
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.connections.add(request)
+            self.accepted += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self.connections_lock:
+            kept = list(self.connections)
+        for connection in kept:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class RecordingServer:
@@ -54,7 +85,6 @@ class RecordingServer:
         self.changed = threading.Condition()
         self.released = threading.Event()
         self.httpd = Backlogged(("127.0.0.1", port), self._handler())
-        self.httpd.daemon_threads = True
         self.port = int(self.httpd.server_port)
         self.base = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -90,6 +120,9 @@ class RecordingServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # kept-alive connections, as Slack's and Mattermost's servers
+            disable_nagle_algorithm = True  # headers and body in two writes must not wait for a delayed ACK
+
             def log_message(self, *args: Any) -> None:
                 pass
 
@@ -97,6 +130,7 @@ class RecordingServer:
                 upgrade = getattr(server, "upgrade", None)
                 if self.headers.get("Upgrade", "").lower() == "websocket" and upgrade is not None:
                     upgrade(self)  # the fake's WebSocket takes the connection over
+                    self.close_connection = True
                     return
                 length = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(length) if length else b""
@@ -174,7 +208,6 @@ def json_api(answer: Answer) -> Iterator[str]:
         do_POST = do_GET
 
     httpd = Backlogged(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_port}"
