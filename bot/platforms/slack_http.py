@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 import select
+import socket
 import threading
 from http.client import HTTPConnection, HTTPMessage, HTTPSConnection
 from typing import Any
@@ -46,12 +47,22 @@ def _connection(scheme: str, netloc: str, timeout: float, context: Any) -> HTTPC
     if conn is None:
         opened = HTTPSConnection(netloc, context=context) if scheme == "https" else HTTPConnection(netloc)
         conn = pool[(scheme, netloc)] = opened
-    elif conn.sock is not None and select.select([conn.sock], [], [], 0)[0]:
+    elif conn.sock is not None and _readable(conn.sock):
         conn.close()  # the next request opens it again
     conn.timeout = timeout
     if conn.sock is not None:
         conn.sock.settimeout(timeout)
     return conn
+
+
+def _readable(sock: socket.socket) -> bool:
+    """Whether an idle connection has something to read: the server closed it (urllib3
+    checks the same way). poll has no limit on descriptor numbers, select does."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([sock], [], [], 0)[0])
 
 
 def send(req: Request, timeout: float, context: Any = None) -> tuple[int, HTTPMessage, bytes]:

@@ -18,9 +18,9 @@ from tests.fakes.http_server import Failure
 from tests.fakes.slack_api import FakeSlack
 
 
-def chat_on(fake: FakeSlack) -> SlackChat:
-    client = KeptAliveWebClient(token="xoxb-test", base_url=fake.api_url, timeout=5, retry_handlers=retry_handlers())
-    return SlackChat(client)
+def chat_on(fake: FakeSlack, *, retrying: bool = True) -> SlackChat:
+    handlers = retry_handlers() if retrying else []
+    return SlackChat(KeptAliveWebClient(token="xoxb-test", base_url=fake.api_url, timeout=5, retry_handlers=handlers))
 
 
 def in_a_thread(work: Callable[[], None]) -> None:
@@ -57,6 +57,20 @@ def test_a_threads_posts_and_replies_share_one_connection(fake_slack: FakeSlack)
     assert [c["text"] for c in fake_slack.calls_to("/api/chat.postMessage")] == ["card 0", "card 1", "card 2"]
     assert [c["text"] for c in fake_slack.calls_to("/response/1")] == ["receipt 0", "receipt 1", "receipt 2"]
     assert fake_slack.httpd.accepted == 1
+
+
+def test_a_connection_slack_closed_while_idle_is_opened_again_before_the_call(fake_slack: FakeSlack) -> None:
+    """Not by a retry: with none, the call still goes out once."""
+    chat = chat_on(fake_slack, retrying=False)
+
+    def work() -> None:
+        chat.post("CQUEUE", note("first"))
+        fake_slack.httpd.end_kept_alive()  # as Slack ends a connection idle too long
+        chat.post("CQUEUE", note("second"))
+
+    in_a_thread(work)
+    assert [(c.body["text"], c.failed) for c in fake_slack.calls] == [("first", False), ("second", False)]
+    assert fake_slack.httpd.accepted == 2
 
 
 def test_slack_down_then_back_a_post_fails_in_one_line_then_goes_out_once() -> None:

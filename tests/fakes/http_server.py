@@ -64,6 +64,10 @@ class Backlogged(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
+        self.end_kept_alive()
+
+    def end_kept_alive(self) -> None:
+        """Close the open connections, as a server does with those idle too long."""
         with self.connections_lock:
             kept = list(self.connections)
         for connection in kept:
