@@ -89,8 +89,8 @@ def _section(text: str) -> Block:
 
 def _button(button: Button) -> Block:
     """As slack_sdk's ButtonElement writes it: an empty value or style is left out."""
-    out: Block = {"type": "button", "text": {"type": "plain_text", "text": button.label, "emoji": True}}
-    out["action_id"] = button.action_id
+    label = {"type": "plain_text", "text": button.label, "emoji": True}
+    out: Block = {"type": "button", "text": label, "action_id": button.action_id}
     if button.value:
         out["value"] = button.value
     if button.style:

@@ -208,7 +208,8 @@ def _after(text: str, n: int) -> str:
     """The text after its first `n` words, as typed (line breaks and spaces within it kept)."""
     rest = text.strip()
     for _ in range(n):
-        rest = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
+        first_and_rest = rest.split(None, 1)
+        rest = first_and_rest[1] if len(first_and_rest) > 1 else ""
     return rest.strip()
 
 

@@ -61,7 +61,7 @@ def send_card(uow: UnitOfWork, message: ThreadCard, _sending: Sending) -> Sent:
             return Sent()
         thread = _thread(s, message.thread_id)
         read = reading(s)
-        where = where_posted(s, "watch", message.thread_id)
+        where = where_posted(s, "watch", thread.row.id) if thread else None
     if thread is None:
         return Sent()
     card = thread_card(thread, uow.team.language, uow, read)
